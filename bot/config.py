@@ -1,0 +1,241 @@
+"""Settings: every knob of the bot, read from the environment or `.env`, validated once at start."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.durations import parse_duration
+from bot.errors import SettingsError
+from bot.servicewatch.endpoints import API_VERSIONS, LANGUAGES, region_problem, servicewatch_base_url
+
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+class BotMode(StrEnum):
+    AUTO = "auto"
+    SOCKET = "socket"
+    HTTP = "http"
+    CONSOLE = "console"
+
+
+def _split_ids(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(" ", ",").split(",") if part.strip()]
+    return value
+
+
+def _check_prefix(value: SecretStr | None, prefix: str, name: str) -> SecretStr | None:
+    if value is not None and not value.get_secret_value().startswith(prefix):
+        # Never echo the token itself: name the setting and the expected prefix only.
+        raise ValueError(f"{name} must start with {prefix!r}; copy it again from the Slack app's settings")
+    return value
+
+
+class Settings(BaseSettings):
+    """All settings of the bot. Build it once (`load_settings()`); tests pass values directly."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    bot_mode: BotMode = BotMode.AUTO
+    bot_http_host: str = "0.0.0.0"
+    bot_http_port: int = Field(default=3000, ge=0, le=65535)
+    bot_command: str = "/chart"
+
+    scp_access_key: SecretStr | None = None
+    scp_secret_key: SecretStr | None = None
+    scp_account_id: str = ""
+    scp_region: str = "kr-west1"
+    scp_environment: str = "e"
+    servicewatch_endpoint: str | None = None
+    servicewatch_api_version: str = "1.1"
+    scp_language: str = "en-US"
+    servicewatch_timeout: float = Field(default=30.0, gt=0, le=300)
+    servicewatch_max_retries: int = Field(default=2, ge=0, le=10)
+    servicewatch_catalog_ttl: int = Field(default=900, ge=0)
+
+    database_url: str = "sqlite+aiosqlite:///./bot.db"
+    bot_timezone: str = "UTC"
+    chart_default_window: str = "3h"
+    chart_width: int = 1400
+    chart_height: int = 500
+    chart_min_width: int = Field(default=1000, ge=100)
+    chart_min_height: int = Field(default=500, ge=100)
+    chart_max_width: int = Field(default=4000, le=10000)
+    chart_max_height: int = Field(default=4000, le=10000)
+    allowed_channel_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    admin_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _check_prefix(value, "xoxb-", "SLACK_BOT_TOKEN")
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        return _check_prefix(value, "xapp-", "SLACK_APP_TOKEN")
+
+    @field_validator(
+        "slack_bot_token", "slack_app_token", "slack_signing_secret", "scp_access_key", "scp_secret_key", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("servicewatch_endpoint", mode="before")
+    @classmethod
+    def _endpoint(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/")
+            if not value:
+                return None
+            if not value.startswith(("https://", "http://")):
+                raise ValueError(
+                    f"{value!r} is not a URL; write the full base, e.g. https://servicewatch.kr-west1.e.samsungsdscloud.com"
+                )
+        return value
+
+    @field_validator("servicewatch_api_version")
+    @classmethod
+    def _api_version(cls, value: str) -> str:
+        if value not in API_VERSIONS:
+            raise ValueError(f"{value!r} is not a ServiceWatch API version; use one of {', '.join(API_VERSIONS)}")
+        return value
+
+    @field_validator("scp_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"{value!r} is not supported; use one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA timezone name, e.g. UTC or Asia/Seoul") from None
+        return value
+
+    @field_validator("chart_default_window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        parse_duration(value)
+        return value.strip()
+
+    @field_validator("bot_command")
+    @classmethod
+    def _command(cls, value: str) -> str:
+        if not re.fullmatch(r"/[a-z0-9_-]{1,31}", value):
+            raise ValueError(f"{value!r} is not a slash command name; write it like /chart")
+        return value
+
+    @field_validator("allowed_channel_ids", "admin_user_ids", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return _split_ids(value)
+
+    @field_validator("allowed_channel_ids")
+    @classmethod
+    def _channels(cls, value: list[str]) -> list[str]:
+        bad = [item for item in value if not _CHANNEL_ID.match(item)]
+        if bad:
+            raise ValueError(f"{', '.join(bad)} are not channel IDs (like C0123ABCD); use IDs, not names")
+        return value
+
+    @field_validator("admin_user_ids")
+    @classmethod
+    def _users(cls, value: list[str]) -> list[str]:
+        bad = [item for item in value if not _USER_ID.match(item)]
+        if bad:
+            raise ValueError(f"{', '.join(bad)} are not user IDs (like U0123ABCD); use IDs, not names")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        problems: list[str] = []
+        if (self.scp_access_key is None) != (self.scp_secret_key is None):
+            problems.append("set both SCP_ACCESS_KEY and SCP_SECRET_KEY, or neither to use the sandbox")
+        if self.servicewatch_endpoint is None:
+            problem = region_problem(self.scp_region, self.scp_environment)
+            if problem:
+                problems.append(problem)
+        if not self.chart_min_width <= self.chart_width <= self.chart_max_width:
+            problems.append(f"CHART_WIDTH={self.chart_width} is outside {self.chart_min_width}..{self.chart_max_width}")
+        if not self.chart_min_height <= self.chart_height <= self.chart_max_height:
+            problems.append(
+                f"CHART_HEIGHT={self.chart_height} is outside {self.chart_min_height}..{self.chart_max_height}"
+            )
+        if self.bot_mode is BotMode.SOCKET and (self.slack_app_token is None or self.slack_bot_token is None):
+            problems.append("BOT_MODE=socket needs SLACK_APP_TOKEN (xapp-…) and SLACK_BOT_TOKEN (xoxb-…)")
+        if self.bot_mode is BotMode.HTTP and (self.slack_signing_secret is None or self.slack_bot_token is None):
+            problems.append("BOT_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (xoxb-…)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """True when no SCP keys are set: the bot signs with the sandbox's keys and, unless
+        SERVICEWATCH_ENDPOINT points at a sandbox already running, starts its own."""
+        return self.scp_access_key is None
+
+    @property
+    def servicewatch_url(self) -> str:
+        """The ServiceWatch base URL to call (the sandbox's is decided when the sandbox starts)."""
+        return self.servicewatch_endpoint or servicewatch_base_url(self.scp_region, self.scp_environment)
+
+    @property
+    def resolved_mode(self) -> BotMode:
+        """The mode `auto` stands for: Socket Mode, HTTP mode, or the local console."""
+        if self.bot_mode is not BotMode.AUTO:
+            return self.bot_mode
+        if self.slack_app_token is not None and self.slack_bot_token is not None:
+            return BotMode.SOCKET
+        if self.slack_signing_secret is not None and self.slack_bot_token is not None:
+            return BotMode.HTTP
+        return BotMode.CONSOLE
+
+    def secret_values(self) -> list[str]:
+        """Every secret's value, for the log filter that keeps them out of log lines."""
+        secrets = [self.slack_bot_token, self.slack_app_token, self.slack_signing_secret, self.scp_secret_key]
+        secrets.append(self.scp_access_key)
+        return [secret.get_secret_value() for secret in secrets if secret is not None]
+
+
+def load_settings(**values: Any) -> Settings:
+    """Read settings from the environment and `.env`; raise SettingsError listing every problem."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line per problem, named by the environment variable, without echoing any value."""
+    lines = ["The settings are not valid:"]
+    for error in exc.errors(include_url=False, include_input=False):
+        name = ".".join(str(part) for part in error["loc"]).upper()
+        message = str(error["msg"]).removeprefix("Value error, ")
+        lines.append(f"  - {name}: {message}" if name else f"  - {message}")
+    lines.append("Fix them in the environment or in .env (see .env.example), then start again.")
+    return "\n".join(lines)

@@ -1,0 +1,19 @@
+"""Errors shared by every part of the bot.
+
+Two shapes reach people: a `UserError`, whose text is safe to show as written and says what to do
+next, and anything else, which is logged and shown as a short message with a reference.
+"""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """Base of the bot's own errors."""
+
+
+class UserError(BotError):
+    """An error caused by what someone typed or configured; its text is shown as written."""
+
+
+class SettingsError(UserError):
+    """The settings (environment or `.env`) are invalid; the text lists every problem."""

@@ -1,0 +1,166 @@
+"""The metric catalog (ListMetricInfos) as the bot uses it, and a TTL cache in front of it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from bot.durations import parse_duration
+from bot.servicewatch.models import Dimension, MetricInfo, MetricsResponse
+
+
+def interval_seconds(value: str | int | None) -> int | None:
+    """A collection interval such as `"5m"` or `60` in seconds; None when absent or unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    text = value.strip()
+    if text.isdigit():
+        return int(text) or None
+    try:
+        return parse_duration(text)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class CatalogResource:
+    """One resource a metric is collected for, identified by its dimensions."""
+
+    dimensions: tuple[Dimension, ...]
+    name: str = ""
+
+    def label(self) -> str:
+        """A short human label: the resource name, else its dimension values."""
+        return self.name or ", ".join(f"{d.key}={d.value}" for d in self.dimensions) or "(all)"
+
+
+@dataclass(frozen=True)
+class CatalogMetric:
+    """A metric of a namespace with its unit, defaults, and the resources that report it."""
+
+    namespace: str
+    name: str
+    dimension_keys: tuple[str, ...]
+    unit: str = ""
+    primary: bool = False
+    recommended_stats: tuple[str, ...] = ()
+    collection_interval: int | None = None
+    detailed_interval: int | None = None
+    resources: tuple[CatalogResource, ...] = ()
+
+    @property
+    def reference(self) -> str:
+        """`namespace:metric`, the way people write it in a chart command."""
+        return f"{self.namespace}:{self.name}"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Namespaces → dimension keys → metrics, as ServiceWatch listed them."""
+
+    metrics: tuple[CatalogMetric, ...] = ()
+    _by_namespace: dict[str, list[CatalogMetric]] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for metric in self.metrics:
+            self._by_namespace.setdefault(metric.namespace, []).append(metric)
+
+    @classmethod
+    def from_response(cls, response: MetricsResponse) -> Catalog:
+        """Group the per-resource entries of a ListMetricInfos answer into one entry per metric."""
+        grouped: dict[tuple[str, tuple[str, ...], str], list[MetricInfo]] = {}
+        for namespace in response.namespaces:
+            for group in namespace.dimensions:
+                for info in group.metrics:
+                    keys = group.keys or tuple(d.key for d in info.dimensions)
+                    grouped.setdefault((namespace.name, keys, info.name), []).append(info)
+        metrics = [_merge(namespace, keys, name, infos) for (namespace, keys, name), infos in grouped.items()]
+        return cls(tuple(sorted(metrics, key=lambda m: (m.namespace.lower(), m.name.lower(), m.dimension_keys))))
+
+    @property
+    def namespaces(self) -> tuple[str, ...]:
+        return tuple(self._by_namespace)
+
+    def in_namespace(self, namespace: str) -> tuple[CatalogMetric, ...]:
+        return tuple(self._by_namespace.get(namespace, ()))
+
+    def named(self, metric_name: str, namespace: str | None = None) -> tuple[CatalogMetric, ...]:
+        """Every metric called `metric_name` (in `namespace` when given)."""
+        pool: Iterable[CatalogMetric] = self.in_namespace(namespace) if namespace is not None else self.metrics
+        return tuple(metric for metric in pool if metric.name == metric_name)
+
+    @property
+    def resource_count(self) -> int:
+        return sum(len(metric.resources) for metric in self.metrics)
+
+
+def _merge(namespace: str, keys: tuple[str, ...], name: str, infos: list[MetricInfo]) -> CatalogMetric:
+    first = infos[0]
+    resources: dict[tuple[Dimension, ...], CatalogResource] = {}
+    for info in infos:
+        dimensions = tuple(Dimension(key=d.key, value=d.value) for d in info.dimensions)
+        resources.setdefault(dimensions, CatalogResource(dimensions, _resource_name(info)))
+    return CatalogMetric(
+        namespace=namespace,
+        name=name,
+        dimension_keys=keys,
+        unit=first.unit,
+        primary=any(info.primary for info in infos),
+        recommended_stats=first.recommended_stat_types,
+        collection_interval=interval_seconds(first.default_collection_interval),
+        detailed_interval=interval_seconds(first.detailed_collection_interval),
+        resources=tuple(resources.values()),
+    )
+
+
+def _resource_name(info: MetricInfo) -> str:
+    # `named_dimensions` has no documented shape; take a name from it when an entry carries one.
+    for entry in info.named_dimensions:
+        if isinstance(entry, dict):
+            for key in ("resource_name", "name", "value_name"):
+                if isinstance(entry.get(key), str) and entry[key]:
+                    return str(entry[key])
+    return ""
+
+
+class CatalogCache:
+    """Keeps the catalog for `ttl` seconds (ListMetricInfos is billed per call); concurrent callers share one fetch."""
+
+    def __init__(
+        self,
+        fetch: Callable[[], Awaitable[Catalog]],
+        *,
+        ttl: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fetch = fetch
+        self._ttl = ttl
+        self._clock = clock
+        self._value: Catalog | None = None
+        self._fetched_at = 0.0
+        self._generation = 0
+        self._lock = asyncio.Lock()
+
+    def _fresh(self) -> bool:
+        return self._value is not None and self._clock() - self._fetched_at < self._ttl
+
+    async def get(self, *, refresh: bool = False) -> Catalog:
+        """The cached catalog, fetched again when older than the TTL or when `refresh` is asked."""
+        if not refresh and self._fresh():
+            assert self._value is not None
+            return self._value
+        generation = self._generation
+        async with self._lock:
+            # A fetch that finished while we waited for the lock is as new as the one we would make.
+            if self._generation == generation or self._value is None:
+                self._value = await self._fetch()
+                self._fetched_at = self._clock()
+                self._generation += 1
+            return self._value
+
+    def clear(self) -> None:
+        self._value = None

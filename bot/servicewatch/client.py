@@ -1,0 +1,245 @@
+"""The ServiceWatch client: one signed `httpx.AsyncClient`, one method per call, bounded retries."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import ValidationError
+
+from bot import __version__
+from bot.servicewatch._retry import backoff_delay, is_retryable_status, parse_retry_after
+from bot.servicewatch.catalog import Catalog, CatalogCache
+from bot.servicewatch.endpoints import API_VERSIONS
+from bot.servicewatch.errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    InvalidResponseError,
+    RateLimitError,
+    ServiceWatchError,
+    status_error_class,
+)
+from bot.servicewatch.images import MAX_IMAGE_BYTES, ChartImage, TruncatedImageError, check_image
+from bot.servicewatch.models import (
+    ImageRequest,
+    MetricDataRequest,
+    MetricDataResponse,
+    MetricDataSeries,
+    MetricSearchRequest,
+    MetricsResponse,
+    image_request_for_version,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+IMAGE_PATH = "/v1/metrics/data/download/image"
+METRICS_PATH = "/v1/metrics"
+DATA_PATH = "/v1/metrics/data"
+
+
+class ServiceWatchClient:
+    """Calls ServiceWatch. Use as `async with ServiceWatchClient(...) as client:` or call `aclose()`.
+
+    `transport`, `sleep` and `rng` are there for tests: a `MockTransport`, a sleep that records waits.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        auth: httpx.Auth,
+        *,
+        api_version: str = "1.1",
+        language: str = "en-US",
+        timeout: float = 30.0,
+        max_retries: int = 2,
+        max_retry_after: float = 30.0,
+        catalog_ttl: float = 900.0,
+        max_image_bytes: int = MAX_IMAGE_BYTES,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if api_version not in API_VERSIONS:
+            raise ValueError(f"API version {api_version!r} is not one of {', '.join(API_VERSIONS)}")
+        self.api_version = api_version
+        self.base_url = base_url.rstrip("/")
+        self._max_retries = max_retries
+        self._max_retry_after = max_retry_after
+        self._max_image_bytes = max_image_bytes
+        self._sleep = sleep
+        self._rng = rng
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            auth=auth,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            transport=transport,
+            headers={
+                "Accept-Language": language,
+                "Scp-Api-Version": f"servicewatch {api_version}",
+                "User-Agent": f"servicewatch-charts-bot/{__version__}",
+            },
+        )
+        self._catalog = CatalogCache(self._fetch_catalog, ttl=catalog_ttl, clock=clock)
+        self.calls: Counter[str] = Counter()
+        """Requests sent per path, retries included (ServiceWatch bills per call or per metric)."""
+
+    async def __aenter__(self) -> ServiceWatchClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # The calls --------------------------------------------------------------------------------------------
+
+    async def download_metric_data_image(self, request: ImageRequest) -> ChartImage:
+        """DownloadMetricDataImage: the chart as a checked image, the body sent in this client's API version."""
+        body = image_request_for_version(request, self.api_version).wire_json()
+        return await self._call(
+            IMAGE_PATH,
+            body,
+            accept="image/png, image/jpeg, application/json;q=0.5",
+            parse=lambda response: check_image(
+                response.content, response.headers.get("content-type", ""), max_bytes=self._max_image_bytes
+            ),
+        )
+
+    async def list_metric_infos(self, request: MetricSearchRequest | None = None) -> MetricsResponse:
+        """ListMetricInfos, uncached: the metric catalog or part of it. Prefer `catalog()`."""
+        body = (request or MetricSearchRequest()).wire_json()
+        return await self._call(METRICS_PATH, body, parse=_json_model(MetricsResponse))
+
+    async def catalog(self, *, refresh: bool = False) -> Catalog:
+        """The whole catalog, cached for `catalog_ttl` seconds (ListMetricInfos is billed per call)."""
+        return await self._catalog.get(refresh=refresh)
+
+    async def list_metric_data(self, request: MetricDataRequest) -> tuple[MetricDataSeries, ...]:
+        """ListMetricData: the numbers behind a chart, one series per metric asked."""
+        response = await self._call(DATA_PATH, request.wire_json(), parse=_json_model(MetricDataResponse))
+        return response.metrics
+
+    async def _fetch_catalog(self) -> Catalog:
+        return Catalog.from_response(await self.list_metric_infos())
+
+    # Transport, retries and errors --------------------------------------------------------------------------
+
+    async def _call(
+        self, path: str, body: dict[str, Any], *, parse: Callable[[httpx.Response], T], accept: str = "application/json"
+    ) -> T:
+        attempts = self._max_retries + 1
+        for attempt in range(attempts):
+            self.calls[path] += 1
+            started = time.monotonic()
+            retry_after: float | None = None
+            try:
+                response = await self._http.post(path, json=body, headers={"Accept": accept})
+            except httpx.TimeoutException as exc:
+                error: ServiceWatchError = APITimeoutError(
+                    f"ServiceWatch did not answer in time ({type(exc).__name__}); try again, or raise "
+                    "SERVICEWATCH_TIMEOUT if charts over long windows are slow."
+                )
+            except httpx.TransportError as exc:
+                error = APIConnectionError(
+                    f"Could not reach ServiceWatch at {self.base_url} ({type(exc).__name__}: {exc}); check the "
+                    "network and SERVICEWATCH_ENDPOINT / SCP_REGION."
+                )
+            else:
+                log.debug(
+                    "servicewatch %s -> %s in %.0f ms (try %d/%d)",
+                    path,
+                    response.status_code,
+                    (time.monotonic() - started) * 1000,
+                    attempt + 1,
+                    attempts,
+                )
+                if response.is_success:
+                    try:
+                        return parse(response)
+                    except TruncatedImageError as exc:
+                        error = exc
+                else:
+                    status_error = _status_error(response)
+                    if not is_retryable_status(response.status_code):
+                        raise status_error
+                    if isinstance(status_error, RateLimitError):
+                        retry_after = status_error.retry_after
+                        if retry_after is not None and retry_after > self._max_retry_after:
+                            raise status_error
+                    error = status_error
+            if attempt == attempts - 1:
+                raise error
+            delay = backoff_delay(attempt, retry_after, rng=self._rng)
+            log.info("servicewatch %s failed (%s); trying again in %.1f s", path, type(error).__name__, delay)
+            await self._sleep(delay)
+        raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _json_model(model: type[T]) -> Callable[[httpx.Response], T]:
+    def parse(response: httpx.Response) -> T:
+        try:
+            return model.model_validate_json(response.content)  # type: ignore[attr-defined, no-any-return]
+        except ValidationError as exc:
+            snippet = response.content[:200].decode("utf-8", errors="replace")
+            raise InvalidResponseError(
+                f"ServiceWatch answered {response.request.url.path} with a body the bot does not understand "
+                f"({exc.error_count()} problems, first: {exc.errors()[0]['msg']}): {snippet}"
+            ) from None
+
+    return parse
+
+
+def _status_error(response: httpx.Response) -> APIStatusError:
+    body: Any = None
+    try:
+        body = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        body = None
+    detail = error_detail(body)
+    request_id = response.headers.get("x-request-id") or response.headers.get("scp-request-id")
+    if isinstance(body, dict) and not request_id and isinstance(body.get("request_id"), str):
+        request_id = body["request_id"]
+    cls = status_error_class(response.status_code)
+    if cls is RateLimitError:
+        return RateLimitError(
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            status_code=response.status_code,
+            detail=detail,
+            request_id=request_id,
+            body=body,
+        )
+    return cls(status_code=response.status_code, detail=detail, request_id=request_id, body=body)
+
+
+def error_detail(body: Any) -> str:
+    """The server's explanation from an error body: `errors[].detail` (string or list), else `message`."""
+    if not isinstance(body, dict):
+        return ""
+    parts: list[str] = []
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        for item in errors:
+            if isinstance(item, dict):
+                detail = item.get("detail") or item.get("message") or item.get("code")
+                if isinstance(detail, list):
+                    parts.extend(str(d) for d in detail)
+                elif detail:
+                    parts.append(str(detail))
+    for key in ("message", "detail", "code"):
+        if not parts and isinstance(body.get(key), str | int) and body.get(key):
+            parts.append(str(body[key]))
+    return "; ".join(parts)[:500]
