@@ -1,0 +1,74 @@
+"""Faults the sandbox can be told to answer with, for tests and benchmarks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+FaultKind = Literal["status", "timeout", "reset", "html", "json", "empty", "truncate"]
+FAULT_KINDS: tuple[str, ...] = ("status", "timeout", "reset", "html", "json", "empty", "truncate")
+API_PATHS = ("/v1/metrics", "/v1/metrics/data", "/v1/metrics/data/download/image")
+
+
+@dataclass
+class Fault:
+    """One planned misbehaviour, used up after `times` matching requests (`times=0`: forever).
+
+    - `status`: answer `status` with the ServiceWatch error body (`detail`), and `Retry-After` when given;
+    - `timeout`: hold the request `delay` seconds, then answer normally;
+    - `reset`: drop the connection without answering;
+    - `html` / `json` / `empty`: answer 200 with a login page, a JSON message, or nothing, instead of a PNG;
+    - `truncate`: answer 200 with only the first half of the PNG.
+    """
+
+    kind: FaultKind
+    path: str | None = None
+    status: int = 500
+    detail: str = "Internal server error (injected by the sandbox)"
+    retry_after: str | None = None
+    delay: float = 60.0
+    times: int = 1
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fault:
+        """A fault from the control endpoint's JSON; raises ValueError naming what is wrong."""
+        kind = data.get("kind")
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
+        path = data.get("path")
+        if path is not None and path not in API_PATHS:
+            raise ValueError(f"path must be one of {', '.join(API_PATHS)} (or absent for all)")
+        allowed = {"kind", "path", "status", "detail", "retry_after", "delay", "times"}
+        unknown = set(data) - allowed
+        if unknown:
+            raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+        fault = cls(**data)
+        if not 100 <= int(fault.status) <= 599 or fault.times < 0 or fault.delay < 0:
+            raise ValueError("status must be 100..599, times ≥ 0 and delay ≥ 0")
+        return fault
+
+
+@dataclass
+class FaultPlan:
+    """Faults waiting to be served, in order, and a latency added to every API call."""
+
+    faults: list[Fault] = field(default_factory=list)
+    latency: float = 0.0
+
+    def add(self, fault: Fault) -> None:
+        self.faults.append(fault)
+
+    def clear(self) -> None:
+        self.faults.clear()
+        self.latency = 0.0
+
+    def take(self, path: str) -> Fault | None:
+        """The next fault for a request to `path`, counting it as used."""
+        for fault in self.faults:
+            if fault.path is None or fault.path == path:
+                if fault.times == 1:
+                    self.faults.remove(fault)
+                elif fault.times > 1:
+                    fault.times -= 1
+                return fault
+        return None

@@ -1,0 +1,317 @@
+"""A ServiceWatch-compatible server on loopback, with synthetic data, real PNG charts and injectable faults.
+
+Same paths, headers, signature check and error body shape as ServiceWatch, so the bot's client talks
+to it unchanged. `/_sandbox/…` (unsigned, loopback only) lets tests add latency and faults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from bot.rendering import PlotSeries, render_line_chart
+from bot.sandbox import catalog as sandbox_catalog
+from bot.sandbox.faults import API_PATHS, Fault, FaultPlan
+from bot.sandbox.series import MAX_POINTS, points_count, series
+from bot.servicewatch.auth import CLIENT_TYPE, sign
+from bot.servicewatch.models import (
+    IMAGE_REQUEST_MODELS,
+    MetricDataItem,
+    MetricDataRequest,
+    MetricItemV1Dot1,
+    MetricSearchRequest,
+)
+
+log = logging.getLogger(__name__)
+
+SANDBOX_ACCESS_KEY = "sandbox-access-key"
+SANDBOX_SECRET_KEY = "sandbox-secret-key"
+DEFAULT_VERSION = "1.2"  # what ServiceWatch calls when Scp-Api-Version is absent: the CURRENT version
+MAX_METRICS = 10
+_render_lock = threading.Lock()  # matplotlib is not thread-safe; renders run one at a time off the event loop
+
+M = TypeVar("M", bound=BaseModel)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class SandboxError(Exception):
+    """An error answered with ServiceWatch's error body."""
+
+    def __init__(self, status: int, *details: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__("; ".join(details))
+        self.status = status
+        self.details = details
+        self.headers = headers or {}
+
+
+def error_response(
+    status: int, details: tuple[str, ...] | list[str], headers: dict[str, str] | None = None
+) -> web.Response:
+    """ServiceWatch's error shape: `{"errors": [{"status": …, "detail": …}]}`."""
+    body = {"errors": [{"status": status, "detail": detail} for detail in details]}
+    return web.json_response(body, status=status, headers=headers)
+
+
+class Sandbox:
+    """The sandbox server. `await start()` returns its base URL; `await stop()` ends it."""
+
+    def __init__(
+        self,
+        *,
+        access_key: str = SANDBOX_ACCESS_KEY,
+        secret_key: str = SANDBOX_SECRET_KEY,
+        account_id: str = "",
+        max_clock_skew: float = 300.0,
+        min_size: tuple[int, int] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.access_key = access_key
+        self._secret_key = secret_key
+        self._account_id = account_id
+        self._max_clock_skew = max_clock_skew
+        self._min_size = min_size
+        self._clock = clock
+        self.plan = FaultPlan()
+        self.calls: Counter[str] = Counter()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    # Life cycle -------------------------------------------------------------------------------------------
+
+    def make_app(self) -> web.Application:
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_post("/v1/metrics", self._api(self._list_metric_infos))
+        app.router.add_post("/v1/metrics/data", self._api(self._list_metric_data))
+        app.router.add_post("/v1/metrics/data/download/image", self._api(self._download_image))
+        app.router.add_get("/_sandbox/health", self._health)
+        app.router.add_get("/_sandbox/stats", self._stats)
+        app.router.add_post("/_sandbox/faults", self._add_faults)
+        app.router.add_delete("/_sandbox/faults", self._clear_faults)
+        app.router.add_put("/_sandbox/latency", self._set_latency)
+        return app
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Listen on `host:port` (port 0: any free one) and return the base URL."""
+        self._runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port, shutdown_timeout=1.0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        bound = server.sockets[0].getsockname()  # type: ignore[attr-defined]
+        self.url = f"http://{host}:{bound[1]}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # The API ----------------------------------------------------------------------------------------------
+
+    def _api(self, handler: Callable[[web.Request, Any, str], Awaitable[web.StreamResponse]]) -> Handler:
+        async def wrapped(request: web.Request) -> web.StreamResponse:
+            path = request.path
+            self.calls[path] += 1
+            if self.plan.latency:
+                await asyncio.sleep(self.plan.latency)
+            fault = self.plan.take(path)
+            if fault is not None:
+                faulty = await self._serve_fault(request, fault)
+                if faulty is not None:
+                    return faulty
+            try:
+                self._verify_signature(request)
+                version = self._version(request)
+                try:
+                    body = json.loads(await request.read() or b"{}")
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    raise SandboxError(400, "The request body is not valid JSON") from None
+                response = await handler(request, body, version)
+            except SandboxError as exc:
+                return error_response(exc.status, exc.details, exc.headers)
+            if fault is not None and fault.kind == "truncate" and isinstance(response, web.Response) and response.body:
+                data = bytes(response.body)  # type: ignore[arg-type]
+                return web.Response(body=data[: len(data) // 2], content_type=response.content_type)
+            return response
+
+        return wrapped
+
+    async def _serve_fault(self, request: web.Request, fault: Fault) -> web.StreamResponse | None:
+        if fault.kind == "status":
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
+            return error_response(fault.status, [fault.detail], headers)
+        if fault.kind == "timeout":
+            await asyncio.sleep(fault.delay)
+            return None
+        if fault.kind == "reset":
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError  # nothing may be written to a dropped connection
+        if fault.kind == "html":
+            page = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in</body></html>"
+            return web.Response(text=page, content_type="text/html")
+        if fault.kind == "json":
+            return web.json_response({"message": "image generation queued (injected by the sandbox)"})
+        if fault.kind == "empty":
+            return web.Response(body=b"", content_type="image/png")
+        return None  # truncate: served by cutting the real answer
+
+    def _verify_signature(self, request: web.Request) -> None:
+        headers = request.headers
+        for name in ("Scp-Accesskey", "Scp-Signature", "Scp-Timestamp", "Scp-ClientType"):
+            if not headers.get(name):
+                raise SandboxError(401, f"Missing header {name}")
+        if headers["Scp-ClientType"] != CLIENT_TYPE:
+            raise SandboxError(401, f"Scp-ClientType must be {CLIENT_TYPE}")
+        if not hmac.compare_digest(headers["Scp-Accesskey"], self.access_key):
+            raise SandboxError(401, "Unknown access key")
+        timestamp = headers["Scp-Timestamp"]
+        if not timestamp.isdigit():
+            raise SandboxError(401, "Scp-Timestamp must be epoch milliseconds")
+        skew = abs(int(timestamp) / 1000 - self._clock())
+        if skew > self._max_clock_skew:
+            raise SandboxError(401, f"Scp-Timestamp is {skew:.0f} s away from the server clock")
+        url = f"{request.scheme}://{request.host}{request.raw_path}"
+        expected = sign(request.method, url, timestamp, self.access_key, self._secret_key, self._account_id)
+        if not hmac.compare_digest(headers["Scp-Signature"], expected):
+            raise SandboxError(401, "Signature mismatch: the secret key or the string to sign is wrong")
+
+    @staticmethod
+    def _version(request: web.Request) -> str:
+        header = request.headers.get("Scp-Api-Version")
+        if header is None:
+            return DEFAULT_VERSION
+        service, _, version = header.partition(" ")
+        if service != "servicewatch" or version not in IMAGE_REQUEST_MODELS:
+            raise SandboxError(400, f"Unsupported Scp-Api-Version {header!r}; use 'servicewatch 1.0|1.1|1.2'")
+        return version
+
+    async def _list_metric_infos(self, request: web.Request, body: Any, version: str) -> web.StreamResponse:
+        search = _validate(MetricSearchRequest, body)
+        return web.json_response(
+            sandbox_catalog.list_metric_infos(
+                metric_name=search.metric_name,
+                namespaces=[ns.name for ns in search.namespaces] if search.namespaces else None,
+                resource_id=search.resource_id,
+                resource_name=search.resource_name,
+            )
+        )
+
+    async def _list_metric_data(self, request: web.Request, body: Any, version: str) -> web.StreamResponse:
+        data_request = _validate(MetricDataRequest, body)
+        found = [self._series_for(item, data_request) for item in data_request.metrics]
+        return web.json_response(
+            {
+                "metrics": [
+                    {"display_name": label, "status": "", "values": json.dumps([[t, str(v)] for t, v in points])}
+                    for label, points in found
+                ]
+            }
+        )
+
+    async def _download_image(self, request: web.Request, body: Any, version: str) -> web.StreamResponse:
+        chart = _validate(IMAGE_REQUEST_MODELS[version], body)
+        width, height = chart.width or 1400, chart.height or 500
+        if self._min_size and (width < self._min_size[0] or height < self._min_size[1]):
+            raise SandboxError(400, f"width must be ≥ {self._min_size[0]} and height ≥ {self._min_size[1]}")
+        lines = []
+        for item in chart.metrics:
+            label, points = self._series_for(item, chart)
+            lines.append(PlotSeries(label=label, points=points, color=item.color))
+        title = chart.title or "ServiceWatch Metric Chart"
+        zone = chart.timezone or "UTC"
+
+        def draw() -> bytes:
+            with _render_lock:
+                return render_line_chart(
+                    lines, title=title, start=chart.start, end=chart.end, timezone=zone, width=width, height=height
+                )
+
+        png = await asyncio.to_thread(draw)
+        return web.Response(body=png, content_type="image/png")
+
+    def _series_for(self, item: MetricItemV1Dot1 | MetricDataItem, chart: Any) -> tuple[str, list[tuple[int, float]]]:
+        if len(chart.metrics) > MAX_METRICS:
+            raise SandboxError(400, f"At most {MAX_METRICS} metrics per request; {len(chart.metrics)} were sent")
+        found = sandbox_catalog.find_metric(item.namespace_name, item.name)
+        if found is None:
+            known = {group.namespace for group in sandbox_catalog.GROUPS}
+            if item.namespace_name not in known:
+                raise SandboxError(400, f"Namespace '{item.namespace_name}' does not exist")
+            raise SandboxError(400, f"Metric '{item.name}' does not exist in namespace '{item.namespace_name}'")
+        group, metric = found
+        dimensions = {d.key: d.value for d in item.dimensions}
+        wrong_keys = sorted(set(dimensions) - set(group.keys))
+        if wrong_keys:
+            raise SandboxError(
+                400,
+                f"Dimension key {', '.join(wrong_keys)} is not valid for '{item.name}'; use {', '.join(group.keys)}",
+            )
+        period = item.period or chart.period
+        if points_count(chart.start, chart.end, period) > MAX_POINTS:
+            raise SandboxError(
+                400, f"The window holds more than {MAX_POINTS} periods of {period} s; use a longer period"
+            )
+        resource = sandbox_catalog.find_resource(group, dimensions)
+        label = item.display_name or f"{group.namespace} | {resource.name if resource else '?'} | {metric.name}"
+        if resource is None:
+            return label, []  # like ServiceWatch: an unknown resource is no error, just no data
+        statistic = item.statistic_type or chart.statistic_type
+        return label, series(metric, resource, start=chart.start, end=chart.end, period=period, statistic=statistic)
+
+    # Control ----------------------------------------------------------------------------------------------
+
+    async def _health(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({"ok": True})
+
+    async def _stats(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            {"calls": {path: self.calls[path] for path in API_PATHS}, "faults": len(self.plan.faults)}
+        )
+
+    async def _add_faults(self, request: web.Request) -> web.StreamResponse:
+        try:
+            payload = await request.json()
+            items = payload if isinstance(payload, list) else [payload]
+            faults = [Fault.from_json(item) for item in items]
+        except (json.JSONDecodeError, TypeError, ValueError) as exc:
+            return error_response(400, [f"Bad fault: {exc}"])
+        for fault in faults:
+            self.plan.add(fault)
+        return web.json_response({"queued": len(self.plan.faults)})
+
+    async def _clear_faults(self, request: web.Request) -> web.StreamResponse:
+        self.plan.clear()
+        return web.json_response({"queued": 0})
+
+    async def _set_latency(self, request: web.Request) -> web.StreamResponse:
+        try:
+            seconds = float((await request.json())["seconds"])
+            if not 0 <= seconds <= 600:
+                raise ValueError(seconds)
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+            return error_response(400, ['Send {"seconds": N} with 0 ≤ N ≤ 600'])
+        self.plan.latency = seconds
+        return web.json_response({"latency": seconds})
+
+
+def _validate(model: type[M], body: Any) -> M:
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        details = [
+            f"{'.'.join(str(p) for p in error['loc']) or 'body'}: {str(error['msg']).removeprefix('Value error, ')}"
+            for error in exc.errors(include_url=False)
+        ]
+        raise SandboxError(400, *details) from None
