@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+_TICK_STEPS = (1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800)
+_TICK_STEPS_LONG = (604800, 1209600, 2592000, 7776000, 15552000, 31536000)
 DEFAULT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 
 
@@ -39,6 +41,7 @@ def render_line_chart(
     matplotlib.use("Agg")
     from matplotlib import dates as mdates
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FixedLocator
 
     zone = ZoneInfo(timezone)
     dpi = 100
@@ -58,7 +61,9 @@ def render_line_chart(
     span = end - start
     time_format = "%H:%M" if span <= 36 * 3600 else "%m-%d %H:%M" if span <= 7 * 86400 else "%Y-%m-%d"
     axes.xaxis.set_major_formatter(mdates.DateFormatter(time_format, tz=zone))
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator(tz=zone, maxticks=max(4, width // 140)))
+    axes.xaxis.set_major_locator(
+        FixedLocator([_num(t, zone) for t in tick_times(start, end, zone, max(4, width // 140))])
+    )
     axes.set_xlabel(f"Time ({timezone})")
     if y_label:
         axes.set_ylabel(y_label)
@@ -82,3 +87,15 @@ def _num(timestamp: int, zone: ZoneInfo) -> float:
     from matplotlib import dates as mdates
 
     return float(mdates.date2num(datetime.fromtimestamp(timestamp, zone)))
+
+
+def tick_times(start: int, end: int, zone: ZoneInfo, max_ticks: int) -> list[int]:
+    """Round local times (every 5 minutes, hour, day …) between `start` and `end`, at most `max_ticks` of them."""
+    span = max(1, end - start)
+    step = next((s for s in (*_TICK_STEPS, *_TICK_STEPS_LONG) if span / s <= max_ticks), _TICK_STEPS_LONG[-1])
+    offset = int(datetime.fromtimestamp(start, zone).utcoffset().total_seconds())  # type: ignore[union-attr]
+    local_start = start + offset
+    first = -(-local_start // step) * step - offset
+    if step >= 86400:  # days and longer: start at a local midnight
+        first = -(-local_start // 86400) * 86400 - offset
+    return list(range(first, end + 1, step))

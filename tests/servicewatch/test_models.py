@@ -110,7 +110,14 @@ def test_data_request_drops_what_only_images_have() -> None:
     request = MetricDataRequest.for_chart(MetricDataImageRequest.model_validate(SEEDS["1.0"][1]))
     body = request.wire_json()
     assert set(body) == {"start", "end", "period", "statistic_type", "metrics"}
-    assert set(body["metrics"][0]) == {"namespace_name", "name", "dimensions", "display_name", "period", "statistic_type"}
+    assert set(body["metrics"][0]) == {
+        "namespace_name",
+        "name",
+        "dimensions",
+        "display_name",
+        "period",
+        "statistic_type",
+    }
 
 
 @pytest.mark.parametrize(
