@@ -1,0 +1,73 @@
+"""The one container of long-lived services, built from settings: the ServiceWatch client (and the sandbox)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
+from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
+from bot.servicewatch.models import SizeLimits
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What every part of the bot shares for its whole life."""
+
+    settings: Settings
+    servicewatch: ServiceWatchClient
+    sandbox: Sandbox | None = None
+
+    @property
+    def size_limits(self) -> SizeLimits:
+        s = self.settings
+        return SizeLimits(s.chart_min_width, s.chart_min_height, s.chart_max_width, s.chart_max_height)
+
+    @property
+    def servicewatch_label(self) -> str:
+        """Which ServiceWatch is in use, for banners: the built-in sandbox, a sandbox at a URL, or SCP."""
+        if self.sandbox is not None:
+            return f"the built-in ServiceWatch sandbox at {self.sandbox.url} (synthetic data; no SCP keys set)"
+        if self.settings.uses_sandbox:
+            return f"a ServiceWatch sandbox at {self.servicewatch.base_url} (no SCP keys set)"
+        return f"ServiceWatch at {self.servicewatch.base_url} (API {self.servicewatch.api_version})"
+
+
+def servicewatch_client(settings: Settings, base_url: str) -> ServiceWatchClient:
+    """A client for `base_url` signed with the SCP keys, or with the sandbox's keys when none are set."""
+    if settings.scp_access_key is not None and settings.scp_secret_key is not None:
+        access, secret = settings.scp_access_key.get_secret_value(), settings.scp_secret_key.get_secret_value()
+    else:
+        access, secret = SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY
+    return ServiceWatchClient(
+        base_url,
+        ServiceWatchAuth(access, secret, account_id=settings.scp_account_id),
+        api_version=settings.servicewatch_api_version,
+        language=settings.scp_language,
+        timeout=settings.servicewatch_timeout,
+        max_retries=settings.servicewatch_max_retries,
+        catalog_ttl=settings.servicewatch_catalog_ttl,
+    )
+
+
+@asynccontextmanager
+async def open_services(settings: Settings) -> AsyncIterator[Services]:
+    """Start what the settings call for (the built-in sandbox when neither SCP keys nor an endpoint are set)."""
+    sandbox: Sandbox | None = None
+    if settings.uses_sandbox and settings.servicewatch_endpoint is None:
+        sandbox = Sandbox()
+        base_url = await sandbox.start()
+    else:
+        base_url = settings.servicewatch_url
+    client = servicewatch_client(settings, base_url)
+    try:
+        yield Services(settings=settings, servicewatch=client, sandbox=sandbox)
+    finally:
+        await client.aclose()
+        if sandbox is not None:
+            await sandbox.stop()
