@@ -67,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
     if command == "check":
         return asyncio.run(_check(settings))
+    if command == "run":
+        return asyncio.run(_run(settings))
     print(f"`{command}` is not built yet in this version of the bot; see README.md for what works.", file=sys.stderr)
     return 2
 
@@ -124,6 +126,21 @@ async def _until_signalled() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
+
+
+# run ----------------------------------------------------------------------------------------------------------
+
+
+async def _run(settings: Settings) -> int:
+    async with open_services(settings) as services:
+        print(f"ServiceWatch charts {__version__}")
+        for line in describe_settings(settings, services):
+            print(line)
+        print(
+            "\nThis version has the ServiceWatch client and the sandbox; the chat console and the Slack modes come "
+            "with the next versions.\nTry `python -m bot check`, or `python -m bot sandbox` to run the sandbox alone."
+        )
+    return 0
 
 
 # check --------------------------------------------------------------------------------------------------------
