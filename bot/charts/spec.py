@@ -1,0 +1,119 @@
+"""What a chart request says, before it meets the catalog or the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from bot.charts.timerange import Window
+
+
+@dataclass(frozen=True)
+class MetricRef:
+    """A metric as typed: `Virtual Server:CPU Usage/Core[Basic]` or a bare `CPU Usage/Core[Basic]` (or `cpu`)."""
+
+    name: str
+    namespace: str | None = None
+    dimensions: tuple[tuple[str, str], ...] = ()
+    color: str | None = None
+    label: str | None = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.namespace}:{self.name}" if self.namespace else self.name
+
+
+@dataclass(frozen=True)
+class ThreadRef:
+    """The thread a chart goes into, from `thread <permalink>`."""
+
+    channel_id: str
+    thread_ts: str
+    permalink: str
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One chart: metrics, and the window and options that apply to all of them. Unset fields take defaults."""
+
+    metrics: tuple[MetricRef, ...]
+    window: Window | None = None
+    period: int | None = None
+    stat: str | None = None
+    size: tuple[int, int] | None = None
+    tz: str | None = None
+    title: str | None = None
+    thread: ThreadRef | None = None
+    dry_run: bool = False
+
+    def over(self, saved: ChartSpec) -> ChartSpec:
+        """This request run on top of a saved chart: the saved metrics (plus any named here), and
+        every option given here in place of the saved one."""
+        return replace(
+            saved,
+            metrics=saved.metrics + self.metrics,
+            window=self.window or saved.window,
+            period=self.period or saved.period,
+            stat=self.stat or saved.stat,
+            size=self.size or saved.size,
+            tz=self.tz or saved.tz,
+            title=self.title or saved.title,
+            thread=self.thread or saved.thread,
+            dry_run=self.dry_run or saved.dry_run,
+        )
+
+
+# What a whole line asks for ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    """`/chart CHART [WINDOW] [OPTIONS]`."""
+
+    spec: ChartSpec
+    text: str
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    """`/chart help` (or nothing at all)."""
+
+    topic: str = ""
+
+
+@dataclass(frozen=True)
+class MetricsRequest:
+    """`/chart metrics [NAMESPACE] [TEXT]`: browse the catalog."""
+
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SaveRequest:
+    """`/chart save NAME CHART [WINDOW] [OPTIONS]`; `text` is the chart part, stored as typed."""
+
+    name: str
+    spec: ChartSpec
+    text: str
+
+
+@dataclass(frozen=True)
+class SavedRequest:
+    """`/chart saved`: this channel's saved charts."""
+
+
+@dataclass(frozen=True)
+class ForgetRequest:
+    """`/chart forget NAME`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ScheduleRequest:
+    """`/chart schedule …`, `schedules`, `pause|resume|delete|run|next ID`: words kept for the scheduler."""
+
+    action: str
+    words: tuple[str, ...] = field(default_factory=tuple)
+
+
+Request = ChartRequest | HelpRequest | MetricsRequest | SaveRequest | SavedRequest | ForgetRequest | ScheduleRequest

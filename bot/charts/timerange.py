@@ -1,0 +1,229 @@
+"""The time-window grammar: `last 3h`, `-PT3H`, `now-6h`, `since 09:00`, `from … to …`, `today`, ISO 8601.
+
+Parsing gives an unresolved `Window`; `resolve_window` turns it into two aware datetimes against an
+injected `now`, in the chart's timezone, so `today` and `09:00` mean the reader's local day and clock,
+and a clock time inside a DST gap or overlap still gives one well-defined instant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.durations import UNIT_SECONDS
+
+RETENTION_SECONDS = 455 * 86400  # ServiceWatch keeps metric data 15 months
+
+_UNIT_WORDS = {
+    "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+    "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+    "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+    "d": "d", "day": "d", "days": "d",
+    "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
+}  # fmt: skip
+_COMPACT = re.compile(r"^(?:(\d{1,6})w)?(?:(\d{1,6})d)?(?:(\d{1,6})h)?(?:(\d{1,6})m)?(?:(\d{1,6})s)?$")
+_ISO_DURATION = re.compile(r"^P(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,6})S)?)?$")
+_CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(am|pm)?$")
+_CLOCK_RANGE = re.compile(r"^(\d{1,2}(?::\d{2})?(?:am|pm)?)[-–](\d{1,2}(?::\d{2})?(?:am|pm)?)$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
+class WindowError(ValueError):
+    """A window that parses but cannot be drawn (in the future, reversed, older than the data kept)."""
+
+
+# Points in time ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ago:
+    """`now`, `now-6h`, `-6h`: so many seconds before now."""
+
+    seconds: int = 0
+
+
+@dataclass(frozen=True)
+class Clock:
+    """`09:00`, `9am`, `yesterday 09:00`: a wall-clock time on a day relative to today (None: the latest one)."""
+
+    at: time
+    days_back: int | None = None
+
+
+@dataclass(frozen=True)
+class OnDate:
+    """`2026-11-27`, `2026-11-27 09:00`: a wall-clock time on a calendar date."""
+
+    day: date
+    at: time = time(0)
+
+
+@dataclass(frozen=True)
+class Instant:
+    """An ISO time with its own offset (`…Z`, `…+09:00`): the chart's timezone does not change it."""
+
+    moment: datetime
+
+
+Point = Ago | Clock | OnDate | Instant
+
+
+@dataclass(frozen=True)
+class Window:
+    """From `start` to `end` (None: now); `text` is how the comment line says it (`last 3h`, `today`)."""
+
+    start: Point
+    end: Point | None
+    text: str
+
+    @property
+    def span_hint(self) -> int | None:
+        """The length in seconds when it does not depend on the clock (`last 3h`), else None."""
+        if isinstance(self.start, Ago) and (self.end is None or isinstance(self.end, Ago)):
+            return self.start.seconds - (self.end.seconds if isinstance(self.end, Ago) else 0)
+        return None
+
+
+# Words → durations and points ----------------------------------------------------------------------------
+
+
+def parse_span(word: str) -> int | None:
+    """Seconds in `3h`, `1h30m`, `90m`, `PT3H`, `P1D` (no sign); None when `word` is no duration."""
+    text = word.strip()
+    if not text:
+        return None
+    upper = text.upper()
+    iso = _ISO_DURATION.match(upper)
+    if iso and upper not in ("P", "PT") and not upper.endswith("T"):
+        weeks, days, hours, minutes, seconds = (int(g or 0) for g in iso.groups())
+        total = weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds
+        return total or None
+    compact = _COMPACT.match(text.lower())
+    if compact and any(compact.groups()):
+        weeks, days, hours, minutes, seconds = (int(g or 0) for g in compact.groups())
+        total = weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds
+        return total or None
+    return None
+
+
+def span_with_unit(number: str, unit: str) -> int | None:
+    """Seconds in `24 hours`, `2 days` (a number word and a unit word); None when they are not that."""
+    key = _UNIT_WORDS.get(unit.lower())
+    if key is None or not number.isdigit() or int(number) == 0:
+        return None
+    return int(number) * UNIT_SECONDS[key]
+
+
+def unit_word(word: str) -> int | None:
+    """Seconds in one unit word: `hour` → 3600 (for `last hour`)."""
+    key = _UNIT_WORDS.get(word.lower())
+    return UNIT_SECONDS[key] if key and len(word) > 1 else None
+
+
+def parse_clock(word: str) -> time | None:
+    """`09:00`, `9:30`, `9am`, `9:30pm`, `17:05:30` → a time; None otherwise."""
+    match = _CLOCK.match(word.strip().lower())
+    if not match or (match.group(2) is None and match.group(4) is None):
+        return None  # a bare number is not a time
+    hour, minute, second = int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0)
+    meridiem = match.group(4)
+    if meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem == "pm" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return time(hour, minute, second)
+
+
+def parse_clock_range(word: str) -> tuple[time, time] | None:
+    """`09:00-12:00`, `9am-5pm` → two times; None otherwise."""
+    match = _CLOCK_RANGE.match(word.strip().lower())
+    if not match:
+        return None
+    first, second = parse_clock(match.group(1)), parse_clock(match.group(2))
+    if first is None or second is None:
+        return None
+    return first, second
+
+
+def parse_iso(word: str) -> Point | None:
+    """ISO 8601 dates and date-times: `2026-11-27`, `2026-11-27T09:00`, `2026-11-27T00:00:00Z`."""
+    text = word.strip()
+    try:
+        if _ISO_DATE.match(text):
+            return OnDate(date.fromisoformat(text))
+        if _ISO_DATETIME.match(text):
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            if moment.tzinfo is not None:
+                return Instant(moment)
+            return OnDate(moment.date(), moment.time())
+    except ValueError:
+        return None
+    return None
+
+
+def parse_ago(word: str) -> int | None:
+    """`now` → 0, `now-6h` → 21600, `-6h` / `-PT6H` → 21600; None otherwise."""
+    text = word.strip().lower()
+    if text == "now":
+        return 0
+    if text.startswith("now-"):
+        return parse_span(text[4:])
+    if text.startswith("-") and len(text) > 1:
+        return parse_span(text[1:])
+    return None
+
+
+# Resolution ---------------------------------------------------------------------------------------------------
+
+
+def local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The instant a wall clock in `zone` shows `at` on `day`. A time the clock repeats (DST ends) is its first
+    occurrence; a time the clock skips (DST starts) is read with the offset before the jump, so 02:30 becomes 03:30."""
+    return datetime.combine(day, at).replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
+
+
+def _point(point: Point, now: datetime, zone: ZoneInfo, *, latest: bool) -> datetime:
+    if isinstance(point, Ago):
+        return now - timedelta(seconds=point.seconds)
+    if isinstance(point, Instant):
+        return point.moment.astimezone(zone)
+    if isinstance(point, OnDate):
+        return local(point.day, point.at, zone)
+    today = now.astimezone(zone).date()
+    if point.days_back is not None:
+        return local(today - timedelta(days=point.days_back), point.at, zone)
+    moment = local(today, point.at, zone)
+    if latest and moment > now:  # `since 09:00` at 08:00 means yesterday's 09:00
+        moment = local(today - timedelta(days=1), point.at, zone)
+    return moment
+
+
+def resolve_window(window: Window, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The window as (start, end) in `zone`, checked: start before end, not in the future, within retention."""
+    now = now.astimezone(zone)
+    start = _point(window.start, now, zone, latest=True)
+    if window.end is None:
+        end = now
+    elif isinstance(window.end, Clock) and window.end.days_back is None and isinstance(window.start, Clock):
+        # `from 09:00 to 12:00`: the end is on the start's day (or the next, past midnight)
+        end = local(start.date(), window.end.at, zone)
+        if end <= start:
+            end = local(start.date() + timedelta(days=1), window.end.at, zone)
+    else:
+        end = _point(window.end, now, zone, latest=False)
+    if start >= now:
+        raise WindowError(f"“{window.text}” starts in the future ({start:%Y-%m-%d %H:%M %Z}); pick a time before now.")
+    end = min(end, now)
+    if end <= start:
+        raise WindowError(f"“{window.text}” ends before it starts; put the earlier time first.")
+    if (now - start).total_seconds() > RETENTION_SECONDS:
+        raise WindowError(
+            f"“{window.text}” starts {start:%Y-%m-%d}, but ServiceWatch keeps only 15 months of data; "
+            "pick a later start."
+        )
+    return start, end
