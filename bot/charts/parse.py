@@ -337,8 +337,7 @@ def _window_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
         if span:
             return _last(span), 2
         after = _word(tokens, i + 2)
-        span = span_with_unit(following, after) if after else None
-        if span:
+        if after is not None and (span := span_with_unit(following, after)):
             return Window(Ago(span), None, f"last {following} {after.lower()}"), 3
         raise UserError(f"`{word} {following}` is not a length of time; write it like `{word} 3h` or `{word} 2 days`.")
     span = parse_span(word)
