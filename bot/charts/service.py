@@ -1,0 +1,186 @@
+"""One entry point from a chart spec to a chart ready to post: image, words, and the numbers behind it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
+from bot.charts.spec import ChartSpec
+from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, summarize, time_range
+from bot.errors import UserError
+from bot.rendering import PlotSeries, render_line_chart
+from bot.servicewatch.catalog import Catalog
+from bot.servicewatch.coalesce import CoalescingServiceWatch
+from bot.servicewatch.errors import (
+    APIConnectionError,
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    InvalidResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceWatchError,
+)
+from bot.servicewatch.images import ChartImage
+from bot.servicewatch.models import MetricDataSeries
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    """A chart ready to post: what to upload and the words that go with it."""
+
+    image: bytes
+    filename: str
+    title: str
+    comment: str
+    alt_text: str
+    summaries: tuple[SeriesSummary, ...]
+    plan: ChartPlan
+    fallback: bool = False
+
+
+class NoDataError(UserError):
+    """The window holds no data for any line: said instead of posting an empty chart."""
+
+
+class ChartService:
+    """Turns specs into rendered charts, through the coalesced ServiceWatch calls and a local fallback."""
+
+    def __init__(
+        self,
+        servicewatch: CoalescingServiceWatch,
+        defaults: ChartDefaults,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sw = servicewatch
+        self.defaults = defaults
+        self._clock = clock
+
+    async def catalog(self) -> Catalog:
+        return await self._sw.client.catalog()
+
+    async def plan(
+        self, spec: ChartSpec, *, timezone: str, now: datetime | None = None, title: str | None = None
+    ) -> ChartPlan:
+        """Resolve a spec against the catalog and the clock (one cached catalog call, nothing billed per metric)."""
+        try:
+            catalog = await self.catalog()
+        except ServiceWatchError as exc:
+            raise _user_facing(exc) from exc
+        return plan_chart(
+            spec, catalog, now=now or self._clock(), timezone=timezone, defaults=self.defaults, title=title
+        )
+
+    async def render(
+        self,
+        spec: ChartSpec,
+        *,
+        timezone: str,
+        asked_by: str = "",
+        now: datetime | None = None,
+        title: str | None = None,
+    ) -> RenderedChart:
+        """The chart for `spec`: ServiceWatch's image, or one drawn here from the numbers when the image call
+        fails on ServiceWatch's side; NoDataError when the window holds nothing; UserError for what people can fix."""
+        plan = await self.plan(spec, timezone=timezone, now=now, title=title)
+        started = time.monotonic()
+        ttl = plan.period  # the same ask within one period is the same chart
+        image_task = asyncio.create_task(self._sw.image(plan.request, ttl=ttl))
+        try:
+            series = await self._sw.data(plan.data_request, ttl=ttl)
+        except ServiceWatchError as exc:
+            series = None
+            data_error: ServiceWatchError | None = exc
+        else:
+            data_error = None
+        if series is not None and not any(s.values for s in series):
+            image_task.cancel()
+            raise NoDataError(
+                f"No data for {plan.title} in {plan.window_text} ({time_range(plan.start, plan.end)}). The resource may"
+                " be stopped or new; try a longer window, or check the dimensions with `metrics`."
+            )
+        try:
+            image: ChartImage | None = await image_task
+            image_error: ServiceWatchError | None = None
+        except ServiceWatchError as exc:
+            image, image_error = None, exc
+        summaries = summarize(plan, series or ())
+        fallback_reason = ""
+        if image is None:
+            assert image_error is not None
+            if series is None or not _is_server_side(image_error):
+                raise _user_facing(image_error) from image_error
+            fallback_reason = f"ServiceWatch's chart image failed ({_short(image_error)})."
+            log.warning("image call failed (%s); drawing the chart from ListMetricData", _short(image_error))
+            png = await asyncio.to_thread(_draw_locally, plan, series)
+        else:
+            png = image.data
+        if data_error is not None:
+            log.warning("ListMetricData failed (%s); posting the chart without numbers", _short(data_error))
+        log.info(
+            "chart %r rendered in %.0f ms%s",
+            plan.title,
+            (time.monotonic() - started) * 1000,
+            " (fallback)" if fallback_reason else "",
+        )
+        return RenderedChart(
+            image=png,
+            filename=file_name(plan),
+            title=plan.title,
+            comment=comment_line(plan, asked_by=asked_by, fallback_reason=fallback_reason),
+            alt_text=alt_text(plan, summaries) if series is not None else _alt_without_numbers(plan),
+            summaries=summaries if series is not None else (),
+            plan=plan,
+            fallback=bool(fallback_reason),
+        )
+
+
+def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> bytes:
+    lines = [
+        PlotSeries(label=line.display_name, points=series[i].values if i < len(series) else (), color=line.color)
+        for i, line in enumerate(plan.lines)
+    ]
+    return render_line_chart(
+        lines,
+        title=plan.title,
+        start=int(plan.start.timestamp()),
+        end=int(plan.end.timestamp()),
+        timezone=plan.timezone,
+        width=plan.width,
+        height=plan.height,
+        y_label=plan.unit.title(),
+        footnote="Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)",
+    )
+
+
+def _alt_without_numbers(plan: ChartPlan) -> str:
+    metrics = ", ".join(dict.fromkeys(line.metric.reference for line in plan.lines))
+    return f"Chart of {metrics}, {plan.window_text}; the numbers were unavailable."[:1000]
+
+
+def _is_server_side(error: ServiceWatchError) -> bool:
+    """Failures a locally drawn chart can stand in for: ServiceWatch broke, not the request or the keys."""
+    if isinstance(error, BadRequestError | AuthenticationError | PermissionDeniedError | NotFoundError):
+        return False
+    return isinstance(error, APIStatusError | APIConnectionError | InvalidResponseError)
+
+
+def _short(error: ServiceWatchError) -> str:
+    if isinstance(error, APIStatusError):
+        return f"{error.status_code}" + (f": {error.detail}" if error.detail else "")
+    return type(error).__name__
+
+
+def _user_facing(error: ServiceWatchError) -> Exception:
+    """What people can act on (their request, the keys, permissions) becomes a UserError; the rest stays as is."""
+    if isinstance(error, BadRequestError | AuthenticationError | PermissionDeniedError | NotFoundError):
+        return UserError(str(error))
+    return error
