@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     servicewatch_timeout: float = Field(default=30.0, gt=0, le=300)
     servicewatch_max_retries: int = Field(default=2, ge=0, le=10)
     servicewatch_catalog_ttl: int = Field(default=900, ge=0)
+    servicewatch_max_concurrency: int = Field(default=8, ge=1, le=100)
+    chart_cache_entries: int = Field(default=256, ge=0, le=10000)
 
     database_url: str = "sqlite+aiosqlite:///./bot.db"
     bot_timezone: str = "UTC"

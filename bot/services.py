@@ -1,4 +1,4 @@
-"""The one container of long-lived services, built from settings: the ServiceWatch client (and the sandbox)."""
+"""The one container of long-lived services, built from settings."""
 
 from __future__ import annotations
 
@@ -7,10 +7,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.charts.plan import ChartDefaults
+from bot.charts.service import ChartService
+from bot.chat import ChatActions
 from bot.config import Settings
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
+from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.models import SizeLimits
+from bot.store import Database, SavedCharts
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +26,10 @@ class Services:
 
     settings: Settings
     servicewatch: ServiceWatchClient
+    database: Database
+    charts: ChartService
+    actions: ChatActions
     sandbox: Sandbox | None = None
-
-    @property
-    def size_limits(self) -> SizeLimits:
-        s = self.settings
-        return SizeLimits(s.chart_min_width, s.chart_min_height, s.chart_max_width, s.chart_max_height)
 
     @property
     def servicewatch_label(self) -> str:
@@ -36,6 +39,19 @@ class Services:
         if self.settings.uses_sandbox:
             return f"a ServiceWatch sandbox at {self.servicewatch.base_url} (no SCP keys set)"
         return f"ServiceWatch at {self.servicewatch.base_url} (API {self.servicewatch.api_version})"
+
+
+def chart_defaults(settings: Settings) -> ChartDefaults:
+    return ChartDefaults(
+        window=settings.chart_default_window,
+        width=settings.chart_width,
+        height=settings.chart_height,
+        limits=SizeLimits(
+            settings.chart_min_width, settings.chart_min_height, settings.chart_max_width, settings.chart_max_height
+        ),
+        api_version=settings.servicewatch_api_version,
+        command=settings.bot_command,
+    )
 
 
 def servicewatch_client(settings: Settings, base_url: str) -> ServiceWatchClient:
@@ -56,8 +72,9 @@ def servicewatch_client(settings: Settings, base_url: str) -> ServiceWatchClient
 
 
 @asynccontextmanager
-async def open_services(settings: Settings) -> AsyncIterator[Services]:
-    """Start what the settings call for (the built-in sandbox when neither SCP keys nor an endpoint are set)."""
+async def open_services(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Services]:
+    """Start what the settings call for (the built-in sandbox when neither SCP keys nor an endpoint are set),
+    bring the database up to date, and close everything after."""
     sandbox: Sandbox | None = None
     if settings.uses_sandbox and settings.servicewatch_endpoint is None:
         sandbox = Sandbox()
@@ -65,9 +82,20 @@ async def open_services(settings: Settings) -> AsyncIterator[Services]:
     else:
         base_url = settings.servicewatch_url
     client = servicewatch_client(settings, base_url)
+    database = Database(settings.database_url)
     try:
-        yield Services(settings=settings, servicewatch=client, sandbox=sandbox)
+        if migrate:
+            await database.migrate()
+        coalesced = CoalescingServiceWatch(
+            client, max_concurrency=settings.servicewatch_max_concurrency, max_entries=settings.chart_cache_entries
+        )
+        charts = ChartService(coalesced, chart_defaults(settings))
+        actions = ChatActions(
+            charts, SavedCharts(database), command=settings.bot_command, default_timezone=settings.bot_timezone
+        )
+        yield Services(settings, client, database, charts, actions, sandbox)
     finally:
         await client.aclose()
+        await database.dispose()
         if sandbox is not None:
             await sandbox.stop()

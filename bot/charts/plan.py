@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.charts.parse import parse_chart
+from bot.charts.parse import ChartUsageError, parse_chart, usage_line
 from bot.charts.resolve import ChartLine, resolve_lines
 from bot.charts.spec import ChartSpec, ThreadRef
 from bot.charts.timerange import Window, WindowError, resolve_window
@@ -37,6 +37,7 @@ class ChartDefaults:
     height: int = 500
     limits: SizeLimits = field(default_factory=SizeLimits)
     api_version: str = "1.1"
+    command: str = "/chart"
 
     def default_window(self) -> Window:
         spec = parse_chart(f"x {self.window}")
@@ -97,7 +98,25 @@ def plan_chart(
     defaults: ChartDefaults,
     title: str | None = None,
 ) -> ChartPlan:
-    """Resolve `spec` against the catalog and the clock into a plan with its exact request; UserError if it can't."""
+    """Resolve `spec` against the catalog and the clock into a plan with its exact request; ChartUsageError
+    (naming the word, with a did-you-mean and the usage line) when it cannot."""
+    try:
+        return _plan(spec, catalog, now=now, timezone=timezone, defaults=defaults, title=title)
+    except ChartUsageError:
+        raise
+    except UserError as exc:
+        raise ChartUsageError(f"{exc}\n{usage_line(defaults.command)}") from None
+
+
+def _plan(
+    spec: ChartSpec,
+    catalog: Catalog,
+    *,
+    now: datetime,
+    timezone: str,
+    defaults: ChartDefaults,
+    title: str | None = None,
+) -> ChartPlan:
     lines = resolve_lines(spec.metrics, catalog)
     zone_name = spec.tz or timezone
     zone = ZoneInfo(zone_name)

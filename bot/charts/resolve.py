@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.charts.options import did_you_mean
-from bot.charts.parse import OPTION_ALIASES
+from bot.charts.parse import OPTION_ALIASES, WINDOW_WORDS
 from bot.charts.spec import MetricRef
 from bot.errors import UserError
 from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
@@ -73,7 +73,7 @@ def find_metric(ref: MetricRef, catalog: Catalog) -> CatalogMetric:
                 f"“{ref.text}” matches {len(distinct)} metrics: {choices}. Write the one you mean in quotes."
             )
     names = sorted({m.name for m in pool})
-    hint = did_you_mean(wanted, names) or did_you_mean(wanted, list(OPTION_ALIASES))
+    hint = did_you_mean(wanted, names) or did_you_mean(wanted, [*OPTION_ALIASES, *WINDOW_WORDS])
     browse = f"`metrics {ref.namespace}`" if ref.namespace else "`metrics`"
     raise UserError(f"There is no metric “{wanted}” {where}.{hint} See {browse} for the list.")
 

@@ -91,6 +91,8 @@ def quote_word(word: str) -> str:
     """Write one shell argument so that `tokenize` reads it back as one word."""
     if word and not any(c.isspace() for c in word) and not _starts_with_quote(word):
         return word
+    if word and _starts_with_quote(word) and _is_one_quoted_word(word):
+        return word  # already quoted the way it would be typed in Slack
     if '"' not in word:
         return f'"{word}"'
     if "'" not in word:
@@ -100,6 +102,14 @@ def quote_word(word: str) -> str:
 
 def _starts_with_quote(word: str) -> bool:
     return word[0] in _OPENING_QUOTES
+
+
+def _is_one_quoted_word(word: str) -> bool:
+    try:
+        tokens = tokenize(word)
+    except UserError:
+        return False
+    return len(tokens) == 1 and tokens[0].quoted and word[-1] in _CLOSING_QUOTES
 
 
 def join_words(words: list[str]) -> str:

@@ -47,6 +47,11 @@ METRICS_PATH = "/v1/metrics"
 DATA_PATH = "/v1/metrics/data"
 
 
+def encode_body(body: dict[str, Any]) -> bytes:
+    """The exact bytes sent as a JSON body (what `dry-run` shows)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
 class ServiceWatchClient:
     """Calls ServiceWatch. Use as `async with ServiceWatchClient(...) as client:` or call `aclose()`.
 
@@ -147,7 +152,9 @@ class ServiceWatchClient:
             started = time.monotonic()
             retry_after: float | None = None
             try:
-                response = await self._http.post(path, json=body, headers={"Accept": accept})
+                response = await self._http.post(
+                    path, content=encode_body(body), headers={"Accept": accept, "Content-Type": "application/json"}
+                )
             except httpx.TimeoutException as exc:
                 error: ServiceWatchError = APITimeoutError(
                     f"ServiceWatch did not answer in time ({type(exc).__name__}); try again, or raise "

@@ -1,0 +1,158 @@
+"""What each line of the chat language does: shared by Slack, the console and the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.charts.help import help_text, metrics_text
+from bot.charts.parse import parse_chart, parse_request
+from bot.charts.service import ChartService, RenderedChart
+from bot.charts.spec import (
+    ChartRequest,
+    ChartSpec,
+    ForgetRequest,
+    HelpRequest,
+    MetricsRequest,
+    SavedRequest,
+    SaveRequest,
+    ScheduleRequest,
+    ThreadRef,
+)
+from bot.errors import UserError
+from bot.servicewatch.client import encode_body
+from bot.servicewatch.errors import ServiceWatchError
+from bot.store import SavedCharts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asked, and where: the Slack user and channel (or their console stand-ins)."""
+
+    user_id: str
+    channel_id: str
+    mention: str = ""  # how the comment line names them: `<@U123>` in Slack, `@kim` on the console
+    timezone: str | None = None  # their Slack timezone, the default for charts
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class TextReply:
+    text: str
+
+
+@dataclass(frozen=True)
+class ChartReply:
+    chart: RenderedChart
+    thread: ThreadRef | None = None
+
+
+@dataclass(frozen=True)
+class DryRunReply:
+    """`dry-run`: the exact body that would be sent, and nothing sent."""
+
+    body: str
+    summary: str
+
+
+Reply = TextReply | ChartReply | DryRunReply
+
+
+class ChatActions:
+    """Runs one line of the chat language for someone, returning what to show them."""
+
+    def __init__(
+        self,
+        charts: ChartService,
+        saved: SavedCharts,
+        *,
+        command: str = "/chart",
+        default_timezone: str = "UTC",
+    ) -> None:
+        self.charts = charts
+        self.saved = saved
+        self.command = command
+        self.default_timezone = default_timezone
+
+    async def handle(self, text: str, asker: Asker, *, now: datetime | None = None) -> Reply:
+        """Parse and run `text` (at `now`, default the clock); raises UserError (show as written) or another
+        error (log it, show a reference)."""
+        request = parse_request(text, command=self.command)
+        if isinstance(request, HelpRequest):
+            return TextReply(help_text(self.command, self.charts.defaults.window))
+        if isinstance(request, MetricsRequest):
+            return TextReply(metrics_text(await self.charts.catalog(), request.words, self.command))
+        if isinstance(request, SavedRequest):
+            return TextReply(await self._saved_list(asker))
+        if isinstance(request, ForgetRequest):
+            gone = await self.saved.forget(asker.channel_id, request.name, asker.user_id, is_admin=asker.is_admin)
+            return TextReply(f"Forgot `{gone.name}` ({gone.text}).")
+        if isinstance(request, SaveRequest):
+            return TextReply(await self._save(request, asker, now))
+        if isinstance(request, ScheduleRequest):
+            return TextReply(
+                f"Scheduled charts are not available in this version yet; `{self.command} help` shows what is."
+            )
+        return await self._chart(request, asker, now)
+
+    async def _chart(self, request: ChartRequest, asker: Asker, now: datetime | None) -> Reply:
+        spec, title = await self.with_saved(request.spec, asker.channel_id)
+        zone = spec.tz or asker.timezone or self.default_timezone
+        if spec.dry_run:
+            plan = await self.charts.plan(spec, timezone=zone, title=title, now=now)
+            body = encode_body(plan.request.wire_json()).decode()
+            return DryRunReply(body=body, summary=f"{plan.title} · {plan.window_text} · nothing was sent")
+        chart = await self.charts.render(spec, timezone=zone, asked_by=asker.mention, title=title, now=now)
+        return ChartReply(chart, spec.thread)
+
+    async def with_saved(self, spec: ChartSpec, channel_id: str) -> tuple[ChartSpec, str | None]:
+        """A spec whose first metric is a saved chart's name, run as that chart with this spec's overrides."""
+        first = spec.metrics[0]
+        if first.namespace or first.dimensions or first.color or first.label:
+            return spec, None
+        saved = await self.saved.get(channel_id, first.name.lower())
+        if saved is None:
+            return spec, None
+        overrides = dataclasses.replace(spec, metrics=spec.metrics[1:])
+        return overrides.over(parse_chart(saved.text, command=self.command)), saved.name
+
+    async def _save(self, request: SaveRequest, asker: Asker, now: datetime | None) -> str:
+        zone = request.spec.tz or asker.timezone or self.default_timezone
+        plan = await self.charts.plan(request.spec, timezone=zone, now=now)  # a chart that cannot be drawn is not saved
+        record, created = await self.saved.save(
+            asker.channel_id, request.name, request.text, asker.user_id, is_admin=asker.is_admin
+        )
+        verb = "Saved" if created else "Updated"
+        return (
+            f"{verb} `{record.name}` for this channel: {record.text} ({len(plan.lines)} line"
+            f"{'s' if len(plan.lines) != 1 else ''}). Run it with `{self.command} {record.name}`; override with e.g. "
+            f"`{self.command} {record.name} 24h stat max`."
+        )
+
+    async def _saved_list(self, asker: Asker) -> str:
+        charts = await self.saved.in_channel(asker.channel_id)
+        if not charts:
+            example = f'{self.command} save web-cpu "CPU Usage/Core[Basic]" last 3h'
+            return f"No saved charts in this channel yet. Save one: `{example}`."
+        lines = [f"*Saved charts in this channel* (run with `{self.command} NAME`):"]
+        lines += [f"• `{c.name}`: {c.text} (by <@{c.owner_id}>)" for c in charts]
+        return "\n".join(lines)
+
+
+def error_text(error: BaseException) -> tuple[str, str | None]:
+    """What to show for `error`, and a reference when the detail went to the log instead."""
+    if isinstance(error, UserError):
+        return str(error), None
+    if isinstance(error, ServiceWatchError):
+        return str(error), None  # written for people, with a next step, and holds no secrets
+    reference = secrets.token_hex(3)
+    log.error("unexpected error (ref %s)", reference, exc_info=error)
+    return (
+        f"Something went wrong (ref {reference}). Try again; if it keeps happening, tell the bot's admins.",
+        reference,
+    )

@@ -1,0 +1,1 @@
+"""The command-line front ends of `python -m bot`."""

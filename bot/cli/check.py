@@ -1,0 +1,48 @@
+"""`python -m bot check` and the banner: the settings in use, and one signed catalog call."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy.engine import make_url
+
+from bot import __version__
+from bot.config import Settings
+from bot.services import Services, open_services
+from bot.servicewatch import ServiceWatchError
+
+
+def describe_settings(settings: Settings, services: Services) -> list[str]:
+    """The settings that matter, secrets masked, one per line."""
+    mode = settings.resolved_mode.value
+    if settings.bot_mode.value == "auto":
+        mode += " (auto)"
+    keys = "none: the sandbox's keys" if settings.scp_access_key is None else "set (SCP_ACCESS_KEY, SCP_SECRET_KEY)"
+    return [
+        f"  mode:          {mode}",
+        f"  ServiceWatch:  {services.servicewatch_label}",
+        f"  API version:   servicewatch {settings.servicewatch_api_version}, language {settings.scp_language}",
+        f"  SCP keys:      {keys}" + (f", account {settings.scp_account_id}" if settings.scp_account_id else ""),
+        f"  database:      {make_url(settings.database_url).render_as_string(hide_password=True)}",
+        f"  timezone:      {settings.bot_timezone}; default window {settings.chart_default_window}; "
+        f"size {settings.chart_width}x{settings.chart_height}",
+    ]
+
+
+async def check(settings: Settings) -> int:
+    async with open_services(settings) as services:
+        print(f"ServiceWatch charts {__version__}: the settings are valid.")
+        for line in describe_settings(settings, services):
+            print(line)
+        started = time.monotonic()
+        try:
+            response = await services.servicewatch.list_metric_infos()
+        except ServiceWatchError as exc:
+            print(f"ListMetricInfos: FAILED after {time.monotonic() - started:.1f} s\n  {exc}")
+            return 1
+        metrics = {(m.namespace_name, m.name) for ns in response.namespaces for g in ns.dimensions for m in g.metrics}
+        print(
+            f"ListMetricInfos: OK in {(time.monotonic() - started) * 1000:.0f} ms: {len(response.namespaces)} "
+            f"namespaces, {len(metrics)} metrics, {response.count} metric/resource entries"
+        )
+    return 0

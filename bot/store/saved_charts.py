@@ -1,0 +1,104 @@
+"""Saved charts: one name per channel, the owner recorded; only the owner or an admin changes or forgets one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.errors import UserError
+from bot.store.db import Database
+from bot.store.tables import SavedChartRow
+
+
+@dataclass(frozen=True)
+class SavedChart:
+    channel_id: str
+    name: str
+    text: str
+    owner_id: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives back naive UTC
+
+
+def _record(row: SavedChartRow) -> SavedChart:
+    return SavedChart(row.channel_id, row.name, row.text, row.owner_id, _utc(row.created_at), _utc(row.updated_at))
+
+
+class SavedCharts:
+    """The saved charts of every channel."""
+
+    def __init__(self, database: Database, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._sessions = database.sessions
+        self._clock = clock
+
+    async def get(self, channel_id: str, name: str) -> SavedChart | None:
+        async with self._sessions() as session:
+            row = await session.scalar(
+                select(SavedChartRow).where(SavedChartRow.channel_id == channel_id, SavedChartRow.name == name)
+            )
+            return _record(row) if row else None
+
+    async def in_channel(self, channel_id: str) -> list[SavedChart]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(SavedChartRow).where(SavedChartRow.channel_id == channel_id).order_by(SavedChartRow.name)
+            )
+            return [_record(row) for row in rows]
+
+    async def save(
+        self, channel_id: str, name: str, text: str, user_id: str, *, is_admin: bool
+    ) -> tuple[SavedChart, bool]:
+        """Save or replace `name` in the channel; returns the chart and whether it is new."""
+        for _ in range(2):  # a second try when someone else created the same name at the same moment
+            try:
+                return await self._save_once(channel_id, name, text, user_id, is_admin=is_admin)
+            except IntegrityError:
+                continue
+        raise UserError(f"`{name}` was being saved by someone else at the same moment; try again.")
+
+    async def _save_once(
+        self, channel_id: str, name: str, text: str, user_id: str, *, is_admin: bool
+    ) -> tuple[SavedChart, bool]:
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            row = await session.scalar(
+                select(SavedChartRow)
+                .where(SavedChartRow.channel_id == channel_id, SavedChartRow.name == name)
+                .with_for_update()
+            )
+            if row is None:
+                row = SavedChartRow(
+                    channel_id=channel_id, name=name, text=text, owner_id=user_id, created_at=now, updated_at=now
+                )
+                session.add(row)
+                await session.flush()
+                return _record(row), True
+            if row.owner_id != user_id and not is_admin:
+                raise UserError(
+                    f"`{name}` is <@{row.owner_id}>'s saved chart; only they or an admin can change it. "
+                    f"Save yours under another name, e.g. `{name}-2`."
+                )
+            row.text, row.updated_at = text, now
+            return _record(row), False
+
+    async def forget(self, channel_id: str, name: str, user_id: str, *, is_admin: bool) -> SavedChart:
+        """Delete `name` from the channel; UserError when it does not exist or belongs to someone else."""
+        async with self._sessions.begin() as session:
+            row = await session.scalar(
+                select(SavedChartRow).where(SavedChartRow.channel_id == channel_id, SavedChartRow.name == name)
+            )
+            if row is None:
+                raise UserError(f"There is no saved chart `{name}` in this channel; `saved` lists them.")
+            if row.owner_id != user_id and not is_admin:
+                raise UserError(f"`{name}` is <@{row.owner_id}>'s saved chart; only they or an admin can forget it.")
+            record = _record(row)
+            await session.delete(row)
+            return record
