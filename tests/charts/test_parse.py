@@ -1,0 +1,387 @@
+"""The chat language, construct by construct, and its errors; then 20,000+ arbitrary lines through it."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.charts.parse import ChartUsageError, check_saved_name, parse_chart, parse_request
+from bot.charts.spec import (
+    ChartRequest,
+    ChartSpec,
+    ForgetRequest,
+    HelpRequest,
+    MetricRef,
+    MetricsRequest,
+    SavedRequest,
+    SaveRequest,
+    ScheduleRequest,
+    ThreadRef,
+)
+from bot.charts.timerange import Ago, Clock, Instant, OnDate, Window
+from bot.errors import UserError
+
+CPU = "CPU Usage/Core[Basic]"
+
+
+def chart(text: str) -> ChartSpec:
+    return parse_chart(text)
+
+
+# Metrics, dimensions, several metrics ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "metrics"),
+    [
+        (f'"Virtual Server:{CPU}"', [MetricRef(CPU, "Virtual Server")]),
+        (f"Virtual Server:{CPU}", [MetricRef(CPU, "Virtual Server")]),
+        (f'"{CPU}"', [MetricRef(CPU)]),
+        (f"\u201c{CPU}\u201d", [MetricRef(CPU)]),
+        ("web-cpu", [MetricRef("web-cpu")]),
+        ("Active Connections", [MetricRef("Active Connections")]),
+        (f'"{CPU}" VolumeID=45fb', [MetricRef(CPU, dimensions=(("VolumeID", "45fb"),))]),
+        (
+            f'VolumeID=v1 "{CPU}" "Memory Usage[Basic]"',
+            [
+                MetricRef(CPU, dimensions=(("VolumeID", "v1"),)),
+                MetricRef("Memory Usage[Basic]", dimensions=(("VolumeID", "v1"),)),
+            ],
+        ),
+        ('VolumeID=v1 "a" VolumeID=v2', [MetricRef("a", dimensions=(("VolumeID", "v2"),))]),
+        ('"a" k=1 "b" k=2', [MetricRef("a", dimensions=(("k", "1"),)), MetricRef("b", dimensions=(("k", "2"),))]),
+        ("cpu + memory", [MetricRef("cpu"), MetricRef("memory")]),
+        ("cpu, memory", [MetricRef("cpu"), MetricRef("memory")]),
+        ("cpu , memory", [MetricRef("cpu"), MetricRef("memory")]),
+        ('"a" "b" color red color #00ff00', [MetricRef("a", color="#d62728"), MetricRef("b", color="#00ff00")]),
+        ('"a" "b" label "first one" label=second', [MetricRef("a", label="first one"), MetricRef("b", label="second")]),
+        ('"a" "b" color=#ABC', [MetricRef("a", color="#aabbcc"), MetricRef("b")]),
+        ("Virtual Server:CPU resource=web-01", [MetricRef("CPU", "Virtual Server", (("resource", "web-01"),))]),
+    ],
+)
+def test_metrics(text: str, metrics: list[MetricRef]) -> None:
+    assert list(chart(text).metrics) == metrics
+
+
+# Windows ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "window"),
+    [
+        ("last 3h", Window(Ago(10800), None, "last 3h")),
+        ("past 90m", Window(Ago(5400), None, "last 90m")),
+        ("3h", Window(Ago(10800), None, "last 3h")),
+        ("24h", Window(Ago(86400), None, "last 24h")),
+        ("1h30m", Window(Ago(5400), None, "last 1h30m")),
+        ("-3h", Window(Ago(10800), None, "last 3h")),
+        ("-PT3H", Window(Ago(10800), None, "last 3h")),
+        ("PT90M", Window(Ago(5400), None, "last 90m")),
+        ("P1D", Window(Ago(86400), None, "last 1d")),
+        ("-P1W", Window(Ago(604800), None, "last 1w")),
+        ("now-6h", Window(Ago(21600), None, "last 6h")),
+        ("last hour", Window(Ago(3600), None, "last 1h")),
+        ("last 2 days", Window(Ago(172800), None, "last 2 days")),
+        ("LAST 3H", Window(Ago(10800), None, "last 3h")),
+        ("since 09:00", Window(Clock(time(9)), None, "since 09:00")),
+        ("since 9am", Window(Clock(time(9)), None, "since 9am")),
+        ("since 9:30pm", Window(Clock(time(21, 30)), None, "since 9:30pm")),
+        ("since yesterday 18:00", Window(Clock(time(18), 1), None, "since yesterday 18:00")),
+        ("since yesterday", Window(Clock(time(0), 1), None, "since yesterday")),
+        ("since 2026-11-26", Window(OnDate(date(2026, 11, 26)), None, "since 2026-11-26")),
+        (
+            "since 2026-11-26 09:00",
+            Window(OnDate(date(2026, 11, 26), time(9)), None, "since 2026-11-26 09:00"),
+        ),
+        ("since 3h ago", Window(Ago(10800), None, "since 3h ago")),
+        ("from 09:00 to 12:00", Window(Clock(time(9)), Clock(time(12)), "from 09:00 to 12:00")),
+        ("from 09:00 until now", Window(Clock(time(9)), Ago(0), "from 09:00 until now")),
+        ("from 09:00", Window(Clock(time(9)), None, "from 09:00")),
+        ("between 9am and 5pm", Window(Clock(time(9)), Clock(time(17)), "between 9am and 5pm")),
+        (
+            "from yesterday 18:00 to today 06:00",
+            Window(Clock(time(18), 1), Clock(time(6), 0), "from yesterday 18:00 to today 06:00"),
+        ),
+        ("from now-6h to now-1h", Window(Ago(21600), Ago(3600), "from now-6h to now-1h")),
+        ("now-6h to now-1h", Window(Ago(21600), Ago(3600), "now-6h to now-1h")),
+        ("-6h to -1h", Window(Ago(21600), Ago(3600), "-6h to -1h")),
+        ("today", Window(Clock(time(0), 0), None, "today")),
+        ("yesterday", Window(Clock(time(0), 1), Clock(time(0), 0), "yesterday")),
+        ("today 09:00-12:00", Window(Clock(time(9), 0), Clock(time(12), 0), "today 09:00-12:00")),
+        ("yesterday 9am-5pm", Window(Clock(time(9), 1), Clock(time(17), 1), "yesterday 9am-5pm")),
+        (
+            "2026-11-26",
+            Window(
+                OnDate(date(2026, 11, 26)),
+                OnDate(date(2026, 11, 27)),
+                "2026-11-26",
+            ),
+        ),
+        (
+            "2026-11-26T09:00",
+            Window(OnDate(date(2026, 11, 26), time(9)), None, "since 2026-11-26T09:00"),
+        ),
+        (
+            "2026-11-26T09:00/2026-11-26T12:00",
+            Window(
+                OnDate(date(2026, 11, 26), time(9)),
+                OnDate(date(2026, 11, 26), time(12)),
+                "2026-11-26T09:00/2026-11-26T12:00",
+            ),
+        ),
+        (
+            "2026-11-26T09:00/PT3H",
+            Window(
+                OnDate(date(2026, 11, 26), time(9)),
+                OnDate(date(2026, 11, 26), time(12)),
+                "2026-11-26T09:00/PT3H",
+            ),
+        ),
+    ],
+)
+def test_windows(words: str, window: Window) -> None:
+    spec = chart(f"cpu {words}")
+    assert spec.window == window
+    assert spec.metrics == (MetricRef("cpu"),)
+
+
+def test_iso_with_an_offset_is_an_instant() -> None:
+    spec = chart("cpu 2026-11-26T00:00:00Z/2026-11-26T03:00:00+09:00")
+    assert isinstance(spec.window, Window)
+    assert isinstance(spec.window.start, Instant)
+    assert spec.window.start.moment.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+    assert isinstance(spec.window.end, Instant)
+
+
+def test_window_may_come_first() -> None:
+    assert chart("last 3h cpu").metrics == (MetricRef("cpu"),)
+
+
+# Options ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "field", "value"),
+    [
+        ("period 5m", "period", 300),
+        ("period=1h", "period", 3600),
+        ("period PT15M", "period", 900),
+        ("stat max", "stat", "MAX"),
+        ("stat=average", "stat", "AVG"),
+        ("statistic sum", "stat", "SUM"),
+        ("stat count", "stat", "CNT"),
+        ("stat MIN", "stat", "MIN"),
+        ("size 1400x500", "size", (1400, 500)),
+        ("size=2000×800", "size", (2000, 800)),
+        ("tz Asia/Seoul", "tz", "Asia/Seoul"),
+        ("tz asia/seoul", "tz", "Asia/Seoul"),
+        ("tz KST", "tz", "Asia/Seoul"),
+        ("timezone=UTC", "tz", "UTC"),
+        ('title "Web CPU"', "title", "Web CPU"),
+        ("title=Web", "title", "Web"),
+        ("dry-run", "dry_run", True),
+        ("--dry-run", "dry_run", True),
+        (
+            "thread <https://acme.slack.com/archives/C0123/p1700000000123456|msg>",
+            "thread",
+            ThreadRef("C0123", "1700000000.123456", "https://acme.slack.com/archives/C0123/p1700000000123456"),
+        ),
+        (
+            "thread https://acme.slack.com/archives/C0123/p1700000000123456?thread_ts=1699999999.000100&cid=C0123",
+            "thread",
+            ThreadRef(
+                "C0123",
+                "1699999999.000100",
+                "https://acme.slack.com/archives/C0123/p1700000000123456?thread_ts=1699999999.000100&cid=C0123",
+            ),
+        ),
+    ],
+)
+def test_options(words: str, field: str, value: Any) -> None:
+    assert getattr(chart(f"cpu {words}"), field) == value
+
+
+def test_everything_at_once() -> None:
+    spec = chart(
+        f'"Virtual Server:{CPU}" VolumeID=v1 last 6h period 10m stat max size 2000x600 tz Asia/Seoul title "Web CPU" color #ff0000 label web dry-run'
+    )
+    assert spec == ChartSpec(
+        metrics=(MetricRef(CPU, "Virtual Server", (("VolumeID", "v1"),), "#ff0000", "web"),),
+        window=Window(Ago(21600), None, "last 6h"),
+        period=600,
+        stat="MAX",
+        size=(2000, 600),
+        tz="Asia/Seoul",
+        title="Web CPU",
+        dry_run=True,
+    )
+
+
+# Whole lines --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "request_type"),
+    [
+        ("", HelpRequest),
+        ("help", HelpRequest),
+        ("HELP windows", HelpRequest),
+        ("metrics", MetricsRequest),
+        ("metrics Virtual Server cpu", MetricsRequest),
+        ("saved", SavedRequest),
+        ("forget web-cpu", ForgetRequest),
+        ('save web-cpu "CPU" 3h', SaveRequest),
+        ("schedule web-cpu every day at 09:00", ScheduleRequest),
+        ("schedules all", ScheduleRequest),
+        ("pause 12", ScheduleRequest),
+        ("cpu 3h", ChartRequest),
+        ('"help"', ChartRequest),  # quoted: a metric called help, not the command
+    ],
+)
+def test_requests(text: str, request_type: type) -> None:
+    assert type(parse_request(text)) is request_type
+
+
+def test_save_keeps_the_chart_as_typed() -> None:
+    request = parse_request("save  Web-CPU  \u201cVirtual Server:CPU Usage/Core[Basic]\u201d  last 3h stat max")
+    assert isinstance(request, SaveRequest)
+    assert request.name == "web-cpu"
+    assert request.text == "\u201cVirtual Server:CPU Usage/Core[Basic]\u201d  last 3h stat max"
+    assert parse_chart(request.text) == request.spec
+
+
+def test_metrics_and_schedule_words_are_kept() -> None:
+    assert parse_request("metrics Virtual Server cpu") == MetricsRequest(("Virtual", "Server", "cpu"))
+    assert parse_request("next 7") == ScheduleRequest("next", ("7",))
+
+
+# Errors -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('"cpu 3h', r"The quote \" before “cpu 3h” is never closed"),
+        ("3h", "Name a chart"),
+        ("cpu last", "`last` needs a length"),
+        ("cpu last week-ish", "is not a length of time"),
+        ("cpu since", "`since` needs a time"),
+        ("cpu since lunch", "`since` needs a time"),
+        ("cpu from", "`from` needs a time"),
+        ("cpu from 09:00 to", "`to` needs a time after it"),
+        ("cpu 3h 6h", "Two windows: “last 3h” and “last 6h”; keep one"),
+        ("cpu period", "`period` needs a value, e.g. period 5m"),
+        ("cpu period=", "`period` needs a value"),
+        ("cpu period 45s", "whole minutes"),
+        ("cpu period 2w", "longer than a week"),
+        ("cpu period soon", "is not a duration"),
+        ("cpu stat mean-ish", "is not a statistic"),
+        ("cpu stat maxx", "Did you mean `max`"),
+        ("cpu size big", "is not a size"),
+        ("cpu tz Mars/Base", "is not a timezone"),
+        ("cpu tz Asia/Seol", "Did you mean `Asia/Seoul`"),
+        ("cpu color blu", "Did you mean `blue`"),
+        ("cpu color #12", "is not a colour"),
+        ("cpu thread https://example.com/x", "`thread` needs a message link"),
+        ("cpu stat max stat min", "`stat` is given twice"),
+        ("cpu color red color blue", "2 colours for 1 metrics"),
+        ("cpu label a label b", "2 labels for 1 metrics"),
+        ("cpu =v1", "is not a dimension"),
+        ("cpu k=", "is not a dimension"),
+        ('""', "An empty quoted name"),
+        ("Virtual Server: 3h", "names no metric after the `:`"),
+        ("cpu <#C0123|ops>", "is a channel"),
+        ("cpu <@U0123|kim>", "is a person"),
+        ("cpu <https://example.com|x>", "only understood after `thread`"),
+        (" + ".join(f'"m{i}"' for i in range(11)), "11 metrics is too many"),
+        (f'cpu title "{"x" * 151}"', "must be 1–150 characters"),
+        ("save web-cpu", "`save` takes a name and a chart"),
+        ("save help cpu", "is a word of the chart language"),
+        ("save 3h cpu", "is a word of the chart language"),
+        ("save bad/name cpu", "cannot be a saved chart's name"),
+        ("forget", "`forget` takes one saved chart's name"),
+        ("saved extra", "`saved` takes nothing after it"),
+    ],
+)
+def test_errors_name_the_word_and_end_with_usage(text: str, message: str) -> None:
+    with pytest.raises(ChartUsageError, match=message) as caught:
+        parse_request(text)
+    assert str(caught.value).endswith("`/chart help` for the whole language")
+
+
+def test_usage_names_the_configured_command() -> None:
+    with pytest.raises(ChartUsageError, match=r"Usage: `/graph CHART"):
+        parse_request("3h", command="/graph")
+
+
+@pytest.mark.parametrize("name", ["web-cpu", "db.lag", "a", "x" * 40, "WEB_2"])
+def test_saved_names(name: str) -> None:
+    assert check_saved_name(name) == name.lower()
+
+
+@pytest.mark.parametrize("name", ["", "-x", "x" * 41, "a b", "é", "last", "today", "5m"])
+def test_bad_saved_names(name: str) -> None:
+    with pytest.raises(UserError):
+        check_saved_name(name)
+
+
+# Arbitrary input ----------------------------------------------------------------------------------------------
+
+VALID = [
+    f'"Virtual Server:{CPU}" last 3h',
+    f'"{CPU}" VolumeID=45fb -PT3H stat max',
+    "web-cpu 24h stat max size 1400x500 tz Asia/Seoul",
+    'cpu + memory since 09:00 color red color #00f label "a" label b',
+    'save web-cpu "CPU" from yesterday 18:00 to now-1h',
+    "lag 2026-11-26T09:00/PT3H period 5m title=Lag dry-run",
+    "x thread <https://a.slack.com/archives/C012AB/p1700000000123456|link> today 09:00-12:00",
+    "metrics Virtual Server cpu",
+    "forget web-cpu",
+]
+PIECES = ["last", "3h", '"', "\u201c", "'", "=", ":", "+", ",", "<", ">", "|", "#", "@", "period", "stat", "size",
+          "tz", "from", "to", "since", "today", "-", "now-", "PT", "P1", "x", " ", "<#C1|a>", "<@U1>", "&lt;", "0",
+          "99999999999", "T", "/", "am", "pm", "\u2019", "\\"]  # fmt: skip
+
+
+@st.composite
+def near_misses(draw: st.DrawFn) -> str:
+    """A valid line with a few edits: characters or whole pieces inserted, deleted or replaced."""
+    text = draw(st.sampled_from(VALID))
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        edit = draw(st.sampled_from(["insert", "delete", "replace", "cut"]))
+        piece = draw(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)))
+        if edit == "insert":
+            text = text[:at] + piece + text[at:]
+        elif edit == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 5)) :]
+        elif edit == "replace":
+            text = text[:at] + piece + text[at + len(piece) :]
+        else:
+            text = text[:at]
+    return text
+
+
+lines = st.one_of(st.text(max_size=80), st.lists(st.sampled_from(PIECES), max_size=12).map(" ".join), near_misses())
+
+
+@settings(max_examples=21_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines)
+def test_any_line_gives_a_request_or_the_user_error(text: str) -> None:
+    refusal = None
+    try:
+        result = parse_request(text)
+    except ChartUsageError as exc:
+        refusal = str(exc)
+    if refusal is not None:
+        assert refusal.splitlines()[0].strip(), "the refusal must say what is wrong"
+        assert refusal.splitlines()[-1].startswith("Usage:")
+        return
+    assert isinstance(
+        result,
+        ChartRequest | HelpRequest | MetricsRequest | SaveRequest | SavedRequest | ForgetRequest | ScheduleRequest,
+    )
