@@ -188,8 +188,8 @@ def local(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 
 def _point(point: Point, now: datetime, zone: ZoneInfo, *, latest: bool) -> datetime:
-    if isinstance(point, Ago):
-        return now - timedelta(seconds=point.seconds)
+    if isinstance(point, Ago):  # elapsed time: counted in UTC, since aware arithmetic in one zone is wall-clock
+        return (now.astimezone(UTC) - timedelta(seconds=point.seconds)).astimezone(zone)
     if isinstance(point, Instant):
         return point.moment.astimezone(zone)
     if isinstance(point, OnDate):
