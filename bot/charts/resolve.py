@@ -64,13 +64,16 @@ def find_metric(ref: MetricRef, catalog: Catalog) -> CatalogMetric:
         [m for m in pool if m.name.lower() == wanted.lower()],
         [m for m in pool if wanted.lower() in m.name.lower()],
     ):
-        distinct = {(m.namespace, m.name) for m in matches}
+        if ref.dimensions and len({(m.namespace, m.name) for m in matches}) > 1:
+            matches = [m for m in matches if _has_resources(ref, m)] or matches  # `memory resource=web-01`
+        distinct = sorted({(m.namespace, m.name) for m in matches})
         if len(distinct) == 1:
             return _best_group(matches, ref)
         if len(distinct) > 1:
-            choices = ", ".join(f"`{ns}:{name}`" for ns, name in sorted(distinct)[:6])
+            choices = ", ".join(f"`{ns}:{name}`" for ns, name in distinct[:6])
             raise UserError(
-                f"“{ref.text}” matches {len(distinct)} metrics: {choices}. Write the one you mean in quotes."
+                f"“{ref.text}” matches {len(distinct)} metrics: {choices}. Write the one you mean in quotes, "
+                f'e.g. "{distinct[0][0]}:{distinct[0][1]}".'
             )
     names = sorted({m.name for m in pool})
     hint = did_you_mean(wanted, names) or did_you_mean(wanted, [*OPTION_ALIASES, *WINDOW_WORDS])
