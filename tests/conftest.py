@@ -7,6 +7,8 @@ import pytest
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
 
+pytest_plugins = ["tests.databases"]
+
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[Sandbox]:

@@ -1,0 +1,53 @@
+"""Databases for tests: a fresh SQLite file, and (when TEST_DATABASE_URL is set) a fresh PostgreSQL schema."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.store import Database
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+NO_PG = (
+    "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test); .ci/run sets it"
+)
+
+
+async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    await database.migrate()
+    yield database
+    await database.dispose()
+
+
+async def postgres_database() -> AsyncIterator[Database]:
+    """A schema of its own on the test server, dropped afterwards, so tests never see each other's rows."""
+    if not PG_URL:
+        pytest.skip(NO_PG)
+    schema = f"test_{secrets.token_hex(6)}"
+    admin = create_async_engine(PG_URL)
+    async with admin.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    database = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    try:
+        await database.migrate()
+        yield database
+    finally:
+        await database.dispose()
+        async with admin.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """Each test using it runs on SQLite and on PostgreSQL."""
+    source = sqlite_database(tmp_path) if request.param == "sqlite" else postgres_database()
+    async for db in source:
+        yield db
