@@ -33,6 +33,7 @@ class SandboxResource:
     name: str
     dimensions: tuple[tuple[str, str], ...]
     scale: float = 1.0
+    reporting: bool = True  # a stopped resource stays in the catalog but sends no data
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ SERVERS = SandboxGroup(
         SandboxResource("web-02", (("VolumeID", _id("web-02")),), 0.95),
         SandboxResource("web-03", (("VolumeID", _id("web-03")),), 1.25),
         SandboxResource("batch-01", (("VolumeID", _id("batch-01")),), 0.6),
+        SandboxResource("batch-02", (("VolumeID", _id("batch-02")),), reporting=False),
     ),
 )
 

@@ -83,6 +83,8 @@ class Sandbox:
         self._clock = clock
         self.plan = FaultPlan()
         self.calls: Counter[str] = Counter()
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -121,6 +123,14 @@ class Sandbox:
 
     def _api(self, handler: Callable[[web.Request, Any, str], Awaitable[web.StreamResponse]]) -> Handler:
         async def wrapped(request: web.Request) -> web.StreamResponse:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            try:
+                return await serve(request)
+            finally:
+                self.in_flight -= 1
+
+        async def serve(request: web.Request) -> web.StreamResponse:
             path = request.path
             self.calls[path] += 1
             if self.plan.latency:
@@ -265,8 +275,8 @@ class Sandbox:
             )
         resource = sandbox_catalog.find_resource(group, dimensions)
         label = item.display_name or f"{group.namespace} | {resource.name if resource else '?'} | {metric.name}"
-        if resource is None:
-            return label, []  # like ServiceWatch: an unknown resource is no error, just no data
+        if resource is None or not resource.reporting:
+            return label, []  # like ServiceWatch: an unknown or stopped resource is no error, just no data
         statistic = item.statistic_type or chart.statistic_type
         return label, series(metric, resource, start=chart.start, end=chart.end, period=period, statistic=statistic)
 

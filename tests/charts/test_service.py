@@ -1,0 +1,194 @@
+"""The chart service and the chat actions against the sandbox over real HTTP, with a real database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.charts.parse import ChartUsageError, parse_chart
+from bot.charts.plan import ChartDefaults
+from bot.charts.service import ChartService, NoDataError
+from bot.chat import Asker, ChartReply, ChatActions, DryRunReply, TextReply, error_text
+from bot.errors import UserError
+from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
+from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient, ServiceWatchError
+from bot.servicewatch.client import DATA_PATH, IMAGE_PATH, METRICS_PATH
+from bot.servicewatch.coalesce import CoalescingServiceWatch
+from bot.store import Database, SavedCharts
+from tests.pngs import png_size
+
+NOW = datetime(2026, 11, 27, 3, 0, 10, tzinfo=UTC)
+CPU = '"Virtual Server:CPU Usage/Core[Basic]"'
+
+
+@pytest.fixture
+async def charts(sandbox: Sandbox) -> AsyncIterator[ChartService]:
+    client = ServiceWatchClient(
+        sandbox.url, ServiceWatchAuth(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY), max_retries=1, sleep=_no_wait
+    )
+    async with client:
+        yield ChartService(CoalescingServiceWatch(client, max_concurrency=2), ChartDefaults(), clock=lambda: NOW)
+
+
+async def _no_wait(_: float) -> None:
+    return None
+
+
+async def test_a_chart_ready_to_post(charts: ChartService, sandbox: Sandbox) -> None:
+    chart = await charts.render(parse_chart(f"{CPU} resource=web-01 last 3h"), timezone="Asia/Seoul", asked_by="@kim")
+    assert png_size(chart.image) == (1400, 500)
+    assert not chart.fallback
+    assert chart.filename == "servicewatch-cpu-usage-core-basic-web-01-20261127-1200.png"
+    assert (
+        chart.comment
+        == "*CPU Usage/Core[Basic] · web-01* · last 3h (09:00–12:00 KST) · period 5m (auto) · AVG · asked by @kim"
+    )
+    (summary,) = chart.summaries
+    assert summary.label == "web-01"
+    assert summary.points == 37  # 09:00 … 12:00, a point every 5 minutes (the window widened to whole periods)
+    assert summary.minimum is not None
+    assert summary.maximum is not None
+    assert 0 <= summary.minimum <= summary.maximum <= 100
+    assert chart.alt_text.startswith("Chart of Virtual Server:CPU Usage/Core[Basic], last 3h, AVG per 5m. web-01: min ")
+    assert (sandbox.calls[IMAGE_PATH], sandbox.calls[DATA_PATH], sandbox.calls[METRICS_PATH]) == (1, 1, 1)
+
+
+async def test_the_fallback_draws_the_chart_when_the_image_call_fails(charts: ChartService, sandbox: Sandbox) -> None:
+    sandbox.plan.add(Fault(kind="status", status=503, path=IMAGE_PATH, times=0))
+    chart = await charts.render(parse_chart("lag last 6h size 1200x600"), timezone="UTC")
+    assert chart.fallback
+    assert png_size(chart.image) == (1200, 600)
+    assert (
+        "_Drawn by the bot from the numbers: ServiceWatch's chart image failed (503: Internal server error"
+        in chart.comment
+    )
+    assert [s.label for s in chart.summaries] == ["orders-db", "orders-db-replica"]
+    assert sandbox.calls[IMAGE_PATH] == 2  # one try and one retry, then the fallback
+
+
+async def test_the_fallback_also_covers_a_page_instead_of_an_image(charts: ChartService, sandbox: Sandbox) -> None:
+    sandbox.plan.add(Fault(kind="html", path=IMAGE_PATH))
+    chart = await charts.render(parse_chart("lag"), timezone="UTC")
+    assert chart.fallback
+
+
+async def test_a_refused_request_is_the_users_to_fix_not_a_fallback(charts: ChartService, sandbox: Sandbox) -> None:
+    sandbox.plan.add(Fault(kind="status", status=403, detail="no ServiceWatch permission", path=IMAGE_PATH))
+    with pytest.raises(UserError, match="ServiceWatch read permission"):
+        await charts.render(parse_chart("lag"), timezone="UTC")
+
+
+async def test_when_nothing_works_the_error_says_so(charts: ChartService, sandbox: Sandbox) -> None:
+    sandbox.plan.add(Fault(kind="status", status=502, times=0))
+    with pytest.raises(ServiceWatchError, match="502"):
+        await charts.render(parse_chart("lag"), timezone="UTC")
+
+
+async def test_no_data_is_said_not_drawn(charts: ChartService) -> None:
+    with pytest.raises(
+        NoDataError, match=r"No data for CPU Usage/Core\[Basic\] · batch-02 in last 3h \(09:00–12:00 KST\)"
+    ):
+        await charts.render(parse_chart(f"{CPU} resource=batch-02"), timezone="Asia/Seoul")
+
+
+async def test_ten_identical_requests_make_one_image_call(charts: ChartService, sandbox: Sandbox) -> None:
+    sandbox.plan.latency = 0.2
+    spec = parse_chart("lag last 3h")
+    await charts.catalog()
+    charts_made = await asyncio.gather(*[charts.render(spec, timezone="Asia/Seoul") for _ in range(10)])
+    assert len({c.image for c in charts_made}) == 1
+    assert sandbox.calls[IMAGE_PATH] == 1
+    assert sandbox.calls[DATA_PATH] == 1
+    await charts.render(spec, timezone="Asia/Seoul")  # answered within the period: still no new call
+    assert sandbox.calls[IMAGE_PATH] == 1
+
+
+async def test_the_concurrency_limit_holds(charts: ChartService, sandbox: Sandbox) -> None:
+    sandbox.plan.latency = 0.1
+    await charts.catalog()
+    windows = ["1h", "2h", "3h", "4h", "5h", "6h"]
+    await asyncio.gather(*[charts.render(parse_chart(f"lag {w}"), timezone="UTC") for w in windows])
+    assert sandbox.calls[IMAGE_PATH] == 6
+    assert sandbox.peak_in_flight <= 2
+
+
+# The chat actions, with saved charts in SQLite and PostgreSQL ------------------------------------------------------------
+
+
+@pytest.fixture
+def actions(charts: ChartService, database: Database) -> ChatActions:
+    return ChatActions(charts, SavedCharts(database), default_timezone="UTC")
+
+
+KIM = Asker(user_id="U1", channel_id="C1", mention="<@U1>", timezone="Asia/Seoul")
+LEE = Asker(user_id="U2", channel_id="C1", mention="<@U2>", timezone="Europe/Berlin")
+
+
+async def test_a_saved_chart_round_trips(actions: ChatActions, sandbox: Sandbox) -> None:
+    saved = await actions.handle(f'save web-cpu {CPU} resource=web-01 last 6h title "Web CPU"', KIM, now=NOW)
+    assert isinstance(saved, TextReply)
+    assert saved.text.startswith(
+        f'Saved `web-cpu` for this channel: {CPU} resource=web-01 last 6h title "Web CPU" (1 line).'
+    )
+    listing = await actions.handle("saved", LEE)
+    assert isinstance(listing, TextReply)
+    assert "`web-cpu`" in listing.text
+    assert "(by <@U1>)" in listing.text
+    reply = await actions.handle("web-cpu 24h stat max", LEE, now=NOW)
+    assert isinstance(reply, ChartReply)
+    assert (
+        reply.chart.comment
+        == "*Web CPU* · last 24h (Nov 26 04:00 – Nov 27 04:00 CET) · period 5m (auto) · MAX · asked by <@U2>"
+    )
+    plain = await actions.handle("WEB-CPU", KIM, now=NOW)
+    assert isinstance(plain, ChartReply)
+    assert plain.chart.plan.window_text == "last 6h"
+    with pytest.raises(UserError, match="only they or an admin can change it"):
+        await actions.handle(f"save web-cpu {CPU}", LEE, now=NOW)
+    other_channel = await actions.handle("saved", Asker(user_id="U1", channel_id="C2"))
+    assert isinstance(other_channel, TextReply)
+    assert other_channel.text.startswith("No saved charts in this channel yet.")
+    forgot = await actions.handle("forget web-cpu", KIM)
+    assert isinstance(forgot, TextReply)
+    assert forgot.text.startswith("Forgot `web-cpu`")
+
+
+async def test_a_chart_that_cannot_be_drawn_is_not_saved(actions: ChatActions, sandbox: Sandbox) -> None:
+    with pytest.raises(ChartUsageError, match="There is no metric “cpux”"):
+        await actions.handle("save web-cpu cpux last 3h", KIM, now=NOW)
+    assert await actions.saved.in_channel("C1") == []
+    assert sandbox.calls[IMAGE_PATH] == 0
+
+
+async def test_dry_run_shows_the_exact_body_and_sends_nothing(actions: ChatActions, sandbox: Sandbox) -> None:
+    reply = await actions.handle("lag last 1h dry-run", KIM, now=NOW)
+    assert isinstance(reply, DryRunReply)
+    assert reply.body.startswith('{"start":')
+    assert '"timezone":"Asia/Seoul"' in reply.body
+    assert sandbox.calls[IMAGE_PATH] == sandbox.calls[DATA_PATH] == 0
+
+
+async def test_help_and_metrics(actions: ChatActions) -> None:
+    help_reply = await actions.handle("help", KIM)
+    assert isinstance(help_reply, TextReply)
+    assert "`/chart CHART [WINDOW] [OPTIONS]`" in help_reply.text
+    metrics = await actions.handle("metrics postgresql(dbaas) lag", KIM)
+    assert isinstance(metrics, TextReply)
+    assert (
+        "`PostgreSQL(DBaaS):Replication Lag` (millisecond; MAX/AVG; by InstanceId): orders-db, orders-db-replica"
+        in metrics.text
+    )
+    namespaces = await actions.handle("metrics", KIM)
+    assert isinstance(namespaces, TextReply)
+    assert "• *Virtual Server*: 6 metrics, 6 resources" in namespaces.text
+
+
+def test_error_text_shapes() -> None:
+    assert error_text(UserError("Your words")) == ("Your words", None)
+    text, reference = error_text(RuntimeError("secret detail"))
+    assert reference is not None
+    assert text == f"Something went wrong (ref {reference}). Try again; if it keeps happening, tell the bot's admins."
+    assert "secret detail" not in text
