@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+
+from tests.pngs import png_size
 
 SETTING_PREFIXES = ("SLACK_", "SCP_", "SERVICEWATCH_", "BOT_", "CHART_", "DATABASE_URL", "LOG_", "ALLOWED_", "ADMIN_")
 
@@ -108,3 +113,88 @@ def test_sandbox_refuses_a_bad_fault(tmp_path: Path) -> None:
     result = run_bot("sandbox", "--fault", '{"kind": "explode"}', cwd=tmp_path)
     assert result.returncode == 2
     assert "kind must be one of" in result.stderr
+
+
+# python -m bot chart -------------------------------------------------------------------------------------------
+
+
+def test_chart_dry_run_prints_only_the_exact_body(tmp_path: Path) -> None:
+    result = run_bot(
+        "chart",
+        "Virtual Server:CPU Usage/Core[Basic]",
+        "resource=web-01",
+        "-3h",
+        "--dry-run",
+        "--now",
+        "2026-11-27T12:00",
+        "--tz",
+        "Asia/Seoul",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert result.stdout == json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
+    nine, noon = (int(datetime(2026, 11, 27, h, tzinfo=ZoneInfo("Asia/Seoul")).timestamp()) for h in (9, 12))
+    assert (body["start"], body["end"], body["period"], body["timezone"]) == (nine, noon, 300, "Asia/Seoul")
+    assert body["metrics"][0]["display_name"] == "Virtual Server | web-01 | CPU Usage/Core[Basic]"
+
+
+def test_chart_out_writes_the_png_and_prints_the_words(tmp_path: Path) -> None:
+    out = tmp_path / "web.png"
+    result = run_bot(
+        "chart", "lag", "yesterday", "--out", str(out), "--now", "2026-11-27T12:00", "--tz", "Asia/Seoul", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert png_size(out.read_bytes()) == (1400, 500)
+    lines = result.stdout.splitlines()
+    assert lines[0] == str(out)
+    assert lines[1] == "*Replication Lag* · yesterday (Nov 26 00:00 – Nov 27 00:00 KST) · period 5m (auto) · MAX"
+    assert lines[2].startswith("  orders-db: min ")
+    assert lines[3].startswith("  orders-db-replica: min ")
+
+
+def test_chart_without_out_goes_to_the_charts_folder(tmp_path: Path) -> None:
+    result = run_bot("chart", "transactions", "1h", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / result.stdout.splitlines()[0]
+    assert path.parent.name == "charts"
+    assert png_size(path.read_bytes()) == (1400, 500)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["cpu", "lst", "3h"], "There is no metric “cpu lst” in ServiceWatch. Did you mean `CPU Usage`?"),
+        (["cpu", "3h"], "“cpu” matches 2 metrics"),
+        (["CPU Usage/Core[Basic]", "lst", "3h"], "There is no metric “lst” in ServiceWatch. Did you mean `last`?"),
+        (["lag", "period", "45s"], "whole minutes"),
+        (["lag", "--now", "noon"], "--now 'noon' is not an ISO 8601 time"),
+        (["lag", "--tz", "Mars/Base"], "is not a timezone"),
+        (["lag", "--out"], "--out needs a value"),
+    ],
+)
+def test_chart_errors_go_to_stderr_with_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run_bot("chart", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_saved_charts_from_the_shell_and_migrate(tmp_path: Path) -> None:
+    saved = run_bot("chart", "save", "db-lag", "Replication Lag", "resource=orders-db", "last", "6h", cwd=tmp_path)
+    assert saved.returncode == 0, saved.stderr
+    assert saved.stdout.startswith(
+        'Saved `db-lag` for this channel: "Replication Lag" resource=orders-db last 6h (1 line).'
+    )
+    run = run_bot("chart", "db-lag", "2h", "--dry-run", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["metrics"][0]["display_name"] == "PostgreSQL(DBaaS) | orders-db | Replication Lag"
+    migrated = run_bot("migrate", cwd=tmp_path)
+    assert migrated.returncode == 0
+    assert migrated.stdout.strip() == "sqlite+aiosqlite:///./bot.db is up to date."
+
+
+def test_chart_help(tmp_path: Path) -> None:
+    result = run_bot("chart", "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: python -m bot chart ARGS… [--out FILE] [--dry-run] [--now ISO] [--tz ZONE]")
