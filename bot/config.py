@@ -31,6 +31,13 @@ def _split_ids(value: Any) -> Any:
     return value
 
 
+def _check_ids(value: list[str], pattern: re.Pattern[str], what: str) -> list[str]:
+    bad = [item for item in value if not pattern.match(item)]
+    if bad:
+        raise ValueError(f"{', '.join(bad)} are not {what}; use IDs, not names")
+    return value
+
+
 def _check_prefix(value: SecretStr | None, prefix: str, name: str) -> SecretStr | None:
     if value is not None and not value.get_secret_value().startswith(prefix):
         # Never echo the token itself: name the setting and the expected prefix only.
@@ -154,18 +161,12 @@ class Settings(BaseSettings):
     @field_validator("allowed_channel_ids")
     @classmethod
     def _channels(cls, value: list[str]) -> list[str]:
-        bad = [item for item in value if not _CHANNEL_ID.match(item)]
-        if bad:
-            raise ValueError(f"{', '.join(bad)} are not channel IDs (like C0123ABCD); use IDs, not names")
-        return value
+        return _check_ids(value, _CHANNEL_ID, "channel IDs (like C0123ABCD)")
 
     @field_validator("admin_user_ids")
     @classmethod
     def _users(cls, value: list[str]) -> list[str]:
-        bad = [item for item in value if not _USER_ID.match(item)]
-        if bad:
-            raise ValueError(f"{', '.join(bad)} are not user IDs (like U0123ABCD); use IDs, not names")
-        return value
+        return _check_ids(value, _USER_ID, "user IDs (like U0123ABCD)")
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -63,20 +64,27 @@ class ChartUsageError(UserError):
     """A line the chat language cannot read; the text names the word, may suggest one, and ends with the usage."""
 
 
-def parse_request(text: str, *, command: str = "/chart") -> Request:
-    """Read one line typed after the command. Returns a request or raises ChartUsageError; nothing else."""
+@contextmanager
+def usage_on_error(command: str) -> Iterator[None]:
+    """Turn what people got wrong into ChartUsageError, its text ending with the usage line."""
     try:
-        return _parse_request(text)
+        yield
+    except ChartUsageError:
+        raise
     except (UserError, options.OptionError) as exc:
         raise ChartUsageError(f"{exc}\n{usage_line(command)}") from None
+
+
+def parse_request(text: str, *, command: str = "/chart") -> Request:
+    """Read one line typed after the command. Returns a request or raises ChartUsageError; nothing else."""
+    with usage_on_error(command):
+        return _parse_request(text)
 
 
 def parse_chart(text: str, *, command: str = "/chart") -> ChartSpec:
     """Read the chart part of a line (CHART [WINDOW] [OPTIONS]); raises ChartUsageError."""
-    try:
+    with usage_on_error(command):
         return _ChartParser(tokenize(text)).parse()
-    except (UserError, options.OptionError) as exc:
-        raise ChartUsageError(f"{exc}\n{usage_line(command)}") from None
 
 
 def check_saved_name(name: str) -> str:

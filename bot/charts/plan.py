@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.charts.parse import ChartUsageError, parse_chart, usage_line
+from bot.charts.parse import parse_chart, usage_on_error
 from bot.charts.resolve import ChartLine, resolve_lines
 from bot.charts.spec import ChartSpec, ThreadRef
 from bot.charts.timerange import Window, WindowError, resolve_window
@@ -100,22 +100,12 @@ def plan_chart(
 ) -> ChartPlan:
     """Resolve `spec` against the catalog and the clock into a plan with its exact request; ChartUsageError
     (naming the word, with a did-you-mean and the usage line) when it cannot."""
-    try:
+    with usage_on_error(defaults.command):
         return _plan(spec, catalog, now=now, timezone=timezone, defaults=defaults, title=title)
-    except ChartUsageError:
-        raise
-    except UserError as exc:
-        raise ChartUsageError(f"{exc}\n{usage_line(defaults.command)}") from None
 
 
 def _plan(
-    spec: ChartSpec,
-    catalog: Catalog,
-    *,
-    now: datetime,
-    timezone: str,
-    defaults: ChartDefaults,
-    title: str | None = None,
+    spec: ChartSpec, catalog: Catalog, *, now: datetime, timezone: str, defaults: ChartDefaults, title: str | None
 ) -> ChartPlan:
     lines = resolve_lines(spec.metrics, catalog)
     zone_name = spec.tz or timezone
