@@ -3,6 +3,7 @@ and anything that does not exist is named (with a did-you-mean) before any bille
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.charts.options import did_you_mean
@@ -63,6 +64,7 @@ def find_metric(ref: MetricRef, catalog: Catalog) -> CatalogMetric:
         [m for m in pool if m.name == wanted],
         [m for m in pool if m.name.lower() == wanted.lower()],
         [m for m in pool if wanted.lower() in m.name.lower()],
+        [m for m in pool if _words(wanted) <= _words(m.name)],  # `cpu usage core` → CPU Usage/Core[Basic]
     ):
         if ref.dimensions and len({(m.namespace, m.name) for m in matches}) > 1:
             matches = [m for m in matches if _has_resources(ref, m)] or matches  # `memory resource=web-01`
@@ -76,9 +78,29 @@ def find_metric(ref: MetricRef, catalog: Catalog) -> CatalogMetric:
                 f'e.g. "{distinct[0][0]}:{distinct[0][1]}".'
             )
     names = sorted({m.name for m in pool})
-    hint = did_you_mean(wanted, names) or did_you_mean(wanted, [*OPTION_ALIASES, *WINDOW_WORDS])
+    hint = did_you_mean(wanted, names)
+    if not hint:
+        _stray_words(wanted, ref, catalog)
+        hint = did_you_mean(wanted, [*OPTION_ALIASES, *WINDOW_WORDS])
     browse = f"`metrics {ref.namespace}`" if ref.namespace else "`metrics`"
     raise UserError(f"There is no metric “{wanted}” {where}.{hint} See {browse} for the list.")
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _stray_words(wanted: str, ref: MetricRef, catalog: Catalog) -> None:
+    """`lag lst 3h`: the leading words name a metric and the rest is a mistyped word; name that word instead."""
+    words = wanted.split()
+    for cut in range(len(words) - 1, 0, -1):
+        head, rest = " ".join(words[:cut]), words[cut:]
+        try:
+            metric = find_metric(MetricRef(head, ref.namespace), catalog)
+        except UserError:
+            continue
+        hint = did_you_mean(rest[0], [*OPTION_ALIASES, *WINDOW_WORDS])
+        raise UserError(f"“{' '.join(rest)}” after {metric.name} is not understood.{hint}")
 
 
 def _has_resources(ref: MetricRef, metric: CatalogMetric) -> bool:

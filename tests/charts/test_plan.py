@@ -145,3 +145,19 @@ def test_unique_part_of_a_name_and_case_are_enough() -> None:
 def test_the_default_window_comes_from_settings() -> None:
     chart = plan("lag", defaults=ChartDefaults(window="6h"))
     assert chart.window_text == "last 6h"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("lag lst 3h", "“lst” after Replication Lag is not understood. Did you mean `last`?"),
+        ("transactions perod 5m", "“perod” after Transactions Per Second is not understood. Did you mean `period`?"),
+    ],
+)
+def test_a_stray_word_after_a_metric_is_named(text: str, message: str) -> None:
+    with pytest.raises(ChartUsageError, match=message):
+        plan(text)
+
+
+def test_the_words_of_a_name_are_enough() -> None:
+    assert plan("cpu usage core resource=web-01").lines[0].metric.reference == CPU
