@@ -77,11 +77,9 @@ def find_metric(ref: MetricRef, catalog: Catalog) -> CatalogMetric:
                 f"“{ref.text}” matches {len(distinct)} metrics: {choices}. Write the one you mean in quotes, "
                 f'e.g. "{distinct[0][0]}:{distinct[0][1]}".'
             )
+    _stray_words(wanted, ref, catalog)
     names = sorted({m.name for m in pool})
-    hint = did_you_mean(wanted, names)
-    if not hint:
-        _stray_words(wanted, ref, catalog)
-        hint = did_you_mean(wanted, [*OPTION_ALIASES, *WINDOW_WORDS])
+    hint = did_you_mean(wanted, names) or did_you_mean(wanted, [*OPTION_ALIASES, *WINDOW_WORDS])
     browse = f"`metrics {ref.namespace}`" if ref.namespace else "`metrics`"
     raise UserError(f"There is no metric “{wanted}” {where}.{hint} See {browse} for the list.")
 
@@ -91,7 +89,8 @@ def _words(text: str) -> set[str]:
 
 
 def _stray_words(wanted: str, ref: MetricRef, catalog: Catalog) -> None:
-    """`lag lst 3h`: the leading words name a metric and the rest is a mistyped word; name that word instead."""
+    """`lag lst 3h`: the leading words name a metric and the next looks like a mistyped option or window word;
+    name that word instead of the whole phrase."""
     words = wanted.split()
     for cut in range(len(words) - 1, 0, -1):
         head, rest = " ".join(words[:cut]), words[cut:]
@@ -100,7 +99,9 @@ def _stray_words(wanted: str, ref: MetricRef, catalog: Catalog) -> None:
         except UserError:
             continue
         hint = did_you_mean(rest[0], [*OPTION_ALIASES, *WINDOW_WORDS])
-        raise UserError(f"“{' '.join(rest)}” after {metric.name} is not understood.{hint}")
+        if hint:
+            raise UserError(f"“{' '.join(rest)}” after {metric.name} is not understood.{hint}")
+        return
 
 
 def _has_resources(ref: MetricRef, metric: CatalogMetric) -> bool:
