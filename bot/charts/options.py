@@ -109,12 +109,15 @@ def parse_colour(word: str) -> str:
 
 def parse_thread(link: str) -> ThreadRef:
     """A Slack message permalink → the thread to post in (the parent's thread when the link is to a reply)."""
+    problem = "`thread` needs a message link: in Slack, ⋮ on the message → Copy link, then paste it after `thread`."
+    try:
+        url = urlparse(link)
+    except ValueError:
+        raise OptionError(problem) from None
     match = _PERMALINK.search(link)
-    if not match or not urlparse(link).scheme.startswith("http"):
-        raise OptionError(
-            "`thread` needs a message link: in Slack, ⋮ on the message → Copy link, then paste it after `thread`."
-        )
+    if not match or not url.scheme.startswith("http"):
+        raise OptionError(problem)
     channel, seconds, micros = match.groups()
-    query = parse_qs(urlparse(link).query)
+    query = parse_qs(url.query)
     thread_ts = query.get("thread_ts", [f"{seconds}.{micros}"])[0]
     return ThreadRef(channel_id=query.get("cid", [channel])[0], thread_ts=thread_ts, permalink=link)

@@ -385,3 +385,9 @@ def test_any_line_gives_a_request_or_the_user_error(text: str) -> None:
         result,
         ChartRequest | HelpRequest | MetricsRequest | SaveRequest | SavedRequest | ForgetRequest | ScheduleRequest,
     )
+
+
+def test_a_broken_link_is_a_user_error() -> None:
+    """Found by the property test above: urllib refuses `https://[…` with a ValueError of its own."""
+    with pytest.raises(ChartUsageError, match="`thread` needs a message link"):
+        parse_request("x thread <https://[a.slack.com/archives/C012AB/p1700000000123456|link>")
