@@ -15,7 +15,7 @@ from bot.cli import sandbox as sandbox_cli
 from bot.config import Settings, load_settings
 from bot.errors import SettingsError
 from bot.logs import setup_logging
-from bot.services import open_services
+from bot.run import run
 
 DESCRIPTION = """\
 ServiceWatch charts in Slack.
@@ -60,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(chart_cli.chart(settings, rest))
     if command == "migrate":
         return asyncio.run(migrate_cli.migrate(settings))
-    return asyncio.run(_run(settings))
+    return asyncio.run(run(settings))
 
 
 def _settings() -> Settings | None:
@@ -69,18 +69,6 @@ def _settings() -> Settings | None:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return None
-
-
-async def _run(settings: Settings) -> int:
-    async with open_services(settings) as services:
-        print(f"ServiceWatch charts {__version__}")
-        for line in check_cli.describe_settings(settings, services):
-            print(line)
-        print(
-            "\nThis version has the chat language (try `python -m bot chart help`) and the sandbox; the console and"
-            " the Slack modes come with the next version."
-        )
-    return 0
 
 
 if __name__ == "__main__":

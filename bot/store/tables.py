@@ -25,3 +25,12 @@ class SavedChartRow(Base):
     owner_id: Mapped[str] = mapped_column(String(32), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class HandledEventRow(Base):
+    """A Slack event (or other delivery) already taken, keyed by its id."""
+
+    __tablename__ = "handled_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

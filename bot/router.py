@@ -1,0 +1,123 @@
+"""One router for every surface (Slack's slash command, mentions, the shortcut, and the console): who may ask
+where, running a line of the chat language, and delivering the answer through the surface's outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.charts.service import RenderedChart
+from bot.chat import Asker, ChartReply, ChatActions, DryRunReply, TextReply, error_text
+from bot.errors import UserError
+from bot.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a chart goes: a channel, and a thread in it when `thread_ts` is set."""
+
+    channel_id: str
+    thread_ts: str | None = None
+
+
+class Outbox(Protocol):
+    """How a surface delivers: a chart to a place, and a private note to the person who asked."""
+
+    surface: str
+
+    async def post_chart(self, destination: Destination, chart: RenderedChart) -> None: ...
+
+    async def tell(self, asker: Asker, destination: Destination, text: str) -> None: ...
+
+
+class AccessPolicy:
+    """Where the bot answers (`ALLOWED_CHANNEL_IDS`, empty = everywhere) and who is an admin (`ADMIN_USER_IDS`)."""
+
+    def __init__(self, allowed_channels: list[str], admins: list[str]) -> None:
+        self.allowed_channels = frozenset(allowed_channels)
+        self.admins = frozenset(admins)
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.admins
+
+    def refusal(self, channel_id: str) -> str | None:
+        """Why the bot will not answer in `channel_id`, or None when it will."""
+        if not self.allowed_channels or channel_id in self.allowed_channels:
+            return None
+        places = ", ".join(f"<#{c}>" for c in sorted(self.allowed_channels))
+        return f"I only answer in {places}. Ask a bot admin to add this channel to ALLOWED_CHANNEL_IDS."
+
+
+class Router:
+    """Runs one line for someone and delivers the result; never raises (failures are told to the asker)."""
+
+    def __init__(self, actions: ChatActions, policy: AccessPolicy, metrics: Metrics | None = None) -> None:
+        self.actions = actions
+        self.policy = policy
+        self.metrics = metrics or Metrics()
+
+    async def run(self, text: str, asker: Asker, destination: Destination, outbox: Outbox) -> None:
+        self.metrics.requests.labels(outbox.surface).inc()
+        started = time.monotonic()
+        try:
+            await self._run(text, asker, destination, outbox, started)
+        except Exception as exc:  # the one place every failure of a request ends up
+            self.metrics.failures.labels("user" if isinstance(exc, UserError) else "error").inc()
+            message, _ = error_text(exc)
+            try:
+                await outbox.tell(asker, destination, message)
+            except Exception:
+                log.exception("could not tell %s about a failed request", asker.user_id)
+
+    async def _run(self, text: str, asker: Asker, destination: Destination, outbox: Outbox, started: float) -> None:
+        refusal = self.policy.refusal(destination.channel_id)
+        if refusal:
+            await outbox.tell(asker, destination, refusal)
+            return
+        reply = await self.actions.handle(text, asker)
+        if isinstance(reply, TextReply):
+            await outbox.tell(asker, destination, reply.text)
+        elif isinstance(reply, DryRunReply):
+            await outbox.tell(asker, destination, f"{reply.summary}:\n```{reply.body}```")
+        elif isinstance(reply, ChartReply):
+            target = destination
+            if reply.thread is not None:
+                target = Destination(reply.thread.channel_id, reply.thread.thread_ts)
+                refusal = self.policy.refusal(target.channel_id)
+                if refusal:
+                    raise UserError(refusal)
+            await outbox.post_chart(target, reply.chart)
+            self.metrics.charts.labels("bot" if reply.chart.fallback else "servicewatch").inc()
+            self.metrics.chart_seconds.observe(time.monotonic() - started)
+
+
+class BackgroundWork:
+    """Work started after an acknowledgement: tracked, so a shutdown waits for it instead of dropping it."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self, grace: float) -> int:
+        """Wait up to `grace` seconds for work under way; returns how many were still running (then cancelled)."""
+        if not self._tasks:
+            return 0
+        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+        for task in pending:
+            task.cancel()
+        return len(pending)

@@ -1,0 +1,102 @@
+"""`python -m bot`: the bot in the mode the settings call for (Socket Mode, HTTP mode or the console)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+from bot import __version__
+from bot.cli.check import describe_settings
+from bot.config import BotMode, Settings
+from bot.console import run_console
+from bot.errors import UserError
+from bot.metrics import Metrics
+from bot.router import AccessPolicy, BackgroundWork, Router
+from bot.services import Services, open_services
+from bot.slack.app import SlackApp, create_slack_app
+from bot.slack.http import serve, web_app
+
+log = logging.getLogger(__name__)
+DRAIN_SECONDS = 20.0
+
+
+async def until_signalled() -> None:
+    """Wait for SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+def make_router(services: Services) -> Router:
+    settings = services.settings
+    policy = AccessPolicy(settings.allowed_channel_ids, settings.admin_user_ids)
+    return Router(services.actions, policy, Metrics(services.servicewatch))
+
+
+async def run(settings: Settings) -> int:
+    """Run until a signal (or, for the console, `quit`); work under way is finished before exiting."""
+    try:
+        async with open_services(settings) as services:
+            router = make_router(services)
+            banner = [f"ServiceWatch charts {__version__}", *describe_settings(settings, services)]
+            mode = settings.resolved_mode
+            if mode is BotMode.CONSOLE:
+                return await run_console(
+                    router,
+                    command=settings.bot_command,
+                    timezone=settings.bot_timezone,
+                    stdin=sys.stdin,
+                    stdout=sys.stdout,
+                    banner=banner,
+                )
+            work = BackgroundWork()
+            slack = await create_slack_app(settings, router=router, database=services.database, work=work)
+            banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
+            if mode is BotMode.SOCKET:
+                await _socket_mode(settings, slack, banner)
+            else:
+                await _http_mode(settings, slack, router, work, banner)
+            left = await work.drain(DRAIN_SECONDS)
+            if left:
+                log.warning("%d requests were still running after %.0f s and were stopped", left, DRAIN_SECONDS)
+            return 0
+    except UserError as exc:
+        print(exc, file=sys.stderr)  # noqa: T201 (the command line's own message)
+        return 1
+
+
+async def _socket_mode(settings: Settings, slack: SlackApp, banner: list[str]) -> None:
+    assert settings.slack_app_token is not None
+    handler = AsyncSocketModeHandler(slack.bolt, settings.slack_app_token.get_secret_value(), web_client=slack.client)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    _print_banner([*banner, "  Listening:     Socket Mode (Ctrl-C stops)"])
+    try:
+        await until_signalled()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+
+async def _http_mode(
+    settings: Settings, slack: SlackApp, router: Router, work: BackgroundWork, banner: list[str]
+) -> None:
+    app = web_app(slack.bolt, metrics=router.metrics, health=lambda: {"mode": "http", "in_flight": work.pending})
+    runner, url = await serve(app, settings.bot_http_host, settings.bot_http_port)
+    _print_banner([*banner, f"  Listening:     {url}/slack/events (and /healthz, /metrics); Ctrl-C stops"])
+    try:
+        await until_signalled()
+    finally:
+        await runner.cleanup()
+
+
+def _print_banner(lines: list[str]) -> None:
+    print("\n".join(lines), flush=True)  # noqa: T201

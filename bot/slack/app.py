@@ -1,0 +1,84 @@
+"""Building the Bolt app: the token checked once at start, listeners registered, retry handlers on its client."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import BotMode, Settings
+from bot.errors import UserError
+from bot.router import BackgroundWork, Router
+from bot.slack.client import slack_client
+from bot.slack.listeners import SlackListeners
+from bot.slack.people import People
+from bot.store import SavedCharts
+from bot.store.db import Database
+from bot.store.events import EventLedger
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SlackApp:
+    bolt: AsyncApp
+    client: AsyncWebClient
+    listeners: SlackListeners
+    bot_user_id: str
+    team: str
+
+
+async def create_slack_app(settings: Settings, *, router: Router, database: Database, work: BackgroundWork) -> SlackApp:
+    """The Bolt app for Socket Mode or HTTP mode. Checks the token once (auth.test) before taking any request,
+    so a burst of first requests never each ask Slack who the bot is."""
+    assert settings.slack_bot_token is not None
+    token = settings.slack_bot_token.get_secret_value()
+    client = slack_client(token, settings.slack_api_url)
+    try:
+        auth = await client.auth_test()
+    except SlackApiError as exc:
+        raise UserError(
+            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}): copy the Bot User OAuth Token again from "
+            "the app's OAuth & Permissions page, and reinstall the app if its scopes changed."
+        ) from None
+    except (SlackClientError, OSError) as exc:
+        raise UserError(
+            f"Cannot reach Slack at {settings.slack_api_url} ({type(exc).__name__}); check the network."
+        ) from None
+    result = AuthorizeResult(
+        enterprise_id=auth.get("enterprise_id"),
+        team_id=auth.get("team_id"),
+        bot_user_id=auth.get("user_id"),
+        bot_id=auth.get("bot_id"),
+        bot_token=token,
+    )
+
+    async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        return result
+
+    http = settings.resolved_mode is BotMode.HTTP
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    bolt = AsyncApp(
+        client=client,
+        authorize=authorize,
+        signing_secret=secret if http else "socket-mode-has-no-signing-secret",
+        request_verification_enabled=http,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    listeners = SlackListeners(
+        router=router,
+        people=People(client),
+        ledger=EventLedger(database),
+        saved=SavedCharts(database),
+        work=work,
+        command=settings.bot_command,
+        bot_user_id=str(auth.get("user_id") or ""),
+        bot_name=str(auth.get("user") or "ServiceWatch"),
+        default_window=settings.chart_default_window,
+    )
+    listeners.register(bolt)
+    return SlackApp(bolt, client, listeners, str(auth.get("user_id") or ""), str(auth.get("team") or ""))

@@ -1,0 +1,64 @@
+"""The app's Slack Web API client: its base URL and its retry handlers, configured once."""
+
+from __future__ import annotations
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+# Calls that post something: after a broken connection or a 5xx Slack may have done them already, and a retry
+# would post twice. 429 is always safe to retry (Slack did nothing).
+POSTING_METHODS = ("files.completeUploadExternal", "chat.postMessage")
+
+
+def _posts(request: HttpRequest) -> bool:
+    return request.url.rstrip("/").endswith(POSTING_METHODS)
+
+
+class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _posts(request):
+            return False
+        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+
+
+class _ServerErrorRetry(AsyncServerErrorRetryHandler):
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _posts(request):
+            return False
+        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Connection errors and 5xx twice (never for posting calls), 429 three times after Retry-After."""
+    return [
+        _ConnectionRetry(max_retry_count=2),
+        _ServerErrorRetry(max_retry_count=2),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+
+
+def slack_client(token: str, base_url: str, *, timeout: int = 30) -> AsyncWebClient:
+    """The one client of the app; Bolt copies its base URL, timeout and retry handlers to every request's client."""
+    return AsyncWebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers())

@@ -1,0 +1,135 @@
+"""The Slack listeners: `/chart`, mentions, the "Chart in thread" shortcut and its modal. Parse first,
+acknowledge at once, work after the acknowledgement, and post exactly once."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.charts.parse import ChartUsageError, parse_chart, parse_request
+from bot.chat import Asker
+from bot.router import BackgroundWork, Destination, Router
+from bot.slack.modal import CALLBACK_ID, METRIC_ACTION, SHORTCUT_ID, chart_modal, chart_words, metric_options
+from bot.slack.outbox import SlackOutbox
+from bot.slack.people import People
+from bot.store import SavedCharts
+from bot.store.events import EventLedger
+
+log = logging.getLogger(__name__)
+
+
+class SlackListeners:
+    """Everything the listeners share; `register` attaches them to a Bolt app."""
+
+    def __init__(
+        self,
+        *,
+        router: Router,
+        people: People,
+        ledger: EventLedger,
+        saved: SavedCharts,
+        work: BackgroundWork,
+        command: str,
+        bot_user_id: str,
+        bot_name: str,
+        default_window: str,
+    ) -> None:
+        self.router = router
+        self.people = people
+        self.ledger = ledger
+        self.saved = saved
+        self.work = work
+        self.command = command
+        self.bot_user_id = bot_user_id
+        self.bot_name = bot_name
+        self.default_window = default_window
+        self._mention = re.compile(rf"^\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*")
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(self.command)(self.on_command)
+        app.event("app_mention")(self.on_mention)
+        app.shortcut(SHORTCUT_ID)(self.on_shortcut)
+        app.view(CALLBACK_ID)(self.on_modal_submit)
+        app.options(METRIC_ACTION)(self.on_metric_options)
+
+    async def asker(self, user_id: str, channel_id: str) -> Asker:
+        return Asker(
+            user_id=user_id,
+            channel_id=channel_id,
+            mention=f"<@{user_id}>",
+            timezone=await self.people.timezone(user_id),
+            is_admin=self.router.policy.is_admin(user_id),
+        )
+
+    def outbox(self, client: AsyncWebClient, respond: AsyncRespond | None = None) -> SlackOutbox:
+        return SlackOutbox(client, bot_name=self.bot_name, respond=respond)
+
+    async def _run(self, text: str, user_id: str, destination: Destination, outbox: SlackOutbox) -> None:
+        asker = await self.asker(user_id, destination.channel_id)
+        await self.router.run(text, asker, destination, outbox)
+
+    # /chart ---------------------------------------------------------------------------------------------------
+
+    async def on_command(
+        self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        text = command.get("text") or ""
+        try:
+            parse_request(text, command=self.command)  # pure and fast: a usage error is the acknowledgement
+        except ChartUsageError as exc:
+            await ack(response_type="ephemeral", text=str(exc))
+            return
+        await ack()
+        destination = Destination(command["channel_id"])
+        self.work.spawn(self._run(text, command["user_id"], destination, self.outbox(client, respond)))
+
+    # @bot … -----------------------------------------------------------------------------------------------------
+
+    async def on_mention(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        event_id = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
+        if not await self.ledger.claim(f"event:{event_id}"):
+            log.info("event %s delivered again; already handled", event_id)
+            return
+        text = self._mention.sub("", event.get("text") or "", count=1).strip()
+        text = text.removeprefix(self.command).strip()
+        # In a thread: that thread. At top level: a new thread under the mention.
+        destination = Destination(event["channel"], event.get("thread_ts") or event["ts"])
+        self.work.spawn(self._run(text, event["user"], destination, self.outbox(client)))
+
+    # Chart in thread ------------------------------------------------------------------------------------------
+
+    async def on_shortcut(self, ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        channel_id = shortcut["channel"]["id"]
+        message = shortcut.get("message") or {}
+        thread_ts = message.get("thread_ts") or message["ts"]
+        refusal = self.router.policy.refusal(channel_id)
+        saved = [] if refusal else await self.saved.in_channel(channel_id)
+        view = chart_modal(saved, channel_id=channel_id, thread_ts=thread_ts, default_window=self.default_window)
+        await client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+
+    async def on_modal_submit(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        text, missing = chart_words(view["state"]["values"])
+        if missing:
+            await ack(response_action="errors", errors={missing: "Pick a saved chart or a metric."})
+            return
+        try:
+            parse_chart(text, command=self.command)
+        except ChartUsageError as exc:
+            await ack(response_action="errors", errors={"window": str(exc).splitlines()[0][:150]})
+            return
+        await ack()
+        where = json.loads(view.get("private_metadata") or "{}")
+        destination = Destination(where["channel_id"], where["thread_ts"])
+        self.work.spawn(self._run(text, body["user"]["id"], destination, self.outbox(client)))
+
+    async def on_metric_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        catalog = await self.router.actions.charts.catalog()
+        await ack(options=metric_options([m.reference for m in catalog.metrics], body.get("value") or ""))

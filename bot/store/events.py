@@ -1,0 +1,42 @@
+"""A ledger of deliveries already taken: the first claim of an id wins, on every replica, across restarts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.db import Database
+from bot.store.tables import HandledEventRow
+
+
+class EventLedger:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        keep: timedelta = timedelta(days=2),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessions = database.sessions
+        self._keep = keep
+        self._clock = clock
+
+    async def claim(self, event_id: str) -> bool:
+        """True the first time `event_id` is claimed; False for every later claim."""
+        try:
+            async with self._sessions.begin() as session:
+                session.add(HandledEventRow(event_id=event_id[:100], handled_at=self._clock()))
+        except IntegrityError:
+            return False
+        return True
+
+    async def prune(self) -> int:
+        """Forget ids older than the keep time (Slack stops redelivering long before); returns how many."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(HandledEventRow).where(HandledEventRow.handled_at < self._clock() - self._keep)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
