@@ -63,7 +63,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     http = settings.resolved_mode is BotMode.HTTP
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     bolt = AsyncApp(
-        client=client,
+        client=slack_client(None, settings.slack_api_url),  # the token comes from `authorize`, per request
         authorize=authorize,
         signing_secret=secret if http else "socket-mode-has-no-signing-secret",
         request_verification_enabled=http,

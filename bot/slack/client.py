@@ -59,6 +59,7 @@ def retry_handlers() -> list[AsyncRetryHandler]:
     ]
 
 
-def slack_client(token: str, base_url: str, *, timeout: int = 30) -> AsyncWebClient:
-    """The one client of the app; Bolt copies its base URL, timeout and retry handlers to every request's client."""
+def slack_client(token: str | None, base_url: str, *, timeout: int = 30) -> AsyncWebClient:
+    """A client with the app's base URL, timeout and retry handlers. Bolt copies these from the client it is given
+    to every request's client (with the token its authorize step found)."""
     return AsyncWebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers())

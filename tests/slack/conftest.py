@@ -1,0 +1,179 @@
+"""The whole bot in-process over real sockets: the fake Slack, the built-in sandbox, a SQLite database,
+and the bot in HTTP mode (or Socket Mode) exactly as `python -m bot` wires it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+from bot.config import Settings, load_settings
+from bot.router import BackgroundWork, Router
+from bot.run import make_router
+from bot.sandbox import Sandbox
+from bot.services import Services, open_services
+from bot.slack.app import SlackApp, create_slack_app
+from bot.slack.http import serve, web_app
+from tests.fakes.slack import FakeSlack
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+
+
+@dataclass
+class BotStack:
+    fake: FakeSlack
+    services: Services
+    router: Router
+    slack: SlackApp
+    work: BackgroundWork
+    url: str  # HTTP mode base URL ("" in Socket Mode)
+
+    @property
+    def sandbox(self) -> Sandbox:
+        assert self.services.sandbox is not None
+        return self.services.sandbox
+
+    async def post_command(
+        self, text: str, *, user: str = "U0KIM", channel: str = "C0OPS", **signing: Any
+    ) -> httpx.Response:
+        form = slash_command(text, user=user, channel=channel, response_url=self.fake.response_url())
+        return await self.post_signed(urlencode(form), "application/x-www-form-urlencoded", **signing)
+
+    async def post_signed(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SECRET,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        stamp = str(timestamp if timestamp is not None else int(time.time()))
+        signature = "v0=" + hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+        async with httpx.AsyncClient() as client:
+            return await client.post(
+                f"{self.url}/slack/events",
+                content=body,
+                headers={
+                    "Content-Type": content_type,
+                    "X-Slack-Request-Timestamp": stamp,
+                    "X-Slack-Signature": signature,
+                    **(headers or {}),
+                },
+            )
+
+
+def slash_command(text: str, *, user: str, channel: str, response_url: str, command: str = "/chart") -> dict[str, str]:
+    return {
+        "token": "old-verification-token",
+        "team_id": "T0TEAM001",
+        "team_domain": "acme",
+        "channel_id": channel,
+        "channel_name": "ops",
+        "user_id": user,
+        "user_name": "kim",
+        "command": command,
+        "text": text,
+        "api_app_id": "A0APP",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": "1.2.abc",
+    }
+
+
+def mention_event(
+    text: str,
+    *,
+    event_id: str,
+    channel: str = "C0OPS",
+    ts: str = "1700000100.000200",
+    thread_ts: str | None = None,
+    user: str = "U0KIM",
+) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return {
+        "token": "old",
+        "team_id": "T0TEAM001",
+        "api_app_id": "A0APP",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": 1700000100,
+        "authorizations": [{"team_id": "T0TEAM001", "user_id": "UBOT0001", "is_bot": True}],
+    }
+
+
+def settings_for(fake: FakeSlack, tmp_path: Path, **values: Any) -> Settings:
+    base: dict[str, Any] = {
+        "_env_file": None,
+        "slack_bot_token": TOKEN,
+        "slack_signing_secret": SECRET,
+        "slack_api_url": fake.api_url,
+        "bot_mode": "http",
+        "bot_http_host": "127.0.0.1",
+        "bot_http_port": 0,
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+    }
+    base.update(values)
+    return load_settings(**base)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def start_stack(fake: FakeSlack, settings: Settings) -> AsyncIterator[BotStack]:
+    async with open_services(settings) as services:
+        router = make_router(services)
+        work = BackgroundWork()
+        slack = await create_slack_app(settings, router=router, database=services.database, work=work)
+        if settings.resolved_mode.value == "socket":
+            assert settings.slack_app_token is not None
+            handler = AsyncSocketModeHandler(
+                slack.bolt, settings.slack_app_token.get_secret_value(), web_client=slack.client
+            )
+            await handler.connect_async()
+            try:
+                yield BotStack(fake, services, router, slack, work, "")
+            finally:
+                await handler.close_async()
+                await work.drain(5)
+            return
+        runner, url = await serve(
+            web_app(slack.bolt, metrics=router.metrics, health=lambda: {"mode": "http"}), "127.0.0.1", 0
+        )
+        try:
+            yield BotStack(fake, services, router, slack, work, url)
+        finally:
+            await runner.cleanup()
+            await work.drain(5)
+
+
+@pytest.fixture
+async def stack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
+    """The bot in HTTP mode."""
+    async for running in start_stack(fake_slack, settings_for(fake_slack, tmp_path)):
+        yield running
