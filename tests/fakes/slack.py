@@ -6,6 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -275,3 +278,20 @@ class FakeSlack:
             }
         )
         return await asyncio.wait_for(future, 10)
+
+
+@contextmanager
+def fake_slack_in_thread() -> Iterator[FakeSlack]:
+    """The fake Slack on its own event loop in a thread, for tests that block on a subprocess."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    fake = FakeSlack()
+    asyncio.run_coroutine_threadsafe(fake.start(), loop).result(10)
+    try:
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
