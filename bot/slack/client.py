@@ -18,11 +18,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 POSTING_METHODS = ("files.completeUploadExternal", "chat.postMessage")
 
 
-def _posts(request: HttpRequest) -> bool:
-    return request.url.rstrip("/").endswith(POSTING_METHODS)
+class _NeverRepost(AsyncRetryHandler):
+    """Declines to retry the calls that post; everything else is up to the handler it is mixed into."""
 
-
-class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
     async def _can_retry_async(
         self,
         *,
@@ -31,23 +29,17 @@ class _ConnectionRetry(AsyncConnectionErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if _posts(request):
+        if request.url.rstrip("/").endswith(POSTING_METHODS):
             return False
         return await super()._can_retry_async(state=state, request=request, response=response, error=error)
 
 
-class _ServerErrorRetry(AsyncServerErrorRetryHandler):
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if _posts(request):
-            return False
-        return await super()._can_retry_async(state=state, request=request, response=response, error=error)
+class _ConnectionRetry(_NeverRepost, AsyncConnectionErrorRetryHandler):
+    pass
+
+
+class _ServerErrorRetry(_NeverRepost, AsyncServerErrorRetryHandler):
+    pass
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
