@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from bot.charts.help import help_text, metrics_text
 from bot.charts.parse import parse_chart, parse_request
@@ -39,6 +40,7 @@ class Asker:
     mention: str = ""  # how the comment line names them: `<@U123>` in Slack, `@kim` on the console
     timezone: str | None = None  # their Slack timezone, the default for charts
     is_admin: bool = False
+    thread_ts: str | None = None  # the thread they asked in (mentions), for `follow` and `stop`
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,12 @@ class DryRunReply:
 Reply = TextReply | ChartReply | DryRunReply
 
 
+class ScheduleHandler(Protocol):
+    """The schedule commands, when the bot runs a scheduler (Slack modes and the console, not the CLI)."""
+
+    async def handle(self, request: ScheduleRequest, asker: Asker) -> str: ...
+
+
 class ChatActions:
     """Runs one line of the chat language for someone, returning what to show them."""
 
@@ -78,6 +86,7 @@ class ChatActions:
         self.saved = saved
         self.command = command
         self.default_timezone = default_timezone
+        self.schedule_handler: ScheduleHandler | None = None
 
     async def handle(self, text: str, asker: Asker, *, now: datetime | None = None) -> Reply:
         """Parse and run `text` (at `now`, default the clock); raises UserError (show as written) or another
@@ -95,9 +104,11 @@ class ChatActions:
         if isinstance(request, SaveRequest):
             return TextReply(await self._save(request, asker, now))
         if isinstance(request, ScheduleRequest):
-            return TextReply(
-                f"Scheduled charts are not available in this version yet; `{self.command} help` shows what is."
-            )
+            if self.schedule_handler is None:
+                return TextReply(
+                    "Schedules live in the running bot: use them in Slack or the console (`python -m bot`)."
+                )
+            return TextReply(await self.schedule_handler.handle(request, asker))
         return await self._chart(request, asker, now)
 
     async def _chart(self, request: ChartRequest, asker: Asker, now: datetime | None) -> Reply:

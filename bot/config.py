@@ -84,6 +84,14 @@ class Settings(BaseSettings):
     chart_max_height: int = Field(default=4000, le=10000)
     allowed_channel_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    schedule_min_interval: str = "5m"
+    schedule_max_per_channel: int = Field(default=25, ge=1, le=1000)
+    schedule_misfire_grace: str = "15m"
+    schedule_lease: str = "2m"
+    schedule_sync_interval: str = "5s"
+    schedule_max_failures: int = Field(default=3, ge=1, le=100)
+    follow_default_duration: str = "4h"
+    follow_max_duration: str = "24h"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
 
@@ -140,7 +148,15 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an IANA timezone name, e.g. UTC or Asia/Seoul") from None
         return value
 
-    @field_validator("chart_default_window")
+    @field_validator(
+        "chart_default_window",
+        "schedule_min_interval",
+        "schedule_misfire_grace",
+        "schedule_lease",
+        "schedule_sync_interval",
+        "follow_default_duration",
+        "follow_max_duration",
+    )
     @classmethod
     def _window(cls, value: str) -> str:
         parse_duration(value)
@@ -192,6 +208,10 @@ class Settings(BaseSettings):
             problems.append("BOT_MODE=socket needs SLACK_APP_TOKEN (xapp-…) and SLACK_BOT_TOKEN (xoxb-…)")
         if self.bot_mode is BotMode.HTTP and (self.slack_signing_secret is None or self.slack_bot_token is None):
             problems.append("BOT_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (xoxb-…)")
+        if parse_duration(self.schedule_lease) >= parse_duration(self.schedule_misfire_grace):
+            problems.append(
+                "SCHEDULE_LEASE must be shorter than SCHEDULE_MISFIRE_GRACE, or a dead run is never taken over"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -6,6 +6,7 @@ import asyncio
 import getpass
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -28,10 +29,10 @@ class ConsoleOutbox:
     surface = "console"
 
     def __init__(self, out: TextIO, charts_dir: Path) -> None:
-        self._out = out
+        self.out = out
         self._charts_dir = charts_dir
 
-    async def post_chart(self, destination: Destination, chart: RenderedChart) -> None:
+    async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
         self._charts_dir.mkdir(parents=True, exist_ok=True)
         path = self._charts_dir / chart.filename
         path.write_bytes(chart.image)
@@ -39,13 +40,20 @@ class ConsoleOutbox:
         lines = [f"chart{where}: {path}", plain(chart.comment)]
         lines += [f"  {summary.describe()}" for summary in chart.summaries]
         self._print("\n".join(lines))
+        return str(path)
 
     async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
         self._print(plain(text))
 
+    async def say(self, destination: Destination, text: str) -> None:
+        self._print(plain(text))
+
+    async def notify(self, user_id: str, text: str) -> None:
+        self._print(f"(a direct message to @{user_id}) {plain(text)}")
+
     def _print(self, text: str) -> None:
-        self._out.write(text + "\n")
-        self._out.flush()
+        self.out.write(text + "\n")
+        self.out.flush()
 
 
 async def run_console(
@@ -54,12 +62,11 @@ async def run_console(
     command: str,
     timezone: str,
     stdin: TextIO,
-    stdout: TextIO,
-    charts_dir: Path = Path("charts"),
+    outbox: ConsoleOutbox,
     banner: Sequence[str] = (),
 ) -> int:
     """Read lines until `quit` or end of input; each runs exactly as it would in Slack."""
-    outbox = ConsoleOutbox(stdout, charts_dir)
+    stdout = outbox.out
     user = getpass.getuser()
     asker = Asker(user_id=user, channel_id=CHANNEL, mention=f"@{user}", timezone=timezone, is_admin=True)
     for line in banner:
@@ -67,7 +74,7 @@ async def run_console(
     stdout.write(
         f"Type `{command} help`, `{command} CHART [WINDOW] [OPTIONS]` or `@bot CHART …` (a thread); `quit` ends.\n"
     )
-    threads = 0
+    thread = Destination(CHANNEL, thread_ts="thread-1")  # the console's one incident thread
     while True:
         stdout.write("chart> ")
         stdout.flush()
@@ -82,13 +89,14 @@ async def run_console(
             return 0
         head, _, rest = line.partition(" ")
         destination = Destination(CHANNEL)
+        speaker = asker
         if head.startswith("@"):
-            threads += 1
-            destination = Destination(CHANNEL, thread_ts=f"thread-{threads}")
+            destination = thread
+            speaker = replace(asker, thread_ts=thread.thread_ts)
         elif head.startswith("/"):
             if head != command:
                 stdout.write(f"Only {command} is a command here; try `{command} help`.\n")
                 continue
         else:
             rest = line  # plain words: as if typed after the command
-        await router.run(rest, asker, destination, outbox)
+        await router.run(rest, speaker, destination, outbox)

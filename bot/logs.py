@@ -69,5 +69,5 @@ def setup_logging(level: str, fmt: str, *, secrets: Iterable[str] = (), stream: 
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "matplotlib", "PIL", "alembic"):
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "matplotlib", "PIL", "alembic", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

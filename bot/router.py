@@ -31,9 +31,21 @@ class Outbox(Protocol):
 
     surface: str
 
-    async def post_chart(self, destination: Destination, chart: RenderedChart) -> None: ...
+    async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
+        """Post the chart once; returns the posted file's id (Slack's file id, the console's path)."""
+        ...
 
-    async def tell(self, asker: Asker, destination: Destination, text: str) -> None: ...
+    async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
+        """A note only the asker sees."""
+        ...
+
+
+class Poster(Outbox, Protocol):
+    """What scheduled runs need besides posting: a message everyone in the place sees, and a DM."""
+
+    async def say(self, destination: Destination, text: str) -> None: ...
+
+    async def notify(self, user_id: str, text: str) -> None: ...
 
 
 class AccessPolicy:

@@ -6,19 +6,22 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from bot import __version__
 from bot.cli.check import describe_settings
 from bot.config import BotMode, Settings
-from bot.console import run_console
+from bot.console import ConsoleOutbox, run_console
 from bot.errors import UserError
 from bot.metrics import Metrics
 from bot.router import AccessPolicy, BackgroundWork, Router
+from bot.scheduling.setup import schedule_service
 from bot.services import Services, open_services
 from bot.slack.app import SlackApp, create_slack_app
 from bot.slack.http import serve, web_app
+from bot.slack.outbox import SlackOutbox
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 20.0
@@ -51,22 +54,33 @@ async def run(settings: Settings) -> int:
             banner = [f"ServiceWatch charts {__version__}", *describe_settings(settings, services)]
             mode = settings.resolved_mode
             if mode is BotMode.CONSOLE:
-                return await run_console(
-                    router,
-                    command=settings.bot_command,
-                    timezone=settings.bot_timezone,
-                    stdin=sys.stdin,
-                    stdout=sys.stdout,
-                    banner=banner,
-                )
+                console = ConsoleOutbox(sys.stdout, Path("charts"))
+                schedules = schedule_service(services, console, router.policy)
+                await schedules.start()
+                try:
+                    return await run_console(
+                        router,
+                        command=settings.bot_command,
+                        timezone=settings.bot_timezone,
+                        stdin=sys.stdin,
+                        outbox=console,
+                        banner=banner,
+                    )
+                finally:
+                    await schedules.stop(DRAIN_SECONDS)
             work = BackgroundWork()
             slack = await create_slack_app(settings, router=router, database=services.database, work=work)
             banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
-            if mode is BotMode.SOCKET:
-                await _socket_mode(settings, slack, banner)
-            else:
-                await _http_mode(settings, slack, router, work, banner)
-            left = await work.drain(DRAIN_SECONDS)
+            schedules = schedule_service(services, SlackOutbox(slack.client, bot_name=slack.bot_name), router.policy)
+            await schedules.start()
+            try:
+                if mode is BotMode.SOCKET:
+                    await _socket_mode(settings, slack, banner)
+                else:
+                    await _http_mode(settings, slack, router, work, banner)
+            finally:
+                left = await schedules.stop(DRAIN_SECONDS)
+            left += await work.drain(DRAIN_SECONDS)
             if left:
                 log.warning("%d requests were still running after %.0f s and were stopped", left, DRAIN_SECONDS)
             return 0

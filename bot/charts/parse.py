@@ -43,7 +43,7 @@ from bot.errors import UserError
 
 MAX_METRICS = 10
 SUBCOMMANDS = ("help", "metrics", "save", "saved", "forget")
-SCHEDULE_WORDS = ("schedule", "schedules", "pause", "resume", "delete", "run", "next")
+SCHEDULE_WORDS = ("schedule", "schedules", "pause", "resume", "delete", "run", "next", "follow", "stop")
 OPTION_ALIASES = {
     "period": "period", "stat": "stat", "stats": "stat", "statistic": "stat", "size": "size", "tz": "tz",
     "timezone": "tz", "title": "title", "color": "color", "colour": "color", "label": "label", "thread": "thread",
@@ -51,7 +51,20 @@ OPTION_ALIASES = {
 FLAGS = {"dry-run": "dry_run", "dryrun": "dry_run", "--dry-run": "dry_run"}
 WINDOW_WORDS = ("last", "past", "since", "from", "between", "today", "yesterday", "now")
 RESERVED_NAMES = frozenset(
-    (*SUBCOMMANDS, *SCHEDULE_WORDS, *OPTION_ALIASES, *FLAGS, *WINDOW_WORDS, "to", "until", "and", "in", "all")
+    (
+        *SUBCOMMANDS,
+        *SCHEDULE_WORDS,
+        *OPTION_ALIASES,
+        *FLAGS,
+        *WINDOW_WORDS,
+        "to",
+        "until",
+        "and",
+        "in",
+        "all",
+        "every",
+        "cron",
+    )
 )
 SAVED_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 
@@ -125,7 +138,9 @@ def _parse_request(text: str) -> Request:
         chart_text = text[rest[1].start :].strip()  # stored as typed, quotes and all
         return SaveRequest(name=name, spec=_ChartParser(rest[1:]).parse(), text=chart_text)
     if head in SCHEDULE_WORDS:
-        return ScheduleRequest(action=head, words=tuple(t.text for t in rest))
+        return ScheduleRequest(
+            action=head, words=tuple(t.text for t in rest), text=text[rest[0].start :] if rest else ""
+        )
     return ChartRequest(spec=_ChartParser(tokens).parse(), text=text.strip())
 
 

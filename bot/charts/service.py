@@ -125,7 +125,7 @@ class ChartService:
             png = image.data
         if data_error is not None:
             log.warning("ListMetricData failed (%s); posting the chart without numbers", _short(data_error))
-        log.info(
+        log.debug(
             "chart %r rendered in %.0f ms%s",
             plan.title,
             (time.monotonic() - started) * 1000,

@@ -110,10 +110,11 @@ class ForgetRequest:
 
 @dataclass(frozen=True)
 class ScheduleRequest:
-    """`/chart schedule …`, `schedules`, `pause|resume|delete|run|next ID`: words kept for the scheduler."""
+    """`/chart schedule …`, `schedules`, `pause|resume|delete|run|next ID`, and `follow …` / `stop` in a thread."""
 
     action: str
     words: tuple[str, ...] = field(default_factory=tuple)
+    text: str = ""  # the rest of the line as typed, for the scheduler's own grammar
 
 
 Request = ChartRequest | HelpRequest | MetricsRequest | SaveRequest | SavedRequest | ForgetRequest | ScheduleRequest

@@ -29,6 +29,7 @@ class SlackApp:
     client: AsyncWebClient
     listeners: SlackListeners
     bot_user_id: str
+    bot_name: str
     team: str
 
 
@@ -81,4 +82,4 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         default_window=settings.chart_default_window,
     )
     listeners.register(bolt)
-    return SlackApp(bolt, client, listeners, str(auth.get("user_id") or ""), str(auth.get("team") or ""))
+    return SlackApp(bolt, client, listeners, listeners.bot_user_id, listeners.bot_name, str(auth.get("team") or ""))

@@ -57,20 +57,21 @@ class SlackListeners:
         app.view(CALLBACK_ID)(self.on_modal_submit)
         app.options(METRIC_ACTION)(self.on_metric_options)
 
-    async def asker(self, user_id: str, channel_id: str) -> Asker:
+    async def asker(self, user_id: str, destination: Destination) -> Asker:
         return Asker(
             user_id=user_id,
-            channel_id=channel_id,
+            channel_id=destination.channel_id,
             mention=f"<@{user_id}>",
             timezone=await self.people.timezone(user_id),
             is_admin=self.router.policy.is_admin(user_id),
+            thread_ts=destination.thread_ts,
         )
 
     def outbox(self, client: AsyncWebClient, respond: AsyncRespond | None = None) -> SlackOutbox:
         return SlackOutbox(client, bot_name=self.bot_name, respond=respond)
 
     async def _run(self, text: str, user_id: str, destination: Destination, outbox: SlackOutbox) -> None:
-        asker = await self.asker(user_id, destination.channel_id)
+        asker = await self.asker(user_id, destination)
         await self.router.run(text, asker, destination, outbox)
 
     # /chart ---------------------------------------------------------------------------------------------------

@@ -33,15 +33,14 @@ class SlackOutbox:
         self._bot_name = bot_name
         self._respond = respond
 
-    async def post_chart(self, destination: Destination, chart: RenderedChart) -> None:
-        """Upload the chart once; on not_in_channel join a public channel and try once more."""
+    async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
+        """Upload the chart once; on not_in_channel join a public channel and try once more. Returns the file id."""
         try:
-            await self._upload(destination, chart)
+            return await self._upload(destination, chart)
         except SlackApiError as exc:
             error = exc.response.get("error", "")
             if error == "not_in_channel" and await self._join(destination.channel_id):
-                await self._upload(destination, chart)
-                return
+                return await self._upload(destination, chart)
             raise self._explain(error, destination.channel_id) from exc
         except (ClientError, OSError) as exc:
             # Slack may have posted before the connection broke; a second upload could double it, so ask instead.
@@ -51,8 +50,8 @@ class SlackOutbox:
                 "doesn't within a minute, ask again."
             ) from exc
 
-    async def _upload(self, destination: Destination, chart: RenderedChart) -> None:
-        await self._client.files_upload_v2(
+    async def _upload(self, destination: Destination, chart: RenderedChart) -> str:
+        response = await self._client.files_upload_v2(
             channel=destination.channel_id,
             thread_ts=destination.thread_ts,
             file=chart.image,
@@ -61,6 +60,8 @@ class SlackOutbox:
             alt_txt=chart.alt_text,
             initial_comment=chart.comment,
         )
+        file = response.get("file") or {}
+        return str(file.get("id", "")) if isinstance(file, dict) else ""
 
     async def _join(self, channel_id: str) -> bool:
         try:
@@ -88,3 +89,16 @@ class SlackOutbox:
         await self._client.chat_postEphemeral(
             channel=destination.channel_id, user=asker.user_id, text=text, thread_ts=destination.thread_ts
         )
+
+    async def say(self, destination: Destination, text: str) -> None:
+        """A message everyone in the channel (or thread) sees."""
+        try:
+            await self._client.chat_postMessage(
+                channel=destination.channel_id, thread_ts=destination.thread_ts, text=text
+            )
+        except SlackApiError as exc:
+            raise self._explain(exc.response.get("error", ""), destination.channel_id) from exc
+
+    async def notify(self, user_id: str, text: str) -> None:
+        """A direct message from the bot (its Messages tab)."""
+        await self._client.chat_postMessage(channel=user_id, text=text)

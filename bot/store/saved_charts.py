@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import UserError
-from bot.store.db import Database
+from bot.store.db import Database, as_utc
 from bot.store.tables import SavedChartRow
 
 
@@ -24,12 +24,8 @@ class SavedChart:
     updated_at: datetime
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives back naive UTC
-
-
 def _record(row: SavedChartRow) -> SavedChart:
-    return SavedChart(row.channel_id, row.name, row.text, row.owner_id, _utc(row.created_at), _utc(row.updated_at))
+    return SavedChart(row.channel_id, row.name, row.text, row.owner_id, as_utc(row.created_at), as_utc(row.updated_at))
 
 
 class SavedCharts:

@@ -1,0 +1,1 @@
+"""Scheduled charts: the WHEN grammar, the schedule commands, and exactly-once runs (APScheduler does the timing)."""

@@ -1,0 +1,131 @@
+"""One scheduled run, exactly once: claim (schedule, time) before any call, keep the claim alive while
+drawing, post only while still holding it, and record what happened; failures reach the owner."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from bot.charts.parse import parse_chart
+from bot.charts.service import NoDataError
+from bot.chat import ChatActions, error_text
+from bot.errors import UserError
+from bot.router import Destination, Poster
+from bot.scheduling.when import When, default_window
+from bot.store.schedules import FAILED, POSTED, SKIPPED, RunLog, Schedule, Schedules
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    lease: timedelta = timedelta(minutes=2)
+    grace: timedelta = timedelta(minutes=15)
+    pause_after: int = 3
+
+
+def when_of(schedule: Schedule) -> When:
+    return When(text=schedule.when_text, interval=schedule.interval_seconds, cron=schedule.cron)
+
+
+class ScheduledRunner:
+    """Runs due slots of schedules through the chat actions, posting with the given poster."""
+
+    def __init__(
+        self,
+        *,
+        actions: ChatActions,
+        schedules: Schedules,
+        runs: RunLog,
+        poster: Poster,
+        settings: RunSettings,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.actions = actions
+        self.schedules = schedules
+        self.runs = runs
+        self.poster = poster
+        self.settings = settings
+        self._clock = clock
+
+    async def run(self, schedule: Schedule, slot: datetime) -> str | None:
+        """Run `schedule`'s `slot` if this process wins the claim; returns the result (None: not ours)."""
+        lease = self.settings.lease
+        if not await self.runs.claim(schedule.id, slot, lease):
+            return None
+        keeper = asyncio.create_task(self._keep_claim(schedule.id, slot))
+        destination = Destination(schedule.channel_id, schedule.thread_ts)
+        try:
+            status, detail = await self._draw_and_post(schedule, slot, destination)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+        if status is None:
+            return None
+        recorded = await self.schedules.record(schedule.id, slot, status, detail, pause_after=self.settings.pause_after)
+        if status == FAILED:
+            await self._tell_owner(schedule, slot, detail or "", paused=bool(recorded and recorded.paused))
+        return status
+
+    async def _draw_and_post(
+        self, schedule: Schedule, slot: datetime, destination: Destination
+    ) -> tuple[str | None, str | None]:
+        try:
+            spec, title = await self.actions.with_saved(parse_chart(schedule.chart_text), schedule.channel_id)
+            if spec.window is None:  # a schedule's chart covers the time since the previous run
+                trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
+                spec = replace(spec, window=parse_chart(f"x {default_window(when_of(schedule), trigger, slot)}").window)
+            chart = await self.actions.charts.render(
+                spec,
+                timezone=spec.tz or schedule.timezone,
+                asked_by=f"<@{schedule.owner_id}>'s schedule #{schedule.id} ({schedule.when_text})",
+                now=slot,
+                title=title or schedule.label,
+            )
+        except NoDataError as exc:
+            if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
+                return None, None
+            await self.poster.say(destination, f"{exc} (schedule #{schedule.id}, {schedule.when_text})")
+            await self.runs.finish(schedule.id, slot, SKIPPED, detail="no data")
+            return SKIPPED, "no data in the window"
+        except Exception as exc:
+            reason, _ = error_text(exc)
+            await self.runs.finish(schedule.id, slot, FAILED, detail=reason)
+            return FAILED, reason
+        if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
+            log.info("schedule %s %s: the claim was taken over; not posting", schedule.id, slot)
+            return None, None
+        try:
+            file_id = await self.poster.post_chart(destination, chart)
+        except Exception as exc:
+            reason = str(exc) if isinstance(exc, UserError) else error_text(exc)[0]
+            await self.runs.finish(schedule.id, slot, FAILED, detail=reason)
+            return FAILED, reason
+        await self.runs.finish(schedule.id, slot, POSTED, file_id=file_id)
+        return POSTED, None
+
+    async def _keep_claim(self, schedule_id: int, slot: datetime) -> None:
+        while True:
+            await asyncio.sleep(self.settings.lease.total_seconds() / 3)
+            if not await self.runs.renew(schedule_id, slot, self.settings.lease):
+                return
+
+    async def _tell_owner(self, schedule: Schedule, slot: datetime, reason: str, *, paused: bool) -> None:
+        text = (
+            f"Your schedule #{schedule.id} ({schedule.label}, {schedule.when_text} in <#{schedule.channel_id}>) "
+            f"could not post its {slot:%Y-%m-%d %H:%M} UTC run: {reason}"
+        )
+        if paused:
+            text += (
+                f"\nIt failed {self.settings.pause_after} times in a row, so it is paused. Fix the cause, then "
+                f"`/chart resume {schedule.id}`."
+            )
+        try:
+            await self.poster.notify(schedule.owner_id, text)
+        except Exception:
+            log.exception("could not tell %s that schedule %s failed", schedule.owner_id, schedule.id)

@@ -1,0 +1,140 @@
+"""APScheduler does the timing; the database is the source of truth. Every replica runs this: it reads the
+schedules every few seconds (so changes made elsewhere arrive), keeps one job per schedule, and on each
+wake-up runs the latest due slot through the runner, whose claim makes the run happen once in all."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.router import BackgroundWork, Destination
+from bot.scheduling.runner import ScheduledRunner, when_of
+from bot.scheduling.when import latest_run
+from bot.store.schedules import Schedule, Schedules
+
+log = logging.getLogger(__name__)
+
+
+class ScheduleService:
+    def __init__(
+        self,
+        runner: ScheduledRunner,
+        schedules: Schedules,
+        *,
+        sync_every: timedelta,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.runner = runner
+        self.schedules = schedules
+        self._sync_every = sync_every
+        self._clock = clock
+        self._grace = runner.settings.grace
+        self._versions: dict[int, int] = {}
+        self._work = BackgroundWork()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._sync_lock = asyncio.Lock()
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={
+                "coalesce": True,  # an outage never replays a backlog: missed runs collapse into the latest
+                "max_instances": 1,
+                "misfire_grace_time": int(self._grace.total_seconds()),
+            },
+        )
+
+    async def start(self) -> None:
+        self.scheduler.start()
+        await self.sync()
+        self._loop_task = asyncio.create_task(self._sync_loop())
+
+    async def stop(self, grace: float = 20.0) -> int:
+        """Stop waking up; finish runs under way (up to `grace` seconds). Returns how many were cut off."""
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        return await self._work.drain(grace)
+
+    async def _sync_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._sync_every.total_seconds())
+            try:
+                await self.sync()
+            except Exception:
+                log.exception("reading the schedules failed; trying again in %s", self._sync_every)
+
+    async def sync(self) -> None:
+        """Bring the jobs in line with the database; run what is due and not yet run; end expired follows."""
+        async with self._sync_lock:
+            now = self._clock()
+            current = await self.schedules.all()
+            seen = set()
+            for schedule in current:
+                if schedule.ends_at is not None and schedule.ends_at <= now:
+                    await self._end_follow(schedule)
+                    continue
+                seen.add(schedule.id)
+                job_id = f"schedule:{schedule.id}"
+                if schedule.paused:
+                    self._drop(job_id, schedule.id)
+                    continue
+                if self._versions.get(schedule.id) != schedule.version:
+                    trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
+                    self.scheduler.add_job(
+                        self._wake, trigger=trigger, id=job_id, args=[schedule.id], replace_existing=True
+                    )
+                    self._versions[schedule.id] = schedule.version
+                self._catch_up(schedule, now)
+            for schedule_id in set(self._versions) - seen:
+                self._drop(f"schedule:{schedule_id}", schedule_id)
+            for run in await self.runner.runs.abandoned_posts():
+                await self._tell_unknown(run.schedule_id, run.scheduled_for)
+
+    def _drop(self, job_id: str, schedule_id: int) -> None:
+        if self.scheduler.get_job(job_id) is not None:
+            self.scheduler.remove_job(job_id)
+        self._versions.pop(schedule_id, None)
+
+    def _catch_up(self, schedule: Schedule, now: datetime) -> None:
+        """A due run not yet done (the bot was down, or its holder died) is run now, if still within the grace."""
+        slot = latest_run(when_of(schedule).trigger(schedule.timezone, schedule.anchor), now, self._grace)
+        if slot is not None and (schedule.last_run_at is None or schedule.last_run_at < slot):
+            self._work.spawn(self.runner.run(schedule, slot))
+
+    async def _wake(self, schedule_id: int) -> None:
+        schedule = await self.schedules.get(schedule_id)
+        if schedule is None or schedule.paused:
+            return
+        now = self._clock()
+        slot = latest_run(when_of(schedule).trigger(schedule.timezone, schedule.anchor), now, self._grace)
+        if slot is not None:
+            await self._work.spawn(self.runner.run(schedule, slot))
+
+    def run_now(self, schedule: Schedule) -> asyncio.Task[Any]:
+        """`run ID`: a run outside the timetable, at this second."""
+        return self._work.spawn(self.runner.run(schedule, self._clock().replace(microsecond=0)))
+
+    async def _end_follow(self, schedule: Schedule) -> None:
+        if await self.schedules.delete(schedule.id):
+            self._drop(f"schedule:{schedule.id}", schedule.id)
+            destination = Destination(schedule.channel_id, schedule.thread_ts)
+            try:
+                await self.runner.poster.say(destination, f"Stopped following {schedule.label}: its time is up.")
+            except Exception:
+                log.exception("could not say that follow %s ended", schedule.id)
+
+    async def _tell_unknown(self, schedule_id: int, slot: datetime) -> None:
+        schedule = await self.schedules.get(schedule_id)
+        if schedule is None:
+            return
+        await self.runner.poster.notify(
+            schedule.owner_id,
+            f"The bot stopped while posting the {slot:%Y-%m-%d %H:%M} UTC run of your schedule #{schedule.id} "
+            f"({schedule.label}) in <#{schedule.channel_id}>; check there that it arrived. It is not sent again, so "
+            "it never appears twice.",
+        )

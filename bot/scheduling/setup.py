@@ -1,0 +1,49 @@
+"""Putting the scheduler together for a running bot, once its surface (and so its poster) is known."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from datetime import timedelta
+
+from bot.durations import parse_duration
+from bot.router import AccessPolicy, Poster
+from bot.scheduling.actions import ScheduleActions, ScheduleLimits
+from bot.scheduling.runner import RunSettings, ScheduledRunner
+from bot.scheduling.service import ScheduleService
+from bot.services import Services
+from bot.store.schedules import RunLog, Schedules
+
+
+def replica_name() -> str:
+    """Who holds a claim: this host and process (and a little randomness, for restarts that reuse a pid)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"[:64]
+
+
+def schedule_service(services: Services, poster: Poster, policy: AccessPolicy) -> ScheduleService:
+    """The scheduler for this process, its commands attached to the chat actions; call `start()` to run it."""
+    settings = services.settings
+    schedules = Schedules(services.database)
+    runner = ScheduledRunner(
+        actions=services.actions,
+        schedules=schedules,
+        runs=RunLog(services.database, holder=replica_name()),
+        poster=poster,
+        settings=RunSettings(
+            lease=timedelta(seconds=parse_duration(settings.schedule_lease)),
+            grace=timedelta(seconds=parse_duration(settings.schedule_misfire_grace)),
+            pause_after=settings.schedule_max_failures,
+        ),
+    )
+    service = ScheduleService(
+        runner, schedules, sync_every=timedelta(seconds=parse_duration(settings.schedule_sync_interval))
+    )
+    limits = ScheduleLimits(
+        min_interval=parse_duration(settings.schedule_min_interval),
+        max_per_channel=settings.schedule_max_per_channel,
+        follow_default=parse_duration(settings.follow_default_duration),
+        follow_max=parse_duration(settings.follow_max_duration),
+    )
+    services.actions.schedule_handler = ScheduleActions(services.actions, service, limits, policy)
+    return service

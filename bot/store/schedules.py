@@ -1,0 +1,299 @@
+"""Schedules and their run log. A run is claimed by (schedule id, scheduled time) under a unique constraint
+before anything is called; a claim carries a lease its holder renews, so a dead holder's run can be taken
+over; only the holder of a live claim may start posting it, so a run is posted at most once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.errors import UserError
+from bot.store.db import Database, as_utc
+from bot.store.tables import ScheduleRow, ScheduleRunRow
+
+CLAIMED, POSTING, POSTED, FAILED, UNKNOWN, SKIPPED = "claimed", "posting", "posted", "failed", "unknown", "skipped"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    id: int
+    channel_id: str
+    thread_ts: str | None
+    owner_id: str
+    label: str
+    chart_text: str
+    when_text: str
+    interval_seconds: int | None
+    cron: str | None
+    timezone: str
+    anchor: datetime
+    ends_at: datetime | None
+    paused: bool
+    paused_reason: str | None
+    consecutive_failures: int
+    last_run_at: datetime | None
+    last_status: str | None
+    last_detail: str | None
+    version: int
+
+    @property
+    def is_follow(self) -> bool:
+        return self.thread_ts is not None and self.ends_at is not None
+
+
+@dataclass(frozen=True)
+class NewSchedule:
+    channel_id: str
+    owner_id: str
+    label: str
+    chart_text: str
+    when_text: str
+    interval_seconds: int | None
+    cron: str | None
+    timezone: str
+    thread_ts: str | None = None
+    ends_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    schedule_id: int
+    scheduled_for: datetime
+    status: str
+    holder: str
+    file_id: str | None
+    detail: str | None
+
+
+def _schedule(row: ScheduleRow) -> Schedule:
+    return Schedule(
+        id=row.id,
+        channel_id=row.channel_id,
+        thread_ts=row.thread_ts,
+        owner_id=row.owner_id,
+        label=row.label,
+        chart_text=row.chart_text,
+        when_text=row.when_text,
+        interval_seconds=row.interval_seconds,
+        cron=row.cron,
+        timezone=row.timezone,
+        anchor=as_utc(row.anchor),
+        ends_at=as_utc(row.ends_at) if row.ends_at else None,
+        paused=row.paused,
+        paused_reason=row.paused_reason,
+        consecutive_failures=row.consecutive_failures,
+        last_run_at=as_utc(row.last_run_at) if row.last_run_at else None,
+        last_status=row.last_status,
+        last_detail=row.last_detail,
+        version=row.version,
+    )
+
+
+def _run(row: ScheduleRunRow) -> Run:
+    return Run(row.schedule_id, as_utc(row.scheduled_for), row.status, row.holder, row.file_id, row.detail)
+
+
+class Schedules:
+    """Schedules, one row each; `version` grows with every change so replicas see what changed."""
+
+    def __init__(self, database: Database, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._sessions = database.sessions
+        self._clock = clock
+
+    async def create(self, new: NewSchedule, *, max_per_channel: int) -> Schedule:
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(ScheduleRow).where(ScheduleRow.channel_id == new.channel_id)
+            )
+            if (count or 0) >= max_per_channel:
+                raise UserError(
+                    f"This channel has {count} schedules, the most allowed (SCHEDULE_MAX_PER_CHANNEL); "
+                    "delete one first (`schedules` lists them)."
+                )
+            row = ScheduleRow(
+                **vars(new), anchor=now.replace(microsecond=0), paused=False, consecutive_failures=0, version=1,
+                created_at=now, updated_at=now,
+            )  # fmt: skip
+            session.add(row)
+            await session.flush()
+            return _schedule(row)
+
+    async def get(self, schedule_id: int) -> Schedule | None:
+        async with self._sessions() as session:
+            row = await session.get(ScheduleRow, schedule_id)
+            return _schedule(row) if row else None
+
+    async def all(self) -> list[Schedule]:
+        async with self._sessions() as session:
+            return [_schedule(r) for r in await session.scalars(select(ScheduleRow).order_by(ScheduleRow.id))]
+
+    async def in_channel(self, channel_id: str) -> list[Schedule]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(ScheduleRow).where(ScheduleRow.channel_id == channel_id).order_by(ScheduleRow.id)
+            )
+            return [_schedule(r) for r in rows]
+
+    async def owned_by(self, user_id: str) -> list[Schedule]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(ScheduleRow).where(ScheduleRow.owner_id == user_id).order_by(ScheduleRow.id)
+            )
+            return [_schedule(r) for r in rows]
+
+    async def _change(self, schedule_id: int, **values: object) -> Schedule | None:
+        async with self._sessions.begin() as session:
+            row = await session.get(ScheduleRow, schedule_id, with_for_update=True)
+            if row is None:
+                return None
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.version += 1
+            row.updated_at = self._clock()
+            await session.flush()
+            return _schedule(row)
+
+    async def set_paused(self, schedule_id: int, paused: bool, reason: str | None = None) -> Schedule | None:
+        values: dict[str, object] = {"paused": paused, "paused_reason": reason if paused else None}
+        if not paused:
+            values["consecutive_failures"] = 0
+        return await self._change(schedule_id, **values)
+
+    async def delete(self, schedule_id: int) -> bool:
+        async with self._sessions.begin() as session:
+            result = await session.execute(delete(ScheduleRow).where(ScheduleRow.id == schedule_id))
+            return bool(getattr(result, "rowcount", 0))
+
+    async def follows_in_thread(self, channel_id: str, thread_ts: str) -> list[Schedule]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(ScheduleRow).where(
+                    ScheduleRow.channel_id == channel_id,
+                    ScheduleRow.thread_ts == thread_ts,
+                    ScheduleRow.ends_at.is_not(None),
+                )
+            )
+            return [_schedule(r) for r in rows]
+
+    async def record(
+        self, schedule_id: int, slot: datetime, status: str, detail: str | None, *, pause_after: int
+    ) -> Schedule | None:
+        """Note a run's result; the `pause_after`-th failure in a row pauses the schedule (returned paused)."""
+        async with self._sessions.begin() as session:
+            row = await session.get(ScheduleRow, schedule_id, with_for_update=True)
+            if row is None:
+                return None
+            row.last_run_at, row.last_status, row.last_detail = slot, status, detail
+            row.consecutive_failures = row.consecutive_failures + 1 if status == FAILED else 0
+            if status == FAILED and row.consecutive_failures >= pause_after and not row.paused:
+                row.paused = True
+                row.paused_reason = f"{row.consecutive_failures} failed runs in a row; the last: {detail}"
+                row.version += 1
+            row.updated_at = self._clock()
+            await session.flush()
+            return _schedule(row)
+
+
+class RunLog:
+    """Claims, leases and results of runs."""
+
+    def __init__(
+        self, database: Database, *, holder: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self._sessions = database.sessions
+        self.holder = holder
+        self._clock = clock
+
+    async def claim(self, schedule_id: int, slot: datetime, lease: timedelta) -> bool:
+        """Take the run (schedule, slot): True when this holder now has it, either new or taken over from a
+        holder whose lease ran out before it started posting."""
+        now = self._clock()
+        try:
+            async with self._sessions.begin() as session:
+                session.add(
+                    ScheduleRunRow(
+                        schedule_id=schedule_id, scheduled_for=slot, status=CLAIMED, holder=self.holder,
+                        lease_until=now + lease, started_at=now,
+                    )
+                )  # fmt: skip
+            return True
+        except IntegrityError:
+            pass
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ScheduleRunRow)
+                .where(
+                    ScheduleRunRow.schedule_id == schedule_id,
+                    ScheduleRunRow.scheduled_for == slot,
+                    ScheduleRunRow.status == CLAIMED,
+                    ScheduleRunRow.lease_until < now,
+                )
+                .values(holder=self.holder, lease_until=now + lease, started_at=now)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    async def _move(self, schedule_id: int, slot: datetime, frm: str, **values: object) -> bool:
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ScheduleRunRow)
+                .where(
+                    ScheduleRunRow.schedule_id == schedule_id,
+                    ScheduleRunRow.scheduled_for == slot,
+                    ScheduleRunRow.status == frm,
+                    ScheduleRunRow.holder == self.holder,
+                )
+                .values(**values)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    async def renew(self, schedule_id: int, slot: datetime, lease: timedelta) -> bool:
+        """Extend this holder's lease; False when the run is no longer ours."""
+        return await self._move(schedule_id, slot, CLAIMED, lease_until=self._clock() + lease)
+
+    async def start_posting(self, schedule_id: int, slot: datetime, lease: timedelta) -> bool:
+        """The one step after which a run is never taken over: only the live claim's holder gets True."""
+        return await self._move(schedule_id, slot, CLAIMED, status=POSTING, lease_until=self._clock() + lease)
+
+    async def finish(
+        self, schedule_id: int, slot: datetime, status: str, *, file_id: str | None = None, detail: str | None = None
+    ) -> bool:
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ScheduleRunRow)
+                .where(
+                    ScheduleRunRow.schedule_id == schedule_id,
+                    ScheduleRunRow.scheduled_for == slot,
+                    ScheduleRunRow.holder == self.holder,
+                    ScheduleRunRow.status.in_((CLAIMED, POSTING)),
+                )
+                .values(status=status, file_id=file_id, detail=detail, finished_at=self._clock())
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    async def abandoned_posts(self) -> list[Run]:
+        """Runs whose holder died while posting: marked `unknown` (never posted again) and returned once."""
+        now = self._clock()
+        async with self._sessions.begin() as session:
+            rows = list(
+                await session.scalars(
+                    select(ScheduleRunRow)
+                    .where(ScheduleRunRow.status == POSTING, ScheduleRunRow.lease_until < now)
+                    .with_for_update(skip_locked=True)
+                )
+            )
+            for row in rows:
+                row.status, row.finished_at = UNKNOWN, now
+                row.detail = "the bot stopped while posting; the chart may or may not be there"
+            return [_run(row) for row in rows]
+
+    async def runs(self, schedule_id: int | None = None) -> list[Run]:
+        async with self._sessions() as session:
+            query = select(ScheduleRunRow).order_by(ScheduleRunRow.schedule_id, ScheduleRunRow.scheduled_for)
+            if schedule_id is not None:
+                query = query.where(ScheduleRunRow.schedule_id == schedule_id)
+            return [_run(row) for row in await session.scalars(query)]
