@@ -12,8 +12,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts.parse import ChartUsageError, parse_chart, parse_request
+from bot.charts.spec import ScheduleRequest
 from bot.chat import Asker
+from bot.errors import UserError
 from bot.router import BackgroundWork, Destination, Router
+from bot.scheduling.actions import ScheduleActions
+from bot.slack.home import ACTIONS, home_view
 from bot.slack.modal import CALLBACK_ID, METRIC_ACTION, SHORTCUT_ID, chart_modal, chart_words, metric_options
 from bot.slack.outbox import SlackOutbox
 from bot.slack.people import People
@@ -56,6 +60,9 @@ class SlackListeners:
         app.shortcut(SHORTCUT_ID)(self.on_shortcut)
         app.view(CALLBACK_ID)(self.on_modal_submit)
         app.options(METRIC_ACTION)(self.on_metric_options)
+        app.event("app_home_opened")(self.on_home_opened)
+        for action in ACTIONS:
+            app.action(f"home_{action}")(self.on_home_button)
 
     async def asker(self, user_id: str, destination: Destination) -> Asker:
         return Asker(
@@ -130,6 +137,39 @@ class SlackListeners:
         where = json.loads(view.get("private_metadata") or "{}")
         destination = Destination(where["channel_id"], where["thread_ts"])
         self.work.spawn(self._run(text, body["user"]["id"], destination, self.outbox(client)))
+
+    # App Home -------------------------------------------------------------------------------------------------
+
+    async def publish_home(self, client: AsyncWebClient, user_id: str) -> None:
+        handler = self.router.actions.schedule_handler
+        if not isinstance(handler, ScheduleActions):
+            return
+        schedules = await handler.schedules.owned_by(user_id)
+        saved = await self.saved.owned_by(user_id)
+        await client.views_publish(user_id=user_id, view=home_view(schedules, saved, handler, self.command))
+
+    async def on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") == "home":
+            await self.publish_home(client, event["user"])
+
+    async def on_home_button(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        verb = action["action_id"].removeprefix("home_")
+        request = ScheduleRequest(action=verb, words=(action["value"],))
+        asker = Asker(
+            user_id=user_id, channel_id="", mention=f"<@{user_id}>", is_admin=self.router.policy.is_admin(user_id)
+        )
+        handler = self.router.actions.schedule_handler
+        assert handler is not None
+        try:
+            text = await handler.handle(request, asker)
+        except UserError as exc:
+            text = str(exc)
+        await client.chat_postMessage(channel=user_id, text=text)
+        await self.publish_home(client, user_id)
 
     async def on_metric_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         catalog = await self.router.actions.charts.catalog()

@@ -49,6 +49,13 @@ class SavedCharts:
             )
             return [_record(row) for row in rows]
 
+    async def owned_by(self, user_id: str) -> list[SavedChart]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(SavedChartRow).where(SavedChartRow.owner_id == user_id).order_by(SavedChartRow.name)
+            )
+            return [_record(row) for row in rows]
+
     async def save(
         self, channel_id: str, name: str, text: str, user_id: str, *, is_admin: bool
     ) -> tuple[SavedChart, bool]:
