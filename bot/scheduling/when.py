@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import islice, pairwise
 from zoneinfo import ZoneInfo
 
@@ -56,12 +56,20 @@ class When:
 
 
 def iter_run_times(trigger: BaseTrigger, after: datetime) -> Iterator[datetime]:
-    """Run times at or after `after`, in order, for as long as the trigger has any."""
+    """Run times at or after `after`, in order, for as long as the trigger has any. A wall-clock time the clock
+    shows twice (the hour DST ends) runs once, at its first occurrence: `every day at 01:30` is one post a day."""
     previous: datetime | None = None
     moment = after
+    wall_clock = isinstance(trigger, CronTrigger | OrTrigger)
     while (fire := trigger.get_next_fire_time(previous, moment)) is not None:
-        yield fire
-        previous, moment = fire, fire + timedelta(microseconds=1)
+        if not (wall_clock and _second_occurrence(fire)):
+            yield fire
+        previous, moment = fire, fire.astimezone(UTC) + timedelta(microseconds=1)  # not wall-clock: keeps DST folds
+
+
+def _second_occurrence(fire: datetime) -> bool:
+    first = fire.replace(tzinfo=None).replace(tzinfo=fire.tzinfo, fold=0)
+    return first.utcoffset() != fire.utcoffset()
 
 
 def run_times(trigger: BaseTrigger, after: datetime, count: int) -> list[datetime]:

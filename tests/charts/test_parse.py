@@ -256,7 +256,7 @@ def test_save_keeps_the_chart_as_typed() -> None:
 
 def test_metrics_and_schedule_words_are_kept() -> None:
     assert parse_request("metrics Virtual Server cpu") == MetricsRequest(("Virtual", "Server", "cpu"))
-    assert parse_request("next 7") == ScheduleRequest("next", ("7",))
+    assert parse_request("next 7") == ScheduleRequest("next", ("7",), "7")
 
 
 # Errors -------------------------------------------------------------------------------------------------------
