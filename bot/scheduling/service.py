@@ -92,6 +92,11 @@ class ScheduleService:
                 self._catch_up(schedule, now)
             for schedule_id in set(self._versions) - seen:
                 self._drop(f"schedule:{schedule_id}", schedule_id)
+            by_id = {s.id: s for s in current}
+            for run in await self.runner.runs.stale_claims(now - self._grace):
+                orphan = by_id.get(run.schedule_id)
+                if orphan is not None and not orphan.paused:  # its holder died mid-run: take it over
+                    self._work.spawn(self.runner.run(orphan, run.scheduled_for))
             for run in await self.runner.runs.abandoned_posts():
                 await self._tell_unknown(run.schedule_id, run.scheduled_for)
 

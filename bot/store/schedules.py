@@ -275,6 +275,19 @@ class RunLog:
             )
             return bool(getattr(result, "rowcount", 0))
 
+    async def stale_claims(self, since: datetime) -> list[Run]:
+        """Claims whose holder stopped renewing before posting (it died), for runs scheduled after `since`."""
+        now = self._clock()
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(ScheduleRunRow).where(
+                    ScheduleRunRow.status == CLAIMED,
+                    ScheduleRunRow.lease_until < now,
+                    ScheduleRunRow.scheduled_for >= since,
+                )
+            )
+            return [_run(row) for row in rows]
+
     async def abandoned_posts(self) -> list[Run]:
         """Runs whose holder died while posting: marked `unknown` (never posted again) and returned once."""
         now = self._clock()

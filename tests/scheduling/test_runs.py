@@ -1,0 +1,122 @@
+"""The run log on SQLite and PostgreSQL: one claim per (schedule, time), leases, take-overs, posting once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.errors import UserError
+from bot.store import Database
+from bot.store.schedules import FAILED, POSTED, UNKNOWN, NewSchedule, RunLog, Schedules
+
+T0 = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
+SLOT = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
+LEASE = timedelta(seconds=30)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def make_schedule(database: Database, clock: Clock, channel: str = "C1") -> int:
+    schedules = Schedules(database, clock=clock)
+    created = await schedules.create(
+        NewSchedule(
+            channel_id=channel,
+            owner_id="U1",
+            label="lag",
+            chart_text="lag",
+            when_text="every 15m",
+            interval_seconds=900,
+            cron=None,
+            timezone="UTC",
+        ),
+        max_per_channel=2,
+    )
+    return created.id
+
+
+async def test_one_claim_per_slot_and_take_over_after_the_lease(database: Database) -> None:
+    clock = Clock()
+    schedule_id = await make_schedule(database, clock)
+    a, b = RunLog(database, holder="a", clock=clock), RunLog(database, holder="b", clock=clock)
+    assert await a.claim(schedule_id, SLOT, LEASE)
+    assert not await b.claim(schedule_id, SLOT, LEASE)  # held
+    clock.now += timedelta(seconds=20)
+    assert await a.renew(schedule_id, SLOT, LEASE)  # a is alive: lease until +50 s
+    clock.now += timedelta(seconds=25)
+    assert not await b.claim(schedule_id, SLOT, LEASE)
+    assert [r.holder for r in await b.stale_claims(SLOT - timedelta(minutes=15))] == []
+    clock.now += timedelta(seconds=6)  # a stopped renewing
+    assert [r.holder for r in await b.stale_claims(SLOT - timedelta(minutes=15))] == ["a"]
+    assert await b.claim(schedule_id, SLOT, LEASE)  # taken over
+    assert not await a.renew(schedule_id, SLOT, LEASE)
+    assert not await a.start_posting(schedule_id, SLOT, LEASE)  # the old holder may not post any more
+    assert await b.start_posting(schedule_id, SLOT, LEASE)
+    clock.now += timedelta(hours=1)
+    assert not await a.claim(schedule_id, SLOT, LEASE)  # once posting started, never taken over
+    assert await b.finish(schedule_id, SLOT, POSTED, file_id="F1")
+    (run,) = await a.runs(schedule_id)
+    assert (run.status, run.holder, run.file_id) == (POSTED, "b", "F1")
+
+
+async def test_a_holder_that_died_while_posting_is_reported_not_reposted(database: Database) -> None:
+    clock = Clock()
+    schedule_id = await make_schedule(database, clock)
+    a, b = RunLog(database, holder="a", clock=clock), RunLog(database, holder="b", clock=clock)
+    assert await a.claim(schedule_id, SLOT, LEASE)
+    assert await a.start_posting(schedule_id, SLOT, LEASE)
+    clock.now += timedelta(minutes=1)
+    assert not await b.claim(schedule_id, SLOT, LEASE)
+    (lost,) = await b.abandoned_posts()
+    assert (lost.schedule_id, lost.status) == (schedule_id, UNKNOWN)
+    assert await b.abandoned_posts() == []  # reported once
+    (run,) = await b.runs(schedule_id)
+    assert run.status == UNKNOWN
+
+
+async def test_results_pause_a_schedule_after_failures(database: Database) -> None:
+    clock = Clock()
+    schedules = Schedules(database, clock=clock)
+    schedule_id = await make_schedule(database, clock)
+    for i in range(2):
+        recorded = await schedules.record(schedule_id, SLOT + timedelta(minutes=15 * i), FAILED, "403", pause_after=3)
+        assert recorded is not None
+        assert not recorded.paused
+    ok = await schedules.record(schedule_id, SLOT + timedelta(minutes=30), POSTED, None, pause_after=3)
+    assert ok is not None
+    assert ok.consecutive_failures == 0
+    for i in range(3):
+        recorded = await schedules.record(
+            schedule_id, SLOT + timedelta(minutes=45 + 15 * i), FAILED, "403", pause_after=3
+        )
+    assert recorded is not None
+    assert recorded.paused
+    assert recorded.paused_reason == "3 failed runs in a row; the last: 403"
+    resumed = await schedules.set_paused(schedule_id, False)
+    assert resumed is not None
+    assert (resumed.paused, resumed.consecutive_failures) == (False, 0)
+    assert resumed.version > ok.version
+
+
+async def test_the_channel_cap(database: Database) -> None:
+    clock = Clock()
+    await make_schedule(database, clock)
+    await make_schedule(database, clock)
+    with pytest.raises(UserError, match="This channel has 2 schedules, the most allowed"):
+        await make_schedule(database, clock)
+    await make_schedule(database, clock, channel="C2")
+
+
+async def test_deleting_a_schedule_deletes_its_runs(database: Database) -> None:
+    clock = Clock()
+    schedule_id = await make_schedule(database, clock)
+    runs = RunLog(database, holder="a", clock=clock)
+    await runs.claim(schedule_id, SLOT, LEASE)
+    assert await Schedules(database, clock=clock).delete(schedule_id)
+    assert await runs.runs(schedule_id) == []
