@@ -20,9 +20,12 @@ from bot.config import Settings, load_settings
 from bot.router import BackgroundWork, Router
 from bot.run import make_router
 from bot.sandbox import Sandbox
+from bot.scheduling.service import ScheduleService
+from bot.scheduling.setup import schedule_service
 from bot.services import Services, open_services
 from bot.slack.app import SlackApp, create_slack_app
 from bot.slack.http import serve, web_app
+from bot.slack.outbox import SlackOutbox
 from tests.fakes.slack import FakeSlack
 
 SECRET = "test-signing-secret"
@@ -37,6 +40,7 @@ class BotStack:
     slack: SlackApp
     work: BackgroundWork
     url: str  # HTTP mode base URL ("" in Socket Mode)
+    schedules: ScheduleService | None = None
 
     @property
     def sandbox(self) -> Sandbox:
@@ -132,6 +136,10 @@ def settings_for(fake: FakeSlack, tmp_path: Path, **values: Any) -> Settings:
         "bot_http_host": "127.0.0.1",
         "bot_http_port": 0,
         "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "schedule_min_interval": "1s",
+        "schedule_sync_interval": "1s",
+        "schedule_lease": "3s",
+        "schedule_misfire_grace": "1m",
     }
     base.update(values)
     return load_settings(**base)
@@ -150,26 +158,39 @@ async def start_stack(fake: FakeSlack, settings: Settings) -> AsyncIterator[BotS
         router = make_router(services)
         work = BackgroundWork()
         slack = await create_slack_app(settings, router=router, database=services.database, work=work)
-        if settings.resolved_mode.value == "socket":
-            assert settings.slack_app_token is not None
-            handler = AsyncSocketModeHandler(
-                slack.bolt, settings.slack_app_token.get_secret_value(), web_client=slack.client
-            )
-            await handler.connect_async()
-            try:
-                yield BotStack(fake, services, router, slack, work, "")
-            finally:
-                await handler.close_async()
-                await work.drain(5)
-            return
-        runner, url = await serve(
-            web_app(slack.bolt, metrics=router.metrics, health=lambda: {"mode": "http"}), "127.0.0.1", 0
-        )
+        schedules = schedule_service(services, SlackOutbox(slack.client, bot_name=slack.bot_name), router.policy)
+        await schedules.start()
         try:
-            yield BotStack(fake, services, router, slack, work, url)
+            async for running in _serve(fake, settings, services, router, slack, work):
+                running.schedules = schedules
+                yield running
         finally:
-            await runner.cleanup()
+            await schedules.stop(5)
+
+
+async def _serve(
+    fake: FakeSlack, settings: Settings, services: Services, router: Router, slack: SlackApp, work: BackgroundWork
+) -> AsyncIterator[BotStack]:
+    """Socket Mode or HTTP mode, as the settings say."""
+    if settings.resolved_mode.value == "socket":
+        assert settings.slack_app_token is not None
+        handler = AsyncSocketModeHandler(
+            slack.bolt, settings.slack_app_token.get_secret_value(), web_client=slack.client
+        )
+        await handler.connect_async()
+        try:
+            yield BotStack(fake, services, router, slack, work, "")
+        finally:
+            await handler.close_async()
             await work.drain(5)
+        return
+    app = web_app(slack.bolt, metrics=router.metrics, health=lambda: {"mode": "http"})
+    runner, url = await serve(app, "127.0.0.1", 0)
+    try:
+        yield BotStack(fake, services, router, slack, work, url)
+    finally:
+        await runner.cleanup()
+        await work.drain(5)
 
 
 @pytest.fixture

@@ -1,0 +1,187 @@
+"""Scheduled charts and incident follows through Slack (HTTP mode, fake Slack, sandbox, SQLite)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from bot.sandbox import Fault as SandboxFault
+from bot.servicewatch.client import IMAGE_PATH
+from bot.store.schedules import FAILED, POSTED, RunLog
+from tests.fakes.slack import Channel, FakeSlack, Fault
+from tests.slack.conftest import BotStack, mention_event, settings_for, start_stack
+
+CPU = '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01'
+
+
+async def ask(stack: BotStack, text: str, **where: str) -> str:
+    """A slash command and its private answer."""
+    before = len(stack.fake.responses)
+    await stack.post_command(text, **where)
+    await stack.fake.wait_for(lambda: len(stack.fake.responses) > before)
+    return str(stack.fake.responses[before]["text"])
+
+
+def dms(fake: FakeSlack, user: str = "U0KIM") -> list[str]:
+    return [c.params["text"] for c in fake.calls_to("chat.postMessage") if c.params.get("channel") == user]
+
+
+async def test_a_schedule_posts_on_time_and_is_managed_from_slack(stack: BotStack) -> None:
+    fake = stack.fake
+    created = await ask(stack, f"schedule {CPU} every 1s")
+    assert created.startswith(
+        "Scheduled #1: CPU Usage/Core[Basic] · web-01, every 1s (America/New_York) in <#C0OPS>, last 1s each time. Next: "
+    )
+    await fake.wait_for(lambda: len(fake.posts) >= 2)
+    assert fake.posts[0].channel == "C0OPS"
+    assert "asked by <@U0KIM>'s schedule #1 (every 1s)" in fake.posts[0].comment
+    listing = await ask(stack, "schedules")
+    assert listing.startswith(
+        "*Schedules in this channel*:\n• #1 CPU Usage/Core[Basic] · web-01, every 1s in <#C0OPS> · next "
+    )
+    assert "✓ posted" in listing
+    assert (await ask(stack, "next 1")).startswith("Next runs of #1 (every 1s, America/New_York): ")
+    assert (await ask(stack, "pause 1")) == "Paused #1 (CPU Usage/Core[Basic] · web-01). `resume 1` starts it again."
+    assert stack.schedules is not None
+    await stack.schedules._work.drain(5)  # a run already under way may finish
+    posted = len(fake.posts)
+    await asyncio.sleep(2.5)
+    assert len(fake.posts) == posted  # paused: nothing more
+    assert (await ask(stack, "run 1")).startswith("Sending #1 (CPU Usage/Core[Basic] · web-01) to <#C0OPS> now.")
+    await fake.wait_for(lambda: len(fake.posts) == posted + 1)
+    assert (await ask(stack, "pause 1", user="U0LEE")).startswith(
+        "#1 is <@U0KIM>'s schedule; only they or an admin can pause it."
+    )
+    assert (await ask(stack, "delete 1")) == "Deleted #1 (CPU Usage/Core[Basic] · web-01, every 1s)."
+    assert (await ask(stack, "next 1")).startswith("There is no schedule #1")
+    assert await RunLog(stack.services.database, holder="test").runs() == []  # deleted with the schedule
+
+
+async def test_schedule_errors_are_clear(stack: BotStack) -> None:
+    assert "`schedule` needs WHEN" in await ask(stack, "schedule lag")
+    assert "needs a chart before WHEN" in await ask(stack, "schedule every 5m")
+    assert "There is no metric “cpux”" in await ask(stack, "schedule cpux every 5m")
+    assert "is not a channel link" in await ask(stack, "schedule lag every 5m in #ops")
+    assert "`pause` takes a schedule's number" in await ask(stack, "pause web")
+
+
+async def test_in_another_channel(stack: BotStack) -> None:
+    answer = await ask(stack, f"schedule {CPU} every 1s in <#C0OTHER|other>")
+    assert "in <#C0OTHER>" in answer
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    assert stack.fake.posts[0].channel == "C0OTHER"
+
+
+@pytest.fixture
+async def fragile_stack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
+    async for running in start_stack(fake_slack, settings_for(fake_slack, tmp_path, schedule_max_failures=2)):
+        yield running
+
+
+async def test_failures_are_told_to_the_owner_and_pause_the_schedule(fragile_stack: BotStack) -> None:
+    stack, fake = fragile_stack, fragile_stack.fake
+    stack.sandbox.plan.add(
+        SandboxFault(kind="status", status=403, detail="no ServiceWatch permission", path=IMAGE_PATH, times=0)
+    )
+    await ask(stack, "schedule lag every 1s")
+    await fake.wait_for(lambda: len(dms(fake)) >= 2)
+    first, second = dms(fake)[:2]
+    assert first.startswith("Your schedule #1 (Replication Lag, every 1s in <#C0OPS>) could not post its ")
+    assert "ServiceWatch read permission" in first
+    assert "It failed 2 times in a row, so it is paused. Fix the cause, then `/chart resume 1`." in second
+    listing = await ask(stack, "schedules")
+    assert "paused (2 failed runs in a row; the last: ServiceWatch answered 403" in listing
+    assert fake.posts == []
+
+
+async def test_a_private_channel_failure_says_invite_me(fragile_stack: BotStack) -> None:
+    fake = fragile_stack.fake
+    fake.channels["G0PRIV"] = Channel(is_private=True, is_member=False)
+    await ask(fragile_stack, "schedule lag every 1s", channel="G0PRIV")
+    await fake.wait_for(lambda: dms(fake))
+    assert "Invite me with `/invite @servicewatch`" in dms(fake)[0]
+
+
+async def test_a_reset_after_the_upload_completed_is_not_posted_twice(stack: BotStack) -> None:
+    fake = stack.fake
+    fake.faults.append(Fault("files.completeUploadExternal", "reset_after"))
+    await ask(stack, f"schedule {CPU} every 1s")
+    await fake.wait_for(lambda: len(fake.posts) >= 3)
+    runs = await RunLog(stack.services.database, holder="test").runs()
+    first = runs[0]
+    assert first.status == FAILED
+    assert first.detail is not None
+    assert "It may still appear here" in first.detail
+    assert fake.methods().count("files.completeUploadExternal") == len(fake.posts)  # never a second try
+    posted = [r for r in runs if r.status == POSTED]
+    assert len({r.scheduled_for for r in runs}) == len(runs)
+    assert len(fake.posts) == len(posted) + 1  # the reset one arrived once, and was not sent again
+
+
+async def test_follow_in_a_thread_until_stop(stack: BotStack) -> None:
+    fake = stack.fake
+    event = mention_event("<@UBOT0001> follow lag every 1s for 1h", event_id="EvF1", thread_ts="1700000000.000100")
+    await stack.post_signed(json.dumps(event), "application/json")
+    await fake.wait_for(lambda: len(fake.posts) >= 2)
+    assert {p.thread_ts for p in fake.posts} == {"1700000000.000100"}
+    ephemeral = fake.calls_to("chat.postEphemeral")[0].params["text"]
+    assert ephemeral.startswith("Following Replication Lag here every 1s (last 1s) until ")
+    stop = mention_event("<@UBOT0001> stop", event_id="EvF2", thread_ts="1700000000.000100")
+    await stack.post_signed(json.dumps(stop), "application/json")
+    await fake.wait_for(lambda: len(fake.calls_to("chat.postEphemeral")) >= 2)
+    assert fake.calls_to("chat.postEphemeral")[1].params["text"] == "Stopped following Replication Lag here."
+
+
+async def test_follow_ends_by_itself(stack: BotStack) -> None:
+    fake = stack.fake
+    event = mention_event("<@UBOT0001> follow lag every 1s for 2s", event_id="EvF3", thread_ts="1700000000.000100")
+    await stack.post_signed(json.dumps(event), "application/json")
+    await fake.wait_for(
+        lambda: any("its time is up" in c.params.get("text", "") for c in fake.calls_to("chat.postMessage"))
+    )
+    ended = [c for c in fake.calls_to("chat.postMessage") if "its time is up" in c.params.get("text", "")]
+    assert ended[0].params["thread_ts"] == "1700000000.000100"
+
+
+async def test_app_home_lists_and_its_buttons_work(stack: BotStack) -> None:
+    fake = stack.fake
+    await ask(stack, "schedule lag every 5m")
+    await ask(stack, "save db lag 6h")
+    opened = {
+        "token": "old",
+        "team_id": "T0TEAM001",
+        "api_app_id": "A0APP",
+        "type": "event_callback",
+        "event_id": "EvH1",
+        "event_time": 1,
+        "event": {"type": "app_home_opened", "user": "U0KIM", "channel": "D0KIM", "tab": "home", "event_ts": "1.1"},
+    }
+    await stack.post_signed(json.dumps(opened), "application/json")
+    await fake.wait_for(lambda: fake.calls_to("views.publish"))
+    view = fake.calls_to("views.publish")[0].params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    texts = json.dumps(view)
+    assert "#1 Replication Lag, every 5m" in texts
+    assert "`db` in <#C0OPS>: lag 6h" in texts
+    click = {
+        "type": "block_actions",
+        "team": {"id": "T0TEAM001"},
+        "user": {"id": "U0KIM"},
+        "trigger_id": "1.2",
+        "container": {"type": "view", "view_id": "V1"},
+        "view": view,
+        "actions": [
+            {"action_id": "home_pause", "block_id": "schedule_1", "value": "1", "type": "button", "action_ts": "1.3"}
+        ],
+    }
+    response = await stack.post_signed(urlencode({"payload": json.dumps(click)}), "application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    await fake.wait_for(lambda: len(fake.calls_to("views.publish")) >= 2)
+    assert dms(fake)[-1] == "Paused #1 (Replication Lag). `resume 1` starts it again."
+    again = fake.calls_to("views.publish")[-1].params["view"]
+    assert "home_resume" in (again if isinstance(again, str) else json.dumps(again))
