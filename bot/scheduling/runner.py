@@ -57,6 +57,10 @@ class ScheduledRunner:
         lease = self.settings.lease
         if not await self.runs.claim(schedule.id, slot, lease):
             return None
+        current = await self.schedules.get(schedule.id)
+        if current is None or (current.paused and current.version != schedule.version):
+            await self.runs.finish(schedule.id, slot, SKIPPED, detail="paused or deleted before it ran")
+            return SKIPPED
         keeper = asyncio.create_task(self._keep_claim(schedule.id, slot))
         destination = Destination(schedule.channel_id, schedule.thread_ts)
         try:

@@ -47,8 +47,7 @@ async def test_a_schedule_posts_on_time_and_is_managed_from_slack(stack: BotStac
     assert "✓ posted" in listing
     assert (await ask(stack, "next 1")).startswith("Next runs of #1 (every 1s, America/New_York): ")
     assert (await ask(stack, "pause 1")) == "Paused #1 (CPU Usage/Core[Basic] · web-01). `resume 1` starts it again."
-    assert stack.schedules is not None
-    await stack.schedules._work.drain(5)  # a run already under way may finish
+    await asyncio.sleep(1.5)  # a run already under way when the pause came may still finish
     posted = len(fake.posts)
     await asyncio.sleep(2.5)
     assert len(fake.posts) == posted  # paused: nothing more
