@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -52,6 +52,8 @@ class Database:
     async def migrate(self) -> None:
         """Apply every migration not yet applied."""
         async with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":  # replicas starting together migrate one at a time
+                await connection.execute(text("SELECT pg_advisory_xact_lock(72657301)"))
             await connection.run_sync(_upgrade, self.url)
 
     async def dispose(self) -> None:

@@ -36,6 +36,7 @@ class Post:
     filename: str
     alt_txt: str
     data: bytes
+    file_id: str = ""
 
 
 @dataclass
@@ -204,9 +205,13 @@ class FakeSlack:
                     filename=upload["params"].get("filename", ""),
                     alt_txt=upload["params"].get("alt_txt", ""),
                     data=upload["data"],
+                    file_id=item["id"],
                 )
             )
         return {"ok": True, "files": [{"id": item["id"], "title": item.get("title")} for item in files]}
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "view": {"id": "VHOME"}}
 
     def _conversations_join(self, params: dict[str, Any]) -> dict[str, Any]:
         channel_id = params.get("channel", "")

@@ -1,0 +1,148 @@
+"""Schedules across real processes: a bot killed with SIGKILL and restarted, and two replicas on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import secrets
+import sqlite3
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from tests.databases import NO_PG, PG_URL
+from tests.fakes.slack import FakeSlack, fake_slack_in_thread
+from tests.processes import sandbox_process, start_bot, wait_until
+
+TIMING = {
+    "SCHEDULE_MIN_INTERVAL": "1s",
+    "SCHEDULE_SYNC_INTERVAL": "1s",
+    "SCHEDULE_LEASE": "2s",
+    "SCHEDULE_MISFIRE_GRACE": "1m",
+    "LOG_LEVEL": "WARNING",
+}
+
+
+def runs_in(db: Path) -> list[tuple[int, str, str, str | None]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(
+            "SELECT schedule_id, scheduled_for, status, file_id FROM schedule_runs ORDER BY 1, 2"
+        ).fetchall()
+
+
+def check_posted_once(fake: FakeSlack, file_ids: list[str | None]) -> None:
+    """Every posted run's file is in Slack exactly once, and Slack holds nothing else."""
+    posted = Counter(p.file_id for p in fake.posts)
+    assert all(count == 1 for count in posted.values()), f"posted twice: {[f for f, c in posted.items() if c > 1]}"
+    assert set(posted) == {f for f in file_ids if f}
+
+
+def test_a_killed_bot_restarted_posts_every_due_run_exactly_once(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    with fake_slack_in_thread() as fake, sandbox_process(tmp_path) as sandbox:
+        env = {
+            **TIMING,
+            "SLACK_API_URL": fake.api_url,
+            "SERVICEWATCH_ENDPOINT": sandbox,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+        }
+        bot = start_bot(tmp_path, "first", **env)
+        for i in range(4):
+            bot.command(f"schedule lag every 3s title run{i}", response_url=fake.response_url())
+        wait_until(lambda: len(fake.responses) == 4 and len(fake.posts) >= 4, 30, "the schedules to post")
+        assert all(r["text"].startswith("Scheduled #") for r in fake.responses)
+        httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 2.5})  # runs now hang in ServiceWatch …
+        wait_until(lambda: any(status == "claimed" for _, _, status, _ in runs_in(db)), 30, "a run in progress")
+        bot.kill()  # … and the bot dies in the middle of them
+        in_progress = {(s, slot) for s, slot, status, _ in runs_in(db) if status == "claimed"}
+        assert in_progress
+        httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 0})
+        posts_before_restart = len(fake.posts)
+        again = start_bot(tmp_path, "second", **env)
+        wait_until(
+            lambda: all(status != "claimed" for _, _, status, _ in runs_in(db) if True),
+            30,
+            "the dead runs to be taken over",
+        )
+        wait_until(lambda: len(fake.posts) >= posts_before_restart + 8, 30, "the schedules to go on")
+        assert again.stop() == 0
+    runs = runs_in(db)
+    by_slot = {(s, slot): status for s, slot, status, _ in runs}
+    assert {by_slot[key] for key in in_progress} == {"posted"}  # every run cut off by the kill was posted after
+    assert len(by_slot) == len(runs)  # one row per (schedule, time)
+    assert {status for status in by_slot.values()} <= {"posted", "unknown"}
+    assert {s for s, _, _, _ in runs} == {1, 2, 3, 4}  # no schedule lost
+    check_posted_once(fake, [f for _, _, status, f in runs if status == "posted"])
+    unknown = [key for key, status in by_slot.items() if status == "unknown"]
+    assert len(fake.posts) - sum(1 for status in by_slot.values() if status == "posted") <= len(unknown)
+
+
+async def _database(name: str, action: str) -> None:
+    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        if action == "create":
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        else:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
+async def _runs(url: str) -> list[tuple[int, datetime, str, str | None, str]]:
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text("SELECT schedule_id, scheduled_for, status, file_id, holder FROM schedule_runs ORDER BY 1, 2")
+        )
+        found = [tuple(row) for row in rows]
+    await engine.dispose()
+    return found  # type: ignore[return-value]
+
+
+def test_two_replicas_on_postgresql_post_each_run_exactly_once(tmp_path: Path) -> None:
+    if not PG_URL:
+        pytest.skip(NO_PG)
+    name = f"replicas_{secrets.token_hex(4)}"
+    asyncio.run(_database(name, "create"))
+    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        with fake_slack_in_thread() as fake, sandbox_process(tmp_path) as sandbox:
+            env = {**TIMING, "SLACK_API_URL": fake.api_url, "SERVICEWATCH_ENDPOINT": sandbox, "DATABASE_URL": url}
+            a = start_bot(tmp_path, "replica-a", **env)
+            b = start_bot(tmp_path, "replica-b", **env)
+            started = time.monotonic()
+            for _ in range(10):
+                a.command("schedule lag every 2s", response_url=fake.response_url())  # made on A …
+            wait_until(lambda: len(fake.responses) == 10, 30, "the schedules")
+            wait_until(
+                lambda: len({r[4] for r in asyncio.run(_runs(url))}) == 2, 30, "both replicas to run schedules"
+            )  # … B knows
+            b.command("pause 3", response_url=fake.response_url())  # a change on B reaches A
+            wait_until(lambda: len(fake.responses) == 11, 30, "the pause")
+            paused_at = time.monotonic()
+            wait_until(lambda: sum(1 for r in asyncio.run(_runs(url)) if r[2] == "posted") >= 110, 120, "110 runs")
+            elapsed = time.monotonic() - started
+            assert a.stop() == 0
+            assert b.stop() == 0
+        runs = asyncio.run(_runs(url))
+    finally:
+        asyncio.run(_database(name, "drop"))
+    posted = [r for r in runs if r[2] == "posted"]
+    assert len(posted) >= 100
+    assert {r[2] for r in runs} == {"posted"}  # nothing failed, nothing lost in a dead claim
+    check_posted_once(fake, [r[3] for r in posted])
+    holders = Counter(r[4].split(":")[1] for r in posted)
+    assert len(holders) == 2, holders  # both replicas did work
+    for schedule_id in range(1, 11):
+        slots = [r[1] for r in runs if r[0] == schedule_id]
+        gaps = {(b - a).total_seconds() for a, b in itertools.pairwise(slots)}
+        if schedule_id != 3:
+            assert gaps <= {2.0}, f"schedule {schedule_id} skipped or repeated a run: {gaps}"
+    late = [r for r in runs if r[0] == 3 and r[1].timestamp() > time.time() - (time.monotonic() - paused_at) + 3]
+    assert late == [], "the pause made on B did not reach A"
+    print(f"\nreplicas: {len(posted)} runs posted once each in {elapsed:.0f} s; by replica {dict(holders)}")  # noqa: T201
