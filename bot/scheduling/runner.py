@@ -102,7 +102,9 @@ class ScheduledRunner:
             await self.runs.finish(schedule.id, slot, FAILED, detail=reason)
             return FAILED, reason
         if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
-            log.info("schedule %s %s: the claim was taken over; not posting", schedule.id, slot)
+            log.info(
+                "schedule %s %s: no longer ours (taken over, or the schedule is gone); not posting", schedule.id, slot
+            )
             return None, None
         try:
             file_id = await self.poster.post_chart(destination, chart)

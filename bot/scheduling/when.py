@@ -39,10 +39,13 @@ class When:
     cron: str | None = None  # five fields, days of week as names (`mon-fri` written out)
 
     def trigger(self, timezone: str, anchor: datetime) -> BaseTrigger:
-        """The APScheduler trigger; intervals count from `anchor` so every replica agrees on the run times."""
+        """The APScheduler trigger; intervals count from `anchor` (the first run one interval after it), so every
+        replica agrees on the run times."""
         zone = ZoneInfo(timezone)
         if self.interval is not None:
-            return IntervalTrigger(seconds=self.interval, start_date=anchor, timezone=zone)
+            return IntervalTrigger(
+                seconds=self.interval, start_date=anchor + timedelta(seconds=self.interval), timezone=zone
+            )
         assert self.cron is not None
         minute, hour, day, month, dow = self.cron.split()
         if day != "*" and dow != "*":  # crontab: either field may match (APScheduler alone would need both)

@@ -40,6 +40,7 @@ class ScheduleRow(Base):
     """A chart posted on a schedule (or, with `thread_ts` and `ends_at`, an incident follow)."""
 
     __tablename__ = "schedules"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy's declarative attribute)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     channel_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
