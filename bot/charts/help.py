@@ -18,6 +18,9 @@ HELP = """\
   `thread <message link>` · `dry-run` (show the request, send nothing). `name=value` works too.
 *More*  `{cmd} metrics [NAMESPACE] [TEXT]` browse the catalog · `{cmd} save NAME CHART …` save for this channel ·
   `{cmd} saved` · `{cmd} forget NAME` · run a saved chart with overrides: `{cmd} web-cpu 24h stat max`.
+*Schedules*  `{cmd} schedule CHART… WHEN [in #channel] [WINDOW]` — WHEN: `every 15m` · `every day at 09:00` ·
+  `every weekday at 9am` · `every mon,wed at 18:00` · `cron "0 9 * * 1-5"` · then `{cmd} schedules [all]`,
+  `pause|resume|delete|run|next ID`. In an incident thread: `@bot follow CHART every 15m for 4h`, `@bot stop`.
 Times are read in your Slack timezone unless you say `tz`."""
 
 
