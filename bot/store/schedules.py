@@ -5,7 +5,7 @@ over; only the holder of a live claim may start posting it, so a run is posted a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -70,27 +70,10 @@ class Run:
 
 
 def _schedule(row: ScheduleRow) -> Schedule:
-    return Schedule(
-        id=row.id,
-        channel_id=row.channel_id,
-        thread_ts=row.thread_ts,
-        owner_id=row.owner_id,
-        label=row.label,
-        chart_text=row.chart_text,
-        when_text=row.when_text,
-        interval_seconds=row.interval_seconds,
-        cron=row.cron,
-        timezone=row.timezone,
-        anchor=as_utc(row.anchor),
-        ends_at=as_utc(row.ends_at) if row.ends_at else None,
-        paused=row.paused,
-        paused_reason=row.paused_reason,
-        consecutive_failures=row.consecutive_failures,
-        last_run_at=as_utc(row.last_run_at) if row.last_run_at else None,
-        last_status=row.last_status,
-        last_detail=row.last_detail,
-        version=row.version,
-    )
+    values = {field.name: getattr(row, field.name) for field in fields(Schedule)}
+    for key in ("anchor", "ends_at", "last_run_at"):
+        values[key] = as_utc(values[key]) if values[key] is not None else None
+    return Schedule(**values)
 
 
 def _run(row: ScheduleRunRow) -> Run:
