@@ -118,7 +118,8 @@ class ScheduleService:
         now = self._clock()
         slot = latest_run(when_of(schedule).trigger(schedule.timezone, schedule.anchor), now, self._grace)
         if slot is not None:
-            await self._work.spawn(self.runner.run(schedule, slot))
+            # Shielded: APScheduler cancels its jobs at shutdown, but a run under way is finished (drained) instead.
+            await asyncio.shield(self._work.spawn(self.runner.run(schedule, slot)))
 
     def run_now(self, schedule: Schedule) -> asyncio.Task[Any]:
         """`run ID`: a run outside the timetable, at this second."""

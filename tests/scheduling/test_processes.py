@@ -36,11 +36,14 @@ def runs_in(db: Path) -> list[tuple[int, str, str, str | None]]:
         ).fetchall()
 
 
-def check_posted_once(fake: FakeSlack, file_ids: list[str | None]) -> None:
-    """Every posted run's file is in Slack exactly once, and Slack holds nothing else."""
+def check_posted_once(fake: FakeSlack, file_ids: list[str | None], *, unknown: int = 0) -> None:
+    """Every posted run's file is in Slack exactly once, and Slack holds nothing else but, at most, the runs
+    whose process was killed while posting (`unknown`: they may have arrived, and are never sent again)."""
     posted = Counter(p.file_id for p in fake.posts)
     assert all(count == 1 for count in posted.values()), f"posted twice: {[f for f, c in posted.items() if c > 1]}"
-    assert set(posted) == {f for f in file_ids if f}
+    recorded = {f for f in file_ids if f}
+    assert recorded <= set(posted)
+    assert len(set(posted) - recorded) <= unknown
 
 
 def test_a_killed_bot_restarted_posts_every_due_run_exactly_once(tmp_path: Path) -> None:
@@ -78,9 +81,8 @@ def test_a_killed_bot_restarted_posts_every_due_run_exactly_once(tmp_path: Path)
     assert len(by_slot) == len(runs)  # one row per (schedule, time)
     assert {status for status in by_slot.values()} <= {"posted", "unknown"}
     assert {s for s, _, _, _ in runs} == {1, 2, 3, 4}  # no schedule lost
-    check_posted_once(fake, [f for _, _, status, f in runs if status == "posted"])
     unknown = [key for key, status in by_slot.items() if status == "unknown"]
-    assert len(fake.posts) - sum(1 for status in by_slot.values() if status == "posted") <= len(unknown)
+    check_posted_once(fake, [f for _, _, status, f in runs if status == "posted"], unknown=len(unknown))
 
 
 async def _database(name: str, action: str) -> None:
