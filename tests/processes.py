@@ -109,9 +109,22 @@ def start_bot(cwd: Path, log_name: str, **env: str) -> BotProcess:
     raise AssertionError(f"the bot did not start: {log.read_text()}")
 
 
-def wait_until(predicate: object, within: float, what: str) -> None:
+def wait_until(predicate: object, within: float, what: str, *logs: BotProcess) -> None:
     deadline = time.monotonic() + within
     while not predicate():  # type: ignore[operator]
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            tails = "\n".join(f"--- {bot.log.name}:\n{bot.log.read_text()[-3000:]}" for bot in logs)
+            raise AssertionError(f"timed out waiting for {what}\n{tails}")
         time.sleep(0.1)
+
+
+@contextmanager
+def running(bot: BotProcess) -> Iterator[BotProcess]:
+    """Stop the bot however the test ends (killed if it will not stop), so nothing outlives the test."""
+    try:
+        yield bot
+    finally:
+        if bot.process.poll() is None:
+            bot.process.kill()
+        if not bot.log_file.closed:
+            bot.close()

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.databases import NO_PG, PG_URL
 from tests.fakes.slack import FakeSlack, fake_slack_in_thread
-from tests.processes import sandbox_process, start_bot, wait_until
+from tests.processes import running, sandbox_process, start_bot, wait_until
 
 TIMING = {
     "SCHEDULE_MIN_INTERVAL": "1s",
@@ -55,26 +55,28 @@ def test_a_killed_bot_restarted_posts_every_due_run_exactly_once(tmp_path: Path)
             "SERVICEWATCH_ENDPOINT": sandbox,
             "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
         }
-        bot = start_bot(tmp_path, "first", **env)
-        for i in range(4):
-            bot.command(f"schedule lag every 3s title run{i}", response_url=fake.response_url())
-        wait_until(lambda: len(fake.responses) == 4 and len(fake.posts) >= 4, 30, "the schedules to post")
-        assert all(r["text"].startswith("Scheduled #") for r in fake.responses)
-        httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 2.5})  # runs now hang in ServiceWatch …
-        wait_until(lambda: any(status == "claimed" for _, _, status, _ in runs_in(db)), 30, "a run in progress")
-        bot.kill()  # … and the bot dies in the middle of them
+        with running(start_bot(tmp_path, "first", **env)) as bot:
+            for i in range(4):
+                bot.command(f"schedule lag every 3s title run{i}", response_url=fake.response_url())
+            wait_until(lambda: len(fake.responses) == 4 and len(fake.posts) >= 4, 30, "the schedules to post", bot)
+            assert all(r["text"].startswith("Scheduled #") for r in fake.responses)
+            httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 2.5})  # runs now hang in ServiceWatch …
+            wait_until(
+                lambda: any(status == "claimed" for _, _, status, _ in runs_in(db)), 30, "a run in progress", bot
+            )
+            bot.kill()  # … and the bot dies in the middle of them
         in_progress = {(s, slot) for s, slot, status, _ in runs_in(db) if status == "claimed"}
         assert in_progress
         httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 0})
         posts_before_restart = len(fake.posts)
-        again = start_bot(tmp_path, "second", **env)
-        wait_until(
-            lambda: all(status != "claimed" for _, _, status, _ in runs_in(db) if True),
-            30,
-            "the dead runs to be taken over",
-        )
-        wait_until(lambda: len(fake.posts) >= posts_before_restart + 8, 30, "the schedules to go on")
-        assert again.stop() == 0
+        with running(start_bot(tmp_path, "second", **env)) as again:
+
+            def taken_over() -> bool:
+                return all(status != "claimed" for s, slot, status, _ in runs_in(db) if (s, slot) in in_progress)
+
+            wait_until(taken_over, 60, "the dead runs to be taken over", again)
+            wait_until(lambda: len(fake.posts) >= posts_before_restart + 8, 60, "the schedules to go on", again)
+            assert again.stop() == 0
     runs = runs_in(db)
     by_slot = {(s, slot): status for s, slot, status, _ in runs}
     assert {by_slot[key] for key in in_progress} == {"posted"}  # every run cut off by the kill was posted after
@@ -115,22 +117,30 @@ def test_two_replicas_on_postgresql_post_each_run_exactly_once(tmp_path: Path) -
     try:
         with fake_slack_in_thread() as fake, sandbox_process(tmp_path) as sandbox:
             env = {**TIMING, "SLACK_API_URL": fake.api_url, "SERVICEWATCH_ENDPOINT": sandbox, "DATABASE_URL": url}
-            a = start_bot(tmp_path, "replica-a", **env)
-            b = start_bot(tmp_path, "replica-b", **env)
-            started = time.monotonic()
-            for _ in range(10):
-                a.command("schedule lag every 2s", response_url=fake.response_url())  # made on A …
-            wait_until(lambda: len(fake.responses) == 10, 30, "the schedules")
-            wait_until(
-                lambda: len({r[4] for r in asyncio.run(_runs(url))}) == 2, 30, "both replicas to run schedules"
-            )  # … B knows
-            b.command("pause 3", response_url=fake.response_url())  # a change on B reaches A
-            wait_until(lambda: len(fake.responses) == 11, 30, "the pause")
-            paused_at = time.monotonic()
-            wait_until(lambda: sum(1 for r in asyncio.run(_runs(url)) if r[2] == "posted") >= 110, 120, "110 runs")
-            elapsed = time.monotonic() - started
-            assert a.stop() == 0
-            assert b.stop() == 0
+            with (
+                running(start_bot(tmp_path, "replica-a", **env)) as a,
+                running(start_bot(tmp_path, "replica-b", **env)) as b,
+            ):
+                started = time.monotonic()
+                for _ in range(10):
+                    a.command("schedule lag every 2s", response_url=fake.response_url())  # made on A …
+                wait_until(lambda: len(fake.responses) == 10, 30, "the schedules", a, b)
+                wait_until(
+                    lambda: len({r[4] for r in asyncio.run(_runs(url))}) == 2,
+                    60,
+                    "both replicas to run schedules",
+                    a,
+                    b,
+                )
+                b.command("pause 3", response_url=fake.response_url())  # … B knows them, and its change reaches A
+                wait_until(lambda: len(fake.responses) == 11, 30, "the pause", a, b)
+                paused_at = time.monotonic()
+                wait_until(
+                    lambda: sum(1 for r in asyncio.run(_runs(url)) if r[2] == "posted") >= 110, 180, "110 runs", a, b
+                )
+                elapsed = time.monotonic() - started
+                assert a.stop() == 0
+                assert b.stop() == 0
         runs = asyncio.run(_runs(url))
     finally:
         asyncio.run(_database(name, "drop"))
