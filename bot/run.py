@@ -103,7 +103,14 @@ async def _socket_mode(settings: Settings, slack: SlackApp, banner: list[str]) -
 async def _http_mode(
     settings: Settings, slack: SlackApp, router: Router, work: BackgroundWork, banner: list[str]
 ) -> None:
-    app = web_app(slack.bolt, metrics=router.metrics, health=lambda: {"mode": "http", "in_flight": work.pending})
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    app = web_app(
+        slack.bolt,
+        metrics=router.metrics,
+        health=lambda: {"mode": "http", "in_flight": work.pending},
+        ledger=slack.listeners.ledger,
+        signing_secret=secret,
+    )
     runner, url = await serve(app, settings.bot_http_host, settings.bot_http_port)
     _print_banner([*banner, f"  Listening:     {url}/slack/events (and /healthz, /metrics); Ctrl-C stops"])
     try:

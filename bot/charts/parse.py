@@ -37,7 +37,7 @@ from bot.charts.timerange import (
     span_with_unit,
     unit_word,
 )
-from bot.charts.tokens import Kind, Token, tokenize
+from bot.charts.tokens import Kind, Token, clean, tokenize
 from bot.durations import format_duration
 from bot.errors import UserError
 
@@ -114,6 +114,7 @@ def check_saved_name(name: str) -> str:
 
 
 def _parse_request(text: str) -> Request:
+    text = clean(text)  # token positions below refer to the cleaned text
     tokens = tokenize(text)
     if not tokens:
         return HelpRequest()

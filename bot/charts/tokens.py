@@ -11,6 +11,8 @@ from bot.errors import UserError
 
 _OPENING_QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u201d": "\u201d", "\u2018": "\u2019", "\u2019": "\u2019"}
 _CLOSING_QUOTES = {'"': '"', "'": "'", "\u201d": "\u201c\u201d", "\u2019": "\u2018\u2019"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # read as spaces
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")  # dropped
 _SLACK_ESCAPE = re.compile(r"<([#@!]?)([^<>|]*)(?:\|([^<>]*))?>")
 
 
@@ -44,8 +46,15 @@ def _is_quote_start(text: str, index: int) -> bool:
     return text[index] in _OPENING_QUOTES and (index == 0 or text[index - 1].isspace())
 
 
+def clean(text: str) -> str:
+    """Control characters read as spaces; invisible and text-direction characters are dropped, so a name can
+    neither hide nor reorder what people see."""
+    return _INVISIBLE.sub("", _CONTROL.sub(" ", text))
+
+
 def tokenize(text: str) -> list[Token]:
-    """Split `text` into tokens; raise UserError naming an unclosed quote."""
+    """Split `text` (cleaned first, see `clean`) into tokens; raise UserError naming an unclosed quote."""
+    text = clean(text)
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:

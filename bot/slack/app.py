@@ -80,6 +80,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         bot_user_id=str(auth.get("user_id") or ""),
         bot_name=str(auth.get("user") or "ServiceWatch"),
         default_window=settings.chart_default_window,
+        workspace_url=str(auth.get("url") or ""),
     )
     listeners.register(bolt)
     return SlackApp(bolt, client, listeners, listeners.bot_user_id, listeners.bot_name, str(auth.get("team") or ""))

@@ -7,12 +7,13 @@ import json
 import logging
 import re
 from typing import Any
+from urllib.parse import urlparse
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts.parse import ChartUsageError, parse_chart, parse_request
-from bot.charts.spec import ScheduleRequest
+from bot.charts.spec import ChartRequest, ScheduleRequest
 from bot.chat import Asker
 from bot.errors import UserError
 from bot.router import BackgroundWork, Destination, Router
@@ -42,6 +43,7 @@ class SlackListeners:
         bot_user_id: str,
         bot_name: str,
         default_window: str,
+        workspace_url: str = "",
     ) -> None:
         self.router = router
         self.people = people
@@ -52,6 +54,7 @@ class SlackListeners:
         self.bot_user_id = bot_user_id
         self.bot_name = bot_name
         self.default_window = default_window
+        self.workspace_host = urlparse(workspace_url).hostname or ""
         self._mention = re.compile(rf"^\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*")
 
     def register(self, app: AsyncApp) -> None:
@@ -88,13 +91,29 @@ class SlackListeners:
     ) -> None:
         text = command.get("text") or ""
         try:
-            parse_request(text, command=self.command)  # pure and fast: a usage error is the acknowledgement
+            request = parse_request(text, command=self.command)  # pure and fast: a usage error is the acknowledgement
         except ChartUsageError as exc:
             await ack(response_type="ephemeral", text=str(exc))
+            return
+        foreign = self._foreign_thread(request)
+        if foreign:
+            await ack(response_type="ephemeral", text=foreign)
             return
         await ack()
         destination = Destination(command["channel_id"])
         self.work.spawn(self._run(text, command["user_id"], destination, self.outbox(client, respond)))
+
+    def _foreign_thread(self, request: object) -> str | None:
+        """A `thread` link into another workspace is refused: the bot posts only where it is installed."""
+        if not isinstance(request, ChartRequest) or request.spec.thread is None or not self.workspace_host:
+            return None
+        host = urlparse(request.spec.thread.permalink).hostname or ""
+        if host == self.workspace_host:
+            return None
+        return (
+            f"That message link is from {host or 'somewhere else'}, not this workspace ({self.workspace_host}); "
+            "copy the link of a message here."
+        )
 
     # @bot … -----------------------------------------------------------------------------------------------------
 

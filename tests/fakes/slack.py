@@ -168,6 +168,7 @@ class FakeSlack:
             "team_id": TEAM,
             "team": "Acme",
             "bot_id": "B0001",
+            "url": "https://acme.slack.com/",
         }
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -184,7 +184,13 @@ async def _serve(
             await handler.close_async()
             await work.drain(5)
         return
-    app = web_app(slack.bolt, metrics=router.metrics, health=lambda: {"mode": "http"})
+    app = web_app(
+        slack.bolt,
+        metrics=router.metrics,
+        health=lambda: {"mode": "http"},
+        ledger=slack.listeners.ledger,
+        signing_secret=SECRET,
+    )
     runner, url = await serve(app, "127.0.0.1", 0)
     try:
         yield BotStack(fake, services, router, slack, work, url)
