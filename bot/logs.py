@@ -12,9 +12,11 @@ from typing import Any, TextIO
 
 # Slack's response_url and upload URLs are bearer capabilities; Slack tokens have known prefixes.
 _ALWAYS_SECRET = re.compile(
-    r"https://hooks\.slack\.com/[^\s\"'<>]+|https://files\.slack\.com/upload/[^\s\"'<>]+|xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+"
+    r"https?://[^\s\"'<>]+/(?:commands|actions)/T[A-Z0-9]+/\d+/\w+|https://hooks\.slack\.com/[^\s\"'<>]+|https://files\.slack\.com/upload/[^\s\"'<>]+|xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+"
 )
 REDACTED = "[redacted]"
+# A response_url wherever a payload is logged: JSON (`"response_url": "…"`) or a form (`response_url=…`).
+_RESPONSE_URL = re.compile(r"(response_url[\"']?\s*[:=]\s*[\"']?)([^\"'&\s,}]+)")
 
 
 class RedactingFilter(logging.Filter):
@@ -27,7 +29,7 @@ class RedactingFilter(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return _ALWAYS_SECRET.sub(REDACTED, text)
+        return _RESPONSE_URL.sub(rf"\g<1>{REDACTED}", _ALWAYS_SECRET.sub(REDACTED, text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())

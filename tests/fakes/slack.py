@@ -77,7 +77,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
-        app.router.add_post("/response/{key}", self._response)
+        app.router.add_post("/commands/{team}/{number}/{key}", self._response)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await self._runner.setup()
@@ -98,7 +98,8 @@ class FakeSlack:
         return f"{self.url}/api/"
 
     def response_url(self) -> str:
-        return f"{self.url}/response/{secrets.token_hex(4)}"
+        """Shaped like Slack's (`…/commands/T…/…/…`), so the log filter treats it as Slack's."""
+        return f"{self.url}/commands/{TEAM}/{secrets.randbelow(10**9)}/{secrets.token_hex(12)}"
 
     # What tests look at ---------------------------------------------------------------------------------------
 

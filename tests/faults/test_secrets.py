@@ -1,0 +1,73 @@
+"""Secrets never reach a log line: a whole session of the bot at DEBUG (every library too), then a search of
+everything it logged for the SCP keys, the Slack token and signing secret, and response_urls."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.logs import REDACTED, setup_logging
+from bot.sandbox import Fault, Sandbox
+from bot.servicewatch.client import IMAGE_PATH
+from tests.fakes.slack import TEAM, FakeSlack
+from tests.slack.conftest import SECRET, TOKEN, mention_event, settings_for, start_stack
+
+ACCESS, SECRET_KEY = "AK-do-not-log-4f1d", "SK-do-not-log-9c2e"
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[io.StringIO]:
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    stream = io.StringIO()
+    yield stream
+    root.handlers[:] = saved[0]
+    root.setLevel(saved[1])
+
+
+async def test_a_debug_session_logs_no_secret(
+    fake_slack: FakeSlack, tmp_path: Path, captured_logs: io.StringIO
+) -> None:
+    sandbox = Sandbox(access_key=ACCESS, secret_key=SECRET_KEY)
+    await sandbox.start()
+    try:
+        settings = settings_for(
+            fake_slack,
+            tmp_path,
+            scp_access_key=ACCESS,
+            scp_secret_key=SECRET_KEY,
+            servicewatch_endpoint=sandbox.url,
+            log_level="DEBUG",
+        )
+        setup_logging("DEBUG", "text", secrets=settings.secret_values(), stream=captured_logs)
+        for name in ("httpx", "httpcore", "aiohttp", "slack_bolt", "slack_sdk", "apscheduler", "sqlalchemy.engine"):
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        async for stack in start_stack(fake_slack, settings):
+            response_urls = []
+            for text in (
+                '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01',
+                "help",
+                "cpux",
+                "schedule lag every 1s",
+            ):
+                response_urls.append(fake_slack.response_url())
+                await stack.post_command(text)
+            sandbox.plan.add(Fault(kind="status", status=403, path=IMAGE_PATH))
+            await stack.post_command("lag")
+            await stack.post_signed(json.dumps(mention_event("<@UBOT0001> lag", event_id="EvS1")), "application/json")
+            await stack.post_command("lag", secret="wrong-secret")
+            await fake_slack.wait_for(lambda: len(fake_slack.posts) >= 3 and len(fake_slack.responses) >= 4)
+            await stack.work.drain(5)
+    finally:
+        await sandbox.stop()
+    logged = captured_logs.getvalue()
+    assert len(logged.splitlines()) > 200  # it really was a DEBUG session
+    assert REDACTED in logged
+    for secret in (ACCESS, SECRET_KEY, TOKEN, SECRET, f"/commands/{TEAM}/"):
+        leaks = [line[:300] for line in logged.splitlines() if secret in line]
+        assert not leaks, f"{secret!r} reached the log: {leaks[:3]}"
