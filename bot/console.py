@@ -48,6 +48,9 @@ class ConsoleOutbox:
     async def say(self, destination: Destination, text: str) -> None:
         self._print(plain(text))
 
+    def ready(self) -> bool:
+        return True
+
     async def notify(self, user_id: str, text: str) -> None:
         self._print(f"(a direct message to @{user_id}) {plain(text)}")
 

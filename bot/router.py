@@ -47,6 +47,10 @@ class Poster(Outbox, Protocol):
 
     async def notify(self, user_id: str, text: str) -> None: ...
 
+    def ready(self) -> bool:
+        """Whether posting can work at all (False once the platform refused the bot's credentials)."""
+        ...
+
 
 class AccessPolicy:
     """Where the bot answers (`ALLOWED_CHANNEL_IDS`, empty = everywhere) and who is an admin (`ADMIN_USER_IDS`)."""

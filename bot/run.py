@@ -71,7 +71,9 @@ async def run(settings: Settings) -> int:
             work = BackgroundWork()
             slack = await create_slack_app(settings, router=router, database=services.database, work=work)
             banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
-            schedules = schedule_service(services, SlackOutbox(slack.client, bot_name=slack.bot_name), router.policy)
+            schedules = schedule_service(
+                services, SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access), router.policy
+            )
             await schedules.start()
             try:
                 if mode is BotMode.SOCKET:

@@ -93,7 +93,7 @@ class ScheduleService:
             for schedule_id in set(self._versions) - seen:
                 self._drop(f"schedule:{schedule_id}", schedule_id)
             by_id = {s.id: s for s in current}
-            for run in await self.runner.runs.stale_claims(now - self._grace):
+            for run in await self.runner.runs.stale_claims(now - self._grace) if self.runner.poster.ready() else []:
                 orphan = by_id.get(run.schedule_id)
                 if orphan is not None and not orphan.paused:  # its holder died mid-run: take it over
                     self._work.spawn(self.runner.run(orphan, run.scheduled_for))
@@ -107,11 +107,15 @@ class ScheduleService:
 
     def _catch_up(self, schedule: Schedule, now: datetime) -> None:
         """A due run not yet done (the bot was down, or its holder died) is run now, if still within the grace."""
+        if not self.runner.poster.ready():
+            return
         slot = latest_run(when_of(schedule).trigger(schedule.timezone, schedule.anchor), now, self._grace)
         if slot is not None and (schedule.last_run_at is None or schedule.last_run_at < slot):
             self._work.spawn(self.runner.run(schedule, slot))
 
     async def _wake(self, schedule_id: int) -> None:
+        if not self.runner.poster.ready():  # nothing can be posted: leave the runs unclaimed, for a fixed bot
+            return
         schedule = await self.schedules.get(schedule_id)
         if schedule is None or schedule.paused:
             return

@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.router import BackgroundWork, Router
 from bot.slack.client import slack_client
 from bot.slack.listeners import SlackListeners
+from bot.slack.outbox import SlackAccess
 from bot.slack.people import People
 from bot.store import SavedCharts
 from bot.store.db import Database
@@ -31,6 +32,7 @@ class SlackApp:
     bot_user_id: str
     bot_name: str
     team: str
+    access: SlackAccess
 
 
 async def create_slack_app(settings: Settings, *, router: Router, database: Database, work: BackgroundWork) -> SlackApp:
@@ -83,4 +85,12 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         workspace_url=str(auth.get("url") or ""),
     )
     listeners.register(bolt)
-    return SlackApp(bolt, client, listeners, listeners.bot_user_id, listeners.bot_name, str(auth.get("team") or ""))
+    return SlackApp(
+        bolt,
+        client,
+        listeners,
+        listeners.bot_user_id,
+        listeners.bot_name,
+        str(auth.get("team") or ""),
+        listeners.access,
+    )

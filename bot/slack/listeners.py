@@ -20,7 +20,7 @@ from bot.router import BackgroundWork, Destination, Router
 from bot.scheduling.actions import ScheduleActions
 from bot.slack.home import ACTIONS, home_view
 from bot.slack.modal import CALLBACK_ID, METRIC_ACTION, SHORTCUT_ID, chart_modal, chart_words, metric_options
-from bot.slack.outbox import SlackOutbox
+from bot.slack.outbox import SlackAccess, SlackOutbox
 from bot.slack.people import People
 from bot.store import SavedCharts
 from bot.store.events import EventLedger
@@ -55,6 +55,7 @@ class SlackListeners:
         self.bot_name = bot_name
         self.default_window = default_window
         self.workspace_host = urlparse(workspace_url).hostname or ""
+        self.access = SlackAccess()
         self._mention = re.compile(rf"^\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*")
 
     def register(self, app: AsyncApp) -> None:
@@ -78,7 +79,7 @@ class SlackListeners:
         )
 
     def outbox(self, client: AsyncWebClient, respond: AsyncRespond | None = None) -> SlackOutbox:
-        return SlackOutbox(client, bot_name=self.bot_name, respond=respond)
+        return SlackOutbox(client, bot_name=self.bot_name, respond=respond, access=self.access)
 
     async def _run(self, text: str, user_id: str, destination: Destination, outbox: SlackOutbox) -> None:
         asker = await self.asker(user_id, destination)

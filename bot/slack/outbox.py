@@ -4,6 +4,8 @@ private notes to the person who asked."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import ClientError
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -23,22 +25,71 @@ INVITE = (
 )
 
 
+AUTH_ERRORS = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "team_disabled")
+
+
+def slack_error(exc: SlackApiError) -> str:
+    """Slack's error code (`not_in_channel`), or the HTTP status when the answer was not Slack's JSON (a 5xx page)."""
+    data = exc.response.data
+    if isinstance(data, dict):
+        return str(data.get("error", ""))
+    return f"HTTP {exc.response.status_code}"
+
+
+class SlackAccessLost(UserError):
+    """Slack no longer accepts the bot's token: nothing more is sent until the bot is restarted with a good one."""
+
+
+class SlackAccess:
+    """Shared by every outbox of a process: once Slack refuses the token, say so loudly once and stop calling."""
+
+    def __init__(self) -> None:
+        self.lost: str | None = None
+
+    def check(self) -> None:
+        if self.lost is not None:
+            raise SlackAccessLost(f"Slack refused the bot's token ({self.lost}); an admin must reinstall the app.")
+
+    def note(self, error: str) -> None:
+        if error in AUTH_ERRORS and self.lost is None:
+            self.lost = error
+            log.critical(
+                "Slack refused the bot's token (%s): nothing more will be posted. Reinstall the app or set a new "
+                "SLACK_BOT_TOKEN, then restart the bot.",
+                error,
+            )
+
+
 class SlackOutbox:
     """The Outbox of the Slack surfaces. `respond` (a slash command's response_url) carries notes when there is one."""
 
     surface = "slack"
 
-    def __init__(self, client: AsyncWebClient, *, bot_name: str = "ServiceWatch", respond: AsyncRespond | None = None):
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        bot_name: str = "ServiceWatch",
+        respond: AsyncRespond | None = None,
+        access: SlackAccess | None = None,
+    ):
         self._client = client
         self._bot_name = bot_name
         self._respond = respond
+        self.access = access or SlackAccess()
+
+    def ready(self) -> bool:
+        """False once Slack refused the token: callers stop trying instead of spinning."""
+        return self.access.lost is None
 
     async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
         """Upload the chart once; on not_in_channel join a public channel and try once more. Returns the file id."""
+        self.access.check()
         try:
             return await self._upload(destination, chart)
         except SlackApiError as exc:
-            error = exc.response.get("error", "")
+            error = slack_error(exc)
+            self.access.note(error)
             if error == "not_in_channel" and await self._join(destination.channel_id):
                 return await self._upload(destination, chart)
             raise self._explain(error, destination.channel_id) from exc
@@ -67,12 +118,14 @@ class SlackOutbox:
         try:
             await self._client.conversations_join(channel=channel_id)
         except SlackApiError as exc:
-            log.info("could not join %s: %s", channel_id, exc.response.get("error"))
+            log.info("could not join %s: %s", channel_id, slack_error(exc))
             return False
         log.info("joined %s to post a chart", channel_id)
         return True
 
     def _explain(self, error: str, channel_id: str) -> UserError:
+        if error in AUTH_ERRORS:
+            return SlackAccessLost(f"Slack refused the bot's token ({error}); an admin must reinstall the app.")
         if error in ("not_in_channel", "channel_not_found", "method_not_supported_for_channel_type"):
             return UserError(INVITE.format(channel=channel_id, bot=self._bot_name))
         if error == "is_archived":
@@ -83,11 +136,15 @@ class SlackOutbox:
 
     async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
         """A note only the asker sees: through the response_url when there is one, else chat.postEphemeral."""
-        if self._respond is not None:
+        if self._respond is not None:  # the response_url needs no token
             await self._respond(text=text, response_type="ephemeral", replace_original=False)
             return
-        await self._client.chat_postEphemeral(
-            channel=destination.channel_id, user=asker.user_id, text=text, thread_ts=destination.thread_ts
+        await self._call(
+            self._client.chat_postEphemeral,
+            channel=destination.channel_id,
+            user=asker.user_id,
+            text=text,
+            thread_ts=destination.thread_ts,
         )
 
     async def say(self, destination: Destination, text: str) -> None:
@@ -97,8 +154,16 @@ class SlackOutbox:
                 channel=destination.channel_id, thread_ts=destination.thread_ts, text=text
             )
         except SlackApiError as exc:
-            raise self._explain(exc.response.get("error", ""), destination.channel_id) from exc
+            raise self._explain(slack_error(exc), destination.channel_id) from exc
 
     async def notify(self, user_id: str, text: str) -> None:
         """A direct message from the bot (its Messages tab)."""
-        await self._client.chat_postMessage(channel=user_id, text=text)
+        await self._call(self._client.chat_postMessage, channel=user_id, text=text)
+
+    async def _call(self, method: Callable[..., Awaitable[Any]], **arguments: Any) -> None:
+        self.access.check()
+        try:
+            await method(**arguments)
+        except SlackApiError as exc:
+            self.access.note(slack_error(exc))
+            raise

@@ -42,10 +42,11 @@ class Post:
 @dataclass
 class Fault:
     method: str
-    kind: str  # "error" (ok: false), "ratelimited" (429), "reset_after" (do it, then drop the connection)
+    kind: str  # "error" (ok: false), "ratelimited" (429), "status" (an HTTP error), "reset_after" (do it, then drop it)
     error: str = ""
     retry_after: int = 1
     times: int = 1
+    status: int = 503
 
 
 @dataclass
@@ -151,6 +152,8 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(fault.retry_after)}
             )
+        if fault and fault.kind == "status":
+            return web.Response(status=fault.status, text="Service Unavailable")
         if fault and fault.kind == "error":
             return web.json_response({"ok": False, "error": fault.error})
         handler = getattr(self, "_" + method.replace(".", "_"), None)

@@ -158,7 +158,9 @@ async def start_stack(fake: FakeSlack, settings: Settings) -> AsyncIterator[BotS
         router = make_router(services)
         work = BackgroundWork()
         slack = await create_slack_app(settings, router=router, database=services.database, work=work)
-        schedules = schedule_service(services, SlackOutbox(slack.client, bot_name=slack.bot_name), router.policy)
+        schedules = schedule_service(
+            services, SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access), router.policy
+        )
         await schedules.start()
         try:
             async for running in _serve(fake, settings, services, router, slack, work):
