@@ -15,7 +15,7 @@ from bot.errors import UserError
 from bot.router import BackgroundWork, Router
 from bot.slack.client import slack_client
 from bot.slack.listeners import SlackListeners
-from bot.slack.outbox import SlackAccess
+from bot.slack.outbox import SlackAccess, slack_error
 from bot.slack.people import People
 from bot.store import SavedCharts
 from bot.store.db import Database
@@ -45,7 +45,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         auth = await client.auth_test()
     except SlackApiError as exc:
         raise UserError(
-            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}): copy the Bot User OAuth Token again from "
+            f"Slack refused SLACK_BOT_TOKEN ({slack_error(exc)}): copy the Bot User OAuth Token again from "
             "the app's OAuth & Permissions page, and reinstall the app if its scopes changed."
         ) from None
     except (SlackClientError, OSError) as exc:
