@@ -97,7 +97,8 @@ def _escape_token(match: re.Match[str], start: int) -> Token:
 
 
 def quote_word(word: str) -> str:
-    """Write one shell argument so that `tokenize` reads it back as one word."""
+    """Write one shell argument so that `tokenize` reads it back as one word (cleaned, as every word is)."""
+    word = clean(word)
     if word and not any(c.isspace() for c in word) and not _starts_with_quote(word):
         return word
     if word and _starts_with_quote(word) and _is_one_quoted_word(word):

@@ -54,6 +54,8 @@ class ScheduledRunner:
 
     async def run(self, schedule: Schedule, slot: datetime) -> str | None:
         """Run `schedule`'s `slot` if this process wins the claim; returns the result (None: not ours)."""
+        # Triggers give times in the schedule's zone; the run log keys on UTC (SQLite keeps no zone at all).
+        slot = slot.astimezone(UTC)
         lease = self.settings.lease
         if not await self.runs.claim(schedule.id, slot, lease):
             return None

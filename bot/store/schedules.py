@@ -171,7 +171,7 @@ class Schedules:
             row = await session.get(ScheduleRow, schedule_id, with_for_update=True)
             if row is None:
                 return None
-            row.last_run_at, row.last_status, row.last_detail = slot, status, detail
+            row.last_run_at, row.last_status, row.last_detail = slot.astimezone(UTC), status, detail
             row.consecutive_failures = row.consecutive_failures + 1 if status == FAILED else 0
             if status == FAILED and row.consecutive_failures >= pause_after and not row.paused:
                 row.paused = True
@@ -195,7 +195,7 @@ class RunLog:
     async def claim(self, schedule_id: int, slot: datetime, lease: timedelta) -> bool:
         """Take the run (schedule, slot): True when this holder now has it, either new or taken over from a
         holder whose lease ran out before it started posting."""
-        now = self._clock()
+        now, slot = self._clock(), slot.astimezone(UTC)
         try:
             async with self._sessions.begin() as session:
                 session.add(
@@ -221,6 +221,7 @@ class RunLog:
             return bool(getattr(result, "rowcount", 0))
 
     async def _move(self, schedule_id: int, slot: datetime, frm: str, **values: object) -> bool:
+        slot = slot.astimezone(UTC)
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(ScheduleRunRow)
@@ -245,6 +246,7 @@ class RunLog:
     async def finish(
         self, schedule_id: int, slot: datetime, status: str, *, file_id: str | None = None, detail: str | None = None
     ) -> bool:
+        slot = slot.astimezone(UTC)
         async with self._sessions.begin() as session:
             result = await session.execute(
                 update(ScheduleRunRow)

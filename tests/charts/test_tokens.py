@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.charts.tokens import Kind, Token, join_words, tokenize
+from bot.charts.tokens import Kind, Token, clean, join_words, tokenize
 from bot.errors import UserError
 
 
@@ -67,4 +67,4 @@ words = st.lists(
 
 @given(words)
 def test_each_shell_word_is_one_chat_word(items: list[str]) -> None:
-    assert [t.text for t in tokenize(join_words(items))] == items
+    assert [t.text for t in tokenize(join_words(items))] == [clean(item) for item in items]

@@ -68,6 +68,7 @@ def test_a_killed_bot_restarted_posts_every_due_run_exactly_once(tmp_path: Path)
         in_progress = {(s, slot) for s, slot, status, _ in runs_in(db) if status == "claimed"}
         assert in_progress
         httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 0})
+        time.sleep(3.5)  # down for longer than an interval: the dead runs are no longer the latest ones due
         posts_before_restart = len(fake.posts)
         with running(start_bot(tmp_path, "second", **env)) as again:
 

@@ -120,3 +120,18 @@ async def test_deleting_a_schedule_deletes_its_runs(database: Database) -> None:
     await runs.claim(schedule_id, SLOT, LEASE)
     assert await Schedules(database, clock=clock).delete(schedule_id)
     assert await runs.runs(schedule_id) == []
+
+
+async def test_run_times_in_any_zone_are_one_key(database: Database) -> None:
+    """Triggers give times in the schedule's zone; SQLite keeps no zone, so the log must key on UTC."""
+    from zoneinfo import ZoneInfo
+
+    clock = Clock()
+    schedule_id = await make_schedule(database, clock)
+    runs = RunLog(database, holder="a", clock=clock)
+    new_york = SLOT.astimezone(ZoneInfo("America/New_York"))
+    assert await runs.claim(schedule_id, new_york, LEASE)
+    assert not await RunLog(database, holder="b", clock=clock).claim(schedule_id, SLOT, LEASE)
+    clock.now += timedelta(minutes=5)
+    (stale,) = await runs.stale_claims(SLOT - timedelta(minutes=15))
+    assert stale.scheduled_for == SLOT
