@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     schedule_lease: str = "2m"
     schedule_sync_interval: str = "5s"
     schedule_max_failures: int = Field(default=3, ge=1, le=100)
+    request_orphan_age: str = "2m"
     follow_default_duration: str = "4h"
     follow_max_duration: str = "24h"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
@@ -156,6 +157,7 @@ class Settings(BaseSettings):
         "schedule_sync_interval",
         "follow_default_duration",
         "follow_max_duration",
+        "request_orphan_age",
     )
     @classmethod
     def _window(cls, value: str) -> str:

@@ -75,12 +75,14 @@ async def run(settings: Settings) -> int:
                 services, SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access), router.policy
             )
             await schedules.start()
+            sweeper = asyncio.create_task(slack.listeners.keep_sweeping(slack.client))
             try:
                 if mode is BotMode.SOCKET:
                     await _socket_mode(settings, slack, banner)
                 else:
                     await _http_mode(settings, slack, router, work, banner)
             finally:
+                sweeper.cancel()
                 left = await schedules.stop(DRAIN_SECONDS)
             left += await work.drain(DRAIN_SECONDS)
             if left:

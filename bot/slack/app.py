@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
@@ -11,8 +12,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import BotMode, Settings
+from bot.durations import parse_duration
 from bot.errors import UserError
 from bot.router import BackgroundWork, Router
+from bot.scheduling.setup import replica_name
 from bot.slack.client import slack_client
 from bot.slack.listeners import SlackListeners
 from bot.slack.outbox import SlackAccess, slack_error
@@ -20,6 +23,7 @@ from bot.slack.people import People
 from bot.store import SavedCharts
 from bot.store.db import Database
 from bot.store.events import EventLedger
+from bot.store.pending import PendingRequests
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,8 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         bot_name=str(auth.get("user") or "ServiceWatch"),
         default_window=settings.chart_default_window,
         workspace_url=str(auth.get("url") or ""),
+        pending=PendingRequests(database, holder=replica_name()),
+        orphan_age=timedelta(seconds=parse_duration(settings.request_orphan_age)),
     )
     listeners.register(bolt)
     return SlackApp(

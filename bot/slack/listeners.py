@@ -3,16 +3,20 @@ acknowledge at once, work after the acknowledgement, and post exactly once."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.context.respond.async_respond import AsyncRespond as Respond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts.parse import ChartUsageError, parse_chart, parse_request
+from bot.charts.service import RenderedChart
 from bot.charts.spec import ChartRequest, ScheduleRequest
 from bot.chat import Asker
 from bot.errors import UserError
@@ -24,8 +28,25 @@ from bot.slack.outbox import SlackAccess, SlackOutbox
 from bot.slack.people import People
 from bot.store import SavedCharts
 from bot.store.events import EventLedger
+from bot.store.pending import PendingRequests
 
 log = logging.getLogger(__name__)
+
+
+class _Tracked:
+    """An outbox that notes, just before posting, that the request may now have reached Slack."""
+
+    surface = "slack"
+
+    def __init__(self, inner: SlackOutbox, pending: PendingRequests, request_id: int) -> None:
+        self._inner, self._pending, self._id = inner, pending, request_id
+
+    async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
+        await self._pending.posting(self._id)
+        return await self._inner.post_chart(destination, chart)
+
+    async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
+        await self._inner.tell(asker, destination, text)
 
 
 class SlackListeners:
@@ -44,6 +65,8 @@ class SlackListeners:
         bot_name: str,
         default_window: str,
         workspace_url: str = "",
+        pending: PendingRequests | None = None,
+        orphan_age: timedelta = timedelta(minutes=2),
     ) -> None:
         self.router = router
         self.people = people
@@ -56,6 +79,8 @@ class SlackListeners:
         self.default_window = default_window
         self.workspace_host = urlparse(workspace_url).hostname or ""
         self.access = SlackAccess()
+        self.pending = pending
+        self.orphan_age = orphan_age
         self._mention = re.compile(rf"^\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*")
 
     def register(self, app: AsyncApp) -> None:
@@ -81,9 +106,74 @@ class SlackListeners:
     def outbox(self, client: AsyncWebClient, respond: AsyncRespond | None = None) -> SlackOutbox:
         return SlackOutbox(client, bot_name=self.bot_name, respond=respond, access=self.access)
 
-    async def _run(self, text: str, user_id: str, destination: Destination, outbox: SlackOutbox) -> None:
-        asker = await self.asker(user_id, destination)
-        await self.router.run(text, asker, destination, outbox)
+    async def _run(
+        self, text: str, user_id: str, destination: Destination, outbox: SlackOutbox, request_id: int | None = None
+    ) -> None:
+        try:
+            asker = await self.asker(user_id, destination)
+            tracked = _Tracked(outbox, self.pending, request_id) if self.pending and request_id else outbox
+            await self.router.run(text, asker, destination, tracked)
+        finally:
+            if self.pending is not None and request_id is not None:
+                await self.pending.done(request_id)
+
+    async def _start(
+        self, text: str, user_id: str, destination: Destination, outbox: SlackOutbox, response_url: str | None = None
+    ) -> None:
+        """After the acknowledgement: note the request (so a restart can finish it), then work in the background."""
+        request_id = None
+        if self.pending is not None:
+            request_id = await self.pending.add(
+                text=text,
+                user_id=user_id,
+                channel_id=destination.channel_id,
+                thread_ts=destination.thread_ts,
+                response_url=response_url,
+            )
+        self.work.spawn(self._run(text, user_id, destination, outbox, request_id))
+
+    async def sweep(self, client: AsyncWebClient) -> int:
+        """Finish requests a dead process acknowledged: re-run those that never reached Slack; tell the askers of
+        those cut off while posting (they may have arrived, so they are not sent twice). Returns how many."""
+        if self.pending is None:
+            return 0
+        orphans = await self.pending.orphans(self.orphan_age)
+        for orphan in orphans:
+            destination = Destination(orphan.channel_id, orphan.thread_ts)
+            fresh = orphan.response_url and (self.pending.now() - orphan.received_at).total_seconds() < 25 * 60
+            respond = Respond(response_url=orphan.response_url) if fresh and orphan.response_url else None
+            outbox = self.outbox(client, respond)
+            if orphan.status == "posting":
+                asker = await self.asker(orphan.user_id, destination)
+                note = (
+                    f"The bot restarted while posting your chart (“{orphan.text[:80]}”); it may not have arrived. "
+                    "If it isn't here, ask again."
+                )
+                try:
+                    await outbox.tell(asker, destination, note)
+                except Exception:
+                    log.exception("could not tell %s about an interrupted request", orphan.user_id)
+                await self.pending.done(orphan.id)
+            else:
+                self.work.spawn(self._finish_orphan(orphan.id, orphan.text, orphan.user_id, destination, outbox))
+        return len(orphans)
+
+    async def keep_sweeping(self, client: AsyncWebClient) -> None:
+        """Sweep at start and then every half orphan age (at most every 30 s) until cancelled."""
+        while True:
+            try:
+                found = await self.sweep(client)
+                if found:
+                    log.warning("took over %d requests a stopped process had acknowledged", found)
+            except Exception:
+                log.exception("sweeping unanswered requests failed; trying again later")
+            await asyncio.sleep(min(30.0, self.orphan_age.total_seconds() / 2))
+
+    async def _finish_orphan(
+        self, orphan_id: int, text: str, user_id: str, destination: Destination, outbox: SlackOutbox
+    ) -> None:
+        assert self.pending is not None
+        await self._run(text, user_id, destination, outbox, orphan_id)
 
     # /chart ---------------------------------------------------------------------------------------------------
 
@@ -102,7 +192,9 @@ class SlackListeners:
             return
         await ack()
         destination = Destination(command["channel_id"])
-        self.work.spawn(self._run(text, command["user_id"], destination, self.outbox(client, respond)))
+        await self._start(
+            text, command["user_id"], destination, self.outbox(client, respond), command.get("response_url")
+        )
 
     def _foreign_thread(self, request: object) -> str | None:
         """A `thread` link into another workspace is refused: the bot posts only where it is installed."""
@@ -127,7 +219,7 @@ class SlackListeners:
         text = text.removeprefix(self.command).strip()
         # In a thread: that thread. At top level: a new thread under the mention.
         destination = Destination(event["channel"], event.get("thread_ts") or event["ts"])
-        self.work.spawn(self._run(text, event["user"], destination, self.outbox(client)))
+        await self._start(text, event["user"], destination, self.outbox(client))
 
     # Chart in thread ------------------------------------------------------------------------------------------
 
@@ -156,7 +248,7 @@ class SlackListeners:
         await ack()
         where = json.loads(view.get("private_metadata") or "{}")
         destination = Destination(where["channel_id"], where["thread_ts"])
-        self.work.spawn(self._run(text, body["user"]["id"], destination, self.outbox(client)))
+        await self._start(text, body["user"]["id"], destination, self.outbox(client))
 
     # App Home -------------------------------------------------------------------------------------------------
 

@@ -159,3 +159,43 @@ def test_two_replicas_on_postgresql_post_each_run_exactly_once(tmp_path: Path) -
     late = [r for r in runs if r[0] == 3 and r[1].timestamp() > time.time() - (time.monotonic() - paused_at) + 3]
     assert late == [], "the pause made on B did not reach A"
     print(f"\nreplicas: {len(posted)} runs posted once each in {elapsed:.0f} s; by replica {dict(holders)}")  # noqa: T201
+
+
+def test_acknowledged_commands_survive_a_kill(tmp_path: Path) -> None:
+    """SIGKILL during a burst of slash commands: after a restart each acknowledged command is delivered once,
+    or (if it was cut off while posting) its asker is told; none is lost in silence, none posted twice."""
+    db = tmp_path / "bot.db"
+    with fake_slack_in_thread() as fake, sandbox_process(tmp_path) as sandbox:
+        env = {
+            **TIMING,
+            "REQUEST_ORPHAN_AGE": "2s",
+            "SLACK_API_URL": fake.api_url,
+            "SERVICEWATCH_ENDPOINT": sandbox,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+        }
+        httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 3})  # every chart takes a while …
+        with running(start_bot(tmp_path, "first", **env)) as bot:
+            for hours in range(1, 11):
+                bot.command(f"lag last {hours}h", response_url=fake.response_url())  # each acknowledged at once
+
+            def pending() -> int:
+                with sqlite3.connect(db) as connection:
+                    return int(connection.execute("SELECT count(*) FROM pending_requests").fetchone()[0])
+
+            wait_until(lambda: pending() == 10, 30, "the burst to be noted", bot)
+            bot.kill()  # … and the bot dies with all ten under way
+        assert fake.posts == []
+        httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 0})
+        with running(start_bot(tmp_path, "second", **env)) as again:
+            wait_until(
+                lambda: len(fake.posts) + len(fake.responses) >= 10 and pending() == 0,
+                60,
+                "every command answered",
+                again,
+            )
+            assert again.stop() == 0
+    windows = [p.comment.split(" · ")[1].split(" (")[0] for p in fake.posts]
+    assert len(windows) == len(set(windows)), "a command was posted twice"
+    told = [r["text"] for r in fake.responses]
+    assert len(windows) + len(told) == 10
+    assert all("it may not have arrived" in text for text in told)
