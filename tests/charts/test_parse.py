@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, time
 from typing import Any
 
@@ -369,7 +370,12 @@ def near_misses(draw: st.DrawFn) -> str:
 lines = st.one_of(st.text(max_size=80), st.lists(st.sampled_from(PIECES), max_size=12).map(" ".join), near_misses())
 
 
-@settings(max_examples=21_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 100,000 lines a run (the same ones in CI, which runs derandomized); FUZZ_EXAMPLES asks for more on demand.
+@settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "100000")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(lines)
 def test_any_line_gives_a_request_or_the_user_error(text: str) -> None:
     refusal = None

@@ -8,6 +8,8 @@ import secrets
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -29,13 +31,6 @@ TIMING = {
 }
 
 
-def runs_in(db: Path) -> list[tuple[int, str, str, str | None]]:
-    with sqlite3.connect(db) as connection:
-        return connection.execute(
-            "SELECT schedule_id, scheduled_for, status, file_id FROM schedule_runs ORDER BY 1, 2"
-        ).fetchall()
-
-
 def check_posted_once(fake: FakeSlack, file_ids: list[str | None], *, unknown: int = 0) -> None:
     """Every posted run's file is in Slack exactly once, and Slack holds nothing else but, at most, the runs
     whose process was killed while posting (`unknown`: they may have arrived, and are never sent again)."""
@@ -46,14 +41,24 @@ def check_posted_once(fake: FakeSlack, file_ids: list[str | None], *, unknown: i
     assert len(set(posted) - recorded) <= unknown
 
 
-def test_a_killed_bot_restarted_posts_every_due_run_exactly_once(tmp_path: Path) -> None:
-    db = tmp_path / "bot.db"
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_killed_bot_restarted_posts_every_due_run_exactly_once(tmp_path: Path, backend: str) -> None:
+    with scratch_database(tmp_path, backend) as url:
+        _killed_and_restarted(tmp_path, url)
+
+
+def _killed_and_restarted(tmp_path: Path, url: str) -> None:
+    def runs() -> list[tuple[int, str, str, str | None]]:
+        return [(s, str(slot), status, file_id) for s, slot, status, file_id, _ in asyncio.run(_runs(url))]
+
     with fake_slack_in_thread() as fake, sandbox_process(tmp_path) as sandbox:
+        # No answer cache: every run really waits on ServiceWatch, so runs are in flight when the kill comes.
         env = {
             **TIMING,
+            "CHART_CACHE_ENTRIES": "0",
             "SLACK_API_URL": fake.api_url,
             "SERVICEWATCH_ENDPOINT": sandbox,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+            "DATABASE_URL": url,
         }
         with running(start_bot(tmp_path, "first", **env)) as bot:
             for i in range(4):
@@ -61,31 +66,45 @@ def test_a_killed_bot_restarted_posts_every_due_run_exactly_once(tmp_path: Path)
             wait_until(lambda: len(fake.responses) == 4 and len(fake.posts) >= 4, 30, "the schedules to post", bot)
             assert all(r["text"].startswith("Scheduled #") for r in fake.responses)
             httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 2.5})  # runs now hang in ServiceWatch …
-            wait_until(
-                lambda: any(status == "claimed" for _, _, status, _ in runs_in(db)), 30, "a run in progress", bot
-            )
+            wait_until(lambda: any(status == "claimed" for _, _, status, _ in runs()), 30, "a run in progress", bot)
             bot.kill()  # … and the bot dies in the middle of them
-        in_progress = {(s, slot) for s, slot, status, _ in runs_in(db) if status == "claimed"}
-        assert in_progress
+        in_progress = {(s, slot) for s, slot, status, _ in runs() if status == "claimed"}
+        assert in_progress, runs()
         httpx.put(f"{sandbox}/_sandbox/latency", json={"seconds": 0})
         time.sleep(3.5)  # down for longer than an interval: the dead runs are no longer the latest ones due
         posts_before_restart = len(fake.posts)
         with running(start_bot(tmp_path, "second", **env)) as again:
 
             def taken_over() -> bool:
-                return all(status != "claimed" for s, slot, status, _ in runs_in(db) if (s, slot) in in_progress)
+                return all(status != "claimed" for s, slot, status, _ in runs() if (s, slot) in in_progress)
 
             wait_until(taken_over, 60, "the dead runs to be taken over", again)
             wait_until(lambda: len(fake.posts) >= posts_before_restart + 8, 60, "the schedules to go on", again)
             assert again.stop() == 0
-    runs = runs_in(db)
-    by_slot = {(s, slot): status for s, slot, status, _ in runs}
+    final = runs()
+    by_slot = {(s, slot): status for s, slot, status, _ in final}
     assert {by_slot[key] for key in in_progress} == {"posted"}  # every run cut off by the kill was posted after
-    assert len(by_slot) == len(runs)  # one row per (schedule, time)
+    assert len(by_slot) == len(final)  # one row per (schedule, time)
     assert {status for status in by_slot.values()} <= {"posted", "unknown"}
-    assert {s for s, _, _, _ in runs} == {1, 2, 3, 4}  # no schedule lost
+    assert {s for s, _, _, _ in final} == {1, 2, 3, 4}  # no schedule lost
     unknown = [key for key, status in by_slot.items() if status == "unknown"]
-    check_posted_once(fake, [f for _, _, status, f in runs if status == "posted"], unknown=len(unknown))
+    check_posted_once(fake, [f for _, _, status, f in final if status == "posted"], unknown=len(unknown))
+
+
+@contextmanager
+def scratch_database(tmp_path: Path, backend: str) -> Iterator[str]:
+    """A database of the test's own: a SQLite file, or a fresh PostgreSQL database dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+        return
+    if not PG_URL:
+        pytest.skip(NO_PG)
+    name = f"bot_{secrets.token_hex(4)}"
+    asyncio.run(_database(name, "create"))
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        asyncio.run(_database(name, "drop"))
 
 
 async def _database(name: str, action: str) -> None:
@@ -110,12 +129,7 @@ async def _runs(url: str) -> list[tuple[int, datetime, str, str | None, str]]:
 
 
 def test_two_replicas_on_postgresql_post_each_run_exactly_once(tmp_path: Path) -> None:
-    if not PG_URL:
-        pytest.skip(NO_PG)
-    name = f"replicas_{secrets.token_hex(4)}"
-    asyncio.run(_database(name, "create"))
-    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_database(tmp_path, "postgresql") as url:
         with fake_slack_in_thread() as fake, sandbox_process(tmp_path) as sandbox:
             env = {**TIMING, "SLACK_API_URL": fake.api_url, "SERVICEWATCH_ENDPOINT": sandbox, "DATABASE_URL": url}
             with (
@@ -143,8 +157,6 @@ def test_two_replicas_on_postgresql_post_each_run_exactly_once(tmp_path: Path) -
                 assert a.stop() == 0
                 assert b.stop() == 0
         runs = asyncio.run(_runs(url))
-    finally:
-        asyncio.run(_database(name, "drop"))
     posted = [r for r in runs if r[2] == "posted"]
     assert len(posted) >= 100
     assert {r[2] for r in runs} == {"posted"}  # nothing failed, nothing lost in a dead claim
