@@ -48,6 +48,9 @@ class ConsoleOutbox:
     async def say(self, destination: Destination, text: str) -> None:
         self._print(plain(text))
 
+    async def turn(self) -> None:
+        """The console has no rate limit."""
+
     def ready(self) -> bool:
         return True
 

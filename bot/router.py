@@ -51,6 +51,10 @@ class Poster(Outbox, Protocol):
         """Whether posting can work at all (False once the platform refused the bot's credentials)."""
         ...
 
+    async def turn(self) -> None:
+        """Wait until the platform's rate limit allows one more chart; the next `post_chart` then goes at once."""
+        ...
+
 
 class AccessPolicy:
     """Where the bot answers (`ALLOWED_CHANNEL_IDS`, empty = everywhere) and who is an admin (`ADMIN_USER_IDS`)."""

@@ -72,7 +72,9 @@ async def run(settings: Settings) -> int:
             slack = await create_slack_app(settings, router=router, database=services.database, work=work)
             banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
             schedules = schedule_service(
-                services, SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access), router.policy
+                services,
+                SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
+                router.policy,
             )
             await schedules.start()
             sweeper = asyncio.create_task(slack.listeners.keep_sweeping(slack.client))
@@ -113,6 +115,8 @@ async def _http_mode(
         metrics=router.metrics,
         health=lambda: {"mode": "http", "in_flight": work.pending},
         ledger=slack.listeners.ledger,
+        commands=slack.listeners,
+        client=slack.client,
         signing_secret=secret,
     )
     runner, url = await serve(app, settings.bot_http_host, settings.bot_http_port)

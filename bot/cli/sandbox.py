@@ -18,6 +18,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sandbox.add_argument("--port", type=int, default=8085, help="port to listen on (default: 8085; 0 = any free)")
     sandbox.add_argument("--latency", type=float, default=0.0, help="seconds added to every API call")
     sandbox.add_argument(
+        "--stock-images",
+        action="store_true",
+        help="draw one image per size and serve it for every chart (benchmarks: keeps the CPU for the bot)",
+    )
+    sandbox.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -33,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"--fault: {exc}", file=sys.stderr)
         return 2
     setup_logging("INFO", "text")
-    return asyncio.run(_serve(args.host, args.port, args.latency, faults))
+    return asyncio.run(_serve(args.host, args.port, args.latency, faults, stock_images=args.stock_images))
 
 
 def _json_object(text: str) -> dict[str, object]:
@@ -46,8 +51,8 @@ def _json_object(text: str) -> dict[str, object]:
     return value
 
 
-async def _serve(host: str, port: int, latency: float, faults: list[Fault]) -> int:
-    sandbox = Sandbox()
+async def _serve(host: str, port: int, latency: float, faults: list[Fault], *, stock_images: bool = False) -> int:
+    sandbox = Sandbox(stock_images=stock_images)
     sandbox.plan.latency = latency
     for fault in faults:
         sandbox.plan.add(fault)

@@ -73,6 +73,7 @@ class Sandbox:
         account_id: str = "",
         max_clock_skew: float = 300.0,
         min_size: tuple[int, int] | None = None,
+        stock_images: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.access_key = access_key
@@ -80,6 +81,8 @@ class Sandbox:
         self._account_id = account_id
         self._max_clock_skew = max_clock_skew
         self._min_size = min_size
+        self._stock_images = stock_images
+        self._stock: dict[tuple[int, int], bytes] = {}
         self._clock = clock
         self.plan = FaultPlan()
         self.calls: Counter[str] = Counter()
@@ -248,7 +251,12 @@ class Sandbox:
                     lines, title=title, start=chart.start, end=chart.end, timezone=zone, width=width, height=height
                 )
 
-        png = await asyncio.to_thread(draw)
+        if not self._stock_images:
+            return web.Response(body=await asyncio.to_thread(draw), content_type="image/png")
+        # Benchmarks: one drawing per size, so the sandbox's matplotlib does not compete with the bot for CPU.
+        png = self._stock.get((width, height))
+        if png is None:
+            png = self._stock[(width, height)] = await asyncio.to_thread(draw)
         return web.Response(body=png, content_type="image/png")
 
     def _series_for(self, item: MetricItemV1Dot1 | MetricDataItem, chart: Any) -> tuple[str, list[tuple[int, float]]]:

@@ -4,7 +4,6 @@ drawing, post only while still holding it, and record what happened; failures re
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -51,6 +50,8 @@ class ScheduledRunner:
         self.poster = poster
         self.settings = settings
         self._clock = clock
+        self._active = 0
+        self._keeper: asyncio.Task[None] | None = None
 
     async def run(self, schedule: Schedule, slot: datetime) -> str | None:
         """Run `schedule`'s `slot` if this process wins the claim; returns the result (None: not ours)."""
@@ -63,14 +64,14 @@ class ScheduledRunner:
         if current is None or (current.paused and current.version != schedule.version):
             await self.runs.finish(schedule.id, slot, SKIPPED, detail="paused or deleted before it ran")
             return SKIPPED
-        keeper = asyncio.create_task(self._keep_claim(schedule.id, slot))
+        self._active += 1
+        if self._keeper is None or self._keeper.done():
+            self._keeper = asyncio.create_task(self._keep_claims())
         destination = Destination(schedule.channel_id, schedule.thread_ts)
         try:
             status, detail = await self._draw_and_post(schedule, slot, destination)
         finally:
-            keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeper
+            self._active -= 1
         if status is None:
             return None
         recorded = await self.schedules.record(schedule.id, slot, status, detail, pause_after=self.settings.pause_after)
@@ -103,6 +104,7 @@ class ScheduledRunner:
             reason, _ = error_text(exc)
             await self.runs.finish(schedule.id, slot, FAILED, detail=reason)
             return FAILED, reason
+        await self.poster.turn()  # Slack's upload limit: wait here, while the run can still be taken over
         if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
             log.info(
                 "schedule %s %s: no longer ours (taken over, or the schedule is gone); not posting", schedule.id, slot
@@ -117,11 +119,15 @@ class ScheduledRunner:
         await self.runs.finish(schedule.id, slot, POSTED, file_id=file_id)
         return POSTED, None
 
-    async def _keep_claim(self, schedule_id: int, slot: datetime) -> None:
-        while True:
+    async def _keep_claims(self) -> None:
+        """While runs are under way (drawing, or waiting their turn to post), keep all their claims alive."""
+        while self._active:
             await asyncio.sleep(self.settings.lease.total_seconds() / 3)
-            if not await self.runs.renew(schedule_id, slot, self.settings.lease):
-                return
+            if self._active:
+                try:
+                    await self.runs.renew_all(self.settings.lease)
+                except Exception:
+                    log.exception("renewing the claims of runs under way failed; trying again")
 
     async def _tell_owner(self, schedule: Schedule, slot: datetime, reason: str, *, paused: bool) -> None:
         text = (

@@ -19,6 +19,7 @@ from bot.scheduling.setup import replica_name
 from bot.slack.client import slack_client
 from bot.slack.listeners import SlackListeners
 from bot.slack.outbox import SlackAccess, slack_error
+from bot.slack.pacing import UploadPacer
 from bot.slack.people import People
 from bot.store import SavedCharts
 from bot.store.db import Database
@@ -44,7 +45,8 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     so a burst of first requests never each ask Slack who the bot is."""
     assert settings.slack_bot_token is not None
     token = settings.slack_bot_token.get_secret_value()
-    client = slack_client(token, settings.slack_api_url)
+    access = SlackAccess(UploadPacer(settings.slack_uploads_per_minute))
+    client = slack_client(token, settings.slack_api_url, pacer=access.pacer)
     try:
         auth = await client.auth_test()
     except SlackApiError as exc:
@@ -70,12 +72,14 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     http = settings.resolved_mode is BotMode.HTTP
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     bolt = AsyncApp(
-        client=slack_client(None, settings.slack_api_url),  # the token comes from `authorize`, per request
+        # The token comes from `authorize`, per request.
+        client=slack_client(None, settings.slack_api_url, pacer=access.pacer),
         authorize=authorize,
         signing_secret=secret if http else "socket-mode-has-no-signing-secret",
         request_verification_enabled=http,
         logger=logging.getLogger("slack_bolt"),
     )
+    orphan_age = timedelta(seconds=parse_duration(settings.request_orphan_age))
     listeners = SlackListeners(
         router=router,
         people=People(client),
@@ -87,8 +91,9 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         bot_name=str(auth.get("user") or "ServiceWatch"),
         default_window=settings.chart_default_window,
         workspace_url=str(auth.get("url") or ""),
-        pending=PendingRequests(database, holder=replica_name()),
-        orphan_age=timedelta(seconds=parse_duration(settings.request_orphan_age)),
+        pending=PendingRequests(database, holder=replica_name(), lease=orphan_age),
+        orphan_age=orphan_age,
+        access=access,
     )
     listeners.register(bolt)
     return SlackApp(

@@ -1,23 +1,60 @@
-"""HTTP mode: Slack posts to `/slack/events`; `/healthz` and Prometheus `/metrics` beside it."""
+"""HTTP mode: Slack posts to `/slack/events`; `/healthz` and Prometheus `/metrics` beside it. Slash commands
+take a short way: verified, parsed and acknowledged here, before anything else happens (Bolt's runner waits for
+the acknowledgement by polling every 10 ms, which a burst of commands turns into a queue)."""
 
 from __future__ import annotations
 
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.metrics import Metrics
 from bot.store.events import EventLedger
 
+if TYPE_CHECKING:
+    from bot.slack.listeners import SlackListeners
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+FORM = "application/x-www-form-urlencoded"
+
+
+REPLAY_WINDOW = 6 * 60.0  # Slack's signatures are good for five minutes
+
+
+class SeenRecently:
+    """Signatures seen in the last `window` seconds, in this process."""
+
+    def __init__(self, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._window, self._clock = window, clock
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def add(self, key: str) -> bool:
+        """True the first time `key` is seen within the window."""
+        now = self._clock()
+        while self._seen and next(iter(self._seen.values())) < now - self._window:
+            self._seen.popitem(last=False)
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
+
+
+def _replayed() -> web.StreamResponse:
+    log.warning("refused a replayed Slack request (its signature was already used)")
+    return web.json_response({"error": "replayed request"}, status=401)
 
 
 def web_app(
@@ -27,23 +64,48 @@ def web_app(
     health: Callable[[], dict[str, Any]],
     ledger: EventLedger | None = None,
     signing_secret: str | None = None,
+    commands: SlackListeners | None = None,
+    client: AsyncWebClient | None = None,
 ) -> web.Application:
-    """The aiohttp application of HTTP mode. Bolt verifies every request's signature and age; a request whose
-    valid signature was already seen (a replay inside Slack's five minutes) is refused here."""
+    """The aiohttp application of HTTP mode. Every request's signature and age are verified; a request whose
+    valid signature was already seen (a replay inside Slack's five minutes) is refused. With `commands` and
+    `client`, slash commands are acknowledged here and their work started in the background."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
+    seen = SeenRecently(REPLAY_WINDOW)
 
     async def events(request: web.Request) -> web.StreamResponse:
-        if ledger is not None and verifier is not None:
+        if verifier is not None:
             body = await request.text()
             signature = request.headers.get("X-Slack-Signature", "")
             timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
             valid = (
                 timestamp.isdigit() and signature.startswith("v0=") and verifier.is_valid(body, timestamp, signature)
             )
-            if valid and not await ledger.claim(f"sig:{signature}"):
-                log.warning("refused a replayed Slack request (its signature was already used)")
-                return web.json_response({"error": "replayed request"}, status=401)
+            if valid and commands is not None and client is not None and request.content_type == FORM:
+                form = dict(parse_qsl(body, keep_blank_values=True))
+                if form.get("command") == commands.command and form.get("user_id") and form.get("channel_id"):
+                    # Replays to this process are refused at once; the database (every replica) is asked after.
+                    return _replayed() if not seen.add(signature) else _acknowledge(commands, client, form, signature)
+            if valid and ledger is not None and not await ledger.claim(f"sig:{signature}"):
+                return _replayed()
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+    def _acknowledge(
+        commands: SlackListeners, client: AsyncWebClient, form: dict[str, str], signature: str
+    ) -> web.StreamResponse:
+        refusal = commands.command_refusal(form.get("text", ""))
+        if refusal is not None:
+            return web.json_response({"text": refusal, "response_type": "ephemeral"})
+        commands.work.spawn(_take(commands, client, form, signature))
+        return web.Response(status=200)
+
+    async def _take(commands: SlackListeners, client: AsyncWebClient, form: dict[str, str], signature: str) -> None:
+        # After the acknowledgement: a replay is dropped here (its sender learns nothing from an empty 200).
+        if ledger is not None and not await ledger.claim(f"sig:{signature}"):
+            _replayed()
+            return
+        respond = AsyncRespond(response_url=form["response_url"]) if form.get("response_url") else None
+        await commands.start_command(form, client, respond)
 
     async def healthz(request: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True, **health()})

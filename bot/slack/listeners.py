@@ -67,6 +67,7 @@ class SlackListeners:
         workspace_url: str = "",
         pending: PendingRequests | None = None,
         orphan_age: timedelta = timedelta(minutes=2),
+        access: SlackAccess | None = None,
     ) -> None:
         self.router = router
         self.people = people
@@ -78,7 +79,7 @@ class SlackListeners:
         self.bot_name = bot_name
         self.default_window = default_window
         self.workspace_host = urlparse(workspace_url).hostname or ""
-        self.access = SlackAccess()
+        self.access = access or SlackAccess()
         self.pending = pending
         self.orphan_age = orphan_age
         self._mention = re.compile(rf"^\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*")
@@ -159,15 +160,18 @@ class SlackListeners:
         return len(orphans)
 
     async def keep_sweeping(self, client: AsyncWebClient) -> None:
-        """Sweep at start and then every half orphan age (at most every 30 s) until cancelled."""
+        """Renew this process's requests and sweep others' orphans, at start and then every third of the orphan
+        age (at most every 30 s), until cancelled."""
         while True:
             try:
+                if self.pending is not None:
+                    await self.pending.renew_all()
                 found = await self.sweep(client)
                 if found:
                     log.warning("took over %d requests a stopped process had acknowledged", found)
             except Exception:
                 log.exception("sweeping unanswered requests failed; trying again later")
-            await asyncio.sleep(min(30.0, self.orphan_age.total_seconds() / 2))
+            await asyncio.sleep(min(30.0, self.orphan_age.total_seconds() / 3))
 
     async def _finish_orphan(
         self, orphan_id: int, text: str, user_id: str, destination: Destination, outbox: SlackOutbox
@@ -180,20 +184,33 @@ class SlackListeners:
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        text = command.get("text") or ""
-        try:
-            request = parse_request(text, command=self.command)  # pure and fast: a usage error is the acknowledgement
-        except ChartUsageError as exc:
-            await ack(response_type="ephemeral", text=str(exc))
-            return
-        foreign = self._foreign_thread(request)
-        if foreign:
-            await ack(response_type="ephemeral", text=foreign)
+        refusal = self.command_refusal(command.get("text") or "")
+        if refusal is not None:
+            await ack(response_type="ephemeral", text=refusal)
             return
         await ack()
+        await self.start_command(command, client, respond)
+
+    def command_refusal(self, text: str) -> str | None:
+        """What the acknowledgement says when a command is refused at once (a usage error, a link into another
+        workspace); None when it is taken. Pure and fast: it runs before Slack's three seconds are up."""
+        try:
+            request = parse_request(text, command=self.command)
+        except ChartUsageError as exc:
+            return str(exc)
+        return self._foreign_thread(request)
+
+    async def start_command(
+        self, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+    ) -> None:
+        """After the acknowledgement: the command's work, in the background."""
         destination = Destination(command["channel_id"])
         await self._start(
-            text, command["user_id"], destination, self.outbox(client, respond), command.get("response_url")
+            command.get("text") or "",
+            command["user_id"],
+            destination,
+            self.outbox(client, respond),
+            command.get("response_url"),
         )
 
     def _foreign_thread(self, request: object) -> str | None:

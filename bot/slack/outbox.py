@@ -16,6 +16,7 @@ from bot.charts.service import RenderedChart
 from bot.chat import Asker
 from bot.errors import UserError
 from bot.router import Destination
+from bot.slack.pacing import UploadPacer
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,12 @@ class SlackAccessLost(UserError):
 
 
 class SlackAccess:
-    """Shared by every outbox of a process: once Slack refuses the token, say so loudly once and stop calling."""
+    """Shared by every outbox of a process: once Slack refuses the token, say so loudly once and stop calling;
+    and the pace of uploads, so the process stays under Slack's per-workspace limit."""
 
-    def __init__(self) -> None:
+    def __init__(self, pacer: UploadPacer | None = None) -> None:
         self.lost: str | None = None
+        self.pacer = pacer
 
     def check(self) -> None:
         if self.lost is not None:
@@ -72,11 +75,14 @@ class SlackOutbox:
         bot_name: str = "ServiceWatch",
         respond: AsyncRespond | None = None,
         access: SlackAccess | None = None,
+        scheduled: bool = False,
     ):
         self._client = client
         self._bot_name = bot_name
         self._respond = respond
         self.access = access or SlackAccess()
+        self._scheduled = scheduled  # scheduled posts let people waiting on a chart go first
+        self._turns = 0  # taken with turn(), not yet used
 
     def ready(self) -> bool:
         """False once Slack refused the token: callers stop trying instead of spinning."""
@@ -101,7 +107,18 @@ class SlackOutbox:
                 "doesn't within a minute, ask again."
             ) from exc
 
+    async def turn(self) -> None:
+        """Wait for an upload slot under Slack's limit (scheduled runs take it before they are marked posting, so
+        one stopped while waiting is taken over, not reported as maybe-posted)."""
+        if self.access.pacer is not None:
+            await self.access.pacer.wait(scheduled=self._scheduled)
+            self._turns += 1
+
     async def _upload(self, destination: Destination, chart: RenderedChart) -> str:
+        if self._turns:
+            self._turns -= 1
+        elif self.access.pacer is not None:
+            await self.access.pacer.wait(scheduled=self._scheduled)
         response = await self._client.files_upload_v2(
             channel=destination.channel_id,
             thread_ts=destination.thread_ts,

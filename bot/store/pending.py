@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from bot.store.db import Database, as_utc
 from bot.store.tables import PendingRequestRow
@@ -29,11 +29,19 @@ class PendingRequest:
 
 
 class PendingRequests:
+    """Each request carries its process's lease, renewed for all of them at once (`renew_all`) while it lives."""
+
     def __init__(
-        self, database: Database, *, holder: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        database: Database,
+        *,
+        holder: str,
+        lease: timedelta = timedelta(minutes=2),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._sessions = database.sessions
         self.holder = holder
+        self.lease = lease
         self._clock = clock
 
     def now(self) -> datetime:
@@ -45,7 +53,7 @@ class PendingRequests:
         async with self._sessions.begin() as session:
             row = PendingRequestRow(
                 text=text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts, response_url=response_url,
-                status=RUNNING, holder=self.holder, received_at=self._clock(),
+                status=RUNNING, holder=self.holder, received_at=self._clock(), lease_until=self._clock() + self.lease,
             )  # fmt: skip
             session.add(row)
             await session.flush()
@@ -61,14 +69,29 @@ class PendingRequests:
         async with self._sessions.begin() as session:
             await session.execute(delete(PendingRequestRow).where(PendingRequestRow.id == request_id))
 
+    async def renew_all(self) -> int:
+        """This process is alive: extend the lease of all its requests. Returns how many it holds."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(PendingRequestRow)
+                .where(PendingRequestRow.holder == self.holder)
+                .values(lease_until=self._clock() + self.lease)
+            )
+            return int(getattr(result, "rowcount", 0))
+
     async def orphans(self, older_than: timedelta) -> list[PendingRequest]:
-        """Requests of other processes (dead, or long stuck) older than `older_than`, taken over by this holder."""
-        cutoff = self._clock() - older_than
+        """Requests of other processes older than `older_than` whose lease ran out (their process died or hangs),
+        taken over by this holder."""
+        now = self._clock()
         async with self._sessions.begin() as session:
             rows = list(
                 await session.scalars(
                     select(PendingRequestRow)
-                    .where(PendingRequestRow.holder != self.holder, PendingRequestRow.received_at < cutoff)
+                    .where(
+                        PendingRequestRow.holder != self.holder,
+                        PendingRequestRow.received_at < now - older_than,
+                        or_(PendingRequestRow.lease_until.is_(None), PendingRequestRow.lease_until < now),
+                    )
                     .with_for_update(skip_locked=True)
                 )
             )
@@ -87,5 +110,5 @@ class PendingRequests:
                 for r in rows
             ]
             for row in rows:
-                row.holder = self.holder
+                row.holder, row.lease_until = self.holder, now + self.lease
             return found

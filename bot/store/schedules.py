@@ -235,9 +235,16 @@ class RunLog:
             )
             return bool(getattr(result, "rowcount", 0))
 
-    async def renew(self, schedule_id: int, slot: datetime, lease: timedelta) -> bool:
-        """Extend this holder's lease; False when the run is no longer ours."""
-        return await self._move(schedule_id, slot, CLAIMED, lease_until=self._clock() + lease)
+    async def renew_all(self, lease: timedelta) -> int:
+        """Extend the lease of every run this holder is drawing or posting (one statement however many: a storm
+        of runs waiting for Slack costs one write per renewal). Returns how many are still ours."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ScheduleRunRow)
+                .where(ScheduleRunRow.holder == self.holder, ScheduleRunRow.status.in_((CLAIMED, POSTING)))
+                .values(lease_until=self._clock() + lease)
+            )
+            return int(getattr(result, "rowcount", 0))
 
     async def start_posting(self, schedule_id: int, slot: datetime, lease: timedelta) -> bool:
         """The one step after which a run is never taken over: only the live claim's holder gets True."""

@@ -98,3 +98,4 @@ class PendingRequestRow(Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False)
     holder: Mapped[str] = mapped_column(String(64), nullable=False)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # renewed while its process lives

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +39,7 @@ class Post:
     alt_txt: str
     data: bytes
     file_id: str = ""
+    at: float = 0.0  # time.time() when Slack accepted it
 
 
 @dataclass
@@ -47,6 +50,26 @@ class Fault:
     retry_after: int = 1
     times: int = 1
     status: int = 503
+
+
+class RateLimit:
+    """Slack's per-method limit as a token bucket: `per_minute` calls, bursts of up to `burst`; beyond it, 429."""
+
+    def __init__(self, per_minute: float, burst: int = 1, clock: Any = time.monotonic) -> None:
+        self.rate, self.burst, self._clock = per_minute / 60.0, burst, clock
+        self._tokens, self._at = float(burst), clock()
+        self.refused = 0
+
+    def take(self) -> float:
+        """0 when the call may go ahead; else the seconds until it may (Slack's Retry-After, rounded up)."""
+        now = self._clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return 0.0
+        self.refused += 1
+        return (1 - self._tokens) / self.rate
 
 
 @dataclass
@@ -64,6 +87,7 @@ class FakeSlack:
         self.users: dict[str, str] = {}  # user id → tz
         self.channels: dict[str, Channel] = {}  # unknown channels: public, bot is a member
         self.faults: list[Fault] = []
+        self.rate_limits: dict[str, RateLimit] = {}  # method → its limit
         self.socket_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._uploads: dict[str, dict[str, Any]] = {}
         self._sockets: list[web.WebSocketResponse] = []
@@ -73,8 +97,10 @@ class FakeSlack:
 
     # Life cycle -----------------------------------------------------------------------------------------------
 
-    async def start(self) -> str:
+    async def start(self, extra_routes: Any = None) -> str:
         app = web.Application(client_max_size=50 * 1024 * 1024)
+        if extra_routes is not None:
+            extra_routes(app)
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
@@ -147,6 +173,12 @@ class FakeSlack:
         self.calls.append(Call(method, params, dict(request.headers)))
         if method != "apps.connections.open" and request.headers.get("Authorization", "") != "Bearer xoxb-test-token":
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        limit = self.rate_limits.get(method)
+        wait = limit.take() if limit is not None else 0.0
+        if wait:
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(math.ceil(wait))}
+            )
         fault = self._fault(method)
         if fault and fault.kind == "ratelimited":
             return web.json_response(
@@ -211,6 +243,7 @@ class FakeSlack:
                     alt_txt=upload["params"].get("alt_txt", ""),
                     data=upload["data"],
                     file_id=item["id"],
+                    at=time.time(),
                 )
             )
         return {"ok": True, "files": [{"id": item["id"], "title": item.get("title")} for item in files]}

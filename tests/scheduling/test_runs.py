@@ -48,14 +48,14 @@ async def test_one_claim_per_slot_and_take_over_after_the_lease(database: Databa
     assert await a.claim(schedule_id, SLOT, LEASE)
     assert not await b.claim(schedule_id, SLOT, LEASE)  # held
     clock.now += timedelta(seconds=20)
-    assert await a.renew(schedule_id, SLOT, LEASE)  # a is alive: lease until +50 s
+    assert await a.renew_all(LEASE) == 1  # a is alive: lease until +50 s
     clock.now += timedelta(seconds=25)
     assert not await b.claim(schedule_id, SLOT, LEASE)
     assert [r.holder for r in await b.stale_claims(SLOT - timedelta(minutes=15))] == []
     clock.now += timedelta(seconds=6)  # a stopped renewing
     assert [r.holder for r in await b.stale_claims(SLOT - timedelta(minutes=15))] == ["a"]
     assert await b.claim(schedule_id, SLOT, LEASE)  # taken over
-    assert not await a.renew(schedule_id, SLOT, LEASE)
+    assert await a.renew_all(LEASE) == 0
     assert not await a.start_posting(schedule_id, SLOT, LEASE)  # the old holder may not post any more
     assert await b.start_posting(schedule_id, SLOT, LEASE)
     clock.now += timedelta(hours=1)

@@ -191,6 +191,8 @@ async def _serve(
         metrics=router.metrics,
         health=lambda: {"mode": "http"},
         ledger=slack.listeners.ledger,
+        commands=slack.listeners,
+        client=slack.client,
         signing_secret=SECRET,
     )
     runner, url = await serve(app, "127.0.0.1", 0)

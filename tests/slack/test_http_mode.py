@@ -56,15 +56,12 @@ async def test_failures_reach_the_asker_privately(stack: BotStack) -> None:
 
 
 async def test_help_metrics_save_saved_forget(stack: BotStack) -> None:
-    for text in (
-        "help",
-        "metrics Load Balancer",
-        f"save web-cpu {CPU} resource=web-01 last 6h",
-        "saved",
-        "forget web-cpu",
-    ):
+    for n, text in enumerate(
+        ("help", "metrics Load Balancer", f"save web-cpu {CPU} resource=web-01 last 6h", "saved", "forget web-cpu"),
+        start=1,
+    ):  # one after another, as a person types them: each is answered before the next is sent
         await stack.post_command(text)
-    await stack.fake.wait_for(lambda: len(stack.fake.responses) == 5)
+        await stack.fake.wait_for(lambda n=n: len(stack.fake.responses) == n)
     texts = [r["text"] for r in stack.fake.responses]
     assert any(t.startswith("*ServiceWatch charts*") for t in texts)
     assert any("`Load Balancer:Active Connections`" in t for t in texts)

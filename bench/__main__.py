@@ -1,0 +1,74 @@
+"""`python -m bench [NAME…] [--quick]`: run the benches and print each figure beside its goal and limit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import pstats
+import shutil
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.benches import BENCHES, Figure, Knobs
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("bench", "figure", "measured", "goal", "limit", "")]
+    for f in figures:
+        rows.append((f.bench, f.name, f.value, f.goal, f.limit, {True: "met", False: "MISSED", None: ""}[f.met]))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    lines = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in lines if "model name" in line), platform.processor())
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {system}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"benches to run (default: all): {', '.join(BENCHES)}")
+    parser.add_argument("--quick", action="store_true", help="small counts, a fast Slack limit: a smoke run (< 2 min)")
+    parser.add_argument("--concurrency", type=int, help="SERVICEWATCH_MAX_CONCURRENCY, C (default 8)")
+    parser.add_argument(
+        "--uploads-per-minute", type=float, help="Slack's upload limit R, enforced and paced (default 100; quick 1200)"
+    )
+    parser.add_argument("--profile", action="store_true", help="run the bot under cProfile; print where it spent CPU")
+    parser.add_argument("--keep", action="store_true", help="keep the working folder (logs, databases, profiles)")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in BENCHES]
+    if unknown:
+        parser.error(f"no bench called {', '.join(unknown)}; there are {', '.join(BENCHES)}")
+    knobs = Knobs(quick=args.quick, profile=args.profile)
+    knobs.uploads_per_minute = args.uploads_per_minute or (1200.0 if args.quick else 100.0)
+    if args.concurrency:
+        knobs.concurrency = args.concurrency
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    knobs.workdir = workdir
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}", flush=True)
+    print(f"C={knobs.concurrency}, R={knobs.uploads_per_minute:g}/min{' · quick' if args.quick else ''} · {workdir}")
+    figures: list[Figure] = []
+    for name in args.names or list(BENCHES):
+        print(f"… {name}", flush=True)
+        found = asyncio.run(BENCHES[name](knobs))
+        figures.extend(found)
+        print(table(found), flush=True)
+        if knobs.profile:
+            pstats.Stats(str(workdir / name / "bot.prof")).sort_stats("cumulative").print_stats(40)
+    print()
+    print(table(figures))
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if all(f.met is not False for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""The benches. Each starts what it needs, drives the bot, and returns its figures beside their goals."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench import processes
+from bench.load import Seed, distinct_chart, fire_commands, sandbox_stats, seed_schedules, wait_for_posts
+
+
+@dataclass(frozen=True)
+class Figure:
+    bench: str
+    name: str
+    value: str
+    goal: str
+    limit: str
+    met: bool | None  # None: reported, no goal
+
+
+@dataclass
+class Knobs:
+    """What the workload and the bot are set to; quick mode shrinks the counts, not the rules."""
+
+    quick: bool = False
+    concurrency: int = 8  # SERVICEWATCH_MAX_CONCURRENCY (C)
+    uploads_per_minute: float = 100.0  # Slack's Tier 4, enforced by the fake Slack and paced by the bot (R)
+    profile: bool = False
+    workdir: Path = field(default_factory=Path)
+
+    def scaled(self, full: int, quick: int) -> int:
+        return quick if self.quick else full
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+async def _bot_with(
+    knobs: Knobs, name: str, *, latency: float, seeds: list[Seed] | None = None, **settings: str
+) -> tuple[processes.Process, processes.Process, processes.Process]:
+    workdir = knobs.workdir / name
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite+aiosqlite:///{workdir / 'bot.db'}"
+    if seeds:
+        await seed_schedules(database_url, seeds)
+    servicewatch = processes.sandbox(workdir, latency=latency)
+    slack = processes.fake_slack(workdir, uploads_per_minute=knobs.uploads_per_minute)
+    bot = processes.bot(
+        workdir,
+        slack=slack,
+        servicewatch=servicewatch,
+        database_url=database_url,
+        profile=knobs.profile,
+        SERVICEWATCH_MAX_CONCURRENCY=str(knobs.concurrency),
+        SLACK_UPLOADS_PER_MINUTE=str(knobs.uploads_per_minute),
+        **settings,
+    )
+    return servicewatch, slack, bot
+
+
+async def ack(knobs: Knobs) -> list[Figure]:
+    """200 signed /chart commands at once, ServiceWatch answering in 2 s."""
+    count, latency = knobs.scaled(200, 50), 2.0
+    servicewatch, slack, bot = await _bot_with(knobs, "ack", latency=latency)
+    with processes.running(bot, slack, servicewatch):
+        await fire_commands(bot.url, slack.url, 1, users=1, channel="C0WARM")  # the first request warms caches
+        await wait_for_posts(slack.url, 1, within=30)
+        await _reset(slack.url)
+        cpu = bot.cpu_seconds()
+        started = time.time()
+        acks = await fire_commands(bot.url, slack.url, count, users=20, channel="C0INCIDENT")
+        floor = max(2 * count * latency / knobs.concurrency, count / knobs.uploads_per_minute * 60)
+        stats = await wait_for_posts(slack.url, count, within=floor * 1.5 + 60)
+        used = bot.cpu_seconds() - cpu
+        _profile_stop(knobs, bot)
+    posts = stats["posts"]
+    delivered = len(posts)
+    last = max((p["at"] for p in posts), default=started) - started
+    p99 = _percentile(acks, 99)
+    return [
+        Figure("ack", "acknowledgement p50", _ms(statistics.median(acks)), "", "Slack's 3 s", None),
+        Figure("ack", "acknowledgement p99", _ms(p99), "≤ 150 ms", "Slack's 3 s", p99 <= 0.150),
+        Figure("ack", "acknowledgement max", _ms(max(acks)), "", "Slack's 3 s", None),
+        Figure("ack", "charts delivered", f"{delivered}/{count}", f"{count}/{count}", "", delivered == count),
+        Figure("ack", "all delivered after", f"{last:.1f} s", "", f"{floor:.1f} s = max(2N×{latency:g}s/C, N/R)", None),
+        Figure("ack", "429s from Slack", str(sum(stats["ratelimited"].values())), "", "", None),
+        Figure("ack", "bot CPU per chart", _ms(used / max(delivered, 1)), "", "", None),
+    ]
+
+
+def _next_minute(after: float) -> datetime:
+    """The start of the first whole minute at least `after` seconds from now."""
+    moment = datetime.now(UTC) + timedelta(seconds=after)
+    return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+async def _until(moment: datetime) -> None:
+    await asyncio.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
+
+
+async def storm(knobs: Knobs) -> list[Figure]:
+    """1,000 distinct scheduled charts due in the same minute; ServiceWatch 300 ms; C and R as set."""
+    count, latency = knobs.scaled(1000, 100), 0.3
+    minute = _next_minute(after=20)
+    seeds = [Seed(distinct_chart(n), f"C{n // 25:04d}", minute) for n in range(count)]
+    servicewatch, slack, bot = await _bot_with(knobs, "storm", latency=latency, seeds=seeds)
+    with processes.running(bot, slack, servicewatch):
+        await _until(minute)
+        cpu = bot.cpu_seconds()
+        bound = max(count * latency / knobs.concurrency, count / knobs.uploads_per_minute * 60)
+        stats = await wait_for_posts(slack.url, count, within=bound * 1.5 + 60)
+        used = bot.cpu_seconds() - cpu
+        upstream = await sandbox_stats(servicewatch.url)
+        _profile_stop(knobs, bot)
+    posts = stats["posts"]
+    per_schedule = Counter(p["schedule"] for p in posts)
+    doubled = sum(n - 1 for n in per_schedule.values() if n > 1)
+    lost = count - len(per_schedule)
+    last = max((p["at"] for p in posts), default=minute.timestamp()) - minute.timestamp()
+    goal = 1.15 * bound
+    per_chart = used / max(len(posts), 1)
+    image_calls = upstream["calls"].get("/v1/metrics/data/download/image", 0)
+    return [
+        Figure(
+            "storm",
+            "all delivered after the minute starts",
+            f"{last:.1f} s",
+            f"≤ {goal:.1f} s",
+            f"{bound:.1f} s = max(N×{latency:g} s/C, N/R), C={knobs.concurrency}, R={knobs.uploads_per_minute:g}/min",
+            last <= goal and lost == 0,
+        ),
+        Figure("storm", "lost", str(lost), "0", "", lost == 0),
+        Figure("storm", "doubled", str(doubled), "0", "", doubled == 0),
+        Figure("storm", "upstream image calls", str(image_calls), "", f"{count}", None),
+        Figure("storm", "429s from Slack", str(sum(stats["ratelimited"].values())), "", "", None),
+        Figure("cost", "bot CPU per scheduled chart", _ms(per_chart), "≤ 5 ms", "", per_chart <= 0.005),
+    ]
+
+
+async def coalesce(knobs: Knobs) -> list[Figure]:
+    """The same chart scheduled in 100 channels at the same minute."""
+    count = 100
+    minute = _next_minute(after=15)
+    chart = '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01 last 1h'
+    seeds = [Seed(chart, f"C{n:04d}", minute) for n in range(count)]
+    servicewatch, slack, bot = await _bot_with(knobs, "coalesce", latency=0.3, seeds=seeds)
+    with processes.running(bot, slack, servicewatch):
+        before = (await sandbox_stats(servicewatch.url))["calls"]
+        await _until(minute)
+        stats = await wait_for_posts(slack.url, count, within=count / knobs.uploads_per_minute * 60 * 1.5 + 60)
+        after = (await sandbox_stats(servicewatch.url))["calls"]
+        _profile_stop(knobs, bot)
+    path = "/v1/metrics/data/download/image"
+    images = after.get(path, 0) - before.get(path, 0)
+    data = after.get("/v1/metrics/data", 0) - before.get("/v1/metrics/data", 0)
+    posts = len(stats["posts"])
+    return [
+        Figure("coalesce", "upstream image calls", str(images), "1", "", images == 1),
+        Figure("coalesce", "upstream data calls", str(data), "", "", None),
+        Figure("coalesce", "posts", f"{posts}/{count}", f"{count}/{count}", "", posts == count),
+    ]
+
+
+async def scale(knobs: Knobs) -> list[Figure]:
+    """10,000 schedules in the database: start-up, memory, and CPU while nothing is due."""
+    count = knobs.scaled(10_000, 2_000)
+    idle = 10.0 if knobs.quick else 30.0
+    now = datetime.now(UTC)
+    # Spread over the day, but none due in the next hour or in the catch-up window behind us.
+    times = [now + timedelta(minutes=60 + (n * 1237) % (22 * 60)) for n in range(count)]
+    seeds = [Seed(distinct_chart(n), f"C{n // 25:04d}", moment) for n, moment in enumerate(times)]
+    servicewatch, slack, bot = await _bot_with(knobs, "scale", latency=0.0, seeds=seeds)
+    with processes.running(bot, slack, servicewatch):
+        ready = bot.ready
+        rss_ready = bot.rss_mb()
+        await asyncio.sleep(2.0)  # let start-up work (the first sweep, the first sync) pass
+        cpu, started = bot.cpu_seconds(), time.monotonic()
+        await asyncio.sleep(idle)
+        idle_cpu = (bot.cpu_seconds() - cpu) / (time.monotonic() - started)
+        rss = bot.rss_mb()
+        _profile_stop(knobs, bot)
+    return [
+        Figure("scale", f"start to ready, {count:,} schedules", f"{ready:.2f} s", "≤ 3 s", "", ready <= 3.0),
+        Figure("scale", "RSS when ready", f"{rss_ready:.0f} MB", "", "", None),
+        Figure("scale", f"RSS after {idle:.0f} s idle", f"{rss:.0f} MB", "≤ 200 MB", "", rss <= 200),
+        Figure("scale", "idle CPU", f"{idle_cpu * 100:.2f} % of a core", "≈ 0 (≤ 1 %)", "", idle_cpu <= 0.01),
+    ]
+
+
+def _profile_stop(knobs: Knobs, bot: processes.Process) -> None:
+    if knobs.profile:
+        bot.stop()  # cProfile writes its file when the bot exits
+
+
+async def _reset(slack_url: str) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session, session.delete(f"{slack_url}/_fake/stats") as response:
+        return dict(await response.json())
+
+
+BENCHES: dict[str, Callable[[Knobs], Awaitable[list[Figure]]]] = {
+    "ack": ack,
+    "storm": storm,
+    "coalesce": coalesce,
+    "scale": scale,
+}

@@ -1,0 +1,149 @@
+"""What a bench does to the bot: signed slash commands fired at once, schedules written straight into the
+database, and the fake Slack's record of what arrived."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+from sqlalchemy import insert
+
+from bench.processes import SECRET
+from bot.store.db import Database
+from bot.store.tables import ScheduleRow
+
+# Distinct charts: several metrics and resources, each with many windows.
+CHARTS = (
+    '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01',
+    '"Virtual Server:Memory Usage[Basic]" resource=web-02',
+    '"Load Balancer:Active Connections" resource=web-lb',
+    '"PostgreSQL(DBaaS):Replication Lag" resource=orders-db',
+    '"PostgreSQL(DBaaS):Transactions Per Second" resource=orders-db',
+)
+
+
+def distinct_chart(n: int) -> str:
+    """The n-th of as many different charts as needed (a different window for each lap of CHARTS)."""
+    return f"{CHARTS[n % len(CHARTS)]} last {30 + n // len(CHARTS)}m"
+
+
+def signed(body: str, secret: str = SECRET) -> dict[str, str]:
+    stamp = str(int(time.time()))
+    signature = "v0=" + hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature,
+    }
+
+
+def slash_command(text: str, *, user: str, channel: str, response_url: str, n: int) -> str:
+    return urlencode(
+        {
+            "token": "legacy",
+            "team_id": "T0TEAM001",
+            "team_domain": "acme",
+            "channel_id": channel,
+            "channel_name": channel.lower(),
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/chart",
+            "text": text,
+            "response_url": response_url,
+            "trigger_id": f"{n}.1.bench",
+            "api_app_id": "A0BENCH",
+        }
+    )
+
+
+async def fire_commands(bot_url: str, slack_url: str, count: int, *, users: int, channel: str) -> list[float]:
+    """`count` signed /chart commands sent at once; returns each one's acknowledgement time in seconds."""
+    bodies = [
+        slash_command(
+            distinct_chart(n),
+            user=f"U{n % users:04d}",
+            channel=channel,
+            response_url=f"{slack_url}/commands/T0TEAM001/{n}/bench{n:06d}",
+            n=n,
+        )
+        for n in range(count)
+    ]
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def one(body: str) -> float:
+            headers = signed(body)
+            started = time.perf_counter()
+            async with session.post(f"{bot_url}/slack/events", data=body, headers=headers) as response:
+                await response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"the bot answered {response.status}")
+            return time.perf_counter() - started
+
+        return list(await asyncio.gather(*(one(body) for body in bodies)))
+
+
+async def slack_stats(slack_url: str) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session, session.get(f"{slack_url}/_fake/stats") as response:
+        return dict(await response.json())
+
+
+async def sandbox_stats(sandbox_url: str) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as session, session.get(f"{sandbox_url}/_sandbox/stats") as response:
+        return dict(await response.json())
+
+
+async def wait_for_posts(slack_url: str, count: int, *, within: float) -> dict[str, Any]:
+    """Poll the fake Slack until `count` posts arrived (or `within` seconds passed); returns its stats."""
+    deadline = time.monotonic() + within
+    while True:
+        stats = await slack_stats(slack_url)
+        if len(stats["posts"]) >= count or time.monotonic() > deadline:
+            return stats
+        await asyncio.sleep(0.25)
+
+
+@dataclass(frozen=True)
+class Seed:
+    chart_text: str
+    channel_id: str
+    at: datetime  # the daily time it runs (UTC)
+
+
+async def seed_schedules(database_url: str, seeds: list[Seed]) -> None:
+    """Write schedules straight into a migrated database, as many users' `schedule` commands would have."""
+    database = Database(database_url)
+    try:
+        await database.migrate()
+        created = datetime.now(UTC) - timedelta(days=1)
+        rows = [
+            {
+                "channel_id": seed.channel_id,
+                "owner_id": f"U{n % 97:04d}",
+                "label": seed.chart_text.split(" last ")[0].replace('"', "")[:200],
+                "chart_text": seed.chart_text,
+                "when_text": f"every day at {seed.at:%H:%M}",
+                "interval_seconds": None,
+                "cron": f"{seed.at.minute} {seed.at.hour} * * *",
+                "timezone": "UTC",
+                "anchor": created,
+                "paused": False,
+                "consecutive_failures": 0,
+                "version": 1,
+                "created_at": created,
+                "updated_at": created,
+            }
+            for n, seed in enumerate(seeds)
+        ]
+        async with database.engine.begin() as connection:
+            for start in range(0, len(rows), 1000):
+                await connection.execute(insert(ScheduleRow), rows[start : start + 1000])
+    finally:
+        await database.dispose()

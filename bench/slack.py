@@ -1,0 +1,76 @@
+"""`python -m bench.slack`: the fake Slack of the tests as a process of its own, with Slack's upload limit
+enforced (429 + Retry-After) and what it received readable at `/_fake/stats`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import signal
+from collections import Counter
+
+from aiohttp import web
+
+from tests.fakes.slack import FakeSlack, RateLimit
+
+UPLOAD_METHODS = ("files.getUploadURLExternal", "files.completeUploadExternal")
+SCHEDULE = re.compile(r"schedule #(\d+)")
+
+
+class BenchSlack(FakeSlack):
+    """Serves its counts and the posts it accepted."""
+
+    def __init__(self, uploads_per_minute: float, burst: int) -> None:
+        super().__init__()
+        self.rate_limits = {method: RateLimit(uploads_per_minute, burst) for method in UPLOAD_METHODS}
+        self.counts: Counter[str] = Counter()
+
+    def app_routes(self, app: web.Application) -> None:
+        app.router.add_get("/_fake/stats", self._stats)
+        app.router.add_delete("/_fake/stats", self._reset)
+
+    async def _stats(self, request: web.Request) -> web.StreamResponse:
+        posts = [
+            {"channel": p.channel, "at": p.at, "schedule": _schedule_of(p.comment), "bytes": len(p.data)}
+            for p in self.posts
+        ]
+        refused = {method: limit.refused for method, limit in self.rate_limits.items()}
+        calls = Counter(call.method for call in self.calls)
+        return web.json_response({"posts": posts, "ratelimited": refused, "calls": calls})
+
+    async def _reset(self, request: web.Request) -> web.StreamResponse:
+        self.posts.clear()
+        self.calls.clear()
+        self.responses.clear()
+        for limit in self.rate_limits.values():
+            limit.refused = 0
+        return web.json_response({"ok": True})
+
+
+def _schedule_of(comment: str) -> int | None:
+    found = SCHEDULE.search(comment)
+    return int(found.group(1)) if found else None
+
+
+async def _serve(uploads_per_minute: float, burst: int) -> None:
+    fake = BenchSlack(uploads_per_minute, burst)
+    url = await fake.start(extra_routes=fake.app_routes)
+    print(f"fake Slack listening on {url}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await fake.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.slack", description=__doc__)
+    parser.add_argument("--uploads-per-minute", type=float, default=100.0, help="files.* calls allowed a minute")
+    parser.add_argument("--burst", type=int, default=3, help="calls allowed at once before the limit applies")
+    args = parser.parse_args()
+    asyncio.run(_serve(args.uploads_per_minute, args.burst))
+
+
+if __name__ == "__main__":
+    main()
