@@ -30,8 +30,9 @@ CHARTS = (
 
 
 def distinct_chart(n: int) -> str:
-    """The n-th of as many different charts as needed (a different window for each lap of CHARTS)."""
-    return f"{CHARTS[n % len(CHARTS)]} last {30 + n // len(CHARTS)}m"
+    """The n-th of as many different charts as needed: a different window for each lap of CHARTS, in whole
+    hours, so that aligning windows to the period never makes two of them one request."""
+    return f"{CHARTS[n % len(CHARTS)]} last {1 + n // len(CHARTS)}h"
 
 
 def signed(body: str, secret: str = SECRET) -> dict[str, str]:
@@ -64,30 +65,40 @@ def slash_command(text: str, *, user: str, channel: str, response_url: str, n: i
 
 
 async def fire_commands(bot_url: str, slack_url: str, count: int, *, users: int, channel: str) -> list[float]:
-    """`count` signed /chart commands sent at once; returns each one's acknowledgement time in seconds."""
-    bodies = [
-        slash_command(
+    """`count` signed /chart commands sent at once, as Slack would over connections it holds open; returns each
+    one's acknowledgement time (request written → answer's first line read). Raw sockets keep the client's own
+    overhead out of the figure."""
+    host, port = bot_url.removeprefix("http://").split(":")
+    requests = []
+    for n in range(count):
+        body = slash_command(
             distinct_chart(n),
             user=f"U{n % users:04d}",
             channel=channel,
             response_url=f"{slack_url}/commands/T0TEAM001/{n}/bench{n:06d}",
             n=n,
         )
-        for n in range(count)
-    ]
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as session:
+        headers = "".join(f"{k}: {v}\r\n" for k, v in signed(body).items())
+        requests.append(
+            f"POST /slack/events HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}Content-Length: {len(body)}\r\n"
+            f"Connection: close\r\n\r\n{body}".encode()
+        )
+    connections = await asyncio.gather(*(asyncio.open_connection(host, int(port)) for _ in range(count)))
+    sent = [0.0] * count
+    for n, (_, writer) in enumerate(connections):
+        sent[n] = time.perf_counter()
+        writer.write(requests[n])
 
-        async def one(body: str) -> float:
-            headers = signed(body)
-            started = time.perf_counter()
-            async with session.post(f"{bot_url}/slack/events", data=body, headers=headers) as response:
-                await response.read()
-                if response.status != 200:
-                    raise RuntimeError(f"the bot answered {response.status}")
-            return time.perf_counter() - started
+    async def answer(n: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> float:
+        status = await reader.readline()
+        took = time.perf_counter() - sent[n]
+        await reader.read()
+        writer.close()
+        if b" 200 " not in status:
+            raise RuntimeError(f"the bot answered {status.decode().strip()}")
+        return took
 
-        return list(await asyncio.gather(*(one(body) for body in bodies)))
+    return list(await asyncio.gather(*(answer(n, r, w) for n, (r, w) in enumerate(connections))))
 
 
 async def slack_stats(slack_url: str) -> dict[str, Any]:

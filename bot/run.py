@@ -70,29 +70,44 @@ async def run(settings: Settings) -> int:
                     await schedules.stop(DRAIN_SECONDS)
             work = BackgroundWork()
             slack = await create_slack_app(settings, router=router, database=services.database, work=work)
-            banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
-            schedules = schedule_service(
-                services,
-                SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
-                router.policy,
-            )
-            await schedules.start()
-            sweeper = asyncio.create_task(slack.listeners.keep_sweeping(slack.client))
             try:
-                if mode is BotMode.SOCKET:
-                    await _socket_mode(settings, slack, banner)
-                else:
-                    await _http_mode(settings, slack, router, work, banner)
+                return await _serve_slack(settings, services, slack, router, work, banner, mode)
             finally:
-                sweeper.cancel()
-                left = await schedules.stop(DRAIN_SECONDS)
-            left += await work.drain(DRAIN_SECONDS)
-            if left:
-                log.warning("%d requests were still running after %.0f s and were stopped", left, DRAIN_SECONDS)
-            return 0
+                await slack.close()
     except UserError as exc:
         print(exc, file=sys.stderr)  # noqa: T201 (the command line's own message)
         return 1
+
+
+async def _serve_slack(
+    settings: Settings,
+    services: Services,
+    slack: SlackApp,
+    router: Router,
+    work: BackgroundWork,
+    banner: list[str],
+    mode: BotMode,
+) -> int:
+    banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
+    schedules = schedule_service(
+        services,
+        SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
+        router.policy,
+    )
+    await schedules.start()
+    sweeper = asyncio.create_task(slack.listeners.keep_sweeping(slack.client))
+    try:
+        if mode is BotMode.SOCKET:
+            await _socket_mode(settings, slack, banner)
+        else:
+            await _http_mode(settings, slack, router, work, banner)
+    finally:
+        sweeper.cancel()
+        left = await schedules.stop(DRAIN_SECONDS)
+    left += await work.drain(DRAIN_SECONDS)
+    if left:
+        log.warning("%d requests were still running after %.0f s and were stopped", left, DRAIN_SECONDS)
+    return 0
 
 
 async def _socket_mode(settings: Settings, slack: SlackApp, banner: list[str]) -> None:

@@ -69,19 +69,24 @@ class ScheduledRunner:
             self._keeper = asyncio.create_task(self._keep_claims())
         destination = Destination(schedule.channel_id, schedule.thread_ts)
         try:
-            status, detail = await self._draw_and_post(schedule, slot, destination)
+            status, detail, file_id = await self._draw_and_post(schedule, slot, destination)
+            if status is None:
+                return None
+            if status != FAILED:
+                noted = await self.runs.finish_and_note(schedule.id, slot, status, file_id=file_id, detail=detail)
+                return status if noted else None
+            if not await self.runs.finish(schedule.id, slot, FAILED, detail=detail):
+                return None
         finally:
             self._active -= 1
-        if status is None:
-            return None
         recorded = await self.schedules.record(schedule.id, slot, status, detail, pause_after=self.settings.pause_after)
-        if status == FAILED:
-            await self._tell_owner(schedule, slot, detail or "", paused=bool(recorded and recorded.paused))
+        await self._tell_owner(schedule, slot, detail or "", paused=bool(recorded and recorded.paused))
         return status
 
     async def _draw_and_post(
         self, schedule: Schedule, slot: datetime, destination: Destination
-    ) -> tuple[str | None, str | None]:
+    ) -> tuple[str | None, str | None, str | None]:
+        """(status, why, file id); status None when the run turned out not to be ours."""
         try:
             spec, title = await self.actions.with_saved(parse_chart(schedule.chart_text), schedule.channel_id)
             if spec.window is None:  # a schedule's chart covers the time since the previous run
@@ -96,28 +101,22 @@ class ScheduledRunner:
             )
         except NoDataError as exc:
             if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
-                return None, None
+                return None, None, None
             await self.poster.say(destination, f"{exc} (schedule #{schedule.id}, {schedule.when_text})")
-            await self.runs.finish(schedule.id, slot, SKIPPED, detail="no data")
-            return SKIPPED, "no data in the window"
+            return SKIPPED, "no data in the window", None
         except Exception as exc:
-            reason, _ = error_text(exc)
-            await self.runs.finish(schedule.id, slot, FAILED, detail=reason)
-            return FAILED, reason
+            return FAILED, error_text(exc)[0], None
         await self.poster.turn()  # Slack's upload limit: wait here, while the run can still be taken over
         if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
             log.info(
                 "schedule %s %s: no longer ours (taken over, or the schedule is gone); not posting", schedule.id, slot
             )
-            return None, None
+            return None, None, None
         try:
             file_id = await self.poster.post_chart(destination, chart)
         except Exception as exc:
-            reason = str(exc) if isinstance(exc, UserError) else error_text(exc)[0]
-            await self.runs.finish(schedule.id, slot, FAILED, detail=reason)
-            return FAILED, reason
-        await self.runs.finish(schedule.id, slot, POSTED, file_id=file_id)
-        return POSTED, None
+            return FAILED, str(exc) if isinstance(exc, UserError) else error_text(exc)[0], None
+        return POSTED, None, file_id
 
     async def _keep_claims(self) -> None:
         """While runs are under way (drawing, or waiting their turn to post), keep all their claims alive."""

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -39,6 +40,11 @@ class SlackApp:
     team: str
     access: SlackAccess
 
+    async def close(self) -> None:
+        """Close the HTTP connections to Slack that every call shares."""
+        if self.client.session is not None:
+            await self.client.session.close()
+
 
 async def create_slack_app(settings: Settings, *, router: Router, database: Database, work: BackgroundWork) -> SlackApp:
     """The Bolt app for Socket Mode or HTTP mode. Checks the token once (auth.test) before taking any request,
@@ -46,15 +52,19 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     assert settings.slack_bot_token is not None
     token = settings.slack_bot_token.get_secret_value()
     access = SlackAccess(UploadPacer(settings.slack_uploads_per_minute))
-    client = slack_client(token, settings.slack_api_url, pacer=access.pacer)
+    # One connection pool for every call (slack_sdk otherwise opens a session and a connection per call).
+    session = aiohttp.ClientSession()
+    client = slack_client(token, settings.slack_api_url, pacer=access.pacer, session=session)
     try:
         auth = await client.auth_test()
     except SlackApiError as exc:
+        await session.close()
         raise UserError(
             f"Slack refused SLACK_BOT_TOKEN ({slack_error(exc)}): copy the Bot User OAuth Token again from "
             "the app's OAuth & Permissions page, and reinstall the app if its scopes changed."
         ) from None
     except (SlackClientError, OSError) as exc:
+        await session.close()
         raise UserError(
             f"Cannot reach Slack at {settings.slack_api_url} ({type(exc).__name__}); check the network."
         ) from None
@@ -73,7 +83,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     bolt = AsyncApp(
         # The token comes from `authorize`, per request.
-        client=slack_client(None, settings.slack_api_url, pacer=access.pacer),
+        client=slack_client(None, settings.slack_api_url, pacer=access.pacer, session=session),
         authorize=authorize,
         signing_secret=secret if http else "socket-mode-has-no-signing-secret",
         request_verification_enabled=http,

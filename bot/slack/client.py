@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiohttp import ClientSession
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -76,8 +77,15 @@ def retry_handlers(pacer: UploadPacer | None = None) -> list[AsyncRetryHandler]:
 
 
 def slack_client(
-    token: str | None, base_url: str, *, timeout: int = 30, pacer: UploadPacer | None = None
+    token: str | None,
+    base_url: str,
+    *,
+    timeout: int = 30,
+    pacer: UploadPacer | None = None,
+    session: ClientSession | None = None,
 ) -> AsyncWebClient:
-    """A client with the app's base URL, timeout and retry handlers. Bolt copies these from the client it is given
-    to every request's client (with the token its authorize step found)."""
-    return AsyncWebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers(pacer))
+    """A client with the app's base URL, timeout, retry handlers and (shared) session. Bolt copies these from the
+    client it is given to every request's client (with the token its authorize step found)."""
+    return AsyncWebClient(
+        token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers(pacer), session=session
+    )

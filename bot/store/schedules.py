@@ -7,15 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, Update, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import UserError
 from bot.store.db import Database, as_utc
 from bot.store.tables import ScheduleRow, ScheduleRunRow
 
 CLAIMED, POSTING, POSTED, FAILED, UNKNOWN, SKIPPED = "claimed", "posting", "posted", "failed", "unknown", "skipped"
+# The declarative classes' tables, for Core statements.
+RUNS = cast(Table, ScheduleRunRow.__table__)
+SCHEDULES = cast(Table, ScheduleRow.__table__)
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,8 @@ class Run:
     detail: str | None
 
 
-def _schedule(row: ScheduleRow) -> Schedule:
+def _schedule(row: Any) -> Schedule:
+    """A Schedule from an ORM row or a Core row (both have the columns as attributes)."""
     values = {field.name: getattr(row, field.name) for field in fields(Schedule)}
     for key in ("anchor", "ends_at", "last_run_at"):
         values[key] = as_utc(values[key]) if values[key] is not None else None
@@ -84,6 +90,7 @@ class Schedules:
     """Schedules, one row each; `version` grows with every change so replicas see what changed."""
 
     def __init__(self, database: Database, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._engine = database.engine
         self._sessions = database.sessions
         self._clock = clock
 
@@ -107,13 +114,13 @@ class Schedules:
             return _schedule(row)
 
     async def get(self, schedule_id: int) -> Schedule | None:
-        async with self._sessions() as session:
-            row = await session.get(ScheduleRow, schedule_id)
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(select(SCHEDULES).where(SCHEDULES.c.id == schedule_id))).first()
             return _schedule(row) if row else None
 
     async def all(self) -> list[Schedule]:
-        async with self._sessions() as session:
-            return [_schedule(r) for r in await session.scalars(select(ScheduleRow).order_by(ScheduleRow.id))]
+        async with self._engine.connect() as connection:
+            return [_schedule(row) for row in await connection.execute(select(SCHEDULES).order_by(SCHEDULES.c.id))]
 
     async def in_channel(self, channel_id: str) -> list[Schedule]:
         async with self._sessions() as session:
@@ -183,11 +190,13 @@ class Schedules:
 
 
 class RunLog:
-    """Claims, leases and results of runs."""
+    """Claims, leases and results of runs. The steps of a run are single Core statements (a storm of runs is
+    thousands of them a minute, and the ORM's unit of work would cost more than the statements)."""
 
     def __init__(
         self, database: Database, *, holder: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
+        self._engine = database.engine
         self._sessions = database.sessions
         self.holder = holder
         self._clock = clock
@@ -197,9 +206,9 @@ class RunLog:
         holder whose lease ran out before it started posting."""
         now, slot = self._clock(), slot.astimezone(UTC)
         try:
-            async with self._sessions.begin() as session:
-                session.add(
-                    ScheduleRunRow(
+            async with self._engine.begin() as connection:
+                await connection.execute(
+                    insert(RUNS).values(
                         schedule_id=schedule_id, scheduled_for=slot, status=CLAIMED, holder=self.holder,
                         lease_until=now + lease, started_at=now,
                     )
@@ -207,65 +216,82 @@ class RunLog:
             return True
         except IntegrityError:
             pass
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(ScheduleRunRow)
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                update(RUNS)
                 .where(
-                    ScheduleRunRow.schedule_id == schedule_id,
-                    ScheduleRunRow.scheduled_for == slot,
-                    ScheduleRunRow.status == CLAIMED,
-                    ScheduleRunRow.lease_until < now,
+                    RUNS.c.schedule_id == schedule_id,
+                    RUNS.c.scheduled_for == slot,
+                    RUNS.c.status == CLAIMED,
+                    RUNS.c.lease_until < now,
                 )
                 .values(holder=self.holder, lease_until=now + lease, started_at=now)
             )
-            return bool(getattr(result, "rowcount", 0))
+            return bool(result.rowcount)
 
-    async def _move(self, schedule_id: int, slot: datetime, frm: str, **values: object) -> bool:
-        slot = slot.astimezone(UTC)
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(ScheduleRunRow)
-                .where(
-                    ScheduleRunRow.schedule_id == schedule_id,
-                    ScheduleRunRow.scheduled_for == slot,
-                    ScheduleRunRow.status == frm,
-                    ScheduleRunRow.holder == self.holder,
-                )
-                .values(**values)
-            )
-            return bool(getattr(result, "rowcount", 0))
+    def _mine(self, schedule_id: int, slot: datetime, *statuses: str) -> Update:
+        return update(RUNS).where(
+            RUNS.c.schedule_id == schedule_id,
+            RUNS.c.scheduled_for == slot.astimezone(UTC),
+            RUNS.c.holder == self.holder,
+            RUNS.c.status.in_(statuses),
+        )
 
     async def renew_all(self, lease: timedelta) -> int:
         """Extend the lease of every run this holder is drawing or posting (one statement however many: a storm
         of runs waiting for Slack costs one write per renewal). Returns how many are still ours."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(ScheduleRunRow)
-                .where(ScheduleRunRow.holder == self.holder, ScheduleRunRow.status.in_((CLAIMED, POSTING)))
+        async with self._engine.begin() as connection:
+            result = await connection.execute(
+                update(RUNS)
+                .where(RUNS.c.holder == self.holder, RUNS.c.status.in_((CLAIMED, POSTING)))
                 .values(lease_until=self._clock() + lease)
             )
-            return int(getattr(result, "rowcount", 0))
+            return int(result.rowcount)
 
     async def start_posting(self, schedule_id: int, slot: datetime, lease: timedelta) -> bool:
         """The one step after which a run is never taken over: only the live claim's holder gets True."""
-        return await self._move(schedule_id, slot, CLAIMED, status=POSTING, lease_until=self._clock() + lease)
+        async with self._engine.begin() as connection:
+            statement = self._mine(schedule_id, slot, CLAIMED).values(status=POSTING, lease_until=self._clock() + lease)
+            return bool((await connection.execute(statement)).rowcount)
 
     async def finish(
         self, schedule_id: int, slot: datetime, status: str, *, file_id: str | None = None, detail: str | None = None
     ) -> bool:
-        slot = slot.astimezone(UTC)
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                update(ScheduleRunRow)
-                .where(
-                    ScheduleRunRow.schedule_id == schedule_id,
-                    ScheduleRunRow.scheduled_for == slot,
-                    ScheduleRunRow.holder == self.holder,
-                    ScheduleRunRow.status.in_((CLAIMED, POSTING)),
+        """Record the run's result, if the run is still this holder's."""
+        async with self._engine.begin() as connection:
+            return await self._finish(connection, schedule_id, slot, status, file_id, detail)
+
+    async def _finish(
+        self,
+        connection: AsyncConnection,
+        schedule_id: int,
+        slot: datetime,
+        status: str,
+        file_id: str | None,
+        detail: str | None,
+    ) -> bool:
+        statement = self._mine(schedule_id, slot, CLAIMED, POSTING).values(
+            status=status, file_id=file_id, detail=detail, finished_at=self._clock()
+        )
+        return bool((await connection.execute(statement)).rowcount)
+
+    async def finish_and_note(
+        self, schedule_id: int, slot: datetime, status: str, *, file_id: str | None = None, detail: str | None = None
+    ) -> bool:
+        """`finish`, and in the same transaction the schedule's last result, when it went well (a failure goes
+        through `Schedules.record`, which counts failures in a row and may pause the schedule)."""
+        async with self._engine.begin() as connection:
+            if not await self._finish(connection, schedule_id, slot, status, file_id, detail):
+                return False
+            await connection.execute(
+                update(SCHEDULES)
+                .where(SCHEDULES.c.id == schedule_id)
+                .values(
+                    last_run_at=slot.astimezone(UTC), last_status=status, last_detail=detail, consecutive_failures=0,
+                    updated_at=self._clock(),
                 )
-                .values(status=status, file_id=file_id, detail=detail, finished_at=self._clock())
-            )
-            return bool(getattr(result, "rowcount", 0))
+            )  # fmt: skip
+            return True
 
     async def stale_claims(self, since: datetime) -> list[Run]:
         """Claims whose holder stopped renewing before posting (it died), for runs scheduled after `since`."""

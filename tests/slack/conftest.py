@@ -159,7 +159,9 @@ async def start_stack(fake: FakeSlack, settings: Settings) -> AsyncIterator[BotS
         work = BackgroundWork()
         slack = await create_slack_app(settings, router=router, database=services.database, work=work)
         schedules = schedule_service(
-            services, SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access), router.policy
+            services,
+            SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
+            router.policy,
         )
         await schedules.start()
         try:
@@ -168,6 +170,7 @@ async def start_stack(fake: FakeSlack, settings: Settings) -> AsyncIterator[BotS
                 yield running
         finally:
             await schedules.stop(5)
+            await slack.close()
 
 
 async def _serve(
