@@ -51,12 +51,23 @@ class ScheduledRunner:
         self.settings = settings
         self._clock = clock
         self._active = 0
+        self._running: set[tuple[int, datetime]] = set()  # (schedule, slot) under way in this process
         self._keeper: asyncio.Task[None] | None = None
 
     async def run(self, schedule: Schedule, slot: datetime) -> str | None:
         """Run `schedule`'s `slot` if this process wins the claim; returns the result (None: not ours)."""
         # Triggers give times in the schedule's zone; the run log keys on UTC (SQLite keeps no zone at all).
         slot = slot.astimezone(UTC)
+        key = (schedule.id, slot)
+        if key in self._running:  # already ours and under way (a catch-up and a wake-up can meet)
+            return None
+        self._running.add(key)
+        try:
+            return await self._run(schedule, slot)
+        finally:
+            self._running.discard(key)
+
+    async def _run(self, schedule: Schedule, slot: datetime) -> str | None:
         lease = self.settings.lease
         if not await self.runs.claim(schedule.id, slot, lease):
             return None

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.base import BaseTrigger
 
 from bot.router import BackgroundWork, Destination
 from bot.scheduling.runner import ScheduledRunner, when_of
@@ -35,6 +36,9 @@ class ScheduleService:
         self._clock = clock
         self._grace = runner.settings.grace
         self._versions: dict[int, int] = {}
+        self._known: dict[int, Schedule] = {}  # as of the last change seen
+        self._ends: dict[int, datetime] = {}  # follows' end times
+        self._signature: tuple[int, int, int] | None = None
         self._work = BackgroundWork()
         self._loop_task: asyncio.Task[None] | None = None
         self._sync_lock = asyncio.Lock()
@@ -69,54 +73,67 @@ class ScheduleService:
                 log.exception("reading the schedules failed; trying again in %s", self._sync_every)
 
     async def sync(self) -> None:
-        """Bring the jobs in line with the database; run what is due and not yet run; end expired follows."""
+        """Bring the jobs in line with the database; run what is due and not yet run; end expired follows. A cheap
+        probe comes first: with ten thousand schedules and nothing changed, a sync reads one row."""
         async with self._sync_lock:
             now = self._clock()
-            current = await self.schedules.all()
-            seen = set()
-            for schedule in current:
-                if schedule.ends_at is not None and schedule.ends_at <= now:
+            signature = await self.schedules.signature()
+            if signature != self._signature:
+                await self._reload(now)
+                self._signature = signature
+            for schedule_id, ends_at in list(self._ends.items()):
+                if ends_at <= now and (schedule := self._known.get(schedule_id)) is not None:
                     await self._end_follow(schedule)
-                    continue
-                seen.add(schedule.id)
-                job_id = f"schedule:{schedule.id}"
-                if schedule.paused:
-                    self._drop(job_id, schedule.id)
-                    continue
-                if self._versions.get(schedule.id) != schedule.version:
-                    trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
-                    self.scheduler.add_job(
-                        self._wake, trigger=trigger, id=job_id, args=[schedule.id], replace_existing=True
-                    )
-                    self._versions[schedule.id] = schedule.version
-                self._catch_up(schedule, now)
-            for schedule_id in set(self._versions) - seen:
-                self._drop(f"schedule:{schedule_id}", schedule_id)
-            by_id = {s.id: s for s in current}
-            for run in await self.runner.runs.stale_claims(now - self._grace) if self.runner.poster.ready() else []:
-                orphan = by_id.get(run.schedule_id)
+            ready = self.runner.poster.ready()
+            for run in await self.runner.runs.stale_claims(now - self._grace) if ready else []:
+                orphan = self._known.get(run.schedule_id)
                 if orphan is not None and not orphan.paused:  # its holder died mid-run: take it over
                     self._work.spawn(self.runner.run(orphan, run.scheduled_for))
             for run in await self.runner.runs.abandoned_posts():
                 await self._tell_unknown(run.schedule_id, run.scheduled_for)
 
+    async def _reload(self, now: datetime) -> None:
+        """Something changed: re-read what did (new, changed, gone) and catch up the changed ones' due runs."""
+        versions = await self.schedules.versions()
+        changed = [sid for sid, version in versions.items() if self._versions.get(sid) != version]
+        for schedule_id in set(self._versions) - set(versions):
+            self._drop(f"schedule:{schedule_id}", schedule_id)
+        for schedule in await self.schedules.many(changed):
+            self._known[schedule.id] = schedule
+            self._versions[schedule.id] = schedule.version
+            if schedule.ends_at is not None:
+                self._ends[schedule.id] = schedule.ends_at
+            job_id = f"schedule:{schedule.id}"
+            if schedule.paused:
+                if self.scheduler.get_job(job_id) is not None:
+                    self.scheduler.remove_job(job_id)
+                continue
+            trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
+            self.scheduler.add_job(self._wake, trigger=trigger, id=job_id, args=[schedule.id], replace_existing=True)
+            self._catch_up(schedule, trigger, now)
+
     def _drop(self, job_id: str, schedule_id: int) -> None:
         if self.scheduler.get_job(job_id) is not None:
             self.scheduler.remove_job(job_id)
         self._versions.pop(schedule_id, None)
+        self._known.pop(schedule_id, None)
+        self._ends.pop(schedule_id, None)
 
-    def _catch_up(self, schedule: Schedule, now: datetime) -> None:
-        """A due run not yet done (the bot was down, or its holder died) is run now, if still within the grace."""
+    def _catch_up(self, schedule: Schedule, trigger: BaseTrigger, now: datetime) -> None:
+        """A due run not yet done (the bot was down, or the schedule was just resumed) is run now, if still within
+        the grace; never a time from before the schedule was made."""
         if not self.runner.poster.ready():
             return
-        slot = latest_run(when_of(schedule).trigger(schedule.timezone, schedule.anchor), now, self._grace)
-        if slot is not None and (schedule.last_run_at is None or schedule.last_run_at < slot):
+        slot = latest_run(trigger, now, self._grace)
+        if slot is None or slot <= schedule.anchor:
+            return
+        if schedule.last_run_at is None or schedule.last_run_at < slot:
             self._work.spawn(self.runner.run(schedule, slot))
 
     async def _wake(self, schedule_id: int) -> None:
         if not self.runner.poster.ready():  # nothing can be posted: leave the runs unclaimed, for a fixed bot
             return
-        schedule = await self.schedules.get(schedule_id)
+        schedule = self._known.get(schedule_id)  # as of the last sync; the runner re-reads it once it has the claim
         if schedule is None or schedule.paused:
             return
         now = self._clock()

@@ -122,6 +122,37 @@ class Schedules:
         async with self._engine.connect() as connection:
             return [_schedule(row) for row in await connection.execute(select(SCHEDULES).order_by(SCHEDULES.c.id))]
 
+    async def signature(self) -> tuple[int, int, int]:
+        """(count, sum of versions, highest id): changes whenever a schedule is created, changed or deleted
+        (versions only grow and ids are never reused), so a replica can tell with one row whether to re-read."""
+        async with self._engine.connect() as connection:
+            row = (
+                await connection.execute(
+                    select(
+                        func.count(),
+                        func.coalesce(func.sum(SCHEDULES.c.version), 0),
+                        func.coalesce(func.max(SCHEDULES.c.id), 0),
+                    )
+                )
+            ).one()
+            return int(row[0]), int(row[1]), int(row[2])
+
+    async def versions(self) -> dict[int, int]:
+        """Every schedule's id and version."""
+        async with self._engine.connect() as connection:
+            rows = await connection.execute(select(SCHEDULES.c.id, SCHEDULES.c.version))
+            return {int(row[0]): int(row[1]) for row in rows}
+
+    async def many(self, ids: list[int]) -> list[Schedule]:
+        """The schedules with these ids (in chunks: databases limit how many values one statement may carry)."""
+        found: list[Schedule] = []
+        async with self._engine.connect() as connection:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows = await connection.execute(select(SCHEDULES).where(SCHEDULES.c.id.in_(chunk)))
+                found.extend(_schedule(row) for row in rows)
+        return sorted(found, key=lambda schedule: schedule.id)
+
     async def in_channel(self, channel_id: str) -> list[Schedule]:
         async with self._sessions() as session:
             rows = await session.scalars(
