@@ -122,10 +122,12 @@ async def storm(knobs: Knobs) -> list[Figure]:
     servicewatch, slack, bot = await _bot_with(knobs, "storm", latency=latency, seeds=seeds)
     with processes.running(bot, slack, servicewatch):
         await _until(minute)
-        cpu = bot.cpu_seconds()
+        cpu = [p.cpu_seconds() for p in (bot, servicewatch, slack)]
         bound = max(count * latency / knobs.concurrency, count / knobs.uploads_per_minute * 60)
         stats = await wait_for_posts(slack.url, count, within=bound * 1.5 + 60)
-        used = bot.cpu_seconds() - cpu
+        used, upstream_cpu, slack_cpu = (
+            p.cpu_seconds() - c for p, c in zip((bot, servicewatch, slack), cpu, strict=True)
+        )
         upstream = await sandbox_stats(servicewatch.url)
         _profile_stop(knobs, bot)
     posts = stats["posts"]
@@ -149,6 +151,8 @@ async def storm(knobs: Knobs) -> list[Figure]:
         Figure("storm", "doubled", str(doubled), "0", "", doubled == 0),
         Figure("storm", "upstream image calls", str(image_calls), "", f"{count}", None),
         Figure("storm", "429s from Slack", str(sum(stats["ratelimited"].values())), "", "", None),
+        Figure("storm", "CPU of the sandbox / fake Slack", f"{upstream_cpu:.1f} s / {slack_cpu:.1f} s", "", "", None),
+        Figure("storm", "CPU of the bot", f"{used:.1f} s in {last:.1f} s", "", "", None),
         Figure("cost", "bot CPU per scheduled chart", _ms(per_chart), "≤ 5 ms", "", per_chart <= 0.005),
     ]
 

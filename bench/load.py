@@ -101,8 +101,9 @@ async def fire_commands(bot_url: str, slack_url: str, count: int, *, users: int,
     return list(await asyncio.gather(*(answer(n, r, w) for n, (r, w) in enumerate(connections))))
 
 
-async def slack_stats(slack_url: str) -> dict[str, Any]:
-    async with aiohttp.ClientSession() as session, session.get(f"{slack_url}/_fake/stats") as response:
+async def slack_stats(slack_url: str, *, brief: bool = False) -> dict[str, Any]:
+    query = "?brief=1" if brief else ""
+    async with aiohttp.ClientSession() as session, session.get(f"{slack_url}/_fake/stats{query}") as response:
         return dict(await response.json())
 
 
@@ -114,11 +115,9 @@ async def sandbox_stats(sandbox_url: str) -> dict[str, Any]:
 async def wait_for_posts(slack_url: str, count: int, *, within: float) -> dict[str, Any]:
     """Poll the fake Slack until `count` posts arrived (or `within` seconds passed); returns its stats."""
     deadline = time.monotonic() + within
-    while True:
-        stats = await slack_stats(slack_url)
-        if len(stats["posts"]) >= count or time.monotonic() > deadline:
-            return stats
+    while (await slack_stats(slack_url, brief=True))["count"] < count and time.monotonic() < deadline:
         await asyncio.sleep(0.25)
+    return await slack_stats(slack_url)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ class BenchSlack(FakeSlack):
         app.router.add_delete("/_fake/stats", self._reset)
 
     async def _stats(self, request: web.Request) -> web.StreamResponse:
+        if request.query.get("brief"):  # polled while waiting: only the count
+            return web.json_response({"count": len(self.posts)})
         posts = [
             {"channel": p.channel, "at": p.at, "schedule": _schedule_of(p.comment), "bytes": len(p.data)}
             for p in self.posts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 
@@ -16,11 +17,17 @@ def _unit_noise(*parts: object) -> float:
     return int.from_bytes(digest, "big") / 2**63 - 1.0
 
 
+@functools.lru_cache(maxsize=4096)
+def _phase(seed: str) -> float:
+    return (_unit_noise(seed, "phase") + 1) * 3 * 3600
+
+
+@functools.lru_cache(maxsize=1 << 18)  # charts over overlapping windows ask for the same samples again and again
 def sample(metric: SandboxMetric, resource: SandboxResource, timestamp: int) -> float:
     """The raw collected value of `metric` on `resource` at `timestamp` (Unix seconds)."""
     profile: Profile = metric.profile
     seed = f"{resource.name}/{metric.name}"
-    phase = (_unit_noise(seed, "phase") + 1) * 3 * 3600
+    phase = _phase(seed)
     day = math.sin(2 * math.pi * ((timestamp + phase) % 86400) / 86400 - math.pi / 2)
     value = profile.base + profile.swing * day + profile.noise * _unit_noise(seed, timestamp)
     if profile.spiky and _unit_noise(seed, "spike", timestamp // 3600) > 0.93:

@@ -25,6 +25,7 @@ class RunSettings:
     lease: timedelta = timedelta(minutes=2)
     grace: timedelta = timedelta(minutes=15)
     pause_after: int = 3
+    at_once: int = 16  # runs under way in this process; the rest wait unclaimed (another replica may take them)
 
 
 def when_of(schedule: Schedule) -> When:
@@ -52,6 +53,7 @@ class ScheduledRunner:
         self._clock = clock
         self._active = 0
         self._running: set[tuple[int, datetime]] = set()  # (schedule, slot) under way in this process
+        self._slots = asyncio.Semaphore(settings.at_once)
         self._keeper: asyncio.Task[None] | None = None
 
     async def run(self, schedule: Schedule, slot: datetime) -> str | None:
@@ -63,7 +65,8 @@ class ScheduledRunner:
             return None
         self._running.add(key)
         try:
-            return await self._run(schedule, slot)
+            async with self._slots:  # a storm of runs is taken on a few at a time, claimed only when started
+                return await self._run(schedule, slot)
         finally:
             self._running.discard(key)
 

@@ -34,6 +34,8 @@ def schedule_service(services: Services, poster: Poster, policy: AccessPolicy) -
             lease=timedelta(seconds=parse_duration(settings.schedule_lease)),
             grace=timedelta(seconds=parse_duration(settings.schedule_misfire_grace)),
             pause_after=settings.schedule_max_failures,
+            # Enough runs under way to keep every ServiceWatch slot busy (each run makes two calls at once).
+            at_once=2 * settings.servicewatch_max_concurrency,
         ),
     )
     service = ScheduleService(
