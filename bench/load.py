@@ -115,9 +115,24 @@ async def sandbox_stats(sandbox_url: str) -> dict[str, Any]:
 async def wait_for_posts(slack_url: str, count: int, *, within: float) -> dict[str, Any]:
     """Poll the fake Slack until `count` posts arrived (or `within` seconds passed); returns its stats."""
     deadline = time.monotonic() + within
-    while (await slack_stats(slack_url, brief=True))["count"] < count and time.monotonic() < deadline:
+    while True:
+        arrived = (await slack_stats(slack_url, brief=True))["count"]
+        if arrived >= count or time.monotonic() > deadline:
+            return await slack_stats(slack_url)
         await asyncio.sleep(0.25)
-    return await slack_stats(slack_url)
+
+
+async def wait_for_schedules(bot_url: str, count: int, *, within: float) -> bool:
+    """Poll the bot's /healthz until it says `count` schedules are loaded."""
+    deadline = time.monotonic() + within
+    async with aiohttp.ClientSession() as session:
+        while True:
+            async with session.get(f"{bot_url}/healthz") as response:
+                if (await response.json()).get("schedules") == count:
+                    return True
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.05)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from bot.console import ConsoleOutbox, run_console
 from bot.errors import UserError
 from bot.metrics import Metrics
 from bot.router import AccessPolicy, BackgroundWork, Router
+from bot.scheduling.service import ScheduleService
 from bot.scheduling.setup import schedule_service
 from bot.services import Services, open_services
 from bot.slack.app import SlackApp, create_slack_app
@@ -94,13 +95,13 @@ async def _serve_slack(
         SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
         router.policy,
     )
-    await schedules.start()
+    await schedules.start(wait=False)  # requests are answered while thousands of schedules load
     sweeper = asyncio.create_task(slack.listeners.keep_sweeping(slack.client))
     try:
         if mode is BotMode.SOCKET:
             await _socket_mode(settings, slack, banner)
         else:
-            await _http_mode(settings, slack, router, work, banner)
+            await _http_mode(settings, slack, router, work, banner, schedules)
     finally:
         sweeper.cancel()
         left = await schedules.stop(DRAIN_SECONDS)
@@ -122,13 +123,18 @@ async def _socket_mode(settings: Settings, slack: SlackApp, banner: list[str]) -
 
 
 async def _http_mode(
-    settings: Settings, slack: SlackApp, router: Router, work: BackgroundWork, banner: list[str]
+    settings: Settings,
+    slack: SlackApp,
+    router: Router,
+    work: BackgroundWork,
+    banner: list[str],
+    schedules: ScheduleService,
 ) -> None:
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     app = web_app(
         slack.bolt,
         metrics=router.metrics,
-        health=lambda: {"mode": "http", "in_flight": work.pending},
+        health=lambda: {"mode": "http", "in_flight": work.pending, "schedules": schedules.loaded},
         ledger=slack.listeners.ledger,
         commands=slack.listeners,
         client=slack.client,

@@ -51,10 +51,18 @@ class ScheduleService:
             },
         )
 
-    async def start(self) -> None:
+    async def start(self, *, wait: bool = True) -> None:
+        """Start waking up. With `wait=False` the schedules load in the background, so the bot answers at once
+        however many there are; a run that falls due meanwhile is caught up as soon as its schedule is loaded."""
         self.scheduler.start()
-        await self.sync()
-        self._loop_task = asyncio.create_task(self._sync_loop())
+        if wait:
+            await self.sync()
+        self._loop_task = asyncio.create_task(self._sync_loop(now=not wait))
+
+    @property
+    def loaded(self) -> int | None:
+        """How many schedules are loaded; None until the first read is done."""
+        return len(self._versions) if self._signature is not None else None
 
     async def stop(self, grace: float = 20.0) -> int:
         """Stop waking up; finish runs under way (up to `grace` seconds). Returns how many were cut off."""
@@ -64,9 +72,11 @@ class ScheduleService:
             self.scheduler.shutdown(wait=False)
         return await self._work.drain(grace)
 
-    async def _sync_loop(self) -> None:
+    async def _sync_loop(self, *, now: bool = False) -> None:
         while True:
-            await asyncio.sleep(self._sync_every.total_seconds())
+            if not now:
+                await asyncio.sleep(self._sync_every.total_seconds())
+            now = False
             try:
                 await self.sync()
             except Exception:
@@ -98,7 +108,9 @@ class ScheduleService:
         changed = [sid for sid, version in versions.items() if self._versions.get(sid) != version]
         for schedule_id in set(self._versions) - set(versions):
             self._drop(f"schedule:{schedule_id}", schedule_id)
-        for schedule in await self.schedules.many(changed):
+        for count, schedule in enumerate(await self.schedules.many(changed), start=1):
+            if count % 250 == 0:
+                await asyncio.sleep(0)  # thousands at start: let requests through meanwhile
             self._known[schedule.id] = schedule
             self._versions[schedule.id] = schedule.version
             if schedule.ends_at is not None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,15 +48,22 @@ class When:
                 seconds=self.interval, start_date=anchor + timedelta(seconds=self.interval), timezone=zone
             )
         assert self.cron is not None
-        minute, hour, day, month, dow = self.cron.split()
-        if day != "*" and dow != "*":  # crontab: either field may match (APScheduler alone would need both)
-            return OrTrigger(
-                [
-                    CronTrigger(minute=minute, hour=hour, day=day, month=month, timezone=zone),
-                    CronTrigger(minute=minute, hour=hour, month=month, day_of_week=dow, timezone=zone),
-                ]
-            )
-        return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, timezone=zone)
+        return _cron_trigger(self.cron, timezone)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cron_trigger(cron: str, timezone: str) -> BaseTrigger:
+    """Crontab triggers hold no state, so schedules with the same line and zone share one (many run at 09:00)."""
+    zone = ZoneInfo(timezone)
+    minute, hour, day, month, dow = cron.split()
+    if day != "*" and dow != "*":  # crontab: either field may match (APScheduler alone would need both)
+        return OrTrigger(
+            [
+                CronTrigger(minute=minute, hour=hour, day=day, month=month, timezone=zone),
+                CronTrigger(minute=minute, hour=hour, month=month, day_of_week=dow, timezone=zone),
+            ]
+        )
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow, timezone=zone)
 
 
 def iter_run_times(trigger: BaseTrigger, after: datetime) -> Iterator[datetime]:
