@@ -139,7 +139,7 @@ async def wait_for_schedules(bot_url: str, count: int, *, within: float) -> bool
 class Seed:
     chart_text: str
     channel_id: str
-    at: datetime  # the daily time it runs (UTC)
+    at: datetime  # its first run; then every day at that time
 
 
 async def seed_schedules(database_url: str, seeds: list[Seed]) -> None:
@@ -148,17 +148,18 @@ async def seed_schedules(database_url: str, seeds: list[Seed]) -> None:
     try:
         await database.migrate()
         created = datetime.now(UTC) - timedelta(days=1)
+        # `every 1d` anchored a day before `at`: the first run falls at `at` to the second, for all of them.
         rows = [
             {
                 "channel_id": seed.channel_id,
                 "owner_id": f"U{n % 97:04d}",
                 "label": seed.chart_text.split(" last ")[0].replace('"', "")[:200],
                 "chart_text": seed.chart_text,
-                "when_text": f"every day at {seed.at:%H:%M}",
-                "interval_seconds": None,
-                "cron": f"{seed.at.minute} {seed.at.hour} * * *",
+                "when_text": "every 1d",
+                "interval_seconds": 86400,
+                "cron": None,
                 "timezone": "UTC",
-                "anchor": created,
+                "anchor": seed.at - timedelta(days=1),
                 "paused": False,
                 "consecutive_failures": 0,
                 "version": 1,
