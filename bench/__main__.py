@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--uploads-per-minute",
         type=float,
-        help="Slack's upload limit R, enforced and paced (default 100, Tier 4; quick 600: the same regime, 10× smaller)",
+        help="Slack's upload limit R, enforced and paced (default 100, Tier 4; quick 600: same regime, 10× smaller)",
     )
     parser.add_argument("--profile", action="store_true", help="run the bot under cProfile; print where it spent CPU")
     parser.add_argument("--keep", action="store_true", help="keep the working folder (logs, databases, profiles)")

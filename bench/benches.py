@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -138,6 +140,7 @@ async def storm(knobs: Knobs) -> list[Figure]:
         )
         upstream = await sandbox_stats(servicewatch.url)
         _profile_stop(knobs, bot)
+        floor = await _library_floor(servicewatch.url, slack.url)
     posts = stats["posts"]
     per_schedule = Counter(p["schedule"] for p in posts)
     doubled = sum(n - 1 for n in per_schedule.values() if n > 1)
@@ -161,8 +164,26 @@ async def storm(knobs: Knobs) -> list[Figure]:
         Figure("storm", "429s from Slack", str(sum(stats["ratelimited"].values())), "", "", None),
         Figure("storm", "CPU of the sandbox / fake Slack", f"{upstream_cpu:.1f} s / {slack_cpu:.1f} s", "", "", None),
         Figure("storm", "CPU of the bot", f"{used:.1f} s in {last:.1f} s", "", "", None),
-        Figure("cost", "bot CPU per scheduled chart", _ms(per_chart), "≤ 5 ms", "", per_chart <= 0.005),
+        Figure("cost", "bot CPU per scheduled chart", _ms(per_chart), "≤ 5 ms", _floor_text(floor), per_chart <= 0.005),
     ]
+
+
+async def _library_floor(sandbox_url: str, slack_url: str) -> dict[str, float]:
+    """The client libraries' own cost per call, measured with no bot code (bench/floor.py)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.floor", sandbox_url, slack_url, stdout=asyncio.subprocess.PIPE, cwd=processes.ROOT
+    )
+    out, _ = await process.communicate()
+    return dict(json.loads(out))
+
+
+def _floor_text(floor: dict[str, float]) -> str:
+    """A chart's calls at the libraries' own price: 2 httpx (ServiceWatch), 3 aiohttp (Slack), 4 SQLite."""
+    total = 2 * floor["httpx_call"] + 3 * floor["aiohttp_call"] + 4 * floor["sqlite_transaction"]
+    return (
+        f"libraries alone {total * 1000:.1f} ms = 2 httpx × {floor['httpx_call'] * 1000:.2f} + 3 aiohttp × "
+        f"{floor['aiohttp_call'] * 1000:.2f} + 4 SQLite tx × {floor['sqlite_transaction'] * 1000:.2f}"
+    )
 
 
 async def coalesce(knobs: Knobs) -> list[Figure]:

@@ -38,6 +38,7 @@ from bot.servicewatch.models import (
     MetricsResponse,
     image_request_for_version,
 )
+from bot.servicewatch.transport import AiohttpTransport
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -88,7 +89,7 @@ class ServiceWatchClient:
             base_url=self.base_url,
             auth=auth,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            transport=transport,
+            transport=transport or AiohttpTransport(),
             headers={
                 "Accept-Language": language,
                 "Scp-Api-Version": f"servicewatch {api_version}",

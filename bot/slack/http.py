@@ -4,6 +4,7 @@ the acknowledgement by polling every 10 ms, which a burst of commands turns into
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -52,6 +53,33 @@ class SeenRecently:
         return True
 
 
+class AckFirst:
+    """Work of acknowledged commands waits while more requests keep arriving (at most `most` seconds), so a burst
+    of commands is all acknowledged before any of their work takes the CPU. One watcher serves every waiter."""
+
+    def __init__(self, *, gap: float = 0.005, most: float = 0.1, clock: Callable[[], float] = time.monotonic) -> None:
+        self._gap, self._most, self._clock = gap, most, clock
+        self._last = 0.0
+        self._watcher: asyncio.Task[None] | None = None
+
+    def arrived(self) -> None:
+        self._last = self._clock()
+
+    async def quiet(self) -> None:
+        """Return once no request has arrived for `gap` seconds (or `most` seconds have passed)."""
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.create_task(self._watch())
+        await asyncio.shield(self._watcher)
+
+    async def _watch(self) -> None:
+        started = self._clock()
+        while True:
+            now = self._clock()
+            if now - self._last >= self._gap or now - started >= self._most:
+                return
+            await asyncio.sleep(self._gap)
+
+
 def _replayed() -> web.StreamResponse:
     log.warning("refused a replayed Slack request (its signature was already used)")
     return web.json_response({"error": "replayed request"}, status=401)
@@ -72,8 +100,10 @@ def web_app(
     `client`, slash commands are acknowledged here and their work started in the background."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     seen = SeenRecently(REPLAY_WINDOW)
+    ack_first = AckFirst()
 
     async def events(request: web.Request) -> web.StreamResponse:
+        ack_first.arrived()
         if verifier is not None:
             body = await request.text()
             signature = request.headers.get("X-Slack-Signature", "")
@@ -100,6 +130,7 @@ def web_app(
         return web.Response(status=200)
 
     async def _take(commands: SlackListeners, client: AsyncWebClient, form: dict[str, str], signature: str) -> None:
+        await ack_first.quiet()
         # After the acknowledgement: a replay is dropped here (its sender learns nothing from an empty 200).
         if ledger is not None and not await ledger.claim(f"sig:{signature}"):
             _replayed()

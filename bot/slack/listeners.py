@@ -42,6 +42,7 @@ class _Tracked:
         self._inner, self._pending, self._id = inner, pending, request_id
 
     async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
+        await self._inner.turn()  # Slack's upload limit: waiting here, the request can still be finished elsewhere
         await self._pending.posting(self._id)
         return await self._inner.post_chart(destination, chart)
 

@@ -27,6 +27,11 @@ class UploadPacer:
         self._changed = asyncio.Event()
 
     @property
+    def held(self) -> bool:
+        """Whether a 429 from Slack has held the uploads at some point."""
+        return self._held_until > 0
+
+    @property
     def waiting(self) -> int:
         return sum(not f.done() for f in (*self._interactive, *self._scheduled))
 

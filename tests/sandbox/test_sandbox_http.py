@@ -234,3 +234,16 @@ async def test_min_size_knob_emulates_the_reported_live_400() -> None:
                 await client.download_metric_data_image(MetricDataImageRequestV1Dot1.model_validate(SEEDS["1.1"][1]))
     finally:
         await sandbox.stop()
+
+
+async def test_stock_images_draw_once_per_size(sandbox: Sandbox, sandbox_client: MakeClient) -> None:
+    sandbox._stock_images = True  # what `python -m bot sandbox --stock-images` sets, for benchmarks
+    client = sandbox_client()
+    now = int(time.time())
+    bodies = [dict(SEEDS["1.1"][1], width=1400, height=500, start=now - hours * 3600, end=now) for hours in (3, 6)] + [
+        dict(SEEDS["1.1"][1], width=1000, height=500, start=now - 3 * 3600, end=now)
+    ]
+    images = [await client.download_metric_data_image(MetricDataImageRequestV1Dot1.model_validate(b)) for b in bodies]
+    assert images[0].data == images[1].data  # two charts, one drawing of that size
+    assert png_size(images[2].data) == (1000, 500)
+    assert sandbox.calls[IMAGE_PATH] == 3  # still three calls answered

@@ -135,3 +135,39 @@ async def test_run_times_in_any_zone_are_one_key(database: Database) -> None:
     clock.now += timedelta(minutes=5)
     (stale,) = await runs.stale_claims(SLOT - timedelta(minutes=15))
     assert stale.scheduled_for == SLOT
+
+
+async def test_the_signature_changes_with_every_create_change_and_delete(database: Database) -> None:
+    clock = Clock()
+    schedules = Schedules(database, clock=clock)
+    empty = await schedules.signature()
+    first = await make_schedule(database, clock)
+    created = await schedules.signature()
+    second = await make_schedule(database, clock)
+    assert len({empty, created, await schedules.signature()}) == 3
+    before = await schedules.signature()
+    await schedules.set_paused(first, True)
+    paused = await schedules.signature()
+    assert paused != before
+    assert await schedules.signature() == paused  # nothing changed: the same row
+    await schedules.delete(second)
+    third = await make_schedule(database, clock)  # one gone, one made: the count is the same, the signature not
+    assert await schedules.signature() != paused
+    assert await schedules.versions() == {first: 2, third: 1}
+    assert [s.id for s in await schedules.many([third, first, 999])] == [first, third]
+
+
+async def test_renew_all_keeps_every_run_of_the_holder_alive_and_no_other(database: Database) -> None:
+    clock = Clock()
+    one, two = await make_schedule(database, clock, "C1"), await make_schedule(database, clock, "C2")
+    a, b = RunLog(database, holder="a", clock=clock), RunLog(database, holder="b", clock=clock)
+    assert await a.claim(one, SLOT, LEASE)
+    assert await a.claim(two, SLOT, LEASE)
+    assert await a.start_posting(two, SLOT, LEASE)  # posting runs are kept alive too
+    assert await b.claim(one, SLOT + timedelta(minutes=15), LEASE)
+    clock.now += timedelta(seconds=25)
+    assert await a.renew_all(LEASE) == 2
+    clock.now += timedelta(seconds=25)
+    # a's runs were renewed; only b's claim, never renewed, has lapsed
+    assert [r.holder for r in await a.stale_claims(SLOT - timedelta(minutes=15))] == ["b"]
+    assert await b.abandoned_posts() == []

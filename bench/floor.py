@@ -1,0 +1,71 @@
+"""`python -m bench.floor SANDBOX_URL SLACK_URL`: what the client libraries alone cost per call on this machine,
+measured in a process of its own (no bot code at all): the floor under the bot's CPU per chart."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+import httpx
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, update
+from sqlalchemy.ext.asyncio import create_async_engine
+
+ROUNDS = 400
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def _per_call(call: Callable[[], Awaitable[object]], rounds: int = ROUNDS) -> float:
+    for _ in range(20):  # warm connections and caches
+        await call()
+    started = _cpu()
+    for _ in range(rounds):
+        await call()
+    return (_cpu() - started) / rounds
+
+
+async def measure(sandbox_url: str, slack_url: str) -> dict[str, float]:
+    async with httpx.AsyncClient(base_url=sandbox_url) as client:
+        httpx_call = await _per_call(lambda: client.get("/_sandbox/health"))
+    async with aiohttp.ClientSession() as session:
+
+        async def get() -> object:
+            async with session.get(f"{slack_url}/_fake/stats?brief=1") as response:
+                return await response.read()
+
+        aiohttp_call = await _per_call(get)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_async_engine(f"sqlite+aiosqlite:///{Path(folder) / 'floor.db'}")
+        table = Table("runs", MetaData(), Column("id", Integer, primary_key=True), Column("status", String(16)))
+        async with engine.begin() as connection:
+            await connection.run_sync(table.metadata.create_all)
+        count = 0
+
+        async def transaction() -> object:
+            nonlocal count
+            count += 1
+            async with engine.begin() as connection:
+                await connection.execute(insert(table).values(id=count, status="claimed"))
+                return await connection.execute(update(table).where(table.c.id == count).values(status="posted"))
+
+        sqlite_transaction = await _per_call(transaction)
+        await engine.dispose()
+    return {"httpx_call": httpx_call, "aiohttp_call": aiohttp_call, "sqlite_transaction": sqlite_transaction}
+
+
+def main() -> None:
+    figures = asyncio.run(measure(sys.argv[1], sys.argv[2]))
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
