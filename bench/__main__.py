@@ -13,7 +13,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.benches import BENCHES, Figure, Knobs
+from bench.benches import BENCHES, Figure, Knobs, drop_databases
 
 
 def table(figures: list[Figure]) -> str:
@@ -45,23 +45,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--profile", action="store_true", help="run the bot under cProfile; print where it spent CPU")
     parser.add_argument("--keep", action="store_true", help="keep the working folder (logs, databases, profiles)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run the bot on PostgreSQL: a fresh database per bench at this server (e.g. "
+        "postgresql+asyncpg://postgres@127.0.0.1:5432/test); default SQLite",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed (default: report only)")
     args = parser.parse_args(argv)
     unknown = [name for name in args.names if name not in BENCHES]
     if unknown:
         parser.error(f"no bench called {', '.join(unknown)}; there are {', '.join(BENCHES)}")
-    knobs = Knobs(quick=args.quick, profile=args.profile)
+    knobs = Knobs(quick=args.quick, profile=args.profile, postgres=args.postgres)
     knobs.uploads_per_minute = args.uploads_per_minute or (600.0 if args.quick else 100.0)
     if args.concurrency:
         knobs.concurrency = args.concurrency
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     knobs.workdir = workdir
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()}", flush=True)
-    print(f"C={knobs.concurrency}, R={knobs.uploads_per_minute:g}/min{' · quick' if args.quick else ''} · {workdir}")
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"C={knobs.concurrency}, R={knobs.uploads_per_minute:g}/min · {database}{' · quick' if args.quick else ''}")
+    if args.keep:
+        print(f"working folder (kept): {workdir}")
     figures: list[Figure] = []
     for name in args.names or list(BENCHES):
         print(f"… {name}", flush=True)
-        found = asyncio.run(BENCHES[name](knobs))
+        try:
+            found = asyncio.run(BENCHES[name](knobs))
+        finally:
+            asyncio.run(drop_databases(knobs))
+            knobs.created.clear()
         figures.extend(found)
         print(table(found), flush=True)
         if knobs.profile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import statistics
 import sys
 import time
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench import processes
 from bench.load import (
@@ -47,6 +50,9 @@ class Knobs:
     uploads_per_minute: float = 100.0  # Slack's Tier 4, enforced by the fake Slack and paced by the bot (R)
     profile: bool = False
     workdir: Path = field(default_factory=Path)
+    postgres: str | None = None  # a PostgreSQL URL: each bench gets a fresh database there (default: SQLite)
+    database_url: str | None = None  # the current bench's database
+    created: list[str] = field(default_factory=list)  # databases to drop at the end
 
     def scaled(self, full: int, quick: int) -> int:
         return quick if self.quick else full
@@ -66,7 +72,7 @@ async def _bot_with(
 ) -> tuple[processes.Process, processes.Process, processes.Process]:
     workdir = knobs.workdir / name
     workdir.mkdir(parents=True, exist_ok=True)
-    database_url = f"sqlite+aiosqlite:///{workdir / 'bot.db'}"
+    database_url = knobs.database_url = await _fresh_database(knobs, name, workdir)
     if seeds:
         await seed_schedules(database_url, seeds)
     servicewatch = processes.sandbox(workdir, latency=latency)
@@ -82,6 +88,29 @@ async def _bot_with(
         **settings,
     )
     return servicewatch, slack, bot
+
+
+async def _fresh_database(knobs: Knobs, name: str, workdir: Path) -> str:
+    if knobs.postgres is None:
+        return f"sqlite+aiosqlite:///{workdir / 'bot.db'}"
+    database = f"bench_{name}_{secrets.token_hex(3)}"
+    admin = create_async_engine(knobs.postgres, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{database}"'))
+    await admin.dispose()
+    knobs.created.append(database)
+    return knobs.postgres.rsplit("/", 1)[0] + f"/{database}"
+
+
+async def drop_databases(knobs: Knobs) -> None:
+    """Drop the databases the benches made on PostgreSQL."""
+    if knobs.postgres is None or not knobs.created:
+        return
+    admin = create_async_engine(knobs.postgres, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        for database in knobs.created:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    await admin.dispose()
 
 
 async def ack(knobs: Knobs) -> list[Figure]:
@@ -140,7 +169,7 @@ async def storm(knobs: Knobs) -> list[Figure]:
         )
         upstream = await sandbox_stats(servicewatch.url)
         _profile_stop(knobs, bot)
-        floor = await _library_floor(servicewatch.url, slack.url)
+        floor = await _library_floor(servicewatch.url, slack.url, knobs.database_url)
     posts = stats["posts"]
     per_schedule = Counter(p["schedule"] for p in posts)
     doubled = sum(n - 1 for n in per_schedule.values() if n > 1)
@@ -168,21 +197,22 @@ async def storm(knobs: Knobs) -> list[Figure]:
     ]
 
 
-async def _library_floor(sandbox_url: str, slack_url: str) -> dict[str, float]:
+async def _library_floor(sandbox_url: str, slack_url: str, database_url: str | None) -> dict[str, float]:
     """The client libraries' own cost per call, measured with no bot code (bench/floor.py)."""
+    arguments = [sandbox_url, slack_url, *([database_url] if database_url else [])]
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.floor", sandbox_url, slack_url, stdout=asyncio.subprocess.PIPE, cwd=processes.ROOT
+        sys.executable, "-m", "bench.floor", *arguments, stdout=asyncio.subprocess.PIPE, cwd=processes.ROOT
     )
     out, _ = await process.communicate()
     return dict(json.loads(out))
 
 
 def _floor_text(floor: dict[str, float]) -> str:
-    """A chart's calls at the libraries' own price: 2 httpx (ServiceWatch), 3 aiohttp (Slack), 4 SQLite."""
-    total = 2 * floor["httpx_call"] + 3 * floor["aiohttp_call"] + 4 * floor["sqlite_transaction"]
+    """A chart's calls at the libraries' own price: 2 ServiceWatch calls, 3 Slack calls, 4 database transactions."""
+    total = 2 * floor["httpx_call"] + 3 * floor["aiohttp_call"] + 4 * floor["db_transaction"]
     return (
-        f"libraries alone {total * 1000:.1f} ms = 2 httpx × {floor['httpx_call'] * 1000:.2f} + 3 aiohttp × "
-        f"{floor['aiohttp_call'] * 1000:.2f} + 4 SQLite tx × {floor['sqlite_transaction'] * 1000:.2f}"
+        f"libraries alone {total * 1000:.1f} ms = 2 ServiceWatch calls × {floor['httpx_call'] * 1000:.2f} + 3 Slack "
+        f"calls × {floor['aiohttp_call'] * 1000:.2f} + 4 db transactions × {floor['db_transaction'] * 1000:.2f}"
     )
 
 

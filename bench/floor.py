@@ -1,10 +1,12 @@
-"""`python -m bench.floor SANDBOX_URL SLACK_URL`: what the client libraries alone cost per call on this machine,
-measured in a process of its own (no bot code at all): the floor under the bot's CPU per chart."""
+"""`python -m bench.floor SANDBOX_URL SLACK_URL [DATABASE_URL]`: what the client libraries alone cost per call on
+this machine, as the bot uses them (httpx over the aiohttp transport for ServiceWatch, aiohttp for Slack, the bot's
+database settings), measured in a process of its own with no bot code: the floor under the CPU per chart."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -14,7 +16,9 @@ from pathlib import Path
 import aiohttp
 import httpx
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, update
-from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.servicewatch.transport import AiohttpTransport
+from bot.store.db import Database
 
 ROUNDS = 400
 
@@ -33,8 +37,8 @@ async def _per_call(call: Callable[[], Awaitable[object]], rounds: int = ROUNDS)
     return (_cpu() - started) / rounds
 
 
-async def measure(sandbox_url: str, slack_url: str) -> dict[str, float]:
-    async with httpx.AsyncClient(base_url=sandbox_url) as client:
+async def measure(sandbox_url: str, slack_url: str, database_url: str | None) -> dict[str, float]:
+    async with httpx.AsyncClient(base_url=sandbox_url, transport=AiohttpTransport()) as client:
         httpx_call = await _per_call(lambda: client.get("/_sandbox/health"))
     async with aiohttp.ClientSession() as session:
 
@@ -44,8 +48,11 @@ async def measure(sandbox_url: str, slack_url: str) -> dict[str, float]:
 
         aiohttp_call = await _per_call(get)
     with tempfile.TemporaryDirectory() as folder:
-        engine = create_async_engine(f"sqlite+aiosqlite:///{Path(folder) / 'floor.db'}")
-        table = Table("runs", MetaData(), Column("id", Integer, primary_key=True), Column("status", String(16)))
+        database = Database(database_url or f"sqlite+aiosqlite:///{Path(folder) / 'floor.db'}")  # the bot's settings
+        engine = database.engine
+        table = Table(
+            f"floor_{os.getpid()}", MetaData(), Column("id", Integer, primary_key=True), Column("status", String(16))
+        )
         async with engine.begin() as connection:
             await connection.run_sync(table.metadata.create_all)
         count = 0
@@ -57,13 +64,15 @@ async def measure(sandbox_url: str, slack_url: str) -> dict[str, float]:
                 await connection.execute(insert(table).values(id=count, status="claimed"))
                 return await connection.execute(update(table).where(table.c.id == count).values(status="posted"))
 
-        sqlite_transaction = await _per_call(transaction)
-        await engine.dispose()
-    return {"httpx_call": httpx_call, "aiohttp_call": aiohttp_call, "sqlite_transaction": sqlite_transaction}
+        db_transaction = await _per_call(transaction)
+        async with engine.begin() as connection:
+            await connection.run_sync(table.drop)
+        await database.dispose()
+    return {"httpx_call": httpx_call, "aiohttp_call": aiohttp_call, "db_transaction": db_transaction}
 
 
 def main() -> None:
-    figures = asyncio.run(measure(sys.argv[1], sys.argv[2]))
+    figures = asyncio.run(measure(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None))
     print(json.dumps(figures))
 
 
