@@ -140,6 +140,7 @@ def settings_for(fake: FakeSlack, tmp_path: Path, **values: Any) -> Settings:
         "schedule_sync_interval": "1s",
         "schedule_lease": "3s",
         "schedule_misfire_grace": "1m",
+        "slack_uploads_per_minute": 6000,  # tests post charts back to back; pacing has its own tests
     }
     base.update(values)
     return load_settings(**base)
