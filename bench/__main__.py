@@ -35,7 +35,12 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("names", nargs="*", metavar="NAME", help=f"benches to run (default: all): {', '.join(BENCHES)} (cost comes with storm)")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"benches to run (default: all): {', '.join(BENCHES)} (cost comes with storm)",
+    )
     parser.add_argument("--quick", action="store_true", help="small counts, a fast Slack limit: a smoke run (< 2 min)")
     parser.add_argument("--concurrency", type=int, help="SERVICEWATCH_MAX_CONCURRENCY, C (default 8)")
     parser.add_argument(
