@@ -117,16 +117,19 @@ class ScheduleService:
                 self._ends[schedule.id] = schedule.ends_at
             job_id = f"schedule:{schedule.id}"
             if schedule.paused:
-                if self.scheduler.get_job(job_id) is not None:
-                    self.scheduler.remove_job(job_id)
+                self._unschedule(job_id)
                 continue
             trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
             self.scheduler.add_job(self._wake, trigger=trigger, id=job_id, args=[schedule.id], replace_existing=True)
             self._catch_up(schedule, trigger, now)
 
-    def _drop(self, job_id: str, schedule_id: int) -> None:
+    def _unschedule(self, job_id: str) -> None:
         if self.scheduler.get_job(job_id) is not None:
             self.scheduler.remove_job(job_id)
+
+    def _drop(self, job_id: str, schedule_id: int) -> None:
+        """The schedule is gone: no job, and nothing remembered of it."""
+        self._unschedule(job_id)
         self._versions.pop(schedule_id, None)
         self._known.pop(schedule_id, None)
         self._ends.pop(schedule_id, None)
