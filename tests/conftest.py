@@ -1,39 +1,90 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
+from bot.rendering import PlotSeries, render_line_chart
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
+from tests.clocks import RecordedSleep
+from tests.fakes.slack import FakeSlack
+from tests.stacks import BotStack, settings_for, start_stack
 
 pytest_plugins = ["tests.databases"]
 
-# CI runs the same examples every time (a landing must not depend on luck); elsewhere each run explores anew.
-settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+# CI explores anew on every run (a fresh seed, printed at the end) and keeps no example database between runs;
+# a failure is replayed with the printed `--hypothesis-seed`.
+settings.register_profile("ci", database=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow: real processes, the large fuzz run, waits on a real clock (CI does)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Every run has one Hypothesis seed, chosen here unless given, so any failure can be replayed. Runs before
+    Hypothesis's own plugin reads the option; a pytest-xdist worker takes the seed its main process chose."""
+    worker = getattr(config, "workerinput", None)
+    if worker is not None:
+        config.option.hypothesis_seed = worker["hypothesis_seed"]
+    elif config.getoption("hypothesis_seed", None) is None:
+        config.option.hypothesis_seed = str(secrets.randbelow(2**32))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: hand the main process's seed to each worker."""
+    node.workerinput["hypothesis_seed"] = node.config.getoption("hypothesis_seed")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+        config.stash[_LEFT_OUT] = len(slow)
+
+
+_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    seed = config.getoption("hypothesis_seed")
+    terminalreporter.write_line(f"Hypothesis seed {seed}: `--hypothesis-seed={seed}` replays this run's examples.")
+    left_out = config.stash.get(_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(f"{left_out} slow tests were left out; `--slow` runs them too (CI does).")
+
+
+@pytest.fixture(scope="session")
+def warm_matplotlib() -> None:
+    """matplotlib's first chart in a process (imports, and on a new machine its font cache) takes seconds: draw it
+    here, outside any test's timeouts, once per worker."""
+    render_line_chart([PlotSeries("warm", [(0, 1.0), (60, 2.0)])], title="warm", start=0, end=60)
+
+
 @pytest.fixture
-async def sandbox() -> AsyncIterator[Sandbox]:
+async def sandbox(warm_matplotlib: None) -> AsyncIterator[Sandbox]:
     """A sandbox listening on an ephemeral loopback port."""
     server = Sandbox()
     await server.start()
     yield server
     await server.stop()
-
-
-class RecordedSleep:
-    """Stands in for asyncio.sleep: records each wait and returns at once."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 @pytest.fixture
@@ -61,3 +112,18 @@ async def sandbox_client(
     yield make
     for client in made:
         await client.aclose()
+
+
+@pytest.fixture
+async def fake_slack(warm_matplotlib: None) -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def stack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
+    """The whole bot in HTTP mode, in this process, on the fake Slack and the built-in sandbox."""
+    async for running in start_stack(fake_slack, settings_for(fake_slack, tmp_path)):
+        yield running

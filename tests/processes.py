@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import os
 import subprocess
 import sys
 import time
@@ -16,10 +15,17 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.slack.conftest import slash_command
-from tests.test_cli import clean_env
+from tests.slack_payloads import signed_headers, slash_command
 
 SECRET = "process-test-secret"
+SETTING_PREFIXES = ("SLACK_", "SCP_", "SERVICEWATCH_", "BOT_", "CHART_", "DATABASE_URL", "LOG_", "ALLOWED_", "ADMIN_")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any of the bot's settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)}
+    env.update(extra)
+    return env
 
 
 @dataclass
@@ -31,15 +37,12 @@ class BotProcess:
 
     def command(self, text: str, *, response_url: str, user: str = "U0KIM", channel: str = "C0OPS") -> None:
         body = urlencode(slash_command(text, user=user, channel=channel, response_url=response_url))
-        stamp = str(int(time.time()))
-        signature = "v0=" + hmac.new(SECRET.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
         response = httpx.post(
             f"{self.url}/slack/events",
             content=body,
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": stamp,
-                "X-Slack-Signature": signature,
+                **signed_headers(body, SECRET),
             },
             timeout=10,
         )

@@ -11,7 +11,7 @@ import httpx
 
 from tests.fakes.slack import fake_slack_in_thread
 from tests.pngs import png_size
-from tests.test_cli import clean_env
+from tests.processes import clean_env
 
 
 def test_the_console_draws_a_real_png(tmp_path: Path) -> None:

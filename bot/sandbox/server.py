@@ -81,7 +81,7 @@ class Sandbox:
         self._account_id = account_id
         self._max_clock_skew = max_clock_skew
         self._min_size = min_size
-        self._stock_images = stock_images
+        self.stock_images = stock_images  # one drawing per size, served for every chart (benchmarks, timing tests)
         self._stock: dict[tuple[int, int], bytes] = {}
         self._clock = clock
         self.plan = FaultPlan()
@@ -251,7 +251,7 @@ class Sandbox:
                     lines, title=title, start=chart.start, end=chart.end, timezone=zone, width=width, height=height
                 )
 
-        if not self._stock_images:
+        if not self.stock_images:
             return web.Response(body=await asyncio.to_thread(draw), content_type="image/png")
         # Benchmarks: one drawing per size, so the sandbox's matplotlib does not compete with the bot for CPU.
         png = self._stock.get((width, height))

@@ -64,6 +64,11 @@ class ScheduleService:
         """How many schedules are loaded; None until the first read is done."""
         return len(self._versions) if self._signature is not None else None
 
+    @property
+    def runs_under_way(self) -> int:
+        """Runs started here and not yet finished (posted, failed or skipped)."""
+        return self._work.pending
+
     async def stop(self, grace: float = 20.0) -> int:
         """Stop waking up; finish runs under way (up to `grace` seconds). Returns how many were cut off."""
         if self._loop_task is not None:
@@ -158,8 +163,10 @@ class ScheduleService:
             await asyncio.shield(self._work.spawn(self.runner.run(schedule, slot)))
 
     def run_now(self, schedule: Schedule) -> asyncio.Task[Any]:
-        """`run ID`: a run outside the timetable, at this second."""
-        return self._work.spawn(self.runner.run(schedule, self._clock().replace(microsecond=0)))
+        """`run ID`: a run outside the timetable, now. Its slot keeps the microseconds, so it never meets the slot of
+        a run the timetable made in the same second (whose claim would refuse it, and nothing would be posted)."""
+        now = self._clock()
+        return self._work.spawn(self.runner.run(schedule, now.replace(microsecond=max(1, now.microsecond))))
 
     async def _end_follow(self, schedule: Schedule) -> None:
         if await self.schedules.delete(schedule.id):

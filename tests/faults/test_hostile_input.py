@@ -10,9 +10,10 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from bot.charts.parse import parse_request
+from bot.charts.parse import ChartUsageError, parse_request
 from bot.charts.spec import ChartRequest, SaveRequest
-from tests.slack.conftest import BotStack, mention_event, slash_command
+from tests.slack_payloads import mention_event, slash_command
+from tests.stacks import BotStack
 
 
 @pytest.mark.parametrize(
@@ -104,6 +105,6 @@ def test_control_and_invisible_characters_never_reach_a_title(text: str, expecte
 
 def test_saved_names_with_control_characters_or_too_long_are_refused() -> None:
     for name in ("web\x00cpu", "x" * 41, "web cpu", "ωeb"):
-        with pytest.raises(Exception, match=r"cannot be a saved chart.s name|is a word of the chart language"):
+        with pytest.raises(ChartUsageError, match=r"cannot be a saved chart.s name|is a word of the chart language"):
             parse_request(f"save '{name}' lag")
     assert isinstance(parse_request("save web\u200b-cpu lag"), SaveRequest)  # invisible characters are dropped first

@@ -15,19 +15,29 @@ from bot.logs import REDACTED, setup_logging
 from bot.sandbox import Fault, Sandbox
 from bot.servicewatch.client import IMAGE_PATH
 from tests.fakes.slack import TEAM, FakeSlack
-from tests.slack.conftest import SECRET, TOKEN, mention_event, settings_for, start_stack
+from tests.slack_payloads import mention_event
+from tests.stacks import SECRET, TOKEN, settings_for, start_stack
 
 ACCESS, SECRET_KEY = "AK-do-not-log-4f1d", "SK-do-not-log-9c2e"
 
 
+LIBRARIES = ("httpx", "httpcore", "aiohttp", "slack_bolt", "slack_sdk", "apscheduler", "sqlalchemy.engine")
+
+
 @pytest.fixture
 def captured_logs() -> Iterator[io.StringIO]:
+    """A stream for the session's logs; afterwards the root logger and every library's level are as they were, so
+    the tests that run next in this process do not log at DEBUG."""
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
+    names = {*logging.root.manager.loggerDict, *LIBRARIES, "aiohttp.access", "matplotlib", "PIL", "alembic"}
+    levels = {name: logging.getLogger(name).level for name in names}  # setup_logging sets some of them too
     stream = io.StringIO()
     yield stream
     root.handlers[:] = saved[0]
     root.setLevel(saved[1])
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 async def test_a_debug_session_logs_no_secret(
@@ -45,7 +55,7 @@ async def test_a_debug_session_logs_no_secret(
             log_level="DEBUG",
         )
         setup_logging("DEBUG", "text", secrets=settings.secret_values(), stream=captured_logs)
-        for name in ("httpx", "httpcore", "aiohttp", "slack_bolt", "slack_sdk", "apscheduler", "sqlalchemy.engine"):
+        for name in LIBRARIES:
             logging.getLogger(name).setLevel(logging.DEBUG)
         async for stack in start_stack(fake_slack, settings):
             response_urls = []

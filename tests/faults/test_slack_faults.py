@@ -3,13 +3,13 @@ revoked token (logged loudly once; the bot stops calling Slack instead of spinni
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from datetime import timedelta
 
 import pytest
 
 from tests.fakes.slack import Channel, Fault
-from tests.slack.conftest import BotStack
+from tests.stacks import BotStack
 
 CPU = '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01'
 
@@ -58,12 +58,20 @@ async def test_a_revoked_token_is_logged_once_and_slack_is_left_alone(
     fake = stack.fake
     fake.faults.append(Fault("files.getUploadURLExternal", "error", error="token_revoked", times=10_000))
     fake.faults.append(Fault("chat.postMessage", "error", error="token_revoked", times=10_000))
+    schedules = stack.schedules
+    assert schedules is not None
     with caplog.at_level(logging.CRITICAL, logger="bot.slack.outbox"):
         await stack.post_command("schedule lag every 1s")
         await fake.wait_for(lambda: fake.methods().count("files.getUploadURLExternal") >= 1)
-        await asyncio.sleep(1.5)
+        await fake.wait_for(lambda: schedules.runs_under_way == 0)
         calls = len(fake.calls)
-        await asyncio.sleep(3)  # three more due runs: none reaches Slack
+        assert not schedules.runner.poster.ready()
+        due = schedules.scheduler.get_job("schedule:1").next_run_time
+        # Two more due runs, woken by APScheduler as usual: none reaches Slack.
+        await fake.wait_for(
+            lambda: schedules.scheduler.get_job("schedule:1").next_run_time > due + timedelta(seconds=1)
+        )
+        await fake.wait_for(lambda: schedules.runs_under_way == 0)
         assert len(fake.calls) == calls
         await stack.post_command(CPU)  # a person asking is told, through the response_url (which needs no token)
         assert "Slack refused the bot's token (token_revoked)" in await told(stack, 2)

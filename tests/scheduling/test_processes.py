@@ -1,4 +1,5 @@
-"""Schedules across real processes: a bot killed with SIGKILL and restarted, and two replicas on PostgreSQL."""
+"""Schedules across real processes: a bot killed with SIGKILL and restarted, and two replicas on PostgreSQL.
+Slow (they wait on real schedules firing every few seconds): `python -m pytest --slow` runs them, as CI does."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tests.databases import NO_PG, PG_URL
 from tests.fakes.slack import FakeSlack, fake_slack_in_thread
 from tests.processes import running, sandbox_process, start_bot, wait_until
+
+# Every test here starts real processes and waits on a real clock.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 TIMING = {
     "SCHEDULE_MIN_INTERVAL": "1s",

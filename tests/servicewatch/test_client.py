@@ -28,7 +28,7 @@ from bot.servicewatch import (
 from bot.servicewatch.client import IMAGE_PATH, METRICS_PATH, error_detail
 from bot.servicewatch.images import TruncatedImageError
 from bot.servicewatch.models import MetricDataImageRequestV1Dot1, MetricDataRequest
-from tests.conftest import RecordedSleep
+from tests.clocks import RecordedSleep
 from tests.seed import seed_bodies
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40 + b"\x00\x00\x00\x00IEND\xaeB`\x82"

@@ -10,7 +10,7 @@ import pytest
 from bot.slack.client import slack_client
 from bot.slack.people import People
 from tests.fakes.slack import FakeSlack
-from tests.slack.conftest import TOKEN, BotStack, settings_for, start_stack
+from tests.stacks import TOKEN, BotStack, settings_for, start_stack
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH
 from tests.fakes.slack import Channel, Fault
 from tests.pngs import png_size
-from tests.slack.conftest import BotStack, mention_event, slash_command
+from tests.slack_payloads import mention_event, slash_command
+from tests.stacks import BotStack
 
 CPU = '"Virtual Server:CPU Usage/Core[Basic]"'
 

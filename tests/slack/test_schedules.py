@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +13,8 @@ from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH
 from bot.store.schedules import FAILED, POSTED, RunLog
 from tests.fakes.slack import Channel, FakeSlack, Fault
-from tests.slack.conftest import BotStack, mention_event, settings_for, start_stack
+from tests.slack_payloads import mention_event
+from tests.stacks import BotStack, settings_for, start_stack
 
 CPU = '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01'
 
@@ -47,10 +47,12 @@ async def test_a_schedule_posts_on_time_and_is_managed_from_slack(stack: BotStac
     assert "✓ posted" in listing
     assert (await ask(stack, "next 1")).startswith("Next runs of #1 (every 1s, America/New_York): ")
     assert (await ask(stack, "pause 1")) == "Paused #1 (CPU Usage/Core[Basic] · web-01). `resume 1` starts it again."
-    await asyncio.sleep(1.5)  # a run already under way when the pause came may still finish
+    schedules = stack.schedules
+    assert schedules is not None
+    await schedules.sync()  # what each replica does every SCHEDULE_SYNC_INTERVAL: it sees the pause …
+    assert schedules.scheduler.get_job("schedule:1") is None  # … and nothing wakes the schedule up any more
+    await fake.wait_for(lambda: schedules.runs_under_way == 0)  # a run under way when the pause came may finish
     posted = len(fake.posts)
-    await asyncio.sleep(2.5)
-    assert len(fake.posts) == posted  # paused: nothing more
     assert (await ask(stack, "run 1")).startswith("Sending #1 (CPU Usage/Core[Basic] · web-01) to <#C0OPS> now.")
     await fake.wait_for(lambda: len(fake.posts) == posted + 1)
     assert (await ask(stack, "pause 1", user="U0LEE")).startswith(

@@ -9,7 +9,8 @@ import pytest
 
 from tests.fakes.slack import FakeSlack
 from tests.pngs import png_size
-from tests.slack.conftest import BotStack, mention_event, settings_for, slash_command, start_stack
+from tests.slack_payloads import mention_event, slash_command
+from tests.stacks import BotStack, settings_for, start_stack
 
 
 @pytest.fixture

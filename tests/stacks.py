@@ -3,9 +3,6 @@ and the bot in HTTP mode (or Socket Mode) exactly as `python -m bot` wires it.""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-import pytest
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from bot.config import Settings, load_settings
@@ -27,6 +23,7 @@ from bot.slack.app import SlackApp, create_slack_app
 from bot.slack.http import serve, web_app
 from bot.slack.outbox import SlackOutbox
 from tests.fakes.slack import FakeSlack
+from tests.slack_payloads import signed_headers, slash_command
 
 SECRET = "test-signing-secret"
 TOKEN = "xoxb-test-token"
@@ -62,68 +59,16 @@ class BotStack:
         secret: str = SECRET,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        stamp = str(timestamp if timestamp is not None else int(time.time()))
-        signature = "v0=" + hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
         async with httpx.AsyncClient() as client:
             return await client.post(
                 f"{self.url}/slack/events",
                 content=body,
                 headers={
                     "Content-Type": content_type,
-                    "X-Slack-Request-Timestamp": stamp,
-                    "X-Slack-Signature": signature,
+                    **signed_headers(body, secret, timestamp=timestamp),
                     **(headers or {}),
                 },
             )
-
-
-def slash_command(text: str, *, user: str, channel: str, response_url: str, command: str = "/chart") -> dict[str, str]:
-    return {
-        "token": "old-verification-token",
-        "team_id": "T0TEAM001",
-        "team_domain": "acme",
-        "channel_id": channel,
-        "channel_name": "ops",
-        "user_id": user,
-        "user_name": "kim",
-        "command": command,
-        "text": text,
-        "api_app_id": "A0APP",
-        "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": "1.2.abc",
-    }
-
-
-def mention_event(
-    text: str,
-    *,
-    event_id: str,
-    channel: str = "C0OPS",
-    ts: str = "1700000100.000200",
-    thread_ts: str | None = None,
-    user: str = "U0KIM",
-) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "type": "app_mention",
-        "user": user,
-        "text": text,
-        "ts": ts,
-        "channel": channel,
-        "event_ts": ts,
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return {
-        "token": "old",
-        "team_id": "T0TEAM001",
-        "api_app_id": "A0APP",
-        "event": event,
-        "type": "event_callback",
-        "event_id": event_id,
-        "event_time": 1700000100,
-        "authorizations": [{"team_id": "T0TEAM001", "user_id": "UBOT0001", "is_bot": True}],
-    }
 
 
 def settings_for(fake: FakeSlack, tmp_path: Path, **values: Any) -> Settings:
@@ -144,14 +89,6 @@ def settings_for(fake: FakeSlack, tmp_path: Path, **values: Any) -> Settings:
     }
     base.update(values)
     return load_settings(**base)
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def start_stack(fake: FakeSlack, settings: Settings) -> AsyncIterator[BotStack]:
@@ -205,10 +142,3 @@ async def _serve(
     finally:
         await runner.cleanup()
         await work.drain(5)
-
-
-@pytest.fixture
-async def stack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
-    """The bot in HTTP mode."""
-    async for running in start_stack(fake_slack, settings_for(fake_slack, tmp_path)):
-        yield running
