@@ -45,6 +45,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers a core. Most tests wait on sockets, timeouts and schedules rather than compute, so a
+    second worker a core fills those waits (on 2 cores: 47 s with 2 workers, 32 s with 4)."""
+    return 2 * len(os.sched_getaffinity(0))
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     """pytest-xdist: hand the main process's seed to each worker."""
     node.workerinput["hypothesis_seed"] = node.config.getoption("hypothesis_seed")

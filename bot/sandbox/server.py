@@ -107,7 +107,11 @@ class Sandbox:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Listen on `host:port` (port 0: any free one) and return the base URL."""
-        self._runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        # A request whose client gave up is cancelled, as a real server stops work nobody waits for; a held
+        # (`timeout`) fault then ends with its client instead of holding up the shutdown.
+        self._runner = web.AppRunner(
+            self.make_app(), access_log=None, handle_signals=False, shutdown_timeout=1.0, handler_cancellation=True
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
