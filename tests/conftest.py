@@ -64,18 +64,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if slow:
         config.hook.pytest_deselected(items=slow)
         items[:] = [item for item in items if not item.get_closest_marker("slow")]
-        config.stash[_LEFT_OUT] = len(slow)
-
-
-_LEFT_OUT = pytest.StashKey[int]()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     seed = config.getoption("hypothesis_seed")
     terminalreporter.write_line(f"Hypothesis seed {seed}: `--hypothesis-seed={seed}` replays this run's examples.")
-    left_out = config.stash.get(_LEFT_OUT, 0)
-    if left_out:
-        terminalreporter.write_line(f"{left_out} slow tests were left out; `--slow` runs them too (CI does).")
+    if not config.getoption("--slow"):
+        terminalreporter.write_line("Tests marked slow were left out; `--slow` runs them too (CI does).")
 
 
 @pytest.fixture(scope="session")
