@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from bot.rendering import PlotSeries, render_line_chart
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
@@ -18,11 +18,12 @@ from tests.stacks import BotStack, settings_for, start_stack
 
 pytest_plugins = ["tests.databases"]
 
+# Hypothesis's deadline and its too-slow health check measure how fast this machine is today: off everywhere.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # CI explores anew on every run (a fresh seed, printed at the end) and keeps no example database between runs;
 # a failure is replayed with the printed `--hypothesis-seed`.
-settings.register_profile("ci", database=None, print_blob=True)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+settings.register_profile("ci", parent=settings.get_profile("suite"), database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "suite")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.charts.help import help_text
@@ -443,7 +443,7 @@ def test_every_phrase_of_the_help_is_read() -> None:
         read_line(f"lag {phrase}")
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(lines)
 def test_any_line_gives_a_request_or_the_user_error(text: str) -> None:
     read_line(text)
@@ -452,11 +452,7 @@ def test_any_line_gives_a_request_or_the_user_error(text: str) -> None:
 # CI: a large sample drawn afresh every run (the seed is printed at the end); FUZZ_EXAMPLES sets its size.
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-@settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40000")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40000")))
 @given(lines)
 def test_many_lines_give_a_request_or_the_user_error(text: str) -> None:
     read_line(text)

@@ -173,7 +173,8 @@ def test_two_replicas_on_postgresql_post_each_run_exactly_once(tmp_path: Path) -
         gaps = {(b - a).total_seconds() for a, b in itertools.pairwise(slots)}
         if schedule_id != 3:
             assert gaps <= {2.0}, f"schedule {schedule_id} skipped or repeated a run: {gaps}"
-    late = [r for r in runs if r[0] == 3 and r[1].timestamp() > time.time() - (time.monotonic() - paused_at) + 3]
+    # Replicas re-read the schedules every second; 5 s is a ceiling for a loaded machine, not a measure.
+    late = [r for r in runs if r[0] == 3 and r[1].timestamp() > time.time() - (time.monotonic() - paused_at) + 5]
     assert late == [], "the pause made on B did not reach A"
     print(f"\nreplicas: {len(posted)} runs posted once each in {elapsed:.0f} s; by replica {dict(holders)}")  # noqa: T201
 
