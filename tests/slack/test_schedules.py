@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -188,3 +189,18 @@ async def test_app_home_lists_and_its_buttons_work(stack: BotStack) -> None:
     assert dms(fake)[-1] == "Paused #1 (Replication Lag). `resume 1` starts it again."
     again = fake.calls_to("views.publish")[-1].params["view"]
     assert "home_resume" in (again if isinstance(again, str) else json.dumps(again))
+
+
+async def test_run_now_posts_even_in_a_second_the_timetable_has_run(stack: BotStack) -> None:
+    """`run 1` has a slot of its own: had it taken the whole second, a timetable run of that same second (here every
+    second of the next minute, held by another replica) would refuse its claim, and nothing would be posted."""
+    fake = stack.fake
+    await ask(stack, f"schedule {CPU} every 5m")
+    other = RunLog(stack.services.database, holder="another-replica")
+    now = datetime.now(UTC).replace(microsecond=0)
+    for second in range(-2, 60):
+        assert await other.claim(1, now + timedelta(seconds=second), timedelta(hours=1))
+    assert (await ask(stack, "run 1")).startswith("Sending #1")
+    await fake.wait_for(lambda: fake.posts)
+    (run,) = [r for r in await other.runs(1) if r.status == POSTED]
+    assert run.scheduled_for.microsecond != 0
