@@ -4,6 +4,7 @@ where, running a line of the chat language, and delivering the answer through th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Coroutine
@@ -117,6 +118,16 @@ class Router:
             self.metrics.chart_seconds.observe(time.monotonic() - started)
 
 
+async def cancel_and_wait(task: asyncio.Task[Any] | None) -> None:
+    """Cancel `task` and wait until it has ended. Only cancelling would leave it mid-query while the database it
+    uses is closed, and then the event loop's own shutdown would wait for it for ever."""
+    if task is None or task.done():
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 class BackgroundWork:
     """Work started after an acknowledgement: tracked, so a shutdown waits for it instead of dropping it."""
 
@@ -140,4 +151,6 @@ class BackgroundWork:
         _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
         for task in pending:
             task.cancel()
+        if pending:  # let them end before what they use (the database, the clients) is closed
+            await asyncio.wait(pending, timeout=grace)
         return len(pending)

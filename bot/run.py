@@ -16,7 +16,7 @@ from bot.config import BotMode, Settings
 from bot.console import ConsoleOutbox, run_console
 from bot.errors import UserError
 from bot.metrics import Metrics
-from bot.router import AccessPolicy, BackgroundWork, Router
+from bot.router import AccessPolicy, BackgroundWork, Router, cancel_and_wait
 from bot.scheduling.service import ScheduleService
 from bot.scheduling.setup import schedule_service
 from bot.services import Services, open_services
@@ -103,7 +103,7 @@ async def _serve_slack(
         else:
             await _http_mode(settings, slack, router, work, banner, schedules)
     finally:
-        sweeper.cancel()
+        await cancel_and_wait(sweeper)
         left = await schedules.stop(DRAIN_SECONDS)
     left += await work.drain(DRAIN_SECONDS)
     if left:

@@ -13,7 +13,7 @@ from bot.charts.parse import parse_chart
 from bot.charts.service import NoDataError
 from bot.chat import ChatActions, error_text
 from bot.errors import UserError
-from bot.router import Destination, Poster
+from bot.router import Destination, Poster, cancel_and_wait
 from bot.scheduling.when import When, default_window
 from bot.store.schedules import FAILED, POSTED, SKIPPED, RunLog, Schedule, Schedules
 
@@ -131,6 +131,10 @@ class ScheduledRunner:
         except Exception as exc:
             return FAILED, str(exc) if isinstance(exc, UserError) else error_text(exc)[0], None
         return POSTED, None, file_id
+
+    async def stop(self) -> None:
+        """After the runs have ended (or been cut off): stop keeping their claims."""
+        await cancel_and_wait(self._keeper)
 
     async def _keep_claims(self) -> None:
         """While runs are under way (drawing, or waiting their turn to post), keep all their claims alive."""

@@ -13,7 +13,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
-from bot.router import BackgroundWork, Destination
+from bot.router import BackgroundWork, Destination, cancel_and_wait
 from bot.scheduling.runner import ScheduledRunner, when_of
 from bot.scheduling.when import latest_run
 from bot.store.schedules import Schedule, Schedules
@@ -71,11 +71,12 @@ class ScheduleService:
 
     async def stop(self, grace: float = 20.0) -> int:
         """Stop waking up; finish runs under way (up to `grace` seconds). Returns how many were cut off."""
-        if self._loop_task is not None:
-            self._loop_task.cancel()
+        await cancel_and_wait(self._loop_task)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        return await self._work.drain(grace)
+        left = await self._work.drain(grace)
+        await self.runner.stop()
+        return left
 
     async def _sync_loop(self, *, now: bool = False) -> None:
         while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -204,3 +205,14 @@ async def test_run_now_posts_even_in_a_second_the_timetable_has_run(stack: BotSt
     await fake.wait_for(lambda: fake.posts)
     (run,) = [r for r in await other.runs(1) if r.status == POSTED]
     assert run.scheduled_for.microsecond != 0
+
+
+async def test_stopping_leaves_no_task_of_the_schedules_behind(stack: BotStack) -> None:
+    """A task still running after stop (the sync loop in the middle of a query, the claims' keeper) would use the
+    database the bot closes next, and the event loop's shutdown would then wait for it for ever."""
+    await ask(stack, f"schedule {CPU} every 1s")
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    assert stack.schedules is not None
+    await stack.schedules.stop(5)
+    ours = ("ScheduleService", "ScheduledRunner")
+    assert [t for t in asyncio.all_tasks() if not t.done() and any(name in repr(t) for name in ours)] == []
