@@ -1,3 +1,6 @@
+"""Fixtures and hooks only (helpers live in modules of their own): `--slow`, the run's Hypothesis seed, the xdist
+workers, and the sandbox, fake Slack and whole-bot fixtures."""
+
 from __future__ import annotations
 
 import os
@@ -49,7 +52,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: two workers a core. Most tests wait on sockets, timeouts and schedules rather than compute, so a
     second worker a core fills those waits (on 2 cores: 47 s with 2 workers, 32 s with 4)."""
-    return 2 * len(os.sched_getaffinity(0))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 2 * cores
 
 
 @pytest.hookimpl(optionalhook=True)

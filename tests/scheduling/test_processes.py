@@ -164,7 +164,9 @@ def test_two_replicas_on_postgresql_post_each_run_exactly_once(tmp_path: Path) -
         runs = asyncio.run(_runs(url))
     posted = [r for r in runs if r[2] == "posted"]
     assert len(posted) >= 100
-    assert {r[2] for r in runs} == {"posted"}  # nothing failed, nothing lost in a dead claim
+    assert {r[2] for r in runs if r[0] != 3} == {"posted"}  # nothing failed, nothing lost in a dead claim
+    # A replica that woke #3 after the pause but before it read it claims the run, sees the pause, and skips it.
+    assert {r[2] for r in runs if r[0] == 3} <= {"posted", "skipped"}
     check_posted_once(fake, [r[3] for r in posted])
     holders = Counter(r[4].split(":")[1] for r in posted)
     assert len(holders) == 2, holders  # both replicas did work
