@@ -12,7 +12,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration
 from bot.errors import SettingsError
-from bot.servicewatch.endpoints import API_VERSIONS, LANGUAGES, region_problem, servicewatch_base_url
+from bot.servicewatch.endpoints import (
+    DEFAULT_API_VERSION,
+    LANGUAGES,
+    api_version_problem,
+    region_problem,
+    servicewatch_base_url,
+)
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -67,7 +73,7 @@ class Settings(BaseSettings):
     scp_region: str = "kr-west1"
     scp_environment: str = "e"
     servicewatch_endpoint: str | None = None
-    servicewatch_api_version: str = "1.1"
+    servicewatch_api_version: str = DEFAULT_API_VERSION
     scp_language: str = "en-US"
     servicewatch_timeout: float = Field(default=30.0, gt=0, le=300)
     servicewatch_max_retries: int = Field(default=2, ge=0, le=10)
@@ -131,8 +137,9 @@ class Settings(BaseSettings):
     @field_validator("servicewatch_api_version")
     @classmethod
     def _api_version(cls, value: str) -> str:
-        if value not in API_VERSIONS:
-            raise ValueError(f"{value!r} is not a ServiceWatch API version; use one of {', '.join(API_VERSIONS)}")
+        problem = api_version_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("scp_language")

@@ -43,12 +43,24 @@ def test_check_against_the_built_in_sandbox(tmp_path: Path) -> None:
     assert "built-in ServiceWatch sandbox" in result.stdout
     assert "ListMetricInfos: OK" in result.stdout
     assert "3 namespaces, 16 metrics" in result.stdout
+    assert "API version:   servicewatch 1.2, language en-US" in result.stdout
+
+
+def test_check_with_a_version_newer_than_the_known_ones_says_which_body_it_sends(tmp_path: Path) -> None:
+    result = run_bot("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="1.5")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "API version:   servicewatch 1.5 (newer than the versions this bot knows, 1.0–1.2: sent with the 1.2 body)"
+        in result.stdout
+    )
+    assert "ListMetricInfos: OK" in result.stdout
 
 
 def test_bad_settings_exit_2_with_every_problem(tmp_path: Path) -> None:
-    result = run_bot("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="2.0", SLACK_BOT_TOKEN="xoxp-secret-thing")
+    result = run_bot("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="v1.2", SLACK_BOT_TOKEN="xoxp-secret-thing")
     assert result.returncode == 2
     assert "SERVICEWATCH_API_VERSION" in result.stderr
+    assert "'v1.2' is not a ServiceWatch API version: write it as the API reference lists it, e.g. 1.2" in result.stderr
     assert "SLACK_BOT_TOKEN must start with 'xoxb-'" in result.stderr
     assert "secret-thing" not in result.stderr + result.stdout
 

@@ -14,13 +14,14 @@ from bot.charts.timerange import Window, WindowError, resolve_window
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.servicewatch.catalog import Catalog
+from bot.servicewatch.endpoints import DEFAULT_API_VERSION
 from bot.servicewatch.models import (
-    IMAGE_REQUEST_MODELS,
     STATISTIC_TYPES,
     Dimension,
     ImageRequest,
     MetricDataRequest,
     SizeLimits,
+    image_model,
 )
 
 PERIOD_CHOICES = (60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400)
@@ -36,7 +37,7 @@ class ChartDefaults:
     width: int = 1400
     height: int = 500
     limits: SizeLimits = field(default_factory=SizeLimits)
-    api_version: str = "1.1"
+    api_version: str = DEFAULT_API_VERSION
     command: str = "/chart"
 
     def default_window(self) -> Window:
@@ -135,7 +136,7 @@ def _plan(
         )
     chart_title = spec.title or title or _default_title(lines)
     first, last = aligned(start, end, period)
-    model = IMAGE_REQUEST_MODELS[defaults.api_version]
+    model = image_model(defaults.api_version)
     request = model.model_validate(
         {
             "start": first,

@@ -10,6 +10,18 @@ from bot import __version__
 from bot.config import Settings
 from bot.services import Services, open_services
 from bot.servicewatch import ServiceWatchError
+from bot.servicewatch.endpoints import KNOWN_API_VERSIONS, is_newer_than_known
+
+
+def api_version_line(version: str) -> str:
+    """`servicewatch 1.2`, and for a version after the known ones, which body it is sent with."""
+    if is_newer_than_known(version):
+        newest = KNOWN_API_VERSIONS[-1]
+        return (
+            f"servicewatch {version} (newer than the versions this bot knows, {KNOWN_API_VERSIONS[0]}–{newest}: "
+            f"sent with the {newest} body)"
+        )
+    return f"servicewatch {version}"
 
 
 def describe_settings(settings: Settings, services: Services) -> list[str]:
@@ -21,7 +33,7 @@ def describe_settings(settings: Settings, services: Services) -> list[str]:
     return [
         f"  mode:          {mode}",
         f"  ServiceWatch:  {services.servicewatch_label}",
-        f"  API version:   servicewatch {settings.servicewatch_api_version}, language {settings.scp_language}",
+        f"  API version:   {api_version_line(settings.servicewatch_api_version)}, language {settings.scp_language}",
         f"  SCP keys:      {keys}" + (f", account {settings.scp_account_id}" if settings.scp_account_id else ""),
         f"  database:      {make_url(settings.database_url).render_as_string(hide_password=True)}",
         f"  timezone:      {settings.bot_timezone}; default window {settings.chart_default_window}; "

@@ -10,6 +10,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 import threading
 import time
 from collections import Counter
@@ -25,7 +26,9 @@ from bot.sandbox.faults import API_PATHS, Fault, FaultPlan
 from bot.sandbox.series import MAX_POINTS, points_count, series
 from bot.servicewatch.auth import CLIENT_TYPE, sign
 from bot.servicewatch.models import (
-    IMAGE_REQUEST_MODELS,
+    ImageRequest,
+    MetricDataImageRequest,
+    MetricDataImageRequestV1Dot1,
     MetricDataItem,
     MetricDataRequest,
     MetricItemV1Dot1,
@@ -37,6 +40,8 @@ log = logging.getLogger(__name__)
 SANDBOX_ACCESS_KEY = "sandbox-access-key"
 SANDBOX_SECRET_KEY = "sandbox-secret-key"
 DEFAULT_VERSION = "1.2"  # what ServiceWatch calls when Scp-Api-Version is absent: the CURRENT version
+# The API reference's versions are 1.0, 1.1, 1.2; later ones (1.3, 1.5 …) keep the 1.1 body as far as is known.
+_VERSION = re.compile(r"1\.(0|[1-9][0-9]*)")
 MAX_METRICS = 10
 _render_lock = threading.Lock()  # matplotlib is not thread-safe; renders run one at a time off the event loop
 
@@ -210,7 +215,7 @@ class Sandbox:
         if header is None:
             return DEFAULT_VERSION
         service, _, version = header.partition(" ")
-        if service != "servicewatch" or version not in IMAGE_REQUEST_MODELS:
+        if service != "servicewatch" or not _VERSION.fullmatch(version):
             raise SandboxError(400, f"Unsupported Scp-Api-Version {header!r}; use 'servicewatch 1.0|1.1|1.2'")
         return version
 
@@ -238,7 +243,8 @@ class Sandbox:
         )
 
     async def _download_image(self, request: web.Request, body: Any, version: str) -> web.StreamResponse:
-        chart = _validate(IMAGE_REQUEST_MODELS[version], body)
+        model: type[ImageRequest] = MetricDataImageRequest if version == "1.0" else MetricDataImageRequestV1Dot1
+        chart = _validate(model, body)
         width, height = chart.width or 1400, chart.height or 500
         if self._min_size and (width < self._min_size[0] or height < self._min_size[1]):
             raise SandboxError(400, f"width must be ≥ {self._min_size[0]} and height ≥ {self._min_size[1]}")

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from bot import __version__
 from bot.servicewatch._retry import backoff_delay, is_retryable_status, parse_retry_after
 from bot.servicewatch.catalog import Catalog, CatalogCache
-from bot.servicewatch.endpoints import API_VERSIONS
+from bot.servicewatch.endpoints import DEFAULT_API_VERSION, api_version_problem, versions_to_try
 from bot.servicewatch.errors import (
     APIConnectionError,
     APIStatusError,
@@ -26,6 +26,7 @@ from bot.servicewatch.errors import (
     InvalidResponseError,
     RateLimitError,
     ServiceWatchError,
+    read_error_body,
     status_error_class,
 )
 from bot.servicewatch.images import MAX_IMAGE_BYTES, ChartImage, TruncatedImageError, check_image
@@ -64,7 +65,7 @@ class ServiceWatchClient:
         base_url: str,
         auth: httpx.Auth,
         *,
-        api_version: str = "1.1",
+        api_version: str = DEFAULT_API_VERSION,
         language: str = "en-US",
         timeout: float = 30.0,
         max_retries: int = 2,
@@ -76,8 +77,9 @@ class ServiceWatchClient:
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if api_version not in API_VERSIONS:
-            raise ValueError(f"API version {api_version!r} is not one of {', '.join(API_VERSIONS)}")
+        problem = api_version_problem(api_version)
+        if problem:
+            raise ValueError(problem)
         self.api_version = api_version
         self.base_url = base_url.rstrip("/")
         self._max_retries = max_retries
@@ -181,7 +183,7 @@ class ServiceWatchClient:
                     except TruncatedImageError as exc:
                         error = exc
                 else:
-                    status_error = _status_error(response)
+                    status_error = _status_error(response, self.api_version)
                     if not is_retryable_status(response.status_code):
                         raise status_error
                     if isinstance(status_error, RateLimitError):
@@ -211,43 +213,34 @@ def _json_model(model: type[T]) -> Callable[[httpx.Response], T]:
     return parse
 
 
-def _status_error(response: httpx.Response) -> APIStatusError:
-    body: Any = None
-    try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        body = None
-    detail = error_detail(body)
-    request_id = response.headers.get("x-request-id") or response.headers.get("scp-request-id")
-    if isinstance(body, dict) and not request_id and isinstance(body.get("request_id"), str):
-        request_id = body["request_id"]
+def _status_error(response: httpx.Response, version: str) -> APIStatusError:
+    said = read_error_body(response.content, response.headers.get("content-type", ""))
+    request_id = said.request_id or response.headers.get("x-request-id") or response.headers.get("scp-request-id")
+    hint = None
+    if response.status_code in (400, 404) and "version" in f"{said.detail} {said.code}".lower():
+        hint = (
+            f"ServiceWatch refused API version {version}: set SERVICEWATCH_API_VERSION to a version it supports "
+            f"(try {' or '.join(versions_to_try(version))}; the ServiceWatch API reference lists them)."
+        )
+    log.warning(
+        "servicewatch %s answered %s %s: %s (request id %s, global request id %s)",
+        response.request.url.path,
+        response.status_code,
+        said.code or "-",
+        said.detail or "-",
+        request_id or "-",
+        said.global_request_id or "-",
+    )
+    fields: dict[str, Any] = {
+        "status_code": response.status_code,
+        "detail": said.detail,
+        "request_id": request_id,
+        "body": said.parsed,
+        "code": said.code,
+        "global_request_id": said.global_request_id,
+        "hint": hint,
+    }
     cls = status_error_class(response.status_code)
     if cls is RateLimitError:
-        return RateLimitError(
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-            status_code=response.status_code,
-            detail=detail,
-            request_id=request_id,
-            body=body,
-        )
-    return cls(status_code=response.status_code, detail=detail, request_id=request_id, body=body)
-
-
-def error_detail(body: Any) -> str:
-    """The server's explanation from an error body: `errors[].detail` (string or list), else `message`."""
-    if not isinstance(body, dict):
-        return ""
-    parts: list[str] = []
-    errors = body.get("errors")
-    if isinstance(errors, list):
-        for item in errors:
-            if isinstance(item, dict):
-                detail = item.get("detail") or item.get("message") or item.get("code")
-                if isinstance(detail, list):
-                    parts.extend(str(d) for d in detail)
-                elif detail:
-                    parts.append(str(detail))
-    for key in ("message", "detail", "code"):
-        if not parts and isinstance(body.get(key), str | int) and body.get(key):
-            parts.append(str(body[key]))
-    return "; ".join(parts)[:500]
+        return RateLimitError(retry_after=parse_retry_after(response.headers.get("retry-after")), **fields)
+    return cls(**fields)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -22,22 +25,38 @@ class InvalidResponseError(ServiceWatchError):
 
 
 class APIStatusError(ServiceWatchError):
-    """ServiceWatch answered with an error status; `detail` is the server's own explanation."""
+    """ServiceWatch answered with an error status; `detail` is the server's own explanation, `code` its error code
+    (e.g. ValidationError), and the request ids are what SCP support asks for."""
 
     status_code: int = 0
     hint = "Try again in a minute; if it keeps failing, check the ServiceWatch status."
 
-    def __init__(self, *, status_code: int, detail: str, request_id: str | None = None, body: Any = None) -> None:
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        detail: str,
+        request_id: str | None = None,
+        body: Any = None,
+        code: str | None = None,
+        global_request_id: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.status_code = status_code
         self.detail = detail
         self.request_id = request_id
         self.body = body
+        self.code = code
+        self.global_request_id = global_request_id
+        if hint:
+            self.hint = hint
         super().__init__(self._message())
 
     def _message(self) -> str:
+        code = f" {self.code}" if self.code else ""
         said = f": {self.detail}" if self.detail else ""
         ref = f" (request id {self.request_id})" if self.request_id else ""
-        return f"ServiceWatch answered {self.status_code}{said}{ref}. {self.hint}"
+        return f"ServiceWatch answered {self.status_code}{code}{said}{ref}. {self.hint}"
 
 
 class BadRequestError(APIStatusError):
@@ -97,3 +116,79 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     if status_code >= 500:
         return ServerError
     return _BY_STATUS.get(status_code, APIStatusError)
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    """What an error answer says, read from whatever shape it came in."""
+
+    detail: str = ""
+    code: str | None = None
+    request_id: str | None = None
+    global_request_id: str | None = None
+    parsed: Any = None
+
+
+def read_error_body(content: bytes, content_type: str = "") -> ErrorBody:
+    """Read an error answer. ServiceWatch's shape (seen live) is `{"errors": [{"code", "title", "detail": str or
+    list, "status", "request_id", "global_request_id"}]}`; other shapes (`{"message": …}`, a proxy's HTML page,
+    plain text, nothing) still give a readable detail."""
+    try:
+        parsed: Any = json.loads(content) if content.strip() else None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return ErrorBody(detail=_describe_text(content, content_type))
+    if not isinstance(parsed, dict):
+        return ErrorBody(detail=_compact(parsed) if parsed is not None else "", parsed=parsed)
+    details: list[str] = []
+    found: dict[str, str] = {}
+    errors = parsed.get("errors")
+    for item in errors if isinstance(errors, list) else []:
+        if not isinstance(item, dict):
+            continue
+        details.extend(_details(item.get("detail") or item.get("message")))
+        for key in ("code", "title", "request_id", "global_request_id"):
+            value = item.get(key)
+            if isinstance(value, str | int) and str(value) and key not in found:
+                found[key] = str(value)
+    if not details:
+        for key in ("message", "detail"):
+            details.extend(_details(parsed.get(key)))
+    for key in ("code", "request_id", "global_request_id"):
+        value = parsed.get(key)
+        if isinstance(value, str | int) and str(value) and key not in found:
+            found[key] = str(value)
+    code = found.get("code") or found.get("title")
+    if not details and errors is not None and not isinstance(errors, list):
+        details = _details(errors)
+    return ErrorBody(
+        detail="; ".join(details)[:500],
+        code=code,
+        request_id=found.get("request_id"),
+        global_request_id=found.get("global_request_id"),
+        parsed=parsed,
+    )
+
+
+def _details(value: Any) -> list[str]:
+    """A `detail` as ServiceWatch writes it: a string, a list of strings, or (unexpectedly) anything else."""
+    if value is None or value == "" or value == []:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item if isinstance(item, str) else _compact(item) for item in value if item not in (None, "")]
+    return [_compact(value)]
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))[:200]
+
+
+def _describe_text(content: bytes, content_type: str) -> str:
+    text = content[:2048].decode("utf-8", errors="replace").strip()
+    if "<html" in text.lower()[:300] or text.lower().startswith("<!doctype html"):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        named = f" titled {title.group(1).strip()[:80]!r}" if title else ""
+        return f"an HTML page{named} instead of ServiceWatch's error (a proxy or login page may be in the way)"
+    kind = content_type.split(";")[0].strip() or "a body"
+    return f"{kind} that is not JSON: {' '.join(text.split())[:200]}"

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_serializer, field_validator, model_validator
 
+from bot.servicewatch.endpoints import body_version
+
 StatisticType: TypeAlias = Literal["AVG", "MIN", "MAX", "SUM", "CNT"]
 STATISTIC_TYPES: tuple[str, ...] = ("AVG", "MIN", "MAX", "SUM", "CNT")
 
@@ -150,9 +152,14 @@ IMAGE_REQUEST_MODELS: dict[str, type[ImageRequest]] = {
 }
 
 
+def image_model(version: str) -> type[ImageRequest]:
+    """The image request's model under `version` (a version after the known ones uses the newest known body)."""
+    return IMAGE_REQUEST_MODELS[body_version(version)]
+
+
 def image_request_for_version(request: ImageRequest, version: str) -> ImageRequest:
-    """The same chart in the body shape of `version`: 1.0 adds `individual_items`, 1.1/1.2 drop them."""
-    target = IMAGE_REQUEST_MODELS[version]
+    """The same chart in the body shape of `version`: 1.0 adds `individual_items`, 1.1 and later drop them."""
+    target = image_model(version)
     if type(request) is target:
         return request
     body = request.model_dump()

@@ -25,7 +25,8 @@ from bot.servicewatch import (
     ServiceWatchAuth,
     ServiceWatchClient,
 )
-from bot.servicewatch.client import IMAGE_PATH, METRICS_PATH, error_detail
+from bot.servicewatch.client import IMAGE_PATH, METRICS_PATH
+from bot.servicewatch.errors import read_error_body
 from bot.servicewatch.images import TruncatedImageError
 from bot.servicewatch.models import MetricDataImageRequestV1Dot1, MetricDataRequest
 from tests.clocks import RecordedSleep
@@ -80,6 +81,29 @@ async def test_headers_on_the_wire(recorded_sleep: RecordedSleep) -> None:
     assert request.headers["Content-Type"] == "application/json"
     assert request.headers["Scp-Timestamp"] == "1605290625682"
     assert json.loads(request.content) == seed_bodies()["1.1"][1]
+
+
+@pytest.mark.parametrize(
+    ("version", "seed"),
+    [(None, "1.1"), ("1.0", "1.0"), ("1.1", "1.1"), ("1.2", "1.1"), ("1.5", "1.1"), ("1.13", "1.1")],
+)
+async def test_every_version_carries_its_header_and_its_body(
+    version: str | None, seed: str, recorded_sleep: RecordedSleep
+) -> None:
+    """The version table: 1.2 by default; 1.0 with `individual_items`; 1.1, 1.2 and any later 1.N with the 1.1 body."""
+    responder, seen = sequence(httpx.Response(200, content=PNG), httpx.Response(200, json={"count": 0}))
+    options = {"api_version": version} if version else {}
+    async with make_client(responder, recorded_sleep, **options) as client:
+        await client.download_metric_data_image(CHART)
+        await client.list_metric_infos()
+    assert {r.headers["Scp-Api-Version"] for r in seen} == {f"servicewatch {version or '1.2'}"}
+    assert json.loads(seen[0].content) == seed_bodies()[seed][1]
+
+
+@pytest.mark.parametrize("version", ["1", "v1.2", "2.0", "1.02", "1.2.0", "", "servicewatch 1.2"])
+def test_a_wrong_version_string_is_refused_with_the_forms_accepted(version: str) -> None:
+    with pytest.raises(ValueError, match=r"is not a ServiceWatch API version: write it as the API reference lists it"):
+        make_client(lambda request: httpx.Response(200), RecordedSleep(), api_version=version)
 
 
 async def test_version_1_0_sends_the_1_0_body(recorded_sleep: RecordedSleep) -> None:
@@ -243,19 +267,95 @@ async def test_a_json_answer_the_bot_cannot_read_is_named(recorded_sleep: Record
             await client.list_metric_data(MetricDataRequest.for_chart(CHART))
 
 
+LIVE_400 = (
+    b'{"errors":[{"code":"ValidationError","detail":["Field required","Field required"],"global_request_id":"g-7f3",'
+    b'"request_id":"req-42a","status":400,"title":"ValidationError"}]}'
+)
+
+
 @pytest.mark.parametrize(
-    ("body", "detail"),
+    ("content", "content_type", "detail", "code", "request_id", "global_request_id"),
     [
-        ({"errors": [{"status": 400, "detail": "width must be >= 1000"}]}, "width must be >= 1000"),
-        ({"errors": [{"status": 400, "detail": ["a", "b"]}, {"detail": "c"}]}, "a; b; c"),
-        ({"message": "SWT_CUSTOM_NAMESPACE"}, "SWT_CUSTOM_NAMESPACE"),
-        ({"errors": "weird"}, ""),
-        ([1, 2], ""),
-        (None, ""),
+        (LIVE_400, "application/json", "Field required; Field required", "ValidationError", "req-42a", "g-7f3"),
+        (
+            b'{"errors": [{"status": 400, "detail": "width must be >= 1000"}]}',
+            "application/json",
+            "width must be >= 1000",
+            None,
+            None,
+            None,
+        ),
+        (b'{"errors": [{"detail": ["a", "b"]}, {"detail": "c", "title": "Bad"}]}', "", "a; b; c", "Bad", None, None),
+        (b'{"message": "SWT_CUSTOM_NAMESPACE"}', "application/json", "SWT_CUSTOM_NAMESPACE", None, None, None),
+        (b'{"errors": [{"detail": {"field": "start"}, "code": 17}]}', "", '{"field":"start"}', "17", None, None),
+        (b'{"errors": "weird"}', "", "weird", None, None, None),
+        (b"[1, 2]", "", "[1,2]", None, None, None),
+        (b"", "", "", None, None, None),
+        (
+            b"<html><head><title>Sign in</title></head></html>",
+            "text/html",
+            "an HTML page titled 'Sign in'",
+            None,
+            None,
+            None,
+        ),
+        (
+            b"upstream  connect\nerror",
+            "text/plain",
+            "text/plain that is not JSON: upstream connect error",
+            None,
+            None,
+            None,
+        ),
+        (b'{"request_id": "req-top", "message": "no"}', "", "no", None, "req-top", None),
     ],
 )
-def test_error_detail_shapes(body: Any, detail: str) -> None:
-    assert error_detail(body) == detail
+def test_every_error_body_gives_a_readable_reason(
+    content: bytes,
+    content_type: str,
+    detail: str,
+    code: str | None,
+    request_id: str | None,
+    global_request_id: str | None,
+) -> None:
+    said = read_error_body(content, content_type)
+    assert said.detail.startswith(detail)
+    assert (said.code, said.request_id, said.global_request_id) == (code, request_id, global_request_id)
+
+
+async def test_the_live_400_shows_its_reason_and_request_id(
+    recorded_sleep: RecordedSleep, caplog: pytest.LogCaptureFixture
+) -> None:
+    responder, _ = sequence(httpx.Response(400, content=LIVE_400, headers={"content-type": "application/json"}))
+    async with make_client(responder, recorded_sleep) as client:
+        with pytest.raises(BadRequestError) as raised:
+            await client.download_metric_data_image(CHART)
+    assert str(raised.value).startswith(
+        "ServiceWatch answered 400 ValidationError: Field required; Field required (request id req-42a). "
+    )
+    assert raised.value.global_request_id == "g-7f3"
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "request id req-42a, global request id g-7f3" in logged
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "names_the_setting"),
+    [
+        (400, {"errors": [{"detail": "Unsupported Scp-Api-Version 'servicewatch 1.9'"}]}, True),
+        (404, {"errors": [{"code": "VersionNotFound", "detail": "not found"}]}, True),
+        (400, {"errors": [{"detail": "width must be >= 1000"}]}, False),
+        (403, {"errors": [{"detail": "api version not allowed for this account"}]}, False),
+    ],
+)
+async def test_a_refusal_naming_the_version_says_which_setting_and_versions_to_try(
+    status: int, body: dict[str, Any], names_the_setting: bool, recorded_sleep: RecordedSleep
+) -> None:
+    responder, _ = sequence(httpx.Response(status, json=body))
+    async with make_client(responder, recorded_sleep, api_version="1.9") as client:
+        with pytest.raises(APIStatusError) as raised:
+            await client.list_metric_infos()
+    message = str(raised.value)
+    assert ("set SERVICEWATCH_API_VERSION to a version it supports (try 1.2 or 1.1" in message) == names_the_setting
 
 
 async def test_request_id_is_kept(recorded_sleep: RecordedSleep) -> None:

@@ -17,6 +17,7 @@ from bot.servicewatch.models import (
     MetricSearchRequest,
     MetricsResponse,
     SizeLimits,
+    image_model,
     image_request_for_version,
 )
 from tests.seed import LOCAL_SEED, SHARED_SEED, seed_bodies
@@ -46,8 +47,12 @@ def test_seed_bodies_round_trip_exactly(version: str, model: type[Any]) -> None:
     assert IMAGE_REQUEST_MODELS[version] is model
 
 
-def test_version_1_2_uses_the_1_1_body() -> None:
+def test_version_1_2_and_later_use_the_1_1_body() -> None:
     assert IMAGE_REQUEST_MODELS["1.2"] is MetricDataImageRequestV1Dot1
+    assert image_model("1.2") is image_model("1.5") is image_model("1.13") is MetricDataImageRequestV1Dot1
+    assert image_model("1.0") is MetricDataImageRequest
+    v10 = MetricDataImageRequest.model_validate(SEEDS["1.0"][1])
+    assert image_request_for_version(v10, "1.5").wire_json() == SEEDS["1.1"][1]
 
 
 def test_converting_1_1_to_1_0_gives_the_seeds_1_0_body() -> None:
