@@ -101,6 +101,7 @@ def bot(
     `profile`, under cProfile, writing `bot.prof` in `workdir` when it stops."""
     env = clean_env(
         SLACK_BOT_TOKEN=TOKEN,
+        SERVICEWATCH_SANDBOX="true",
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=f"{slack.url}/api/",
         SERVICEWATCH_ENDPOINT=servicewatch.url,

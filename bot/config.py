@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
+from collections.abc import Iterable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from dotenv import dotenv_values
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration
@@ -74,6 +79,8 @@ class Settings(BaseSettings):
     scp_environment: str = "e"
     servicewatch_endpoint: str | None = None
     servicewatch_api_version: str = DEFAULT_API_VERSION
+    # With Slack tokens, the sandbox only when asked for: its synthetic charts must never reach a real workspace.
+    servicewatch_sandbox: bool = False
     scp_language: str = "en-US"
     servicewatch_timeout: float = Field(default=30.0, gt=0, le=300)
     servicewatch_max_retries: int = Field(default=2, ge=0, le=10)
@@ -103,6 +110,7 @@ class Settings(BaseSettings):
     follow_max_duration: str = "24h"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    _ignored: list[str] = PrivateAttr(default_factory=list)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -219,6 +227,14 @@ class Settings(BaseSettings):
             problems.append("BOT_MODE=socket needs SLACK_APP_TOKEN (xapp-…) and SLACK_BOT_TOKEN (xoxb-…)")
         if self.bot_mode is BotMode.HTTP and (self.slack_signing_secret is None or self.slack_bot_token is None):
             problems.append("BOT_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (xoxb-…)")
+        if self.resolved_mode in (BotMode.SOCKET, BotMode.HTTP) and self.uses_sandbox and not self.servicewatch_sandbox:
+            problems.append(
+                "Slack tokens are set but no SCP keys, so the bot would post the sandbox's synthetic charts into a "
+                "real workspace: set SCP_ACCESS_KEY and SCP_SECRET_KEY, or SERVICEWATCH_SANDBOX=true to use the "
+                "sandbox on purpose"
+            )
+        if self.servicewatch_sandbox and not self.uses_sandbox:
+            problems.append("SERVICEWATCH_SANDBOX=true and SCP keys are both set: unset one or the other")
         if parse_duration(self.schedule_lease) >= parse_duration(self.schedule_misfire_grace):
             problems.append(
                 "SCHEDULE_LEASE must be shorter than SCHEDULE_MISFIRE_GRACE, or a dead run is never taken over"
@@ -249,6 +265,15 @@ class Settings(BaseSettings):
             return BotMode.HTTP
         return BotMode.CONSOLE
 
+    @property
+    def ignored(self) -> list[str]:
+        """Environment names that look like settings (by prefix) but are none, and resemble none: shown at start."""
+        return self._ignored
+
+    @ignored.setter
+    def ignored(self, names: list[str]) -> None:
+        self._ignored = names
+
     def secret_values(self) -> list[str]:
         """Every secret's value, for the log filter that keeps them out of log lines."""
         secrets = [self.slack_bot_token, self.slack_app_token, self.slack_signing_secret, self.scp_secret_key]
@@ -257,17 +282,49 @@ class Settings(BaseSettings):
 
 
 def load_settings(**values: Any) -> Settings:
-    """Read settings from the environment and `.env`; raise SettingsError listing every problem."""
+    """Read settings from the environment and `.env`; raise SettingsError listing every problem, a misspelled
+    setting's name included (`SCP_ACESS_KEY`). Unknown names with no setting close to them are kept in
+    `Settings.ignored` for the banner."""
+    env_file = values.get("_env_file", Settings.model_config.get("env_file"))
+    names = set(os.environ)
+    if isinstance(env_file, str) and Path(env_file).is_file():
+        names |= set(dotenv_values(env_file))
+    misspelled, ignored = unknown_settings(names)
     try:
-        return Settings(**values)
+        settings = Settings(**values)
     except ValidationError as exc:
-        raise SettingsError(describe_validation_error(exc)) from None
+        raise SettingsError(describe_validation_error(exc, misspelled)) from None
+    if misspelled:
+        raise SettingsError(describe_validation_error(None, misspelled))
+    settings.ignored = ignored
+    return settings
 
 
-def describe_validation_error(exc: ValidationError) -> str:
+SETTING_PREFIXES = ("SCP_", "SLACK_", "SERVICEWATCH_", "BOT_", "SCHEDULE_", "CHART_")
+
+
+def unknown_settings(names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Among `names`, those that look like the bot's settings (by prefix) but are none: (problems naming the
+    setting meant, names with no setting close to them)."""
+    known = {name.upper() for name in Settings.model_fields}
+    misspelled: list[str] = []
+    ignored: list[str] = []
+    for name in sorted(names):
+        if not name.startswith(SETTING_PREFIXES) or name in known:
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        if close:
+            misspelled.append(f"{name} is not a setting; did you mean {close[0]}?")
+        else:
+            ignored.append(name)
+    return misspelled, ignored
+
+
+def describe_validation_error(exc: ValidationError | None, more: Iterable[str] = ()) -> str:
     """One line per problem, named by the environment variable, without echoing any value."""
     lines = ["The settings are not valid:"]
-    for error in exc.errors(include_url=False, include_input=False):
+    lines.extend(f"  - {problem}" for problem in more)
+    for error in exc.errors(include_url=False, include_input=False) if exc is not None else []:
         name = ".".join(str(part) for part in error["loc"]).upper()
         message = str(error["msg"]).removeprefix("Value error, ")
         lines.append(f"  - {name}: {message}" if name else f"  - {message}")

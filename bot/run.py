@@ -101,7 +101,7 @@ async def _serve_slack(
         if mode is BotMode.SOCKET:
             await _socket_mode(settings, slack, banner)
         else:
-            await _http_mode(settings, slack, router, work, banner, schedules)
+            await _http_mode(settings, slack, router, work, banner, schedules, services.servicewatch_label)
     finally:
         await cancel_and_wait(sweeper)
         left = await schedules.stop(DRAIN_SECONDS)
@@ -129,12 +129,18 @@ async def _http_mode(
     work: BackgroundWork,
     banner: list[str],
     schedules: ScheduleService,
+    servicewatch: str,
 ) -> None:
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     app = web_app(
         slack.bolt,
         metrics=router.metrics,
-        health=lambda: {"mode": "http", "in_flight": work.pending, "schedules": schedules.loaded},
+        health=lambda: {
+            "mode": "http",
+            "servicewatch": servicewatch,
+            "in_flight": work.pending,
+            "schedules": schedules.loaded,
+        },
         ledger=slack.listeners.ledger,
         commands=slack.listeners,
         client=slack.client,

@@ -51,6 +51,7 @@ def chart_defaults(settings: Settings) -> ChartDefaults:
         ),
         api_version=settings.servicewatch_api_version,
         command=settings.bot_command,
+        sandbox=settings.uses_sandbox,
     )
 
 

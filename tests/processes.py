@@ -95,6 +95,7 @@ def start_bot(cwd: Path, log_name: str, **env: str) -> BotProcess:
         cwd=cwd,
         env=clean_env(
             SLACK_BOT_TOKEN="xoxb-test-token",
+            SERVICEWATCH_SANDBOX="true",
             SLACK_SIGNING_SECRET=SECRET,
             BOT_HTTP_HOST="127.0.0.1",
             BOT_HTTP_PORT="0",

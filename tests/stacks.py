@@ -88,6 +88,7 @@ def settings_for(fake: FakeSlack, tmp_path: Path, **values: Any) -> Settings:
         "slack_uploads_per_minute": 6000,  # tests post charts back to back; pacing has its own tests
     }
     base.update(values)
+    base.setdefault("servicewatch_sandbox", base.get("scp_access_key") is None)  # Slack and the sandbox: on purpose
     return load_settings(**base)
 
 

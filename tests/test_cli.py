@@ -153,8 +153,12 @@ def test_chart_out_writes_the_png_and_prints_the_words(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == str(out)
     assert lines[1] == "*Replication Lag* · yesterday (Nov 26 00:00 – Nov 27 00:00 KST) · period 5m (auto) · MAX"
-    assert lines[2].startswith("  orders-db: min ")
-    assert lines[3].startswith("  orders-db-replica: min ")
+    assert (
+        lines[2]
+        == "_Sandbox data: synthetic numbers from the built-in ServiceWatch sandbox, not from your SCP account._"
+    )
+    assert lines[3].startswith("  orders-db: min ")
+    assert lines[4].startswith("  orders-db-replica: min ")
 
 
 def test_chart_without_out_goes_to_the_charts_folder(tmp_path: Path) -> None:

@@ -68,6 +68,7 @@ def test_http_mode_runs_until_sigterm(tmp_path: Path) -> None:
     with fake_slack_in_thread() as fake:
         env = clean_env(
             SLACK_BOT_TOKEN="xoxb-test-token",
+            SERVICEWATCH_SANDBOX="true",
             SLACK_SIGNING_SECRET="s3cret",
             SLACK_API_URL=fake.api_url,
             BOT_HTTP_HOST="127.0.0.1",
@@ -90,7 +91,10 @@ def test_http_mode_runs_until_sigterm(tmp_path: Path) -> None:
             banner = "".join(seen)
             assert "mode:          http (auto)" in banner, banner + (process.stderr.read() if process.stderr else "")
             url = seen[-1].split()[1].removesuffix("/slack/events")
-            assert httpx.get(f"{url}/healthz").json()["ok"] is True
+            health = httpx.get(f"{url}/healthz").json()
+            assert health["ok"] is True
+            assert health["servicewatch"].startswith("the built-in ServiceWatch sandbox at http://127.0.0.1:")
+            assert "ServiceWatch:  the built-in ServiceWatch sandbox" in banner
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0
             assert "s3cret" not in (process.stderr.read() if process.stderr else "")
@@ -99,7 +103,11 @@ def test_http_mode_runs_until_sigterm(tmp_path: Path) -> None:
 def test_a_refused_token_stops_the_bot_with_a_clear_message(tmp_path: Path) -> None:
     with fake_slack_in_thread() as fake:
         env = clean_env(
-            SLACK_BOT_TOKEN="xoxb-wrong", SLACK_SIGNING_SECRET="s3cret", SLACK_API_URL=fake.api_url, BOT_HTTP_PORT="0"
+            SLACK_BOT_TOKEN="xoxb-wrong",
+            SLACK_SIGNING_SECRET="s3cret",
+            SLACK_API_URL=fake.api_url,
+            BOT_HTTP_PORT="0",
+            SERVICEWATCH_SANDBOX="true",
         )
         result = subprocess.run(
             [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60

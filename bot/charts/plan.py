@@ -24,6 +24,7 @@ from bot.servicewatch.models import (
     image_model,
 )
 
+SANDBOX_TITLE_MARK = "[Sandbox data]"
 PERIOD_CHOICES = (60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400)
 TARGET_POINTS = 300
 MAX_POINTS = 1500
@@ -39,6 +40,7 @@ class ChartDefaults:
     limits: SizeLimits = field(default_factory=SizeLimits)
     api_version: str = DEFAULT_API_VERSION
     command: str = "/chart"
+    sandbox: bool = False  # synthetic data from the sandbox: every chart says so
 
     def default_window(self) -> Window:
         spec = parse_chart(f"x {self.window}")
@@ -64,6 +66,7 @@ class ChartPlan:
     height: int
     thread: ThreadRef | None
     request: ImageRequest
+    sandbox: bool = False
 
     @property
     def data_request(self) -> MetricDataRequest:
@@ -146,7 +149,7 @@ def _plan(
             "width": width,
             "height": height,
             "timezone": zone_name,
-            "title": chart_title,
+            "title": f"{SANDBOX_TITLE_MARK} {chart_title}" if defaults.sandbox else chart_title,
             "metrics": [_item(line, period, stat, defaults.api_version) for line in lines],
         },
         context={"size_limits": limits},
@@ -166,6 +169,7 @@ def _plan(
         height=height,
         thread=spec.thread,
         request=request,
+        sandbox=defaults.sandbox,
     )
 
 

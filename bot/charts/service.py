@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
 from bot.charts.spec import ChartSpec
-from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, summarize, time_range
+from bot.charts.summary import SANDBOX_NOTE, SeriesSummary, alt_text, comment_line, file_name, summarize, time_range
 from bot.errors import UserError
 from bot.rendering import PlotSeries, render_line_chart
 from bot.servicewatch.catalog import Catalog
@@ -150,7 +150,7 @@ def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> byte
     ]
     return render_line_chart(
         lines,
-        title=plan.title,
+        title=plan.request.title or plan.title,  # as ServiceWatch would have titled it (sandbox mark included)
         start=int(plan.start.timestamp()),
         end=int(plan.end.timestamp()),
         timezone=plan.timezone,
@@ -163,7 +163,8 @@ def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> byte
 
 def _alt_without_numbers(plan: ChartPlan) -> str:
     metrics = ", ".join(dict.fromkeys(line.metric.reference for line in plan.lines))
-    return f"Chart of {metrics}, {plan.window_text}; the numbers were unavailable."[:1000]
+    text = f"Chart of {metrics}, {plan.window_text}; the numbers were unavailable."
+    return (f"{SANDBOX_NOTE} {text}" if plan.sandbox else text)[:1000]
 
 
 def _is_server_side(error: ServiceWatchError) -> bool:

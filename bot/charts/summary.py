@@ -97,6 +97,9 @@ def time_range(start: datetime, end: datetime) -> str:
     return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} {zone}"
 
 
+SANDBOX_NOTE = "Sandbox data: synthetic numbers from the built-in ServiceWatch sandbox, not from your SCP account."
+
+
 def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = "") -> str:
     """`*Web CPU* · last 3h (09:00–12:00 KST) · period 5m · AVG · asked by @kim`."""
     parts = [
@@ -110,6 +113,8 @@ def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = 
     line = " · ".join(parts)
     if fallback_reason:
         line += f"\n_Drawn by the bot from the numbers: {fallback_reason}_"
+    if plan.sandbox:
+        line += f"\n_{SANDBOX_NOTE}_"
     return line
 
 
@@ -117,6 +122,8 @@ def alt_text(plan: ChartPlan, summaries: Sequence[SeriesSummary]) -> str:
     """Metric names plus min / max / avg / last of each line, within Slack's 1000 characters."""
     metrics = ", ".join(dict.fromkeys(line.metric.reference for line in plan.lines))
     head = f"Chart of {metrics}, {plan.window_text}, {plan.stat} per {format_duration(plan.period)}. "
+    if plan.sandbox:
+        head = f"{SANDBOX_NOTE} {head}"
     text = head
     for index, summary in enumerate(summaries):
         piece = summary.describe() + ". "

@@ -38,7 +38,11 @@ def describe_settings(settings: Settings, services: Services) -> list[str]:
         f"  database:      {make_url(settings.database_url).render_as_string(hide_password=True)}",
         f"  timezone:      {settings.bot_timezone}; default window {settings.chart_default_window}; "
         f"size {settings.chart_width}x{settings.chart_height}",
-    ]
+    ] + (
+        [f"  ignored:       {', '.join(settings.ignored)} (named like settings, but none of this bot's)"]
+        if settings.ignored
+        else []
+    )
 
 
 async def check(settings: Settings) -> int:

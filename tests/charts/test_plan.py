@@ -8,6 +8,7 @@ import pytest
 
 from bot.charts.parse import ChartUsageError, parse_chart
 from bot.charts.plan import ChartDefaults, aligned, choose_period, plan_chart
+from bot.charts.summary import alt_text, comment_line
 from bot.sandbox.catalog import list_metric_infos
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.models import MetricDataImageRequest, MetricsResponse, SizeLimits
@@ -130,6 +131,17 @@ def test_what_does_not_exist_is_named_before_any_call(text: str, message: str) -
     with pytest.raises(ChartUsageError, match=message) as caught:
         plan(text)
     assert str(caught.value).endswith("`/chart help` for the whole language")
+
+
+def test_sandbox_data_is_marked_in_the_image_title_and_says_so_in_the_words() -> None:
+    chart = plan(f'"{CPU}" resource=web-01 title "Web"', defaults=ChartDefaults(sandbox=True))
+    assert chart.request.title == "[Sandbox data] Web"  # drawn into the image
+    assert chart.title == "Web"
+    assert "Sandbox data: synthetic numbers" in comment_line(chart)
+    assert alt_text(chart, ()).startswith("Sandbox data: synthetic numbers")
+    real = plan(f'"{CPU}" resource=web-01 title "Web"')
+    assert real.request.title == "Web"
+    assert "Sandbox" not in comment_line(real) + alt_text(real, ())
 
 
 def test_size_limits_come_from_settings() -> None:

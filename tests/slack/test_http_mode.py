@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from bot.charts.summary import SANDBOX_NOTE
 from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH
 from tests.fakes.slack import Channel, Fault
@@ -30,8 +31,13 @@ async def test_a_signed_slash_command_uploads_the_chart(stack: BotStack) -> None
     assert png_size(post.data) == (1400, 500)
     assert post.title == "CPU Usage/Core[Basic] · web-01"
     assert post.comment.startswith("*CPU Usage/Core[Basic] · web-01* · last 3h (")
-    assert post.comment.endswith(" KST) · period 5m (auto) · AVG · asked by <@U0KIM>")  # the asker's Slack timezone
-    assert post.alt_txt.startswith("Chart of Virtual Server:CPU Usage/Core[Basic], last 3h, AVG per 5m. web-01: min ")
+    first, sandbox_note = post.comment.split("\n")
+    assert first.endswith(" KST) · period 5m (auto) · AVG · asked by <@U0KIM>")  # the asker's Slack timezone
+    assert sandbox_note == f"_{SANDBOX_NOTE}_"  # synthetic data says so, in the comment …
+    assert post.alt_txt.startswith(SANDBOX_NOTE)  # … and in the alt text (the image's title: test_plan)
+    assert post.alt_txt.removeprefix(SANDBOX_NOTE + " ").startswith(
+        "Chart of Virtual Server:CPU Usage/Core[Basic], last 3h, AVG per 5m. web-01: min "
+    )
     assert post.filename.startswith("servicewatch-cpu-usage-core-basic-web-01-")
     assert "files.upload" not in stack.fake.methods()  # the retired method is never used
     assert stack.fake.methods().count("auth.test") == 1  # checked once at start, not per request

@@ -37,7 +37,7 @@ async def test_a_slash_command_over_the_socket_uploads_the_chart(socket_stack: B
     assert post.channel == "C0OPS"
     assert png_size(post.data) == (1400, 500)
     assert post.comment.startswith("*CPU Usage/Core[Basic] · web-02* · last 1h (")
-    assert post.comment.endswith(" · period 5m (auto) · AVG · asked by <@U0LEE>")
+    assert post.comment.split("\n")[0].endswith(" · period 5m (auto) · AVG · asked by <@U0LEE>")
     assert "apps.connections.open" in fake.methods()
 
 
