@@ -67,6 +67,10 @@ class ChartService:
     async def catalog(self) -> Catalog:
         return await self._sw.client.catalog()
 
+    async def catalog_within(self, seconds: float) -> Catalog | None:
+        """The catalog at once when one is held (however old), else within `seconds`, else None."""
+        return await self._sw.client.catalog_within(seconds)
+
     async def plan(
         self, spec: ChartSpec, *, timezone: str, now: datetime | None = None, title: str | None = None
     ) -> ChartPlan:

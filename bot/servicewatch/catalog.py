@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.durations import parse_duration
 from bot.servicewatch.models import Dimension, MetricInfo, MetricsResponse
+
+log = logging.getLogger(__name__)
 
 
 def interval_seconds(value: str | int | None) -> int | None:
@@ -128,39 +131,72 @@ def _resource_name(info: MetricInfo) -> str:
 
 
 class CatalogCache:
-    """Keeps the catalog for `ttl` seconds (ListMetricInfos is billed per call); concurrent callers share one fetch."""
+    """Keeps the catalog for `ttl` seconds (ListMetricInfos is billed per call). Every caller waiting on a refresh
+    shares that one call and its outcome. When a refresh fails and a catalog was fetched before, that one keeps
+    serving (its age logged) and the refresh is tried again after `retry_after` seconds, not on every request."""
 
     def __init__(
         self,
         fetch: Callable[[], Awaitable[Catalog]],
         *,
         ttl: float,
+        retry_after: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._fetch = fetch
         self._ttl = ttl
+        self._retry_after = retry_after
         self._clock = clock
         self._value: Catalog | None = None
         self._fetched_at = 0.0
-        self._generation = 0
-        self._lock = asyncio.Lock()
+        self._stale_until = 0.0  # after a failed refresh: serve the old catalog until then
+        self._refreshing: asyncio.Task[Catalog] | None = None
 
     def _fresh(self) -> bool:
-        return self._value is not None and self._clock() - self._fetched_at < self._ttl
+        if self._value is None:
+            return False
+        now = self._clock()
+        return now - self._fetched_at < self._ttl or now < self._stale_until
+
+    @property
+    def cached(self) -> Catalog | None:
+        """The catalog held now, however old, without fetching (for answers that cannot wait, e.g. type-ahead)."""
+        return self._value
 
     async def get(self, *, refresh: bool = False) -> Catalog:
         """The cached catalog, fetched again when older than the TTL or when `refresh` is asked."""
         if not refresh and self._fresh():
             assert self._value is not None
             return self._value
-        generation = self._generation
-        async with self._lock:
-            # A fetch that finished while we waited for the lock is as new as the one we would make.
-            if self._generation == generation or self._value is None:
-                self._value = await self._fetch()
-                self._fetched_at = self._clock()
-                self._generation += 1
+        if self._refreshing is None or self._refreshing.done():
+            self._refreshing = asyncio.create_task(self._refresh())
+            self._refreshing.add_done_callback(_retrieve)
+        # Shielded: a caller that gives up does not cancel the refresh the others wait on.
+        return await asyncio.shield(self._refreshing)
+
+    async def _refresh(self) -> Catalog:
+        try:
+            value = await self._fetch()
+        except Exception as exc:
+            if self._value is None:
+                raise  # nothing to fall back on: every waiter gets this one failure; the next call tries again
+            self._stale_until = self._clock() + self._retry_after
+            log.warning(
+                "refreshing the metric catalog failed (%s); serving the one fetched %.0f s ago, trying again in %.0f s",
+                exc,
+                self._clock() - self._fetched_at,
+                self._retry_after,
+            )
             return self._value
+        self._value, self._fetched_at, self._stale_until = value, self._clock(), 0.0
+        return value
 
     def clear(self) -> None:
         self._value = None
+        self._stale_until = 0.0
+
+
+def _retrieve(task: asyncio.Task[Catalog]) -> None:
+    """A refresh whose every waiter gave up still has its failure looked at, so it is not reported as lost."""
+    if not task.cancelled():
+        task.exception()

@@ -136,6 +136,17 @@ class ServiceWatchClient:
         """The whole catalog, cached for `catalog_ttl` seconds (ListMetricInfos is billed per call)."""
         return await self._catalog.get(refresh=refresh)
 
+    async def catalog_within(self, seconds: float) -> Catalog | None:
+        """For answers that cannot wait (Slack's type-ahead must answer within 3 s): the catalog held, however old,
+        at once, a refresh it needs going on meanwhile; with none held, the fetch for up to `seconds`; else None."""
+        pending = asyncio.ensure_future(self.catalog())
+        pending.add_done_callback(_looked_at)
+        held = self._catalog.cached
+        try:
+            return await asyncio.wait_for(asyncio.shield(pending), 0 if held is not None else seconds)
+        except (TimeoutError, ServiceWatchError):
+            return held
+
     async def list_metric_data(self, request: MetricDataRequest) -> tuple[MetricDataSeries, ...]:
         """ListMetricData: the numbers behind a chart, one series per metric asked."""
         response = await self._call(DATA_PATH, request.wire_json(), parse=_json_model(MetricDataResponse))
@@ -197,6 +208,11 @@ class ServiceWatchClient:
             log.info("servicewatch %s failed (%s); trying again in %.1f s", path, type(error).__name__, delay)
             await self._sleep(delay)
         raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _looked_at(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _json_model(model: type[T]) -> Callable[[httpx.Response], T]:

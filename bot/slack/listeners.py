@@ -31,6 +31,7 @@ from bot.store.events import EventLedger
 from bot.store.pending import PendingRequests
 
 log = logging.getLogger(__name__)
+TYPE_AHEAD_WAIT = 2.5  # seconds the metric type-ahead may wait on a catalog it does not hold yet
 
 
 class _Tracked:
@@ -302,5 +303,7 @@ class SlackListeners:
         await self.publish_home(client, user_id)
 
     async def on_metric_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        catalog = await self.router.actions.charts.catalog()
-        await ack(options=metric_options([m.reference for m in catalog.metrics], body.get("value") or ""))
+        # Slack drops an answer after 3 s: never wait on a cold or failing catalog past TYPE_AHEAD_WAIT.
+        catalog = await self.router.actions.charts.catalog_within(TYPE_AHEAD_WAIT)
+        references = [m.reference for m in catalog.metrics] if catalog is not None else []
+        await ack(options=metric_options(references, body.get("value") or ""))

@@ -10,7 +10,7 @@ import httpx
 
 from bot.charts.summary import SANDBOX_NOTE
 from bot.sandbox import Fault as SandboxFault
-from bot.servicewatch.client import IMAGE_PATH
+from bot.servicewatch.client import IMAGE_PATH, METRICS_PATH
 from tests.fakes.slack import Channel, Fault
 from tests.pngs import png_size
 from tests.slack_payloads import mention_event, slash_command
@@ -279,3 +279,26 @@ async def test_healthz_and_metrics(stack: BotStack) -> None:
     assert 'servicewatch_bot_requests_total{surface="slack"} 1.0' in metrics.text
     assert 'servicewatch_bot_charts_posted_total{drawn_by="servicewatch"} 1.0' in metrics.text
     assert 'servicewatch_bot_upstream_calls_total{path="/v1/metrics/data/download/image"} 1.0' in metrics.text
+
+
+async def test_the_type_ahead_answers_in_time_while_the_catalog_hangs(stack: BotStack) -> None:
+    """Slack drops an options answer after 3 s: with ListMetricInfos hanging and no catalog held yet, the answer
+    comes anyway (empty) instead of waiting for it; once a catalog is held it answers from that, however old."""
+    # Held longer than the type-ahead waits (2.5 s), then answered: the order is the timers', not the machine's.
+    stack.sandbox.plan.add(SandboxFault(kind="timeout", delay=3.5, times=1, path=METRICS_PATH))
+    suggestion = {
+        "type": "block_suggestion",
+        "action_id": "metric",
+        "block_id": "metric",
+        "value": "lag",
+        "team": {"id": "T0TEAM001"},
+        "user": {"id": "U0KIM"},
+        "view": {"id": "V1", "type": "modal", "callback_id": "chart_modal", "blocks": []},
+    }
+    body = urlencode({"payload": json.dumps(suggestion)})
+    cold = await stack.post_signed(body, "application/x-www-form-urlencoded")
+    assert cold.status_code == 200
+    assert cold.json()["options"] == []
+    await stack.services.charts.catalog()  # the held call is answered at last, and the catalog is held
+    warm = await stack.post_signed(body, "application/x-www-form-urlencoded")
+    assert [o["value"] for o in warm.json()["options"]] == ["PostgreSQL(DBaaS):Replication Lag"]
