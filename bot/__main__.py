@@ -34,7 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     commands.add_parser("run", help="run the bot (the default): Socket Mode, HTTP mode or the console")
     sandbox_cli.add_parser(commands)
-    commands.add_parser("check", help="validate the settings and make one signed ListMetricInfos call")
+    commands.add_parser(
+        "check",
+        help="validate the settings, then check the database, ServiceWatch (one signed call) and Slack's tokens",
+    )
     commands.add_parser("chart", help="one chart from the shell: the words you would type after /chart", add_help=False)
     commands.add_parser("migrate", help="apply the database migrations (also done at start)")
     return parser

@@ -14,8 +14,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from tests.fakes.slack import APP_TOKEN, fake_slack_in_thread
 from tests.pngs import png_size
 from tests.processes import clean_env
+
+UNREACHABLE_DB = "postgresql+asyncpg://postgres@127.0.0.1:9/test"  # the discard port: nothing listens
 
 
 def run_bot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -54,6 +57,47 @@ def test_check_with_a_version_newer_than_the_known_ones_says_which_body_it_sends
         in result.stdout
     )
     assert "ListMetricInfos: OK" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "lines", "failed"),
+    [
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_APP_TOKEN": APP_TOKEN},
+            [
+                "Slack bot token (auth.test): bot <@UBOT0001> in Acme: OK",
+                "Slack app token (apps.connections.open): Socket Mode may connect: OK",
+            ],
+            None,
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-revoked", "SLACK_APP_TOKEN": "xapp-1-wrong"},
+            [
+                "Slack bot token (auth.test): FAILED: Slack refused SLACK_BOT_TOKEN (invalid_auth)",
+                "Slack app token (apps.connections.open): FAILED: Slack refused SLACK_APP_TOKEN (invalid_auth)",
+            ],
+            "Not ready: Slack bot token, Slack app token failed (see above).",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": "s", "DATABASE_URL": UNREACHABLE_DB},
+            ["database: FAILED: ", "ListMetricInfos: OK", "Slack bot token (auth.test): bot <@UBOT0001>"],
+            "Not ready: the database failed (see above).",
+        ),
+    ],
+    ids=["all good", "tokens refused", "no database"],
+)
+def test_check_checks_everything_one_line_each(
+    env: dict[str, str], lines: list[str], failed: str | None, tmp_path: Path
+) -> None:
+    with fake_slack_in_thread() as fake:
+        result = run_bot("check", cwd=tmp_path, SLACK_API_URL=fake.api_url, SERVICEWATCH_SANDBOX="true", **env)
+    out = result.stdout.splitlines()
+    for line in lines:
+        assert any(printed.startswith(line) for printed in out), result.stdout + result.stderr
+    assert result.returncode == (1 if failed else 0), result.stdout + result.stderr
+    assert (out[-1] == failed) if failed else ("Not ready" not in result.stdout)
+    assert "xoxb-" not in result.stdout  # no token is printed
+    assert "xapp-" not in result.stdout
 
 
 def test_bad_settings_exit_2_with_every_problem(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.services import Services, open_services
 from bot.servicewatch import ServiceWatchError
 from bot.servicewatch.endpoints import KNOWN_API_VERSIONS, is_newer_than_known
+from bot.slack.checks import check_slack
 
 
 def api_version_line(version: str) -> str:
@@ -46,19 +47,42 @@ def describe_settings(settings: Settings, services: Services) -> list[str]:
 
 
 async def check(settings: Settings) -> int:
-    async with open_services(settings) as services:
+    """Check everything that can be checked from here, one line each; exit 1 naming what failed."""
+    failed: list[str] = []
+    async with open_services(settings, migrate=False) as services:
         print(f"ServiceWatch charts {__version__}: the settings are valid.")
         for line in describe_settings(settings, services):
             print(line)
-        started = time.monotonic()
         try:
-            response = await services.servicewatch.list_metric_infos()
-        except ServiceWatchError as exc:
-            print(f"ListMetricInfos: FAILED after {time.monotonic() - started:.1f} s\n  {exc}")
-            return 1
-        metrics = {(m.namespace_name, m.name) for ns in response.namespaces for g in ns.dimensions for m in g.metrics}
-        print(
-            f"ListMetricInfos: OK in {(time.monotonic() - started) * 1000:.0f} ms: {len(response.namespaces)} "
-            f"namespaces, {len(metrics)} metrics, {response.count} metric/resource entries"
-        )
+            await services.database.migrate()
+        except Exception as exc:
+            print(f"database: FAILED: {type(exc).__name__}: {exc}".splitlines()[0])
+            failed.append("the database")
+        else:
+            print(f"database: OK ({services.database.safe_url}, migrations applied)")
+        if not await _servicewatch(services):
+            failed.append(f"ServiceWatch (servicewatch {settings.servicewatch_api_version})")
+    for line, problem in await check_slack(settings):
+        print(f"{line}: FAILED: {problem}" if problem else f"{line}: OK")
+        if problem:
+            failed.append(line.split(" (")[0])
+    if failed:
+        print(f"Not ready: {', '.join(failed)} failed (see above).")
+        return 1
     return 0
+
+
+async def _servicewatch(services: Services) -> bool:
+    """One signed ListMetricInfos call: the SCP keys, the endpoint and the API version at once."""
+    started = time.monotonic()
+    try:
+        response = await services.servicewatch.list_metric_infos()
+    except ServiceWatchError as exc:
+        print(f"ListMetricInfos: FAILED after {time.monotonic() - started:.1f} s\n  {exc}")
+        return False
+    metrics = {(m.namespace_name, m.name) for ns in response.namespaces for g in ns.dimensions for m in g.metrics}
+    print(
+        f"ListMetricInfos: OK in {(time.monotonic() - started) * 1000:.0f} ms: {len(response.namespaces)} "
+        f"namespaces, {len(metrics)} metrics, {response.count} metric/resource entries"
+    )
+    return True

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 BOT_USER = "UBOT0001"
+APP_TOKEN = "xapp-1-test"
 TEAM = "T0TEAM001"
 
 
@@ -171,7 +172,13 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append(Call(method, params, dict(request.headers)))
-        if method != "apps.connections.open" and request.headers.get("Authorization", "") != "Bearer xoxb-test-token":
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if method == "apps.connections.open":  # the one method of app-level tokens, as Slack has it
+            if token.startswith("xoxb-"):
+                return web.json_response({"ok": False, "error": "not_allowed_token_type"})
+            if token != APP_TOKEN:
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+        elif token != "xoxb-test-token":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         limit = self.rate_limits.get(method)
         wait = limit.take() if limit is not None else 0.0
