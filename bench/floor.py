@@ -1,5 +1,5 @@
 """`python -m bench.floor SANDBOX_URL SLACK_URL [DATABASE_URL]`: what the client libraries alone cost per call on
-this machine, as the bot uses them (httpx over the aiohttp transport for ServiceWatch, aiohttp for Slack, the bot's
+this machine, as the bot uses them (httpx over httpx-aiohttp's transport for ServiceWatch, aiohttp for Slack, the bot's
 database settings), measured in a process of its own with no bot code: the floor under the CPU per chart."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, update
 
-from bot.servicewatch.transport import AiohttpTransport
 from bot.store.db import Database
 
 ROUNDS = 400

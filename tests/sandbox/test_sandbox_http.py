@@ -205,10 +205,11 @@ async def test_transient_faults_are_retried_until_the_answer_comes(
 async def test_retries_stop(fault: Fault, error: type[Exception], sandbox: Sandbox, sandbox_client: MakeClient) -> None:
     sandbox.plan.add(fault)
     client = sandbox_client(timeout=0.2, max_retries=3)  # no attempt is answered in time, however fast the machine
-    with pytest.raises(error):
+    with pytest.raises(error) as raised:
         await client.list_metric_data(
             MetricDataRequest.for_chart(MetricDataImageRequestV1Dot1.model_validate(SEEDS["1.1"][1]))
         )
+    assert type(raised.value) is error  # a dropped connection is not reported as a timeout, nor the reverse
     assert sandbox.calls[DATA_PATH] == 4
 
 
