@@ -11,8 +11,10 @@ import hmac
 import json
 import logging
 import re
+import secrets
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -24,7 +26,7 @@ from bot.rendering import PlotSeries, render_line_chart
 from bot.sandbox import catalog as sandbox_catalog
 from bot.sandbox.faults import API_PATHS, Fault, FaultPlan
 from bot.sandbox.series import MAX_POINTS, points_count, series
-from bot.servicewatch.auth import CLIENT_TYPE, sign
+from bot.sandbox.signature import expected_signature
 from bot.servicewatch.models import (
     ImageRequest,
     MetricDataImageRequest,
@@ -59,12 +61,26 @@ class SandboxError(Exception):
         self.headers = headers or {}
 
 
+# ServiceWatch's error codes are documented nowhere; ValidationError is the one seen live (a 400). The others are
+# guesses in the same style.
+ERROR_CODES = {400: "ValidationError", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 429: "TooManyRequests"}
+
+
 def error_response(
     status: int, details: tuple[str, ...] | list[str], headers: dict[str, str] | None = None
 ) -> web.Response:
-    """ServiceWatch's error shape: `{"errors": [{"status": …, "detail": …}]}`."""
-    body = {"errors": [{"status": status, "detail": detail} for detail in details]}
-    return web.json_response(body, status=status, headers=headers)
+    """ServiceWatch's error body as seen live: `{"errors": [{"code", "title", "detail": [...], "status",
+    "request_id", "global_request_id"}]}`; the request ids are new for every answer."""
+    code = ERROR_CODES.get(status, "InternalServerError" if status >= 500 else "Error")
+    item = {
+        "code": code,
+        "title": code,
+        "detail": list(details),
+        "status": status,
+        "request_id": f"req-{secrets.token_hex(8)}",
+        "global_request_id": str(uuid.uuid4()),
+    }
+    return web.json_response({"errors": [item]}, status=status, headers=headers)
 
 
 class Sandbox:
@@ -194,8 +210,8 @@ class Sandbox:
         for name in ("Scp-Accesskey", "Scp-Signature", "Scp-Timestamp", "Scp-ClientType"):
             if not headers.get(name):
                 raise SandboxError(401, f"Missing header {name}")
-        if headers["Scp-ClientType"] != CLIENT_TYPE:
-            raise SandboxError(401, f"Scp-ClientType must be {CLIENT_TYPE}")
+        if headers["Scp-ClientType"] != "Openapi":
+            raise SandboxError(401, "Scp-ClientType must be Openapi")
         if not hmac.compare_digest(headers["Scp-Accesskey"], self.access_key):
             raise SandboxError(401, "Unknown access key")
         timestamp = headers["Scp-Timestamp"]
@@ -205,7 +221,9 @@ class Sandbox:
         if skew > self._max_clock_skew:
             raise SandboxError(401, f"Scp-Timestamp is {skew:.0f} s away from the server clock")
         url = f"{request.scheme}://{request.host}{request.raw_path}"
-        expected = sign(request.method, url, timestamp, self.access_key, self._secret_key, self._account_id)
+        expected = expected_signature(
+            request.method, url, timestamp, self.access_key, self._secret_key, self._account_id
+        )
         if not hmac.compare_digest(headers["Scp-Signature"], expected):
             raise SandboxError(401, "Signature mismatch: the secret key or the string to sign is wrong")
 

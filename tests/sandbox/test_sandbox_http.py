@@ -220,7 +220,7 @@ async def test_control_endpoints(sandbox: Sandbox, sandbox_client: MakeClient) -
         assert queued.json() == {"queued": 1}
         bad = await control.post("/_sandbox/faults", json={"kind": "explode"})
         assert bad.status_code == 400
-        assert "kind must be one of" in bad.json()["errors"][0]["detail"]
+        assert "kind must be one of" in bad.json()["errors"][0]["detail"][0]
         assert (await control.put("/_sandbox/latency", json={"seconds": 0.05})).json() == {"latency": 0.05}
         client = sandbox_client(max_retries=1)
         request = MetricDataRequest.for_chart(MetricDataImageRequestV1Dot1.model_validate(SEEDS["1.1"][1]))
