@@ -17,25 +17,16 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
 
 from bot.rendering import PlotSeries, render_line_chart
 from bot.sandbox import catalog as sandbox_catalog
 from bot.sandbox.faults import API_PATHS, Fault, FaultPlan
 from bot.sandbox.series import MAX_POINTS, points_count, series
 from bot.sandbox.signature import expected_signature
-from bot.servicewatch.models import (
-    ImageRequest,
-    MetricDataImageRequest,
-    MetricDataImageRequestV1Dot1,
-    MetricDataItem,
-    MetricDataRequest,
-    MetricItemV1Dot1,
-    MetricSearchRequest,
-)
+from bot.sandbox.validation import body_problems
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +38,6 @@ _VERSION = re.compile(r"1\.(0|[1-9][0-9]*)")
 MAX_METRICS = 10
 _render_lock = threading.Lock()  # matplotlib is not thread-safe; renders run one at a time off the event loop
 
-M = TypeVar("M", bound=BaseModel)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -238,19 +228,19 @@ class Sandbox:
         return version
 
     async def _list_metric_infos(self, request: web.Request, body: Any, version: str) -> web.StreamResponse:
-        search = _validate(MetricSearchRequest, body)
+        search = _checked("metric-search-request", body)
         return web.json_response(
             sandbox_catalog.list_metric_infos(
-                metric_name=search.metric_name,
-                namespaces=[ns.name for ns in search.namespaces] if search.namespaces else None,
-                resource_id=search.resource_id,
-                resource_name=search.resource_name,
+                metric_name=search.get("metric_name"),
+                namespaces=[ns["name"] for ns in search["namespaces"]] if search.get("namespaces") else None,
+                resource_id=search.get("resource_id"),
+                resource_name=search.get("resource_name"),
             )
         )
 
     async def _list_metric_data(self, request: web.Request, body: Any, version: str) -> web.StreamResponse:
-        data_request = _validate(MetricDataRequest, body)
-        found = [self._series_for(item, data_request) for item in data_request.metrics]
+        data_request = _checked("metric-data-request", body)
+        found = [self._series_for(item, data_request) for item in data_request["metrics"]]
         return web.json_response(
             {
                 "metrics": [
@@ -261,22 +251,22 @@ class Sandbox:
         )
 
     async def _download_image(self, request: web.Request, body: Any, version: str) -> web.StreamResponse:
-        model: type[ImageRequest] = MetricDataImageRequest if version == "1.0" else MetricDataImageRequestV1Dot1
-        chart = _validate(model, body)
-        width, height = chart.width or 1400, chart.height or 500
+        chart = _checked("image-request-1.0" if version == "1.0" else "image-request-1.1", body)
+        width, height = chart.get("width") or 1400, chart.get("height") or 500
         if self._min_size and (width < self._min_size[0] or height < self._min_size[1]):
             raise SandboxError(400, f"width must be ≥ {self._min_size[0]} and height ≥ {self._min_size[1]}")
         lines = []
-        for item in chart.metrics:
+        for item in chart["metrics"]:
             label, points = self._series_for(item, chart)
-            lines.append(PlotSeries(label=label, points=points, color=item.color))
-        title = chart.title or "ServiceWatch Metric Chart"
-        zone = chart.timezone or "UTC"
+            lines.append(PlotSeries(label=label, points=points, color=item.get("color")))
+        title = chart.get("title") or "ServiceWatch Metric Chart"
+        zone = chart.get("timezone") or "UTC"
+        start, end = chart["start"], chart["end"]
 
         def draw() -> bytes:
             with _render_lock:
                 return render_line_chart(
-                    lines, title=title, start=chart.start, end=chart.end, timezone=zone, width=width, height=height
+                    lines, title=title, start=start, end=end, timezone=zone, width=width, height=height
                 )
 
         if not self.stock_images:
@@ -287,34 +277,35 @@ class Sandbox:
             png = self._stock[(width, height)] = await asyncio.to_thread(draw)
         return web.Response(body=png, content_type="image/png")
 
-    def _series_for(self, item: MetricItemV1Dot1 | MetricDataItem, chart: Any) -> tuple[str, list[tuple[int, float]]]:
-        if len(chart.metrics) > MAX_METRICS:
-            raise SandboxError(400, f"At most {MAX_METRICS} metrics per request; {len(chart.metrics)} were sent")
-        found = sandbox_catalog.find_metric(item.namespace_name, item.name)
+    def _series_for(self, item: dict[str, Any], chart: dict[str, Any]) -> tuple[str, list[tuple[int, float]]]:
+        if len(chart["metrics"]) > MAX_METRICS:
+            raise SandboxError(400, f"At most {MAX_METRICS} metrics per request; {len(chart['metrics'])} were sent")
+        namespace, name = item["namespace_name"], item["name"]
+        found = sandbox_catalog.find_metric(namespace, name)
         if found is None:
             known = {group.namespace for group in sandbox_catalog.GROUPS}
-            if item.namespace_name not in known:
-                raise SandboxError(400, f"Namespace '{item.namespace_name}' does not exist")
-            raise SandboxError(400, f"Metric '{item.name}' does not exist in namespace '{item.namespace_name}'")
+            if namespace not in known:
+                raise SandboxError(400, f"Namespace '{namespace}' does not exist")
+            raise SandboxError(400, f"Metric '{name}' does not exist in namespace '{namespace}'")
         group, metric = found
-        dimensions = {d.key: d.value for d in item.dimensions}
+        dimensions = {d["key"]: d["value"] for d in item["dimensions"]}
         wrong_keys = sorted(set(dimensions) - set(group.keys))
         if wrong_keys:
             raise SandboxError(
-                400,
-                f"Dimension key {', '.join(wrong_keys)} is not valid for '{item.name}'; use {', '.join(group.keys)}",
+                400, f"Dimension key {', '.join(wrong_keys)} is not valid for '{name}'; use {', '.join(group.keys)}"
             )
-        period = item.period or chart.period
-        if points_count(chart.start, chart.end, period) > MAX_POINTS:
+        period = item.get("period") or chart["period"]
+        start, end = chart["start"], chart["end"]
+        if points_count(start, end, period) > MAX_POINTS:
             raise SandboxError(
                 400, f"The window holds more than {MAX_POINTS} periods of {period} s; use a longer period"
             )
         resource = sandbox_catalog.find_resource(group, dimensions)
-        label = item.display_name or f"{group.namespace} | {resource.name if resource else '?'} | {metric.name}"
+        label = item.get("display_name") or f"{group.namespace} | {resource.name if resource else '?'} | {metric.name}"
         if resource is None or not resource.reporting:
             return label, []  # like ServiceWatch: an unknown or stopped resource is no error, just no data
-        statistic = item.statistic_type or chart.statistic_type
-        return label, series(metric, resource, start=chart.start, end=chart.end, period=period, statistic=statistic)
+        statistic = item.get("statistic_type") or chart["statistic_type"]
+        return label, series(metric, resource, start=start, end=end, period=period, statistic=statistic)
 
     # Control ----------------------------------------------------------------------------------------------
 
@@ -352,12 +343,10 @@ class Sandbox:
         return web.json_response({"latency": seconds})
 
 
-def _validate(model: type[M], body: Any) -> M:
-    try:
-        return model.model_validate(body)
-    except ValidationError as exc:
-        details = [
-            f"{'.'.join(str(p) for p in error['loc']) or 'body'}: {str(error['msg']).removeprefix('Value error, ')}"
-            for error in exc.errors(include_url=False)
-        ]
-        raise SandboxError(400, *details) from None
+def _checked(schema: str, body: Any) -> dict[str, Any]:
+    """`body` when it fits the API reference's schema; else a 400 listing every problem, as ServiceWatch does."""
+    problems = body_problems(schema, body)
+    if problems:
+        raise SandboxError(400, *problems)
+    assert isinstance(body, dict)
+    return body
