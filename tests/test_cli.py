@@ -100,6 +100,18 @@ def test_check_checks_everything_one_line_each(
     assert "xapp-" not in result.stdout
 
 
+def test_check_against_a_retired_version_says_which_version_to_use(tmp_path: Path) -> None:
+    result = run_bot("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="1.0")
+    assert result.returncode == 1
+    assert "ListMetricInfos: FAILED" in result.stdout
+    assert (
+        "ServiceWatch answered 400 ValidationError: API version servicewatch 1.0 is no longer supported"
+        in result.stdout
+    )
+    assert "set SERVICEWATCH_API_VERSION to a version it supports (try 1.2 or 1.1" in result.stdout
+    assert result.stdout.splitlines()[-1] == "Not ready: ServiceWatch (servicewatch 1.0) failed (see above)."
+
+
 def test_bad_settings_exit_2_with_every_problem(tmp_path: Path) -> None:
     result = run_bot("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="v1.2", SLACK_BOT_TOKEN="xoxp-secret-thing")
     assert result.returncode == 2

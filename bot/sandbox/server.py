@@ -17,6 +17,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from aiohttp import web
@@ -33,7 +34,15 @@ log = logging.getLogger(__name__)
 SANDBOX_ACCESS_KEY = "sandbox-access-key"
 SANDBOX_SECRET_KEY = "sandbox-secret-key"
 DEFAULT_VERSION = "1.2"  # what ServiceWatch calls when Scp-Api-Version is absent: the CURRENT version
-# The API reference's versions are 1.0, 1.1, 1.2; later ones (1.3, 1.5 …) keep the 1.1 body as far as is known.
+# The API reference's version table (2026-11): status and "Not Before" date. Later ones (1.3, 1.5 …) keep the 1.1
+# body as far as is known. "Deprecated versions with Not Before dates that have arrived or expired are no longer
+# supported": the sandbox refuses them with a 400 naming the version. How the live service words that refusal,
+# and its status code, are a guess.
+VERSION_TABLE: dict[str, tuple[str, date | None]] = {
+    "1.0": ("DEPRECATED", date(2026, 6, 30)),
+    "1.1": ("SUPPORTED", date(2026, 8, 31)),
+    "1.2": ("CURRENT", None),
+}
 _VERSION = re.compile(r"1\.(0|[1-9][0-9]*)")
 MAX_METRICS = 10
 _render_lock = threading.Lock()  # matplotlib is not thread-safe; renders run one at a time off the event loop
@@ -86,6 +95,7 @@ class Sandbox:
         min_size: tuple[int, int] | None = None,
         stock_images: bool = False,
         clock: Callable[[], float] = time.time,
+        as_of: date | None = None,
     ) -> None:
         self.access_key = access_key
         self._secret_key = secret_key
@@ -95,6 +105,7 @@ class Sandbox:
         self.stock_images = stock_images  # one drawing per size, served for every chart (benchmarks, timing tests)
         self._stock: dict[tuple[int, int], bytes] = {}
         self._clock = clock
+        self.as_of = as_of  # the day the version table is read on (None: today); tests of 1.0 bodies set an earlier one
         self.plan = FaultPlan()
         self.calls: Counter[str] = Counter()
         self.in_flight = 0
@@ -217,14 +228,19 @@ class Sandbox:
         if not hmac.compare_digest(headers["Scp-Signature"], expected):
             raise SandboxError(401, "Signature mismatch: the secret key or the string to sign is wrong")
 
-    @staticmethod
-    def _version(request: web.Request) -> str:
+    def _version(self, request: web.Request) -> str:
         header = request.headers.get("Scp-Api-Version")
         if header is None:
             return DEFAULT_VERSION
         service, _, version = header.partition(" ")
         if service != "servicewatch" or not _VERSION.fullmatch(version):
-            raise SandboxError(400, f"Unsupported Scp-Api-Version {header!r}; use 'servicewatch 1.0|1.1|1.2'")
+            raise SandboxError(400, f"Unsupported Scp-Api-Version {header!r}; use 'servicewatch 1.2'")
+        status, not_before = VERSION_TABLE.get(version, ("CURRENT", None))
+        today = self.as_of or datetime.fromtimestamp(self._clock(), UTC).date()
+        if status == "DEPRECATED" and not_before is not None and today >= not_before:
+            raise SandboxError(
+                400, f"API version servicewatch {version} is no longer supported (deprecated, not before {not_before})"
+            )
         return version
 
     async def _list_metric_infos(self, request: web.Request, body: Any, version: str) -> web.StreamResponse:

@@ -9,6 +9,7 @@ import hmac
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
@@ -103,6 +104,7 @@ def test_the_sandbox_imports_nothing_of_the_bots_servicewatch_code() -> None:
 async def test_bodies_are_judged_by_the_schemas_of_the_api_reference(
     version: str, body: dict[str, object], problem: str, sandbox: Sandbox
 ) -> None:
+    sandbox.as_of = date(2026, 6, 1)  # 1.0 still served
     auth = ServiceWatchAuth(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY)
     async with ServiceWatchClient(sandbox.url, auth, api_version=version, max_retries=0) as client:
         with pytest.raises(BadRequestError) as raised:

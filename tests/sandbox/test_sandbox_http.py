@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import httpx
@@ -35,7 +36,10 @@ MakeClient = Callable[..., ServiceWatchClient]
 
 
 @pytest.mark.parametrize(("version", "model"), [("1.1", MetricDataImageRequestV1Dot1), ("1.0", MetricDataImageRequest)])
-async def test_seed_bodies_give_real_pngs(version: str, model: type[Any], sandbox_client: MakeClient) -> None:
+async def test_seed_bodies_give_real_pngs(
+    version: str, model: type[Any], sandbox: Sandbox, sandbox_client: MakeClient
+) -> None:
+    sandbox.as_of = date(2026, 6, 1)  # before 1.0 was retired
     client = sandbox_client(api_version=version)
     image = await client.download_metric_data_image(model.model_validate(SEEDS[version][1]))
     assert image.media_type == "image/png"
@@ -49,6 +53,14 @@ async def test_1_2_and_a_real_size(sandbox_client: MakeClient) -> None:
         MetricDataImageRequestV1Dot1.model_validate(body)
     )
     assert png_size(image.data) == (1400, 500)
+
+
+async def test_a_retired_version_is_refused_and_the_message_says_which_to_use(sandbox_client: MakeClient) -> None:
+    with pytest.raises(BadRequestError) as raised:  # 1.0: deprecated, not before 2026-06-30
+        await sandbox_client(api_version="1.0", max_retries=0).list_metric_infos()
+    message = str(raised.value)
+    assert "API version servicewatch 1.0 is no longer supported" in message
+    assert "set SERVICEWATCH_API_VERSION to a version it supports (try 1.2 or 1.1" in message
 
 
 async def test_the_sandbox_holds_each_version_to_its_own_body(sandbox: Sandbox) -> None:
