@@ -112,7 +112,7 @@ def parse_span(word: str) -> int | None:
 def span_with_unit(number: str, unit: str) -> int | None:
     """Seconds in `24 hours`, `2 days` (a number word and a unit word); None when they are not that."""
     key = _UNIT_WORDS.get(unit.lower())
-    if key is None or not number.isdigit() or int(number) == 0:
+    if key is None or not (number.isascii() and number.isdigit()) or int(number) == 0:
         return None
     return int(number) * UNIT_SECONDS[key]
 

@@ -216,7 +216,7 @@ class Sandbox:
         if not hmac.compare_digest(headers["Scp-Accesskey"], self.access_key):
             raise SandboxError(401, "Unknown access key")
         timestamp = headers["Scp-Timestamp"]
-        if not timestamp.isdigit():
+        if not (timestamp.isascii() and timestamp.isdigit()):
             raise SandboxError(401, "Scp-Timestamp must be epoch milliseconds")
         skew = abs(int(timestamp) / 1000 - self._clock())
         if skew > self._max_clock_skew:

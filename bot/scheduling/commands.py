@@ -71,6 +71,7 @@ def parse_schedule(text: str, *, follow: bool = False) -> NewScheduleRequest:
 
 def parse_schedule_id(words: tuple[str, ...], action: str) -> int:
     """`pause 12` / `pause #12` → 12."""
-    if len(words) != 1 or not words[0].lstrip("#").isdigit():
+    number = words[0].lstrip("#") if len(words) == 1 else ""
+    if not (number.isascii() and number.isdigit()):  # `²` is a digit to isdigit(), not to int()
         raise UserError(f"`{action}` takes a schedule's number, e.g. `{action} 12` (`schedules` lists them).")
     return int(words[0].lstrip("#"))

@@ -171,7 +171,7 @@ def _numbers(field: str, low: int, high: int, name: str, *, names: tuple[str, ..
     values: list[int] = []
     for part in field.split(","):
         base, _, step_text = part.partition("/")
-        step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else None
+        step = int(step_text) if step_text.isascii() and step_text.isdigit() and int(step_text) > 0 else None
         if step_text and step is None:
             raise UserError(f"“{part}” in the {name} field has a bad step; write it like */15.")
         if base == "*":
@@ -190,7 +190,7 @@ def _numbers(field: str, low: int, high: int, name: str, *, names: tuple[str, ..
 
 
 def _value(text: str, name: str, names: tuple[str, ...]) -> int:
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # `²` is a digit to isdigit(), not to int()
         return int(text)
     if text.lower()[:3] in names:
         return names.index(text.lower()[:3])

@@ -21,7 +21,7 @@ def interval_seconds(value: str | int | None) -> int | None:
     if isinstance(value, int):
         return value if value > 0 else None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return int(text) or None
     try:
         return parse_duration(text)

@@ -109,14 +109,19 @@ def web_app(
             signature = request.headers.get("X-Slack-Signature", "")
             timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
             valid = (
-                timestamp.isdigit() and signature.startswith("v0=") and verifier.is_valid(body, timestamp, signature)
+                timestamp.isascii()
+                and timestamp.isdigit()
+                and signature.startswith("v0=")
+                and verifier.is_valid(body, timestamp, signature)
             )
-            if valid and commands is not None and client is not None and request.content_type == FORM:
+            if not valid:  # refused here: Bolt would check again, and a timestamp like `¹⁷…` makes it raise (500)
+                return web.json_response({"error": "invalid request"}, status=401)
+            if commands is not None and client is not None and request.content_type == FORM:
                 form = dict(parse_qsl(body, keep_blank_values=True))
                 if form.get("command") == commands.command and form.get("user_id") and form.get("channel_id"):
                     # Replays to this process are refused at once; the database (every replica) is asked after.
                     return _replayed() if not seen.add(signature) else _acknowledge(commands, client, form, signature)
-            if valid and ledger is not None and not await ledger.claim(f"sig:{signature}"):
+            if ledger is not None and not await ledger.claim(f"sig:{signature}"):
                 return _replayed()
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
 

@@ -436,6 +436,23 @@ def read_line(text: str) -> object:
     return refused
 
 
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("PAUSE ²", True),
+        ("run #³", True),
+        ("next ٣", True),
+        ('schedule lag cron "*/² * * * *"', True),
+        ('schedule lag cron "¹ 9 * * *"', True),
+        ("lag ² hours", False),  # a chart whose metric name the catalog will not know
+        ("lag last ²h", True),
+    ],
+)
+def test_digits_that_are_not_ascii_are_refused_not_crashed_on(text: str, refused: bool) -> None:
+    """Found by the fuzzing in CI: `"²".isdigit()` is true, but `int("²")` raises."""
+    assert isinstance(read_line(text), UserError) == refused
+
+
 def test_every_phrase_of_the_help_is_read() -> None:
     """The phrases the fuzzing starts from are really there (the help's format did not silently change)."""
     assert {"last 3h", "every weekday at 9am", "stat max", "pause ID", "metrics [NAMESPACE] [TEXT]"} <= set(PHRASES)
