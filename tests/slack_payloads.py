@@ -62,3 +62,16 @@ def mention_event(
         "event_time": 1700000100,
         "authorizations": [{"team_id": "T0TEAM001", "user_id": "UBOT0001", "is_bot": True}],
     }
+
+
+def metric_suggestion(value: str, view: dict[str, Any]) -> dict[str, Any]:
+    """What Slack sends as someone types `value` in the shortcut form's metric box (its type-ahead)."""
+    return {
+        "type": "block_suggestion",
+        "action_id": "metric",
+        "block_id": "metric",
+        "value": value,
+        "team": {"id": "T0TEAM001"},
+        "user": {"id": "U0KIM"},
+        "view": view,
+    }

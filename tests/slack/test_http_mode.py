@@ -13,7 +13,7 @@ from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH, METRICS_PATH
 from tests.fakes.slack import Channel, Fault
 from tests.pngs import png_size
-from tests.slack_payloads import mention_event, slash_command
+from tests.slack_payloads import mention_event, metric_suggestion, slash_command
 from tests.stacks import BotStack
 
 CPU = '"Virtual Server:CPU Usage/Core[Basic]"'
@@ -208,15 +208,7 @@ async def test_shortcut_opens_the_modal_and_its_submission_lands_in_the_thread(s
     )
     assert [b["block_id"] for b in view["blocks"]] == ["saved", "metric", "window", "stat"]
     assert view["blocks"][0]["element"]["options"][0]["value"] == "web-cpu"
-    suggestion = {
-        "type": "block_suggestion",
-        "action_id": "metric",
-        "block_id": "metric",
-        "value": "lag",
-        "team": {"id": "T0TEAM001"},
-        "user": {"id": "U0KIM"},
-        "view": view,
-    }
+    suggestion = metric_suggestion("lag", view)
     options = await stack.post_signed(
         urlencode({"payload": json.dumps(suggestion)}), "application/x-www-form-urlencoded"
     )
@@ -286,15 +278,7 @@ async def test_the_type_ahead_answers_in_time_while_the_catalog_hangs(stack: Bot
     comes anyway (empty) instead of waiting for it; once a catalog is held it answers from that, however old."""
     # Held longer than the type-ahead waits (2.5 s), then answered: the order is the timers', not the machine's.
     stack.sandbox.plan.add(SandboxFault(kind="timeout", delay=3.5, times=1, path=METRICS_PATH))
-    suggestion = {
-        "type": "block_suggestion",
-        "action_id": "metric",
-        "block_id": "metric",
-        "value": "lag",
-        "team": {"id": "T0TEAM001"},
-        "user": {"id": "U0KIM"},
-        "view": {"id": "V1", "type": "modal", "callback_id": "chart_modal", "blocks": []},
-    }
+    suggestion = metric_suggestion("lag", {"id": "V1", "type": "modal", "callback_id": "chart_modal", "blocks": []})
     body = urlencode({"payload": json.dumps(suggestion)})
     cold = await stack.post_signed(body, "application/x-www-form-urlencoded")
     assert cold.status_code == 200
