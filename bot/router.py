@@ -57,6 +57,11 @@ class Poster(Outbox, Protocol):
         ...
 
 
+class Superseded(Exception):
+    """Raised by an outbox when the request is no longer this process's to answer (another replica took it over):
+    the run stops without a word, since the new holder answers."""
+
+
 class AccessPolicy:
     """Where the bot answers (`ALLOWED_CHANNEL_IDS`, empty = everywhere) and who is an admin (`ADMIN_USER_IDS`)."""
 
@@ -88,6 +93,8 @@ class Router:
         started = time.monotonic()
         try:
             await self._run(text, asker, destination, outbox, started)
+        except Superseded:
+            log.info("a request was taken over by another process; it answers, not this one")
         except Exception as exc:  # the one place every failure of a request ends up
             self.metrics.failures.labels("user" if isinstance(exc, UserError) else "error").inc()
             message, _ = error_text(exc)

@@ -20,7 +20,7 @@ from bot.charts.service import RenderedChart
 from bot.charts.spec import ChartRequest, ScheduleRequest
 from bot.chat import Asker
 from bot.errors import UserError
-from bot.router import BackgroundWork, Destination, Router
+from bot.router import BackgroundWork, Destination, Router, Superseded
 from bot.scheduling.actions import ScheduleActions
 from bot.slack.home import ACTIONS, home_view
 from bot.slack.modal import CALLBACK_ID, METRIC_ACTION, SHORTCUT_ID, chart_modal, chart_words, metric_options
@@ -44,7 +44,8 @@ class _Tracked:
 
     async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
         await self._inner.turn()  # Slack's upload limit: waiting here, the request can still be finished elsewhere
-        await self._pending.posting(self._id)
+        if not await self._pending.posting(self._id):
+            raise Superseded(f"request {self._id}")
         return await self._inner.post_chart(destination, chart)
 
     async def tell(self, asker: Asker, destination: Destination, text: str) -> None:

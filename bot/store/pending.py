@@ -59,15 +59,29 @@ class PendingRequests:
             await session.flush()
             return row.id
 
-    async def posting(self, request_id: int) -> None:
+    async def posting(self, request_id: int) -> bool:
+        """The step after which the request may have reached Slack: only its live holder gets True (holder and state
+        checked in the same statement, as `RunLog.start_posting` does), so a replica that lost it never posts."""
         async with self._sessions.begin() as session:
-            await session.execute(
-                update(PendingRequestRow).where(PendingRequestRow.id == request_id).values(status=POSTING)
+            result = await session.execute(
+                update(PendingRequestRow)
+                .where(
+                    PendingRequestRow.id == request_id,
+                    PendingRequestRow.holder == self.holder,
+                    PendingRequestRow.status == RUNNING,
+                )
+                .values(status=POSTING)
             )
+            return bool(getattr(result, "rowcount", 0))
 
     async def done(self, request_id: int) -> None:
+        """Forget the request, if it is still this holder's (one taken over elsewhere is the new holder's to end)."""
         async with self._sessions.begin() as session:
-            await session.execute(delete(PendingRequestRow).where(PendingRequestRow.id == request_id))
+            await session.execute(
+                delete(PendingRequestRow).where(
+                    PendingRequestRow.id == request_id, PendingRequestRow.holder == self.holder
+                )
+            )
 
     async def renew_all(self) -> int:
         """This process is alive: extend the lease of all its requests. Returns how many it holds."""

@@ -45,3 +45,24 @@ async def test_a_request_is_not_an_orphan_before_the_orphan_age(database: Databa
     assert await b.orphans(AGE) == []
     clock.now += AGE
     assert len(await b.orphans(AGE)) == 1
+
+
+async def test_only_the_live_holder_may_post_or_end_a_request(database: Database) -> None:
+    """A replica whose request was taken over (it hung past its lease) must not post it, nor delete the new
+    holder's note when it finally finishes."""
+    clock = Clock()
+    a = PendingRequests(database, holder="a", lease=AGE, clock=clock)
+    b = PendingRequests(database, holder="b", lease=AGE, clock=clock)
+    request_id = await a.add(text="lag", user_id="U1", channel_id="C1", thread_ts=None, response_url=None)
+    clock.now += AGE * 2  # a hung: no renewal
+    (orphan,) = await b.orphans(AGE)
+    assert orphan.id == request_id
+    assert not await a.posting(request_id)  # a lost it: it does not post
+    await a.done(request_id)  # … and its clean-up leaves b's note alone
+    clock.now += AGE * 2
+    c = PendingRequests(database, holder="c", lease=AGE, clock=clock)
+    assert await b.renew_all() == 1  # still there, still b's
+    assert await b.posting(request_id)
+    assert not await b.posting(request_id)  # once
+    await b.done(request_id)
+    assert await c.orphans(timedelta(0)) == []
