@@ -113,12 +113,16 @@ class SlackListeners:
     async def _run(
         self, text: str, user_id: str, destination: Destination, outbox: SlackOutbox, request_id: int | None = None
     ) -> None:
+        cut_off = False
         try:
             asker = await self.asker(user_id, destination)
             tracked = _Tracked(outbox, self.pending, request_id) if self.pending and request_id else outbox
             await self.router.run(text, asker, destination, tracked)
+        except asyncio.CancelledError:
+            cut_off = True  # a shutdown stopped it: its note stays, so it is taken over (or its asker told) later
+            raise
         finally:
-            if self.pending is not None and request_id is not None:
+            if not cut_off and self.pending is not None and request_id is not None:
                 await self.pending.done(request_id)
 
     async def _start(

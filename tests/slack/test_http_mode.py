@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import httpx
@@ -11,6 +12,7 @@ import httpx
 from bot.charts.summary import SANDBOX_NOTE
 from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH, METRICS_PATH
+from bot.store.pending import PendingRequests
 from tests.fakes.slack import Channel, Fault
 from tests.pngs import png_size
 from tests.slack_payloads import mention_event, metric_suggestion, slash_command
@@ -286,3 +288,19 @@ async def test_the_type_ahead_answers_in_time_while_the_catalog_hangs(stack: Bot
     await stack.services.charts.catalog()  # the held call is answered at last, and the catalog is held
     warm = await stack.post_signed(body, "application/x-www-form-urlencoded")
     assert [o["value"] for o in warm.json()["options"]] == ["PostgreSQL(DBaaS):Replication Lag"]
+
+
+async def test_a_request_cut_off_by_shutdown_stays_noted_for_takeover(stack: BotStack) -> None:
+    """Shutdown waits a grace, then cancels what is left: such a request is neither answered nor forgotten."""
+    pending = stack.slack.listeners.pending
+    assert pending is not None
+    stack.sandbox.plan.latency = 30  # the chart is still being drawn when the bot stops
+    assert (await stack.post_command(f"{CPU} resource=web-01")).status_code == 200
+    await stack.fake.wait_for(lambda: stack.sandbox.in_flight > 0)
+    assert await stack.work.drain(0.1) == 1  # cut off
+    stack.sandbox.plan.latency = 0
+    after_the_lease = pending.now() + pending.lease * 2  # the stopped process renews nothing any more
+    later = PendingRequests(stack.services.database, holder="the-next-process", clock=lambda: after_the_lease)
+    (noted,) = await later.orphans(timedelta(0))
+    assert noted.text == f"{CPU} resource=web-01"
+    assert stack.fake.posts == []
