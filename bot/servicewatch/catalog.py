@@ -158,21 +158,30 @@ class CatalogCache:
         now = self._clock()
         return now - self._fetched_at < self._ttl or now < self._stale_until
 
-    @property
-    def cached(self) -> Catalog | None:
-        """The catalog held now, however old, without fetching (for answers that cannot wait, e.g. type-ahead)."""
-        return self._value
-
     async def get(self, *, refresh: bool = False) -> Catalog:
         """The cached catalog, fetched again when older than the TTL or when `refresh` is asked."""
         if not refresh and self._fresh():
             assert self._value is not None
             return self._value
+        # Shielded: a caller that gives up does not cancel the refresh the others wait on.
+        return await asyncio.shield(self._start_refresh())
+
+    async def within(self, seconds: float) -> Catalog | None:
+        """For answers that cannot wait: the catalog held, however old, at once (a refresh it needs goes on
+        meanwhile); with none held, the refresh for up to `seconds`; else None."""
+        if self._fresh():
+            return self._value
+        held = self._value
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._start_refresh()), 0 if held is not None else seconds)
+        except Exception:  # timed out, or the refresh failed: what is held (if anything) serves
+            return held
+
+    def _start_refresh(self) -> asyncio.Task[Catalog]:
         if self._refreshing is None or self._refreshing.done():
             self._refreshing = asyncio.create_task(self._refresh())
             self._refreshing.add_done_callback(_retrieve)
-        # Shielded: a caller that gives up does not cancel the refresh the others wait on.
-        return await asyncio.shield(self._refreshing)
+        return self._refreshing
 
     async def _refresh(self) -> Catalog:
         try:

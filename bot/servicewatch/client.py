@@ -141,13 +141,7 @@ class ServiceWatchClient:
     async def catalog_within(self, seconds: float) -> Catalog | None:
         """For answers that cannot wait (Slack's type-ahead must answer within 3 s): the catalog held, however old,
         at once, a refresh it needs going on meanwhile; with none held, the fetch for up to `seconds`; else None."""
-        pending = asyncio.ensure_future(self.catalog())
-        pending.add_done_callback(_looked_at)
-        held = self._catalog.cached
-        try:
-            return await asyncio.wait_for(asyncio.shield(pending), 0 if held is not None else seconds)
-        except (TimeoutError, ServiceWatchError):
-            return held
+        return await self._catalog.within(seconds)
 
     async def list_metric_data(self, request: MetricDataRequest) -> tuple[MetricDataSeries, ...]:
         """ListMetricData: the numbers behind a chart, one series per metric asked."""
@@ -223,11 +217,6 @@ def _timed_out(exc: httpx.TransportError) -> bool:
         return False
     cause = exc.__cause__
     return not isinstance(cause, aiohttp.ClientError) or isinstance(cause, TimeoutError)
-
-
-def _looked_at(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()
 
 
 def _json_model(model: type[T]) -> Callable[[httpx.Response], T]:

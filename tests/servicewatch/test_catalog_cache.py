@@ -88,3 +88,15 @@ async def test_a_waiter_that_gives_up_does_not_cancel_the_refresh_of_the_others(
     upstream.release.set()
     assert [m.name for m in (await patient).metrics] == ["late"]
     assert upstream.calls == 1
+
+
+async def test_within_answers_from_what_is_held_and_never_waits_past_its_bound() -> None:
+    clock, upstream = Clock(), Upstream(None, None)
+    cache = CatalogCache(upstream, ttl=60, clock=clock)
+    assert await cache.within(0.01) is None  # nothing held, the fetch hangs: no answer rather than a late one
+    upstream.release.set()
+    held = await cache.get()
+    assert [m.name for m in held.metrics] == ["late"]  # the hung fetch, answered at last, was shared
+    clock.now += 61
+    upstream.release.clear()
+    assert await cache.within(10) is held  # stale and the refresh hangs again: the held one, at once
