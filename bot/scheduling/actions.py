@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.access import AccessPolicy
-from bot.charts.parse import parse_chart
+from bot.charts.parse import parse_chart, parse_window
 from bot.charts.spec import ScheduleRequest
 from bot.chat import Asker, ChatActions
 from bot.durations import format_duration
@@ -107,7 +107,7 @@ class ScheduleActions:
         window_text = default_window(new.when, trigger, now)
         resolved, title = await self.chat.with_saved(spec, channel)
         if resolved.window is None:  # checked as it will run: over the time between runs
-            resolved = replace(resolved, window=parse_chart(f"x last {window_text}").window)
+            resolved = replace(resolved, window=parse_window(f"last {window_text}"))
         plan = await self.chat.charts.plan(
             resolved, timezone=zone, title=title
         )  # a chart that can't be drawn isn't saved
