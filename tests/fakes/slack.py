@@ -446,7 +446,8 @@ class FakeSlack:
         start = 0
         if params.get("cursor"):  # Slack's cursors are opaque; these name the first member of the next page
             try:
-                start = channel.members.index(base64.b64decode(params["cursor"]).decode().removeprefix("user:"))
+                first = base64.b64decode(params["cursor"], validate=True).decode().removeprefix("user:")
+                start = channel.members.index(first)
             except (binascii.Error, UnicodeDecodeError, ValueError):
                 raise SlackError("invalid_cursor") from None
         page = channel.members[start : start + int(limit)]
