@@ -12,7 +12,8 @@ in Slack. The rules, from Slack's method references (docs.slack.dev/reference/me
   a direct message from the bot (its Messages tab);
 - chat.postEphemeral to someone not in the channel is `user_not_in_channel`;
 - conversations.join adds the bot to a public channel (scope channels:join; `already_in_channel` is a warning);
-  a private channel cannot be joined;
+  a private channel is joined only by invitation (one the bot is not in is not found; one it is in is
+  `method_not_supported_for_channel_type`);
 - conversations.info and conversations.members need channels:read (public) or groups:read (private);
   conversations.members pages with `limit` (1–999, default 100) and `cursor` (`response_metadata.next_cursor`);
 - each method needs its scope (`missing_scope`, naming it); the bot's scopes are the manifest's (manifest.yaml),
@@ -30,7 +31,6 @@ import re
 import secrets
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -246,7 +246,7 @@ class FakeSlack:
 
     def count(self, method: str) -> int:
         """How many times `method` was called (caches are asserted with it)."""
-        return Counter(self.methods())[method]
+        return self.methods().count(method)
 
     async def wait_for(self, predicate: Any, within: float = 15.0) -> None:
         """Wait until `predicate()` is true (the bot works after acknowledging, so results come later)."""

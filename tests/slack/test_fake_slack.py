@@ -145,9 +145,10 @@ async def test_each_method_needs_its_scope(fake: FakeSlack, client: AsyncWebClie
     assert BOT_USER not in fake.channels["C0OUT"].members
 
 
-async def test_reading_channels_needs_the_read_scopes_the_manifest_does_not_ask_for(client: AsyncWebClient) -> None:
-    """conversations.info/members need channels:read (public) or groups:read (private); manifest.yaml asks for
-    neither today, so the installed bot would be refused."""
+async def test_reading_a_channel_needs_channels_read(fake: FakeSlack, client: AsyncWebClient) -> None:
+    """conversations.info and conversations.members need channels:read for a public channel (groups:read for a
+    private one: below)."""
+    fake.scopes = frozenset({"commands", "chat:write", "files:write", "users:read", "channels:join"})
     for call in (client.conversations_members(channel="C0OPS"), client.conversations_info(channel="C0OPS")):
         with pytest.raises(SlackApiError) as refused:
             await call
