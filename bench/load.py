@@ -102,7 +102,7 @@ async def fire_commands(bot_url: str, slack_url: str, count: int, *, users: int,
     return list(await asyncio.gather(*(answer(n, r, w) for n, (r, w) in enumerate(connections))))
 
 
-INCIDENT, PERSON = "C0INCIDENT", "U0ONCALL"  # the channel of the storm's shortcut forms, and who fills them in
+INCIDENT, PERSON = "C0INCIDENT", "U0042"  # the channel of the storm's shortcut forms, and who fills them in
 
 
 def _interaction(payload: dict[str, Any]) -> str:
@@ -113,6 +113,7 @@ def type_ahead(n: int, view: dict[str, Any]) -> str:
     """A keystroke in the shortcut form's metric box (Slack asks for the options on each one)."""
     typed = ("cpu", "memory", "lag", "connections", "transactions")[n % 5]
     payload = {"type": "block_suggestion", "action_id": "metric", "block_id": "metric", "value": typed[: 1 + n % 4]}
+    payload["action_ts"] = f"1700000000.{n:06d}"  # each keystroke is its own request (and signature)
     return _interaction({**payload, "team": {"id": "T0TEAM001"}, "user": {"id": "U0000"}, "view": view})
 
 
