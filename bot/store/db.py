@@ -9,7 +9,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -28,6 +29,13 @@ def alembic_config(url: str) -> Config:
 def as_utc(moment: datetime) -> datetime:
     """Datetimes are stored in UTC; SQLite gives them back without a zone, so put it back."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def insert_unless_present(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """`INSERT … ON CONFLICT DO NOTHING` in `dialect`: a row whose key is taken is skipped instead of raising. Claims
+    collide by design, and PostgreSQL writes every unique violation to its server log as an ERROR."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing()
 
 
 class Database:
