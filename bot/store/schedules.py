@@ -13,7 +13,7 @@ from sqlalchemy import Table, Update, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import UserError
-from bot.store.db import Database, as_utc, insert_unless_present
+from bot.store.db import Database, as_utc, insert_unless_present, lock_for_writing
 from bot.store.tables import ScheduleRow, ScheduleRunRow
 
 CLAIMED, POSTING, POSTED, FAILED, UNKNOWN, SKIPPED = "claimed", "posting", "posted", "failed", "unknown", "skipped"
@@ -94,8 +94,11 @@ class Schedules:
         self._clock = clock
 
     async def create(self, new: NewSchedule, *, max_per_channel: int) -> Schedule:
+        """Add a schedule; UserError when the channel already has `max_per_channel` (counted under a lock on the
+        channel, so creates racing for its last place do not both get it)."""
         now = self._clock()
         async with self._sessions.begin() as session:
+            await lock_for_writing(session, f"schedules in {new.channel_id}")
             count = await session.scalar(
                 select(func.count()).select_from(ScheduleRow).where(ScheduleRow.channel_id == new.channel_id)
             )
