@@ -191,7 +191,7 @@ class Sandbox:
             headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
             return error_response(fault.status, [fault.detail], headers)
         if fault.kind == "timeout":
-            await asyncio.sleep(fault.delay)
+            await self.plan.hold(fault.delay)
             return None
         if fault.kind == "reset":
             if request.transport is not None:
