@@ -12,15 +12,29 @@ from typing import Any, TextIO
 
 # Slack's response_url and upload URLs are bearer capabilities; Slack tokens have known prefixes.
 _ALWAYS_SECRET = re.compile(
-    r"https?://[^\s\"'<>]+/(?:commands|actions)/T[A-Z0-9]+/\d+/\w+|https://hooks\.slack\.com/[^\s\"'<>]+|https://files\.slack\.com/upload/[^\s\"'<>]+|xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+"
+    r"https?://[^\s\"'<>]+/(?:commands|actions)/T[A-Z0-9]+/\d+/\w+|https://hooks\.slack\.com/[^\s\"'<>]+|https://files\.slack\.com/upload/[^\s\"'<>]+|xox[abeposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+"
 )
 REDACTED = "[redacted]"
-# A response_url wherever a payload is logged: JSON (`"response_url": "…"`) or a form (`response_url=…`).
-_RESPONSE_URL = re.compile(r"(response_url[\"']?\s*[:=]\s*[\"']?)([^\"'&\s,}]+)")
+# A field whose value is a secret, wherever a payload is logged: `token` (Slack's legacy verification token, in every
+# slash command, event and interaction), any `…_token`, and `response_url`. Its forms: JSON or a dict's repr
+# (`"token": "…"`, also escaped inside another JSON string: `\"token\": \"…\"`), a form (`token=…`), and a form's
+# urlencoded `payload=` JSON (`%22token%22%3A%22…%22`). A value already redacted is left as it is.
+_SECRET_FIELD = re.compile(
+    r"""
+    (  # 1: the field's name, the separator and the value's opening quote
+        (?:(?<=%22)|(?<![\w%]))(?:\w+_)?(?:token|response_url)
+        (?:\\?["']|%22)?  \s*(?:[:=]|%3A|%3D)\s*  (?:\+|%20)*  (?:\\?["']|%22)?
+    )
+    (?!\[redacted\])
+    ((?:(?!\\["']|%2[026C])[^"'&\s,}\]])+)  # 2: the value, up to its closing quote or the next field
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
 
 
 class RedactingFilter(logging.Filter):
-    """Replaces every known secret value (and anything shaped like a Slack token or response_url) in a record."""
+    """Replaces every known secret value, anything shaped like a Slack token or response_url, and the value of every
+    secret field of a Slack payload (`token`, `…_token`, `response_url`) in a record."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
@@ -29,7 +43,7 @@ class RedactingFilter(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
-        return _RESPONSE_URL.sub(rf"\g<1>{REDACTED}", _ALWAYS_SECRET.sub(REDACTED, text))
+        return _SECRET_FIELD.sub(rf"\g<1>{REDACTED}", _ALWAYS_SECRET.sub(REDACTED, text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())

@@ -6,10 +6,11 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 
-from bot.logs import REDACTED, setup_logging
+from bot.logs import REDACTED, RedactingFilter, setup_logging
 
 
 @pytest.fixture
@@ -40,3 +41,39 @@ def test_secrets_are_redacted(fmt: str, restore_logging: None) -> None:
         lines = [json.loads(line) for line in out.strip().splitlines() if line.startswith("{")]
         assert [line["level"] for line in lines] == ["INFO", "WARNING", "ERROR"]
         assert "RuntimeError" in lines[-1]["exception"]
+
+
+VERIFICATION = "vErIfIcAtIoN-tOkEn-4e2b"
+RESPONSE_URL = "https://hooks.slack.com/commands/T0TEAM001/123/abcDEF"
+INTERACTION = {"type": "block_actions", "token": VERIFICATION, "response_url": RESPONSE_URL, "user": {"id": "U1"}}
+
+
+@pytest.mark.parametrize(
+    "logged",
+    [
+        pytest.param(urlencode({"token": VERIFICATION, "command": "/chart", "response_url": RESPONSE_URL}), id="form"),
+        pytest.param(json.dumps(INTERACTION), id="json"),
+        pytest.param(json.dumps(INTERACTION, separators=(",", ":")), id="compact-json"),
+        pytest.param(repr(INTERACTION), id="dict-repr"),
+        pytest.param(repr(json.dumps(INTERACTION).replace("/", "\\/")), id="repr-of-json-with-escaped-slashes"),
+        pytest.param(urlencode({"payload": json.dumps(INTERACTION)}), id="form-payload"),
+        pytest.param(urlencode({"payload": json.dumps(INTERACTION, separators=(",", ":"))}), id="compact-form-payload"),
+        pytest.param(json.dumps({"body": json.dumps(INTERACTION)}), id="json-in-json"),
+    ],
+)
+def test_slack_payload_fields_are_redacted_in_every_form(logged: str, restore_logging: None) -> None:
+    stream = io.StringIO()
+    setup_logging("DEBUG", "text", stream=stream)
+    logging.getLogger("slack_bolt").debug("request body: %s", logged)
+    out = stream.getvalue()
+    assert VERIFICATION not in out
+    assert "abcDEF" not in out
+    assert "block_actions" in out or "chart" in out  # the rest of the payload is still there to read
+
+
+def test_redaction_is_idempotent_and_leaves_other_fields_alone() -> None:
+    redacting = RedactingFilter(["xoxb-known-secret"])
+    line = 'slack_bot_token="xoxb-known-secret" token_type=bot tokens: 3 thread_ts=1.2 "token": "abc"'
+    once = redacting.redact(line)
+    assert once == f'slack_bot_token="{REDACTED}" token_type=bot tokens: 3 thread_ts=1.2 "token": "{REDACTED}"'
+    assert redacting.redact(once) == once

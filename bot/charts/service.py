@@ -99,23 +99,27 @@ class ChartService:
         ttl = plan.period  # the same ask within one period is the same chart
         image_task = asyncio.create_task(self._sw.image(plan.request, ttl=ttl))
         try:
-            series = await self._sw.data(plan.data_request, ttl=ttl)
-        except ServiceWatchError as exc:
-            series = None
-            data_error: ServiceWatchError | None = exc
-        else:
-            data_error = None
-        if series is not None and not any(s.values for s in series):
-            image_task.cancel()
-            raise NoDataError(
-                f"No data for {plan.title} in {plan.window_text} ({time_range(plan.start, plan.end)}). The resource may"
-                " be stopped or new; try a longer window, or check the dimensions with `metrics`."
-            )
-        try:
-            image: ChartImage | None = await image_task
-            image_error: ServiceWatchError | None = None
-        except ServiceWatchError as exc:
-            image, image_error = None, exc
+            try:
+                series = await self._sw.data(plan.data_request, ttl=ttl)
+            except ServiceWatchError as exc:
+                series = None
+                data_error: ServiceWatchError | None = exc
+            else:
+                data_error = None
+            if series is not None and not any(s.values for s in series):
+                raise NoDataError(
+                    f"No data for {plan.title} in {plan.window_text} ({time_range(plan.start, plan.end)}). The resource"
+                    " may be stopped or new; try a longer window, or check the dimensions with `metrics`."
+                )
+            try:
+                image: ChartImage | None = await image_task
+                image_error: ServiceWatchError | None = None
+            except ServiceWatchError as exc:
+                image, image_error = None, exc
+        finally:
+            # Leaving without the image (no data, or this render cancelled: a shutdown, a superseded request): stop
+            # waiting for it, which stops the image call unless an identical request still waits on it.
+            await _stop_waiting(image_task)
         summaries = summarize(plan, series or ())
         fallback_reason = ""
         if image is None:
@@ -145,6 +149,15 @@ class ChartService:
             plan=plan,
             fallback=bool(fallback_reason),
         )
+
+
+async def _stop_waiting(task: asyncio.Task[ChartImage]) -> None:
+    """Cancel `task` unless it has ended, and wait until it has; how it ended is nobody's to report any more."""
+    if not task.done():
+        task.cancel()
+        await asyncio.wait([task])
+    if not task.cancelled():
+        task.exception()  # retrieved, so an image call that failed after no data was found is not logged as lost
 
 
 def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> bytes:

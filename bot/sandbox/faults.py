@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,7 +17,7 @@ class Fault:
     """One planned misbehaviour, used up after `times` matching requests (`times=0`: forever).
 
     - `status`: answer `status` with the ServiceWatch error body (`detail`), and `Retry-After` when given;
-    - `timeout`: hold the request `delay` seconds, then answer normally;
+    - `timeout`: hold the request `delay` seconds (or until the faults are cleared), then answer normally;
     - `reset`: drop the connection without answering;
     - `html` / `json` / `empty`: answer 200 with a login page, a JSON message, or nothing, instead of a PNG;
     - `truncate`: answer 200 with only the first half of the PNG.
@@ -54,13 +56,22 @@ class FaultPlan:
 
     faults: list[Fault] = field(default_factory=list)
     latency: float = 0.0
+    _released: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     def add(self, fault: Fault) -> None:
         self.faults.append(fault)
 
     def clear(self) -> None:
+        """No more faults nor latency; the requests held by `timeout` faults are answered now."""
         self.faults.clear()
         self.latency = 0.0
+        self._released.set()
+        self._released = asyncio.Event()
+
+    async def hold(self, seconds: float) -> None:
+        """Hold a request for `seconds`, or until the plan is cleared."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._released.wait(), seconds)
 
     def take(self, path: str) -> Fault | None:
         """The next fault for a request to `path`, counting it as used."""

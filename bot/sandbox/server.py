@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import logging
 import re
@@ -120,11 +121,11 @@ class Sandbox:
         app.router.add_post("/v1/metrics", self._api(self._list_metric_infos))
         app.router.add_post("/v1/metrics/data", self._api(self._list_metric_data))
         app.router.add_post("/v1/metrics/data/download/image", self._api(self._download_image))
-        app.router.add_get("/_sandbox/health", self._health)
-        app.router.add_get("/_sandbox/stats", self._stats)
-        app.router.add_post("/_sandbox/faults", self._add_faults)
-        app.router.add_delete("/_sandbox/faults", self._clear_faults)
-        app.router.add_put("/_sandbox/latency", self._set_latency)
+        app.router.add_get("/_sandbox/health", _loopback_only(self._health))
+        app.router.add_get("/_sandbox/stats", _loopback_only(self._stats))
+        app.router.add_post("/_sandbox/faults", _loopback_only(self._add_faults))
+        app.router.add_delete("/_sandbox/faults", _loopback_only(self._clear_faults))
+        app.router.add_put("/_sandbox/latency", _loopback_only(self._set_latency))
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -191,7 +192,7 @@ class Sandbox:
             headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else None
             return error_response(fault.status, [fault.detail], headers)
         if fault.kind == "timeout":
-            await asyncio.sleep(fault.delay)
+            await self.plan.hold(fault.delay)
             return None
         if fault.kind == "reset":
             if request.transport is not None:
@@ -357,6 +358,35 @@ class Sandbox:
             return error_response(400, ['Send {"seconds": N} with 0 ≤ N ≤ 600'])
         self.plan.latency = seconds
         return web.json_response({"latency": seconds})
+
+
+def _is_loopback(address: str | None) -> bool:
+    """Whether `address` (a peer's IP address) is this machine's own: 127.0.0.0/8 or ::1, IPv4-mapped or not."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+def _loopback_only(handler: Handler) -> Handler:
+    """A control endpoint: it changes how the sandbox answers everyone, so only this machine may call it (the
+    sandbox may listen on every interface, `--host 0.0.0.0`)."""
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        if not _is_loopback(request.remote):
+            return error_response(
+                403,
+                [
+                    "The sandbox's control endpoints (/_sandbox/…) take requests only from loopback (127.0.0.0/8, "
+                    f"::1); this one came from {request.remote}"
+                ],
+            )
+        return await handler(request)
+
+    return guarded
 
 
 def _checked(schema: str, body: Any) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from bot.servicewatch.errors import (
     read_error_body,
     status_error_class,
 )
-from bot.servicewatch.images import MAX_IMAGE_BYTES, ChartImage, TruncatedImageError, check_image
+from bot.servicewatch.images import MAX_IMAGE_BYTES, ChartImage, TruncatedImageError, check_image, image_too_large
 from bot.servicewatch.models import (
     ImageRequest,
     MetricDataRequest,
@@ -127,6 +127,7 @@ class ServiceWatchClient:
             parse=lambda response: check_image(
                 response.content, response.headers.get("content-type", ""), max_bytes=self._max_image_bytes
             ),
+            max_bytes=self._max_image_bytes,
         )
 
     async def list_metric_infos(self, request: MetricSearchRequest | None = None) -> MetricsResponse:
@@ -153,6 +154,34 @@ class ServiceWatchClient:
 
     # Transport, retries and errors --------------------------------------------------------------------------
 
+    async def _post(self, path: str, body: dict[str, Any], accept: str, max_bytes: int | None) -> httpx.Response:
+        """POST `body` to `path`; the answer read as it comes, and no further than `max_bytes`: a successful body
+        longer than that is refused (by its Content-Length when it has one, before any of it is read), and an error
+        body is cut there (its start says what went wrong)."""
+        request = self._http.build_request(
+            "POST", path, content=encode_body(body), headers={"Accept": accept, "Content-Type": "application/json"}
+        )
+        response = await self._http.send(request, stream=True)
+        try:
+            if max_bytes is None:
+                await response.aread()
+                return response
+            length = response.headers.get("content-length", "")
+            plain = response.headers.get("content-encoding", "identity") == "identity"  # else the length is encoded
+            if response.is_success and plain and length.isascii() and length.isdigit() and int(length) > max_bytes:
+                raise image_too_large(max_bytes, int(length))
+            data = bytearray()
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > max_bytes:
+                    if response.is_success:
+                        raise image_too_large(max_bytes)
+                    del data[max_bytes:]
+                    break
+            return _with_body(response, bytes(data))
+        finally:
+            await response.aclose()
+
     def _transport_error(self, exc: httpx.TransportError) -> ServiceWatchError:
         if _timed_out(exc):
             return APITimeoutError(
@@ -166,7 +195,13 @@ class ServiceWatchClient:
         )
 
     async def _call(
-        self, path: str, body: dict[str, Any], *, parse: Callable[[httpx.Response], T], accept: str = "application/json"
+        self,
+        path: str,
+        body: dict[str, Any],
+        *,
+        parse: Callable[[httpx.Response], T],
+        accept: str = "application/json",
+        max_bytes: int | None = None,
     ) -> T:
         attempts = self._max_retries + 1
         for attempt in range(attempts):
@@ -174,9 +209,7 @@ class ServiceWatchClient:
             started = time.monotonic()
             retry_after: float | None = None
             try:
-                response = await self._http.post(
-                    path, content=encode_body(body), headers={"Accept": accept, "Content-Type": "application/json"}
-                )
+                response = await self._post(path, body, accept, max_bytes)
             except httpx.TransportError as exc:
                 error: ServiceWatchError = self._transport_error(exc)
             else:
@@ -208,6 +241,12 @@ class ServiceWatchClient:
             log.info("servicewatch %s failed (%s); trying again in %.1f s", path, type(error).__name__, delay)
             await self._sleep(delay)
         raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _with_body(response: httpx.Response, body: bytes) -> httpx.Response:
+    """`response` with `body` (read and decoded already) as its content."""
+    headers = [(k, v) for k, v in response.headers.multi_items() if k not in ("content-encoding", "content-length")]
+    return httpx.Response(response.status_code, headers=headers, content=body, request=response.request)
 
 
 def _timed_out(exc: httpx.TransportError) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from collections import OrderedDict
@@ -21,19 +22,31 @@ def canonical_key(kind: str, body: dict[str, Any]) -> str:
     return kind + ":" + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+class _Flight(Generic[T]):
+    """One call in flight, in a task of its own, and how many callers wait on it."""
+
+    def __init__(self, task: asyncio.Future[T]) -> None:
+        self.task = task
+        self.waiters = 0
+
+
 class SingleFlight(Generic[T]):
     """Runs one call per key at a time; callers of a key in flight wait for its answer, and an answer
-    is kept for its own TTL (bounded to `max_entries`, oldest out first). Failures are not kept."""
+    is kept for its own TTL (bounded to `max_entries`, oldest out first). Failures are not kept.
+
+    The call runs in a task of its own: a caller that is cancelled leaves it to the others still waiting, and the
+    last one to leave cancels it (an upstream request nobody waits for is stopped, not left running)."""
 
     def __init__(self, *, max_entries: int = 256, clock: Callable[[], float] = time.monotonic) -> None:
         self._max_entries = max_entries
         self._clock = clock
-        self._flying: dict[str, asyncio.Future[T]] = {}
+        self._flying: dict[str, _Flight[T]] = {}
         self._done: OrderedDict[str, tuple[float, T]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
     async def run(self, key: str, ttl: float, call: Callable[[], Awaitable[T]]) -> T:
+        """The answer of `call` for `key`: kept, in flight, or asked now."""
         kept = self._done.get(key)
         if kept is not None:
             if kept[0] > self._clock():
@@ -41,36 +54,33 @@ class SingleFlight(Generic[T]):
                 self._done.move_to_end(key)
                 return kept[1]
             del self._done[key]
-        flying = self._flying.get(key)
-        if flying is not None:
+        flight = self._flying.get(key)
+        if flight is None:
+            self.misses += 1
+            flight = self._flying[key] = _Flight(asyncio.ensure_future(call()))
+            flight.task.add_done_callback(functools.partial(self._landed, key, flight, ttl))
+        else:
             self.hits += 1
-            try:
-                return await asyncio.shield(flying)
-            except asyncio.CancelledError:
-                task = asyncio.current_task()
-                if flying.cancelled() and task is not None and not task.cancelling():
-                    return await self.run(key, ttl, call)  # the caller we waited on gave up; ask ourselves
-                raise
-        self.misses += 1
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._flying[key] = future
+        flight.waiters += 1
         try:
-            value = await call()
-        except asyncio.CancelledError:
-            future.cancel()
-            raise
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved here, so an unawaited failure is not reported as lost
-            raise
+            return await asyncio.shield(flight.task)
         finally:
-            self._flying.pop(key, None)
-        future.set_result(value)
-        if ttl > 0:
-            self._done[key] = (self._clock() + ttl, value)
-            while len(self._done) > self._max_entries:
-                self._done.popitem(last=False)
-        return value
+            flight.waiters -= 1
+            if flight.waiters == 0 and not flight.task.done():  # the last one waiting was cancelled
+                if self._flying.get(key) is flight:
+                    del self._flying[key]  # a later caller starts afresh instead of joining a cancelled call
+                flight.task.cancel()
+                await asyncio.wait([flight.task])  # ended before its caller's cancellation is: nothing left running
+
+    def _landed(self, key: str, flight: _Flight[T], ttl: float, task: asyncio.Future[T]) -> None:
+        """The call ended: no longer in flight; its answer, if it is one, kept for `ttl` seconds."""
+        if self._flying.get(key) is flight:
+            del self._flying[key]
+        if task.cancelled() or task.exception() is not None or ttl <= 0:
+            return
+        self._done[key] = (self._clock() + ttl, task.result())
+        while len(self._done) > self._max_entries:
+            self._done.popitem(last=False)
 
 
 class CoalescingServiceWatch:

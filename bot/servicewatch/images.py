@@ -35,6 +35,12 @@ class ChartImage:
         return len(self.data)
 
 
+def image_too_large(max_bytes: int, size: int | None = None) -> InvalidResponseError:
+    """The error for an image over `max_bytes`; `size` when it is known (a body cut off at the limit has none)."""
+    sent = "an image" if size is None else f"a {size:,}-byte image"
+    return InvalidResponseError(f"ServiceWatch sent {sent}, over the {max_bytes:,}-byte limit; ask for a smaller size.")
+
+
 def sniff_image(data: bytes) -> tuple[str, str] | None:
     """(media type, extension) from the magic bytes, or None when `data` is no PNG, JPEG or GIF."""
     if data.startswith(_PNG_MAGIC):
@@ -59,9 +65,7 @@ def check_image(data: bytes, content_type: str = "", *, max_bytes: int = MAX_IMA
     if not data:
         raise InvalidResponseError("ServiceWatch answered with an empty body instead of a chart image; try again.")
     if len(data) > max_bytes:
-        raise InvalidResponseError(
-            f"ServiceWatch sent a {len(data):,}-byte image, over the {max_bytes:,}-byte limit; ask for a smaller size."
-        )
+        raise image_too_large(max_bytes, len(data))
     kind = sniff_image(data)
     if kind is None:
         embedded = _image_inside_json(data)

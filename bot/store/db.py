@@ -9,7 +9,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -28,6 +29,28 @@ def alembic_config(url: str) -> Config:
 def as_utc(moment: datetime) -> datetime:
     """Datetimes are stored in UTC; SQLite gives them back without a zone, so put it back."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+_WRITE_LOCKS = 72657302  # the advisory lock space of `lock_for_writing` (the migrations' lock is another space)
+
+
+async def lock_for_writing(session: AsyncSession, name: str) -> None:
+    """Hold off other writers of `name` until this transaction ends, so what it read stays true until it writes (a
+    count, then an insert). PostgreSQL: an advisory lock on `name`. SQLite: the database's write lock (its only
+    lock), which must be the transaction's first statement."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:name))"), {"space": _WRITE_LOCKS, "name": name}
+        )
+    else:
+        await session.execute(text("BEGIN IMMEDIATE"))
+
+
+def insert_unless_present(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """`INSERT … ON CONFLICT DO NOTHING` in `dialect`: a row whose key is taken is skipped instead of raising. Claims
+    collide by design, and PostgreSQL writes every unique violation to its server log as an ERROR."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing()
 
 
 class Database:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, delete
 
-from bot.store.db import Database
+from bot.store.db import Database, insert_unless_present
 from bot.store.tables import HandledEventRow
+
+EVENTS = cast(Table, HandledEventRow.__table__)
 
 
 class EventLedger:
@@ -20,18 +22,19 @@ class EventLedger:
         keep: timedelta = timedelta(days=2),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self._engine = database.engine
         self._sessions = database.sessions
         self._keep = keep
         self._clock = clock
 
     async def claim(self, event_id: str) -> bool:
         """True the first time `event_id` is claimed; False for every later claim."""
-        try:
-            async with self._sessions.begin() as session:
-                session.add(HandledEventRow(event_id=event_id[:100], handled_at=self._clock()))
-        except IntegrityError:
-            return False
-        return True
+        statement = insert_unless_present(self._engine.dialect.name, EVENTS).values(
+            event_id=event_id[:100], handled_at=self._clock()
+        )
+        async with self._engine.begin() as connection:
+            inserted = await connection.execute(statement.returning(EVENTS.c.event_id))
+            return inserted.first() is not None
 
     async def prune(self) -> int:
         """Forget ids older than the keep time (Slack stops redelivering long before); returns how many."""

@@ -9,12 +9,11 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, Update, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, Update, delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import UserError
-from bot.store.db import Database, as_utc
+from bot.store.db import Database, as_utc, insert_unless_present, lock_for_writing
 from bot.store.effects import once
 from bot.store.tables import ScheduleRow, ScheduleRunRow
 
@@ -96,9 +95,12 @@ class Schedules:
         self._clock = clock
 
     async def create(self, new: NewSchedule, *, max_per_channel: int, request_key: str | None = None) -> Schedule:
-        """Add a schedule (at most `max_per_channel` in a channel); with `request_key`, at most once for it."""
+        """Add a schedule; UserError when the channel already has `max_per_channel` (counted under a lock on the
+        channel, so creates racing for its last place do not both get it). With `request_key`, at most once for
+        that request."""
         now = self._clock()
         async with self._sessions.begin() as session:
+            await lock_for_writing(session, f"schedules in {new.channel_id}")  # first: SQLite's BEGIN IMMEDIATE
             await once(session, request_key, now)
             count = await session.scalar(
                 select(func.count()).select_from(ScheduleRow).where(ScheduleRow.channel_id == new.channel_id)
@@ -246,18 +248,21 @@ class RunLog:
         """Take the run (schedule, slot): True when this holder now has it, either new or taken over from a
         holder whose lease ran out before it started posting."""
         now, slot = self._clock(), slot.astimezone(UTC)
-        try:
-            async with self._engine.begin() as connection:
-                await connection.execute(
-                    insert(RUNS).values(
-                        schedule_id=schedule_id, scheduled_for=slot, status=CLAIMED, holder=self.holder,
-                        lease_until=now + lease, started_at=now,
-                    )
-                )  # fmt: skip
-            return True
-        except IntegrityError:
-            pass
+        run = {
+            "schedule_id": schedule_id, "scheduled_for": slot, "status": CLAIMED, "holder": self.holder,
+            "lease_until": now + lease, "started_at": now,
+        }  # fmt: skip
+        # The run's row only while its schedule exists (a replica may fire one deleted elsewhere before it syncs),
+        # the schedule kept from being deleted until this commits: taken or gone, the claim is refused, not an error.
+        values = select(*(literal(value, RUNS.c[name].type) for name, value in run.items())).where(
+            SCHEDULES.c.id == schedule_id
+        )
+        new_claim = insert_unless_present(self._engine.dialect.name, RUNS).from_select(
+            list(run), values.with_for_update(read=True, key_share=True)
+        )
         async with self._engine.begin() as connection:
+            if (await connection.execute(new_claim.returning(RUNS.c.id))).first() is not None:
+                return True
             result = await connection.execute(
                 update(RUNS)
                 .where(

@@ -19,6 +19,7 @@ from bot.servicewatch.client import DATA_PATH, IMAGE_PATH, METRICS_PATH
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.store import Database, SavedCharts
 from tests.pngs import png_size
+from tests.sandboxes import wait_for_sandbox
 
 NOW = datetime(2026, 11, 27, 3, 0, 10, tzinfo=UTC)
 CPU = '"Virtual Server:CPU Usage/Core[Basic]"'
@@ -113,6 +114,39 @@ async def test_the_concurrency_limit_holds(charts: ChartService, sandbox: Sandbo
     await asyncio.gather(*[charts.render(parse_chart(f"lag {w}"), timezone="UTC") for w in windows])
     assert sandbox.calls[IMAGE_PATH] == 6
     assert sandbox.peak_in_flight <= 2
+
+
+async def test_a_cancelled_chart_stops_its_image_call(charts: ChartService, sandbox: Sandbox) -> None:
+    """A chart cancelled while it waits for the numbers (a shutdown, a superseded request) leaves no image call
+    running at ServiceWatch."""
+    await charts.catalog()
+    sandbox.plan.add(Fault(kind="timeout", delay=60, path=IMAGE_PATH))
+    sandbox.plan.add(Fault(kind="timeout", delay=60, path=DATA_PATH))
+    render = asyncio.create_task(charts.render(parse_chart("lag last 3h"), timezone="UTC"))
+    await wait_for_sandbox(sandbox, lambda: sandbox.in_flight == 2)  # both calls held there
+    render.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await render
+    await wait_for_sandbox(sandbox, lambda: sandbox.in_flight == 0)  # the sandbox saw both of them leave
+    assert (sandbox.calls[IMAGE_PATH], sandbox.calls[DATA_PATH]) == (1, 1)
+
+
+async def test_a_cancelled_chart_leaves_the_image_call_to_an_identical_one(
+    charts: ChartService, sandbox: Sandbox
+) -> None:
+    await charts.catalog()
+    sandbox.plan.add(Fault(kind="timeout", delay=60, path=IMAGE_PATH))
+    spec = parse_chart("lag last 3h")
+    first, second = (asyncio.create_task(charts.render(spec, timezone="UTC")) for _ in range(2))
+    # Both wait on the one image call: the numbers came, and the image request is held.
+    await wait_for_sandbox(sandbox, lambda: (sandbox.calls[DATA_PATH], sandbox.in_flight) == (1, 1))
+    first.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    sandbox.plan.clear()  # the held image request is answered now
+    chart = await second
+    assert not chart.fallback
+    assert sandbox.calls[IMAGE_PATH] == 1  # the call the cancelled chart started served the other; none was re-sent
 
 
 # The chat actions, with saved charts in SQLite and PostgreSQL ------------------------------------------------------------

@@ -15,7 +15,7 @@ from bot.logs import REDACTED, setup_logging
 from bot.sandbox import Fault, Sandbox
 from bot.servicewatch.client import IMAGE_PATH
 from tests.fakes.slack import TEAM, FakeSlack
-from tests.slack_payloads import mention_event
+from tests.slack_payloads import mention_event, slash_command
 from tests.stacks import SECRET, TOKEN, settings_for, start_stack
 
 ACCESS, SECRET_KEY = "AK-do-not-log-4f1d", "SK-do-not-log-9c2e"
@@ -78,6 +78,43 @@ async def test_a_debug_session_logs_no_secret(
     logged = captured_logs.getvalue()
     assert len(logged.splitlines()) > 200  # it really was a DEBUG session
     assert REDACTED in logged
-    for secret in (ACCESS, SECRET_KEY, TOKEN, SECRET, f"/commands/{TEAM}/"):
+    for secret in (ACCESS, SECRET_KEY, TOKEN, SECRET, f"/commands/{TEAM}/", "old-verification-token"):
         leaks = [line[:300] for line in logged.splitlines() if secret in line]
         assert not leaks, f"{secret!r} reached the log: {leaks[:3]}"
+
+
+async def test_slacks_verification_token_is_kept_out_of_a_debug_socket_mode_session(
+    fake_slack: FakeSlack, tmp_path: Path, captured_logs: io.StringIO
+) -> None:
+    """Every slash command, event and interaction payload carries Slack's legacy verification token (`token`), and
+    slack_sdk logs each Socket Mode message whole at DEBUG."""
+    tokens = {kind: f"verification-{kind}-7f3a9c" for kind in ("slash_commands", "events_api", "interactive")}
+    settings = settings_for(
+        fake_slack, tmp_path, bot_mode="socket", slack_app_token="xapp-1-test", slack_signing_secret=None
+    )
+    setup_logging("DEBUG", "text", secrets=settings.secret_values(), stream=captured_logs)
+    for name in LIBRARIES:
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    async for stack in start_stack(fake_slack, settings):
+        command = slash_command("help", user="U0KIM", channel="C0OPS", response_url=fake_slack.response_url())
+        await fake_slack.send_envelope("slash_commands", dict(command, token=tokens["slash_commands"]))
+        event = mention_event("<@UBOT0001> help", event_id="EvTok1")
+        await fake_slack.send_envelope("events_api", dict(event, token=tokens["events_api"]))
+        click = {
+            "type": "block_actions",
+            "token": tokens["interactive"],
+            "team": {"id": "T0TEAM001"},
+            "user": {"id": "U0KIM"},
+            "trigger_id": "1.2",
+            "actions": [
+                {"action_id": "home_pause", "block_id": "s", "value": "99", "type": "button", "action_ts": "1"}
+            ],
+        }
+        await fake_slack.send_envelope("interactive", click)
+        await fake_slack.wait_for(lambda: fake_slack.responses)
+        await stack.work.drain(5)
+    logged = captured_logs.getvalue()
+    assert "Received message" in logged  # slack_sdk did log the messages whole
+    for kind, token in tokens.items():
+        leaks = [line[:300] for line in logged.splitlines() if token in line]
+        assert not leaks, f"the {kind} verification token reached the log: {leaks[:3]}"

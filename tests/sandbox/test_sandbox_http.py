@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
 from bot.servicewatch import (
@@ -268,3 +270,54 @@ async def test_stock_images_draw_once_per_size(sandbox: Sandbox, sandbox_client:
     assert images[0].data == images[1].data  # two charts, one drawing of that size
     assert png_size(images[2].data) == (1000, 500)
     assert sandbox.calls[IMAGE_PATH] == 3  # still three calls answered
+
+
+async def control(app: web.Application, method: str, path: str, remote: str | None) -> web.StreamResponse:
+    """The sandbox's answer to a control request from `remote`, through its router."""
+    request = make_mocked_request(method, path, app=app).clone(remote=remote)
+    match = await app.router.resolve(request)
+    request._match_info = match  # what the server does before calling the handler
+    return await match.handler(request)
+
+
+@pytest.mark.parametrize("remote", ["10.0.0.5", "192.168.1.20", "2001:db8::7", "::ffff:10.0.0.5", "localhost", None])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/_sandbox/health"),
+        ("GET", "/_sandbox/stats"),
+        ("POST", "/_sandbox/faults"),
+        ("DELETE", "/_sandbox/faults"),
+        ("PUT", "/_sandbox/latency"),
+    ],
+)
+async def test_control_endpoints_refuse_callers_that_are_not_loopback(
+    method: str, path: str, remote: str | None
+) -> None:
+    sandbox = Sandbox()
+    sandbox.plan.add(Fault(kind="status"))
+    sandbox.plan.latency = 0.5
+    response = await control(sandbox.make_app(), method, path, remote)
+    assert isinstance(response, web.Response)
+    assert response.status == 403
+    assert response.body is not None
+    (error,) = json.loads(bytes(response.body))["errors"]  # type: ignore[arg-type]
+    assert error["status"] == 403
+    assert "only from loopback" in error["detail"][0]
+    assert str(remote) in error["detail"][0]
+    assert (len(sandbox.plan.faults), sandbox.plan.latency) == (1, 0.5)  # nothing changed
+
+
+@pytest.mark.parametrize("remote", ["127.0.0.1", "127.3.2.1", "::1", "::ffff:127.0.0.1"])
+async def test_control_endpoints_answer_loopback_callers(remote: str) -> None:
+    sandbox = Sandbox()
+    sandbox.plan.add(Fault(kind="status"))
+    app = sandbox.make_app()
+    stats = await control(app, "GET", "/_sandbox/stats", remote)
+    assert isinstance(stats, web.Response)
+    assert stats.status == 200
+    assert stats.body is not None
+    assert json.loads(bytes(stats.body))["faults"] == 1  # type: ignore[arg-type]
+    cleared = await control(app, "DELETE", "/_sandbox/faults", remote)
+    assert cleared.status == 200
+    assert sandbox.plan.faults == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,7 +24,7 @@ class Clock:
         return self.now
 
 
-async def make_schedule(database: Database, clock: Clock, channel: str = "C1") -> int:
+async def make_schedule(database: Database, clock: Clock, channel: str = "C1", *, cap: int = 2) -> int:
     schedules = Schedules(database, clock=clock)
     created = await schedules.create(
         NewSchedule(
@@ -36,7 +37,7 @@ async def make_schedule(database: Database, clock: Clock, channel: str = "C1") -
             cron=None,
             timezone="UTC",
         ),
-        max_per_channel=2,
+        max_per_channel=cap,
     )
     return created.id
 
@@ -111,6 +112,18 @@ async def test_the_channel_cap(database: Database) -> None:
     with pytest.raises(UserError, match="This channel has 2 schedules, the most allowed"):
         await make_schedule(database, clock)
     await make_schedule(database, clock, channel="C2")
+
+
+async def test_concurrent_creates_at_the_channel_cap_stop_exactly_at_it(database: Database) -> None:
+    """The cap is counted and the schedule inserted as one step: creates racing for its last places (two replicas, or
+    two people at once) do not both pass the count."""
+    clock = Clock()
+    await make_schedule(database, clock)
+    created = await asyncio.gather(*(make_schedule(database, clock, cap=4) for _ in range(12)), return_exceptions=True)
+    refused = [result for result in created if isinstance(result, UserError)]
+    assert len(refused) == 9, created
+    assert all("This channel has 4 schedules, the most allowed" in str(error) for error in refused)
+    assert len(await Schedules(database).in_channel("C1")) == 4
 
 
 async def test_deleting_a_schedule_deletes_its_runs(database: Database) -> None:

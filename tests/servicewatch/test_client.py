@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from bot.servicewatch import (
     APIConnectionError,
@@ -447,3 +449,77 @@ async def test_a_failed_catalog_fetch_is_not_cached(recorded_sleep: RecordedSlee
 def test_unknown_api_version_is_refused() -> None:
     with pytest.raises(ValueError, match=r"2\.0"):
         ServiceWatchClient("https://sw.example", ServiceWatchAuth("ak", "sk"), api_version="2.0")
+
+
+class CountedBody(httpx.AsyncByteStream):
+    """A body of `chunks` chunks of `size` bytes (a PNG's start first) that counts how many were read."""
+
+    def __init__(self, chunks: int, size: int = 1024, start: bytes = PNG[:8]) -> None:
+        self.chunks, self.size, self.start = chunks, size, start
+        self.read = 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for index in range(self.chunks):
+            self.read += 1
+            yield (self.start if index == 0 else b"").ljust(self.size, b"\x00")
+
+
+async def test_an_image_whose_length_is_over_the_limit_is_refused_before_its_body_is_read(
+    recorded_sleep: RecordedSleep,
+) -> None:
+    body = CountedBody(1000)
+    responder, _ = sequence(httpx.Response(200, headers={"content-length": str(1000 * 1024)}, stream=body))
+    async with make_client(responder, recorded_sleep, max_image_bytes=64 * 1024) as client:
+        with pytest.raises(InvalidResponseError, match="sent a 1,024,000-byte image, over the 65,536-byte limit"):
+            await client.download_metric_data_image(CHART)
+    assert body.read == 0
+
+
+async def test_an_error_with_a_huge_body_is_read_up_to_the_limit_and_still_the_error(
+    recorded_sleep: RecordedSleep,
+) -> None:
+    body = CountedBody(1000, start=b'{"errors": [{"status": 503, "detail": "down"}]}')
+    responder, _ = sequence(httpx.Response(503, stream=body))
+    async with make_client(responder, recorded_sleep, max_image_bytes=64 * 1024, max_retries=0) as client:
+        with pytest.raises(ServerError) as raised:
+            await client.download_metric_data_image(CHART)
+    assert raised.value.status_code == 503
+    assert body.read <= 65  # stopped once past the limit
+
+
+async def test_an_image_sent_without_a_length_is_read_no_further_than_the_limit(recorded_sleep: RecordedSleep) -> None:
+    """A chunked answer that would not end: the client stops reading once past the limit and hangs up, rather than
+    take the whole body into memory before checking its size."""
+    chunk, total = 64 * 1024, 64 * 1024 * 1024
+    server_saw: dict[str, Any] = {"sent": 0}
+    ended = asyncio.Event()
+
+    async def endless_image(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "image/png"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        try:
+            while server_saw["sent"] < total:
+                await response.write((PNG[:8] if server_saw["sent"] == 0 else b"").ljust(chunk, b"\x00"))
+                server_saw["sent"] += chunk
+            await response.write_eof()
+            server_saw["outcome"] = "sent it all"
+        except (ConnectionError, asyncio.CancelledError):
+            server_saw["outcome"] = "the client hung up"
+            raise
+        finally:
+            ended.set()
+        return response
+
+    app = web.Application()
+    app.router.add_post(IMAGE_PATH, endless_image)
+    async with TestServer(app, host="127.0.0.1") as server:
+        client = ServiceWatchClient(
+            str(server.make_url("")), ServiceWatchAuth("ak", "sk"), sleep=recorded_sleep, max_image_bytes=1024 * 1024
+        )
+        async with client:
+            with pytest.raises(InvalidResponseError, match="ServiceWatch sent an image, over the 1,048,576-byte limit"):
+                await client.download_metric_data_image(CHART)
+        await asyncio.wait_for(ended.wait(), 30)
+    assert server_saw["outcome"] == "the client hung up"
+    assert server_saw["sent"] < total

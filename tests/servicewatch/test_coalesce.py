@@ -77,24 +77,52 @@ async def test_failures_reach_every_waiter_and_are_not_kept() -> None:
     assert calls == 2
 
 
-async def test_a_cancelled_leader_does_not_fail_the_others() -> None:
-    flight: SingleFlight[int] = SingleFlight()
-    started = asyncio.Event()
-    calls = 0
+class HeldCall:
+    """An upstream call that waits until released, and records whether it was cancelled."""
 
-    async def slow() -> int:
-        nonlocal calls
-        calls += 1
-        started.set()
-        await asyncio.sleep(0.05)
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.calls = 0
+        self.cancelled = 0
+
+    async def __call__(self) -> int:
+        self.calls += 1
+        self.started.set()
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
         return 7
 
-    leader = asyncio.create_task(flight.run("k", 0, slow))
-    await started.wait()
-    follower = asyncio.create_task(flight.run("k", 0, slow))
-    await asyncio.sleep(0)
-    leader.cancel()
-    assert await follower == 7
-    assert calls == 2
+
+async def test_a_waiter_that_leaves_keeps_the_call_for_the_others() -> None:
+    flight: SingleFlight[int] = SingleFlight()
+    call = HeldCall()
+    first = asyncio.create_task(flight.run("k", 0, call))
+    await call.started.wait()
+    second = asyncio.create_task(flight.run("k", 0, call))
+    await asyncio.sleep(0)  # the second is waiting on the call too
+    first.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await leader
+        await first
+    assert (call.calls, call.cancelled) == (1, 0)
+    call.release.set()
+    assert await second == 7
+    assert (call.calls, call.cancelled) == (1, 0)  # the one call answered the one still waiting; none was restarted
+
+
+async def test_the_last_waiter_leaving_cancels_the_call() -> None:
+    flight: SingleFlight[int] = SingleFlight()
+    call = HeldCall()
+    waiters = [asyncio.create_task(flight.run("k", 0, call)) for _ in range(2)]
+    await call.started.wait()
+    for waiter in waiters:
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+    assert (call.calls, call.cancelled) == (1, 1)  # ended by the time the last waiter has left, not left running
+    call.release.set()
+    assert await flight.run("k", 0, call) == 7  # a later caller starts afresh rather than joining the cancelled call
+    assert call.calls == 2
