@@ -1,7 +1,6 @@
 """HTTP mode: Slack posts to `/slack/events`; `/healthz` (liveness), `/readyz` (readiness) and Prometheus `/metrics`
-beside it. Slash commands
-take a short way: verified, parsed and acknowledged here, before anything else happens (Bolt's runner waits for
-the acknowledgement by polling every 10 ms, which a burst of commands turns into a queue)."""
+beside it. Slash commands take a short way: verified, parsed and acknowledged here, before anything else happens
+(Bolt's runner waits for the acknowledgement by polling every 10 ms, which a burst of commands turns into a queue)."""
 
 from __future__ import annotations
 
