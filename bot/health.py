@@ -21,7 +21,7 @@ Check = Callable[[], Awaitable[str | None]]
 """Asked on every probe: None when all is well, else what is wrong (shown on /readyz: no secrets, no hosts)."""
 
 
-def state(problem: Callable[[], str | None]) -> Check:
+def from_state(problem: Callable[[], str | None]) -> Check:
     """A check that only reads what a part of the bot already knows (no I/O)."""
 
     async def check() -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry
 
-from bot.health import CachedCheck, Readiness, database_check, state
+from bot.health import CachedCheck, Readiness, database_check, from_state
 from bot.store import Database
 
 
@@ -58,7 +58,11 @@ async def test_the_report_names_what_fails_and_sets_each_gauge() -> None:
 
     registry = CollectorRegistry()
     readiness = Readiness(
-        {"slack": state(lambda: None), "database": state(lambda: "SELECT 1 failed (OSError)"), "scheduler": raises},
+        {
+            "slack": from_state(lambda: None),
+            "database": from_state(lambda: "SELECT 1 failed (OSError)"),
+            "scheduler": raises,
+        },
         registry=registry,
     )
     report = await readiness.check()

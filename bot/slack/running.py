@@ -11,7 +11,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from bot.config import BotMode, Settings
-from bot.health import Readiness, database_check, state
+from bot.health import Readiness, database_check, from_state
 from bot.router import BackgroundWork, Router, cancel_and_wait
 from bot.scheduling.setup import schedule_service
 from bot.services import Services
@@ -33,10 +33,10 @@ class SlackBot:
         )
         self.readiness = Readiness(
             {
-                "slack": state(lambda: slack.access.problem),
+                "slack": from_state(lambda: slack.access.problem),
                 "database": database_check(services.database),
-                "scheduler": state(lambda: self.schedules.not_running),
-                "servicewatch": state(lambda: services.servicewatch.keys_refused),
+                "scheduler": from_state(lambda: self.schedules.not_running),
+                "servicewatch": from_state(lambda: services.servicewatch.keys_refused),
             },
             registry=router.metrics.registry,
         )

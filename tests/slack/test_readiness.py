@@ -6,6 +6,7 @@ confirms a refused token; a 5xx, a ratelimit or a broken connection never costs 
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ import httpx
 import pytest
 from aiohttp import ClientSession
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.sandbox import Fault as SandboxFault
 from bot.slack.client import slack_client
@@ -156,17 +158,18 @@ async def test_auth_test_that_does_not_answer_or_cannot_be_reached_confirms_noth
 # The database, the scheduler, ServiceWatch ---------------------------------------------------------------------
 
 
-async def test_the_database_gone_fails_readiness(stack: BotStack, tmp_path: Path) -> None:
-    path = tmp_path / "bot.db"
-    assert stack.services.database.url.endswith(str(path))
-    path.rename(tmp_path / "bot.db.away")
-    path.mkdir()  # SQLite cannot open a directory: every new connection fails
-    await stack.services.database.dispose()  # and no connection opened before is kept
+async def test_the_database_gone_fails_readiness(stack: BotStack) -> None:
+    """The database behind the bot's engine moves to a PostgreSQL port where nothing listens any more."""
+    database, kept = stack.services.database, stack.services.database.engine
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    database.engine = create_async_engine(f"postgresql+asyncpg://bot@127.0.0.1:{port}/bot")
     try:
         seen = await probe(stack)
     finally:
-        path.rmdir()
-        (tmp_path / "bot.db.away").rename(path)
+        await database.engine.dispose()
+        database.engine = kept
     assert (seen.live, seen.ready) == (200, 503)
     assert list(seen.failing) == ["database"]
     assert seen.failing["database"].startswith("SELECT 1 failed (")
