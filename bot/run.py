@@ -8,21 +8,17 @@ import signal
 import sys
 from pathlib import Path
 
-from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
 from bot import __version__
 from bot.cli.check import describe_settings
 from bot.config import BotMode, Settings
 from bot.console import ConsoleOutbox, run_console
 from bot.errors import UserError
 from bot.metrics import Metrics
-from bot.router import BackgroundWork, Router, cancel_and_wait
-from bot.scheduling.service import ScheduleService
+from bot.router import BackgroundWork, Router
 from bot.scheduling.setup import schedule_service
 from bot.services import Services, open_services
 from bot.slack.app import SlackApp, create_slack_app
-from bot.slack.http import serve, web_app
-from bot.slack.outbox import SlackOutbox
+from bot.slack.running import SlackBot
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 20.0
@@ -88,68 +84,21 @@ async def _serve_slack(
     mode: BotMode,
 ) -> int:
     banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
-    schedules = schedule_service(
-        services,
-        SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
-        router.policy,
-    )
-    await schedules.start(wait=False)  # requests are answered while thousands of schedules load
-    sweeper = asyncio.create_task(slack.listeners.keep_sweeping(slack.client))
+    bot = SlackBot(settings, services, slack, router, work)
     try:
+        await bot.start()
         if mode is BotMode.SOCKET:
-            await _socket_mode(settings, slack, banner)
+            _print_banner([*banner, "  Listening:     Socket Mode (Ctrl-C stops)"])
         else:
-            await _http_mode(settings, slack, router, work, banner, schedules, services.servicewatch_label)
+            _print_banner(
+                [*banner, f"  Listening:     {bot.url}/slack/events (and /healthz, /readyz, /metrics); Ctrl-C stops"]
+            )
+        await until_signalled()
     finally:
-        await cancel_and_wait(sweeper)
-        left = await schedules.stop(DRAIN_SECONDS)
-    left += await work.drain(DRAIN_SECONDS)
+        left = await bot.stop(DRAIN_SECONDS)
     if left:
         log.warning("%d requests were still running after %.0f s and were stopped", left, DRAIN_SECONDS)
     return 0
-
-
-async def _socket_mode(settings: Settings, slack: SlackApp, banner: list[str]) -> None:
-    assert settings.slack_app_token is not None
-    handler = AsyncSocketModeHandler(slack.bolt, settings.slack_app_token.get_secret_value(), web_client=slack.client)
-    await handler.connect_async()  # type: ignore[no-untyped-call]
-    _print_banner([*banner, "  Listening:     Socket Mode (Ctrl-C stops)"])
-    try:
-        await until_signalled()
-    finally:
-        await handler.close_async()  # type: ignore[no-untyped-call]
-
-
-async def _http_mode(
-    settings: Settings,
-    slack: SlackApp,
-    router: Router,
-    work: BackgroundWork,
-    banner: list[str],
-    schedules: ScheduleService,
-    servicewatch: str,
-) -> None:
-    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    app = web_app(
-        slack.bolt,
-        metrics=router.metrics,
-        health=lambda: {
-            "mode": "http",
-            "servicewatch": servicewatch,
-            "in_flight": work.pending,
-            "schedules": schedules.loaded,
-        },
-        ledger=slack.listeners.ledger,
-        commands=slack.listeners,
-        client=slack.client,
-        signing_secret=secret,
-    )
-    runner, url = await serve(app, settings.bot_http_host, settings.bot_http_port)
-    _print_banner([*banner, f"  Listening:     {url}/slack/events (and /healthz, /metrics); Ctrl-C stops"])
-    try:
-        await until_signalled()
-    finally:
-        await runner.cleanup()
 
 
 def _print_banner(lines: list[str]) -> None:

@@ -1,5 +1,5 @@
 """The whole bot in-process over real sockets: the fake Slack, the built-in sandbox, a SQLite database,
-and the bot in HTTP mode (or Socket Mode) exactly as `python -m bot` wires it."""
+and the bot in HTTP mode (or Socket Mode) wired by the same `SlackBot` as `python -m bot`."""
 
 from __future__ import annotations
 
@@ -10,18 +10,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from bot.config import Settings, load_settings
 from bot.router import BackgroundWork, Router
 from bot.run import make_router
 from bot.sandbox import Sandbox
 from bot.scheduling.service import ScheduleService
-from bot.scheduling.setup import schedule_service
 from bot.services import Services, open_services
 from bot.slack.app import SlackApp, create_slack_app
-from bot.slack.http import serve, web_app
-from bot.slack.outbox import SlackOutbox
+from bot.slack.running import SlackBot
 from tests.fakes.slack import FakeSlack
 from tests.slack_payloads import signed_headers, slash_command
 
@@ -37,7 +34,11 @@ class BotStack:
     slack: SlackApp
     work: BackgroundWork
     url: str  # HTTP mode base URL ("" in Socket Mode)
-    schedules: ScheduleService | None = None
+    bot: SlackBot
+
+    @property
+    def schedules(self) -> ScheduleService:
+        return self.bot.schedules
 
     @property
     def sandbox(self) -> Sandbox:
@@ -93,53 +94,15 @@ def settings_for(fake: FakeSlack, tmp_path: Path, **values: Any) -> Settings:
 
 
 async def start_stack(fake: FakeSlack, settings: Settings) -> AsyncIterator[BotStack]:
+    """The bot as `python -m bot` runs it in Slack (`SlackBot`, in the mode the settings say), until the test ends."""
     async with open_services(settings) as services:
         router = make_router(services)
         work = BackgroundWork()
         slack = await create_slack_app(settings, router=router, database=services.database, work=work)
-        schedules = schedule_service(
-            services,
-            SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
-            router.policy,
-        )
-        await schedules.start()
+        bot = SlackBot(settings, services, slack, router, work)
         try:
-            async for running in _serve(fake, settings, services, router, slack, work):
-                running.schedules = schedules
-                yield running
+            await bot.start()
+            yield BotStack(fake, services, router, slack, work, bot.url, bot)
         finally:
-            await schedules.stop(5)
+            await bot.stop(5)
             await slack.close()
-
-
-async def _serve(
-    fake: FakeSlack, settings: Settings, services: Services, router: Router, slack: SlackApp, work: BackgroundWork
-) -> AsyncIterator[BotStack]:
-    """Socket Mode or HTTP mode, as the settings say."""
-    if settings.resolved_mode.value == "socket":
-        assert settings.slack_app_token is not None
-        handler = AsyncSocketModeHandler(
-            slack.bolt, settings.slack_app_token.get_secret_value(), web_client=slack.client
-        )
-        await handler.connect_async()
-        try:
-            yield BotStack(fake, services, router, slack, work, "")
-        finally:
-            await handler.close_async()
-            await work.drain(5)
-        return
-    app = web_app(
-        slack.bolt,
-        metrics=router.metrics,
-        health=lambda: {"mode": "http"},
-        ledger=slack.listeners.ledger,
-        commands=slack.listeners,
-        client=slack.client,
-        signing_secret=SECRET,
-    )
-    runner, url = await serve(app, "127.0.0.1", 0)
-    try:
-        yield BotStack(fake, services, router, slack, work, url)
-    finally:
-        await runner.cleanup()
-        await work.drain(5)

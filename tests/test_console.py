@@ -94,6 +94,9 @@ def test_http_mode_runs_until_sigterm(tmp_path: Path) -> None:
             health = httpx.get(f"{url}/healthz").json()
             assert health["ok"] is True
             assert health["servicewatch"].startswith("the built-in ServiceWatch sandbox at http://127.0.0.1:")
+            ready = httpx.get(f"{url}/readyz")
+            assert (ready.status_code, ready.json()["failing"]) == (200, {})
+            assert 'servicewatch_bot_ready{check="slack"} 1.0' in httpx.get(f"{url}/metrics").text
             assert "ServiceWatch:  the built-in ServiceWatch sandbox" in banner
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0

@@ -65,6 +65,21 @@ class ScheduleService:
         return len(self._versions) if self._signature is not None else None
 
     @property
+    def not_running(self) -> str | None:
+        """Why no schedule would run now (never started, stopped, its sync loop ended, APScheduler not running);
+        None while it works."""
+        if self._loop_task is None:
+            return "the schedule service has not started"
+        if self._loop_task.done():
+            ended = self._loop_task.exception() if not self._loop_task.cancelled() else None
+            return (
+                f"the schedules' sync loop ended ({type(ended).__name__})" if ended else "the schedule service stopped"
+            )
+        if not self.scheduler.running:
+            return "APScheduler is not running"
+        return None
+
+    @property
     def runs_under_way(self) -> int:
         """Runs started here and not yet finished (posted, failed or skipped)."""
         return self._work.pending

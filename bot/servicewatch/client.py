@@ -25,7 +25,9 @@ from bot.servicewatch.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    AuthenticationError,
     InvalidResponseError,
+    PermissionDeniedError,
     RateLimitError,
     ServiceWatchError,
     read_error_body,
@@ -103,6 +105,8 @@ class ServiceWatchClient:
         self._catalog = CatalogCache(self._fetch_catalog, ttl=catalog_ttl, clock=clock)
         self.calls: Counter[str] = Counter()
         """Requests sent per path, retries included (ServiceWatch bills per call or per metric)."""
+        self.keys_refused: str | None = None
+        """What ServiceWatch said when it last refused the keys (401, 403), until a later call is accepted."""
 
     async def __aenter__(self) -> ServiceWatchClient:
         return self
@@ -222,12 +226,16 @@ class ServiceWatchClient:
                     attempts,
                 )
                 if response.is_success:
+                    self.keys_refused = None
                     try:
                         return parse(response)
                     except TruncatedImageError as exc:
                         error = exc
                 else:
                     status_error = _status_error(response, self.api_version)
+                    if isinstance(status_error, AuthenticationError | PermissionDeniedError):
+                        code = f" {status_error.code}" if status_error.code else ""
+                        self.keys_refused = f"ServiceWatch answered {response.status_code}{code} on {path}"
                     if not is_retryable_status(response.status_code):
                         raise status_error
                     if isinstance(status_error, RateLimitError):

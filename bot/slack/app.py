@@ -53,10 +53,11 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     assert settings.slack_bot_token is not None
     token = settings.slack_bot_token.get_secret_value()
     # Burst 2: a turn served a few ms late is not lost, and Slack's per-minute limits allow that much.
-    access = SlackAccess(UploadPacer(settings.slack_uploads_per_minute, burst=2))
+    pacer = UploadPacer(settings.slack_uploads_per_minute, burst=2)
     # One connection pool for every call (slack_sdk otherwise opens a session and a connection per call).
     session = aiohttp.ClientSession()
-    client = slack_client(token, settings.slack_api_url, pacer=access.pacer, session=session)
+    client = slack_client(token, settings.slack_api_url, pacer=pacer, session=session)
+    access = SlackAccess(pacer, confirm=client.auth_test)  # a refused token is believed once auth.test agrees
     try:
         auth = await client.auth_test()
     except SlackApiError as exc:

@@ -1,6 +1,6 @@
-"""HTTP mode: Slack posts to `/slack/events`; `/healthz` and Prometheus `/metrics` beside it. Slash commands
-take a short way: verified, parsed and acknowledged here, before anything else happens (Bolt's runner waits for
-the acknowledgement by polling every 10 ms, which a burst of commands turns into a queue)."""
+"""HTTP mode: Slack posts to `/slack/events`; `/healthz` (liveness), `/readyz` (readiness) and Prometheus `/metrics`
+beside it. Slash commands take a short way: verified, parsed and acknowledged here, before anything else happens
+(Bolt's runner waits for the acknowledgement by polling every 10 ms, which a burst of commands turns into a queue)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.health import Readiness
 from bot.metrics import Metrics
 from bot.slack.requests import first_delivery
 from bot.store.events import EventLedger
@@ -91,6 +92,7 @@ def web_app(
     *,
     metrics: Metrics,
     health: Callable[[], dict[str, Any]],
+    readiness: Readiness | None = None,
     ledger: EventLedger | None = None,
     signing_secret: str | None = None,
     commands: SlackListeners | None = None,
@@ -98,7 +100,9 @@ def web_app(
 ) -> web.Application:
     """The aiohttp application of HTTP mode. Every request's signature and age are verified; a request whose
     valid signature was already seen (a replay inside Slack's five minutes) is refused. With `commands` and
-    `client`, slash commands are acknowledged here and their work started in the background."""
+    `client`, slash commands are acknowledged here and their work started in the background. `/healthz` answers
+    while the event loop does; with `readiness`, `/readyz` answers 200 or 503 naming the failing checks, and every
+    scrape of `/metrics` asks it first, so its gauges are current."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     seen = SeenRecently(REPLAY_WINDOW)
     ack_first = AckFirst()
@@ -147,12 +151,21 @@ def web_app(
     async def healthz(request: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True, **health()})
 
+    async def readyz(request: web.Request) -> web.StreamResponse:
+        assert readiness is not None
+        report = await readiness.check()
+        return web.json_response(report.as_json(), status=200 if report.ready else 503)
+
     async def prometheus(request: web.Request) -> web.StreamResponse:
+        if readiness is not None:
+            await readiness.check()
         return web.Response(body=metrics.exposition(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     app = web.Application(client_max_size=1024 * 1024)
     app.router.add_post(EVENTS_PATH, events)
     app.router.add_get("/healthz", healthz)
+    if readiness is not None:
+        app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", prometheus)
     return app
 

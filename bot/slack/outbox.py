@@ -3,6 +3,7 @@ private notes to the person who asked."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -41,25 +42,64 @@ class SlackAccessLost(UserError):
 
 
 class SlackAccess:
-    """Shared by every outbox of a process: once Slack refuses the token, say so loudly once and stop calling;
-    and the pace of uploads, so the process stays under Slack's per-workspace limit."""
+    """Shared by every outbox of a process: once Slack refuses the token for good, say so loudly once and stop
+    calling; and the pace of uploads, so the process stays under Slack's per-workspace limit.
 
-    def __init__(self, pacer: UploadPacer | None = None) -> None:
+    A refusal (`invalid_auth`, `token_revoked`, …) is only believed once `confirm` (the bot token's `auth.test`)
+    refuses the token too: one method's odd answer, a timeout, a 5xx or a ratelimit never stops the bot. Without
+    `confirm` nothing is ever declared lost."""
+
+    def __init__(
+        self,
+        pacer: UploadPacer | None = None,
+        *,
+        confirm: Callable[[], Awaitable[Any]] | None = None,
+        confirm_within: float = 10.0,
+    ) -> None:
         self.lost: str | None = None
         self.pacer = pacer
+        self._confirm = confirm
+        self._confirm_within = confirm_within
+        self._confirming: asyncio.Task[None] | None = None
+
+    @property
+    def problem(self) -> str | None:
+        """Why the bot cannot reach Slack any more (readiness), or None."""
+        return None if self.lost is None else f"Slack refused the bot's token ({self.lost}, confirmed by auth.test)"
 
     def check(self) -> None:
         if self.lost is not None:
             raise SlackAccessLost(f"Slack refused the bot's token ({self.lost}); an admin must reinstall the app.")
 
-    def note(self, error: str) -> None:
-        if error in AUTH_ERRORS and self.lost is None:
-            self.lost = error
-            log.critical(
-                "Slack refused the bot's token (%s): nothing more will be posted. Reinstall the app or set a new "
-                "SLACK_BOT_TOKEN, then restart the bot.",
-                error,
-            )
+    async def note(self, error: str) -> None:
+        """A Slack call answered `error`. When it refuses the token, ask auth.test (once, however many calls were
+        refused together) and declare access lost only if auth.test refuses it too."""
+        if error not in AUTH_ERRORS or self.lost is not None or self._confirm is None:
+            return
+        if self._confirming is None or self._confirming.done():
+            self._confirming = asyncio.create_task(self._ask_auth_test(error))
+        await asyncio.shield(self._confirming)
+
+    async def _ask_auth_test(self, error: str) -> None:
+        assert self._confirm is not None
+        try:
+            async with asyncio.timeout(self._confirm_within):
+                await self._confirm()
+        except SlackApiError as exc:
+            confirmed = slack_error(exc)
+            if confirmed in AUTH_ERRORS and self.lost is None:
+                self.lost = confirmed
+                log.critical(
+                    "Slack refused the bot's token (%s): nothing more will be posted. Reinstall the app or set a new "
+                    "SLACK_BOT_TOKEN, then restart the bot.",
+                    confirmed,
+                )
+                return
+            log.warning("a call said %s, but auth.test answered %s: the token is not declared lost", error, confirmed)
+        except Exception as exc:  # a timeout, no connection, …: no verdict on the token
+            log.warning("a call said %s, and auth.test failed (%r): the token is not declared lost", error, exc)
+        else:
+            log.warning("a call said %s, but auth.test accepts the token: it is not declared lost", error)
 
 
 class SlackOutbox:
@@ -79,7 +119,7 @@ class SlackOutbox:
         self._client = client
         self._bot_name = bot_name
         self._respond = respond
-        self.access = access or SlackAccess()
+        self.access = access or SlackAccess(confirm=client.auth_test)
         self._scheduled = scheduled  # scheduled posts let people waiting on a chart go first
         self._turns = 0  # taken with turn(), not yet used
 
@@ -131,13 +171,13 @@ class SlackOutbox:
             return await send()
         except SlackApiError as exc:
             error = slack_error(exc)
-            self.access.note(error)
+            await self.access.note(error)
             if error == "not_in_channel" and await self._join(destination.channel_id):
                 try:
                     return await send()
                 except SlackApiError as again:
                     error = slack_error(again)
-                    self.access.note(error)
+                    await self.access.note(error)
                     raise self._explain(error, destination.channel_id) from again
             raise self._explain(error, destination.channel_id) from exc
 
@@ -151,7 +191,7 @@ class SlackOutbox:
         return True
 
     def _explain(self, error: str, channel_id: str) -> UserError:
-        if error in AUTH_ERRORS:
+        if error in AUTH_ERRORS and self.access.lost is not None:
             return SlackAccessLost(f"Slack refused the bot's token ({error}); an admin must reinstall the app.")
         if error in ("not_in_channel", "channel_not_found", "method_not_supported_for_channel_type"):
             return UserError(INVITE.format(channel=channel_id, bot=self._bot_name))
@@ -199,5 +239,5 @@ class SlackOutbox:
         try:
             await method(**arguments)
         except SlackApiError as exc:
-            self.access.note(slack_error(exc))
+            await self.access.note(slack_error(exc))
             raise

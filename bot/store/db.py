@@ -79,6 +79,11 @@ class Database:
                 await connection.execute(text("SELECT pg_advisory_xact_lock(72657301)"))
             await connection.run_sync(_upgrade, self.url)
 
+    async def ping(self) -> None:
+        """One `SELECT 1`; raises when the database cannot be reached."""
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 

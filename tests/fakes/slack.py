@@ -160,6 +160,7 @@ class FakeSlack:
         self.refusals: list[tuple[str, str]] = []  # (method, error) of each call the workspace's rules refused
         self.faults: list[Fault] = []
         self.rate_limits: dict[str, RateLimit] = {}  # method → its limit
+        self.token_error = ""  # e.g. "token_revoked": Slack's answer to every call with the bot token, auth.test too
         self.socket_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._uploads: dict[str, dict[str, Any]] = {}
         self._sockets: list[web.WebSocketResponse] = []
@@ -291,6 +292,8 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": "invalid_auth"})
         elif token != BOT_TOKEN:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        elif self.token_error:
+            return web.json_response({"ok": False, "error": self.token_error})
         limit = self.rate_limits.get(method)
         wait = limit.take() if limit is not None else 0.0
         if wait:

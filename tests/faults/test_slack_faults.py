@@ -56,8 +56,7 @@ async def test_a_revoked_token_is_logged_once_and_slack_is_left_alone(
     stack: BotStack, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake = stack.fake
-    fake.faults.append(Fault("files.getUploadURLExternal", "error", error="token_revoked", times=10_000))
-    fake.faults.append(Fault("chat.postMessage", "error", error="token_revoked", times=10_000))
+    fake.token_error = "token_revoked"  # every call with the token says so, auth.test's confirmation included
     schedules = stack.schedules
     assert schedules is not None
     with caplog.at_level(logging.CRITICAL, logger="bot.slack.outbox"):

@@ -115,8 +115,8 @@ async def test_a_takeover_after_a_crash_sends_the_answer_again_without_a_second_
     )
     first = await answer(stack, text, asker(f"request:{request_id}", thread_ts=None))
     assert first.startswith("Scheduled #1")
-    taken = await stack.slack.listeners.requests.sweep(stack.slack.client)
-    assert taken == 1
+    await stack.slack.listeners.requests.sweep(stack.slack.client)  # (or the stack's own sweeper: one of them)
     await stack.fake.wait_for(lambda: stack.fake.responses)
+    await stack.work.drain(5)
     assert [r["text"] for r in stack.fake.responses] == [first]
     assert await rows(stack, ScheduleRow) == 1

@@ -271,7 +271,9 @@ async def test_healthz_and_metrics(stack: BotStack) -> None:
     async with httpx.AsyncClient() as client:
         health = await client.get(f"{stack.url}/healthz")
         metrics = await client.get(f"{stack.url}/metrics")
-    assert health.json() == {"ok": True, "mode": "http"}
+    body = health.json()
+    assert body.pop("servicewatch").startswith("the built-in ServiceWatch sandbox at http://127.0.0.1:")
+    assert body == {"ok": True, "mode": "http", "in_flight": 0, "schedules": 0}  # as `python -m bot` serves it
     assert 'servicewatch_bot_requests_total{surface="slack"} 1.0' in metrics.text
     assert 'servicewatch_bot_charts_posted_total{drawn_by="servicewatch"} 1.0' in metrics.text
     assert 'servicewatch_bot_upstream_calls_total{path="/v1/metrics/data/download/image"} 1.0' in metrics.text
