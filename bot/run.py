@@ -23,6 +23,7 @@ from bot.services import Services, open_services
 from bot.slack.app import SlackApp, create_slack_app
 from bot.slack.http import serve, web_app
 from bot.slack.outbox import SlackOutbox
+from bot.store.retention import pruner_for
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 20.0
@@ -58,6 +59,7 @@ async def run(settings: Settings) -> int:
                 console = ConsoleOutbox(sys.stdout, Path("charts"))
                 schedules = schedule_service(services, console, router.policy)
                 await schedules.start()
+                pruning = asyncio.create_task(pruner_for(services.database, settings).keep_pruning())
                 try:
                     return await run_console(
                         router,
@@ -68,6 +70,7 @@ async def run(settings: Settings) -> int:
                         banner=banner,
                     )
                 finally:
+                    await cancel_and_wait(pruning)
                     await schedules.stop(DRAIN_SECONDS)
             work = BackgroundWork()
             slack = await create_slack_app(settings, router=router, database=services.database, work=work)
@@ -97,6 +100,7 @@ async def _serve_slack(
     )
     await schedules.start(wait=False)  # requests are answered while thousands of schedules load
     sweeper = asyncio.create_task(slack.listeners.keep_sweeping(slack.client))
+    pruning = asyncio.create_task(pruner_for(services.database, settings).keep_pruning())
     try:
         if mode is BotMode.SOCKET:
             await _socket_mode(settings, slack, banner)
@@ -104,6 +108,7 @@ async def _serve_slack(
             await _http_mode(settings, slack, router, work, banner, schedules, services.servicewatch_label)
     finally:
         await cancel_and_wait(sweeper)
+        await cancel_and_wait(pruning)
         left = await schedules.stop(DRAIN_SECONDS)
     left += await work.drain(DRAIN_SECONDS)
     if left:

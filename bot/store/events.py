@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import Database
@@ -13,15 +12,10 @@ from bot.store.tables import HandledEventRow
 
 
 class EventLedger:
-    def __init__(
-        self,
-        database: Database,
-        *,
-        keep: timedelta = timedelta(days=2),
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
+    """Old ids are forgotten by the pruner (bot/store/retention.py), long after Slack stops redelivering."""
+
+    def __init__(self, database: Database, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._sessions = database.sessions
-        self._keep = keep
         self._clock = clock
 
     async def claim(self, event_id: str) -> bool:
@@ -32,11 +26,3 @@ class EventLedger:
         except IntegrityError:
             return False
         return True
-
-    async def prune(self) -> int:
-        """Forget ids older than the keep time (Slack stops redelivering long before); returns how many."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                delete(HandledEventRow).where(HandledEventRow.handled_at < self._clock() - self._keep)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
