@@ -76,7 +76,9 @@ def messages(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 async def count(database: Database, table: str) -> int:
     async with database.engine.connect() as connection:
-        return int((await connection.execute(select(func.count()).select_from(Base.metadata.tables[table]))).scalar())
+        return int(
+            (await connection.execute(select(func.count()).select_from(Base.metadata.tables[table]))).scalar_one()
+        )
 
 
 async def make_schedule(database: Database, clock: Clock) -> int:
