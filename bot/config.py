@@ -254,12 +254,12 @@ class Settings(BaseSettings):
         return self
 
     def _retention_problems(self) -> list[str]:
-        keeps = {
-            "RETENTION_HANDLED_EVENTS": self.retention_handled_events,
-            "RETENTION_SCHEDULE_RUNS": self.retention_schedule_runs,
-            "RETENTION_PENDING_REQUESTS": self.retention_pending_requests,
-        }
-        problems = [f"{name} must be at least 1h" for name, keep in keeps.items() if parse_duration(keep) < 3600]
+        keeps = [
+            name for name in type(self).model_fields if name.startswith("retention_") and name != "retention_interval"
+        ]
+        problems = [
+            f"{name.upper()} must be at least 1h" for name in keeps if parse_duration(getattr(self, name)) < 3600
+        ]
         # A finished run is the fence against posting its slot twice while the slot can still be claimed.
         if parse_duration(self.retention_schedule_runs) <= parse_duration(self.schedule_misfire_grace):
             problems.append(

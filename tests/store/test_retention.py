@@ -259,7 +259,6 @@ def test_every_retained_table_names_a_table_a_column_and_a_setting() -> None:
 @pytest.mark.parametrize(
     ("values", "refusal"),
     [
-        ({"retention_handled_events": "5m"}, "RETENTION_HANDLED_EVENTS must be at least 1h"),
         ({"retention_schedule_runs": "2h", "schedule_misfire_grace": "3h"}, "RETENTION_SCHEDULE_RUNS must be longer"),
         ({"retention_pending_requests": "2h", "request_orphan_age": "2h"}, "RETENTION_PENDING_REQUESTS must be longer"),
         ({"retention_interval": "often"}, "RETENTION_INTERVAL: 'often' is not a duration"),
@@ -269,3 +268,11 @@ def test_keep_times_that_would_break_a_guarantee_are_refused(values: dict[str, s
     with pytest.raises(SettingsError) as raised:
         load_settings(_env_file=None, **values)
     assert refusal in str(raised.value)
+
+
+@pytest.mark.parametrize("setting", [setting for _, _, setting in RETAINED])
+def test_every_keep_time_is_at_least_an_hour(setting: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None, **{setting: "59m"})
+    assert f"{setting.upper()} must be at least 1h" in str(raised.value)
+    assert load_settings(_env_file=None, **{setting: "1h"})
