@@ -22,17 +22,23 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench import processes
 from bench.load import (
+    INCIDENT,
+    PERSON,
     Seed,
     distinct_chart,
     fire_commands,
+    fire_spread,
+    modal_submission,
     sandbox_stats,
     seed_schedules,
+    type_ahead,
     wait_for_posts,
     wait_for_schedules,
 )
 from bench.week import FULL_LOAD, TICK, simulate_week
 from bot.config import load_settings
 from bot.durations import format_duration, parse_duration
+from bot.slack.modal import chart_modal
 from bot.store.retention import rules_from
 
 
@@ -159,27 +165,37 @@ async def _until(moment: datetime) -> None:
 
 async def storm(knobs: Knobs) -> list[Figure]:
     """1,000 distinct scheduled charts due at the same moment (the worst second of the minute); ServiceWatch
-    300 ms; C and R as set."""
+    300 ms; C and R as set. While they go out, people use the shortcut form: type-ahead keystrokes and form
+    submissions (each a chart into a thread), whose acknowledgements are timed."""
     count, latency = knobs.scaled(1000, 100), 0.3
+    keystrokes, submissions, over = knobs.scaled(300, 60), knobs.scaled(60, 12), knobs.scaled(10, 3)
     due = _soon(after=12)
     seeds = [Seed(distinct_chart(n), f"C{n // 25:04d}", due) for n in range(count)]
     servicewatch, slack, bot = await _bot_with(knobs, "storm", latency=latency, seeds=seeds)
+    view = chart_modal([], channel_id=INCIDENT, thread_ts="1700000000.000100", default_window="3h")
+    typed = [type_ahead(n, view) for n in range(keystrokes)]
+    sent = [modal_submission(n, view, user=PERSON) for n in range(submissions)]
     with processes.running(bot, slack, servicewatch):
         await _until(due)
         cpu = [p.cpu_seconds() for p in (bot, servicewatch, slack)]
         bound = max(count * latency / knobs.concurrency, count / knobs.uploads_per_minute * 60)
-        stats = await wait_for_posts(slack.url, count, within=bound * 1.5 + 60)
+        typed_acks, sent_acks = await asyncio.gather(
+            fire_spread(bot.url, typed, over=over), fire_spread(bot.url, sent, over=over)
+        )
+        stats = await wait_for_posts(slack.url, count + submissions, within=bound * 1.5 + 60)
         used, upstream_cpu, slack_cpu = (
             p.cpu_seconds() - c for p, c in zip((bot, servicewatch, slack), cpu, strict=True)
         )
         upstream = await sandbox_stats(servicewatch.url)
         _profile_stop(knobs, bot)
         floor = await _library_floor(servicewatch.url, slack.url, knobs.database_url)
-    posts = stats["posts"]
+    posts = [p for p in stats["posts"] if p["schedule"] is not None]
     per_schedule = Counter(p["schedule"] for p in posts)
     doubled = sum(n - 1 for n in per_schedule.values() if n > 1)
     lost = count - len(per_schedule)
+    threaded = len(stats["posts"]) - len(posts)
     last = max((p["at"] for p in posts), default=due.timestamp()) - due.timestamp()
+    typed_p99, sent_p99 = _percentile(typed_acks, 99), _percentile(sent_acks, 99)
     goal = 1.15 * bound
     per_chart = used / max(len(posts), 1)
     image_calls = upstream["calls"].get("/v1/metrics/data/download/image", 0)
@@ -193,6 +209,25 @@ async def storm(knobs: Knobs) -> list[Figure]:
             last <= goal and lost == 0,
         ),
         Figure("storm", "lost", str(lost), "0", "", lost == 0),
+        Figure(
+            "storm", f"type-ahead ack p99 ({keystrokes})", _ms(typed_p99), "≤ 300 ms", "Slack's 3 s", typed_p99 <= 0.3
+        ),
+        Figure(
+            "storm",
+            f"form submission ack p99 ({submissions})",
+            _ms(sent_p99),
+            "≤ 300 ms",
+            "Slack's 3 s",
+            sent_p99 <= 0.3,
+        ),
+        Figure(
+            "storm",
+            "form charts delivered",
+            f"{threaded}/{submissions}",
+            f"{submissions}/{submissions}",
+            "",
+            threaded == submissions,
+        ),
         Figure("storm", "doubled", str(doubled), "0", "", doubled == 0),
         Figure("storm", "upstream image calls", str(image_calls), "", f"{count}", None),
         Figure("storm", "429s from Slack", str(sum(stats["ratelimited"].values())), "", "", None),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -99,6 +100,61 @@ async def fire_commands(bot_url: str, slack_url: str, count: int, *, users: int,
         return took
 
     return list(await asyncio.gather(*(answer(n, r, w) for n, (r, w) in enumerate(connections))))
+
+
+INCIDENT, PERSON = "C0INCIDENT", "U0ONCALL"  # the channel of the storm's shortcut forms, and who fills them in
+
+
+def _interaction(payload: dict[str, Any]) -> str:
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def type_ahead(n: int, view: dict[str, Any]) -> str:
+    """A keystroke in the shortcut form's metric box (Slack asks for the options on each one)."""
+    typed = ("cpu", "memory", "lag", "connections", "transactions")[n % 5]
+    payload = {"type": "block_suggestion", "action_id": "metric", "block_id": "metric", "value": typed[: 1 + n % 4]}
+    return _interaction({**payload, "team": {"id": "T0TEAM001"}, "user": {"id": "U0000"}, "view": view})
+
+
+def modal_submission(n: int, view: dict[str, Any], *, user: str) -> str:
+    """The shortcut form sent: a chart of CHARTS' metric for the thread the form was opened on."""
+    metric = CHARTS[n % len(CHARTS)].split('" ')[0].strip('"')
+    state = {
+        "values": {
+            "metric": {"metric": {"type": "external_select", "selected_option": {"value": metric}}},
+            "window": {"window": {"type": "plain_text_input", "value": f"last {1 + n}h"}},
+        }
+    }
+    submitted = {**view, "id": f"V{n:05d}", "state": state}
+    return _interaction(
+        {"type": "view_submission", "team": {"id": "T0TEAM001"}, "user": {"id": user}, "view": submitted}
+    )
+
+
+async def fire_spread(bot_url: str, bodies: list[str], *, over: float) -> list[float]:
+    """Send the signed form `bodies` one after another, evenly spread over `over` seconds, each on its own
+    connection; returns each one's acknowledgement time (request written → status line read)."""
+    host, port = bot_url.removeprefix("http://").split(":")
+    gap = over / max(len(bodies), 1)
+
+    async def one(n: int, body: str) -> float:
+        await asyncio.sleep(n * gap)
+        reader, writer = await asyncio.open_connection(host, int(port))
+        headers = "".join(f"{k}: {v}\r\n" for k, v in signed(body).items())
+        started = time.perf_counter()
+        writer.write(
+            f"POST /slack/events HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}Content-Length: {len(body.encode())}\r\n"
+            f"Connection: close\r\n\r\n{body}".encode()
+        )
+        status = await reader.readline()
+        took = time.perf_counter() - started
+        await reader.read()
+        writer.close()
+        if b" 200 " not in status:
+            raise RuntimeError(f"the bot answered {status.decode().strip()}")
+        return took
+
+    return list(await asyncio.gather(*(one(n, body) for n, body in enumerate(bodies))))
 
 
 async def slack_stats(slack_url: str, *, brief: bool = False) -> dict[str, Any]:

@@ -14,6 +14,10 @@ from aiohttp import web
 from tests.fakes.slack import FakeSlack, RateLimit
 
 UPLOAD_METHODS = ("files.getUploadURLExternal", "files.completeUploadExternal")
+# The benches' workspace (bench/load.py, bench/benches.py): askers and schedule owners U0000–U0099; the channels
+# commands come from, and those schedules post to (C0000–C0399); everyone and the bot in every channel.
+PEOPLE = [f"U{n:04d}" for n in range(100)]
+CHANNELS = ["C0WARM", "C0INCIDENT", *(f"C{n:04d}" for n in range(400))]
 SCHEDULE = re.compile(r"schedule #(\d+)")
 
 
@@ -24,6 +28,10 @@ class BenchSlack(FakeSlack):
         super().__init__()
         self.rate_limits = {method: RateLimit(uploads_per_minute, burst) for method in UPLOAD_METHODS}
         self.counts: Counter[str] = Counter()
+        for user_id in PEOPLE:
+            self.user(user_id)
+        for channel_id in CHANNELS:
+            self.channel(channel_id, members=PEOPLE)
 
     def app_routes(self, app: web.Application) -> None:
         app.router.add_get("/_fake/stats", self._stats)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.access import AccessPolicy
 from bot.charts.help import help_text, metrics_text
 from bot.charts.parse import parse_chart, parse_request
 from bot.charts.service import ChartService, RenderedChart
@@ -18,12 +19,13 @@ from bot.charts.spec import (
     ForgetRequest,
     HelpRequest,
     MetricsRequest,
+    Request,
     SavedRequest,
     SaveRequest,
     ScheduleRequest,
     ThreadRef,
 )
-from bot.errors import UserError
+from bot.errors import AlreadyDone, UserError
 from bot.servicewatch.client import encode_body
 from bot.servicewatch.errors import ServiceWatchError
 from bot.store import SavedCharts
@@ -36,16 +38,20 @@ class Asker:
     """Who asked, and where: the Slack user and channel (or their console stand-ins)."""
 
     user_id: str
-    channel_id: str
+    channel_id: str  # the channel the request is about (its saved charts, its schedules)
     mention: str = ""  # how the comment line names them: `<@U123>` in Slack, `@kim` on the console
     timezone: str | None = None  # their Slack timezone, the default for charts
     is_admin: bool = False
     thread_ts: str | None = None  # the thread they asked in (mentions), for `follow` and `stop`
+    request_key: str | None = None  # the request, when it is noted: each change it makes is made at most once
+    asked_at: datetime | None = None  # when the request was received (the same on a takeover)
+    asked_from: str | None = None  # the channel they typed in, so are in; None: a shortcut or App Home (unknown)
 
 
 @dataclass(frozen=True)
 class TextReply:
     text: str
+    changed: bool = False  # the request changed something (its answer is noted, so a takeover can send it again)
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,19 @@ class ScheduleHandler(Protocol):
     async def handle(self, request: ScheduleRequest, asker: Asker) -> str: ...
 
 
+class AnswerLog(Protocol):
+    """Where the answers of requests that changed something are noted (see `bot.store.effects`)."""
+
+    async def answered(self, key: str, answer: str) -> None: ...
+
+    async def earlier(self, key: str) -> AlreadyDone | None:
+        """The earlier outcome of `key`'s request, when it changed something."""
+        ...
+
+
+CHANGING = frozenset({"schedule", "follow", "pause", "resume", "delete", "stop", "run"})  # schedule actions
+
+
 class ChatActions:
     """Runs one line of the chat language for someone, returning what to show them."""
 
@@ -81,8 +100,12 @@ class ChatActions:
         *,
         command: str = "/chart",
         default_timezone: str = "UTC",
+        policy: AccessPolicy | None = None,
+        answers: AnswerLog | None = None,
     ) -> None:
         self.charts = charts
+        self.policy = policy or AccessPolicy([], [])
+        self.answers = answers
         self.saved = saved
         self.command = command
         self.default_timezone = default_timezone
@@ -90,8 +113,22 @@ class ChatActions:
 
     async def handle(self, text: str, asker: Asker, *, now: datetime | None = None) -> Reply:
         """Parse and run `text` (at `now`, default the clock); raises UserError (show as written) or another
-        error (log it, show a reference)."""
+        error (log it, show a reference). A noted request that changed something before (a takeover) changes
+        nothing again: its earlier answer comes back."""
         request = parse_request(text, command=self.command)
+        try:
+            if asker.request_key and self.answers is not None and _changes(request):
+                earlier = await self.answers.earlier(asker.request_key)  # its checks may not hold after the change
+                if earlier is not None:
+                    raise earlier
+            reply = await self._handle(request, asker, now)
+        except AlreadyDone as done:
+            return TextReply(done.answer or f"Done already, before the bot restarted: “{text[:80]}”.")
+        if isinstance(reply, TextReply) and reply.changed and asker.request_key and self.answers is not None:
+            await self.answers.answered(asker.request_key, reply.text)
+        return reply
+
+    async def _handle(self, request: Request, asker: Asker, now: datetime | None) -> Reply:
         if isinstance(request, HelpRequest):
             return TextReply(help_text(self.command, self.charts.defaults.window))
         if isinstance(request, MetricsRequest):
@@ -99,20 +136,28 @@ class ChatActions:
         if isinstance(request, SavedRequest):
             return TextReply(await self._saved_list(asker))
         if isinstance(request, ForgetRequest):
-            gone = await self.saved.forget(asker.channel_id, request.name, asker.user_id, is_admin=asker.is_admin)
-            return TextReply(f"Forgot `{gone.name}` ({gone.text}).")
+            gone = await self.saved.forget(
+                asker.channel_id, request.name, asker.user_id, is_admin=asker.is_admin, request_key=asker.request_key
+            )
+            return TextReply(f"Forgot `{gone.name}` ({gone.text}).", changed=True)
         if isinstance(request, SaveRequest):
-            return TextReply(await self._save(request, asker, now))
+            return TextReply(await self._save(request, asker, now), changed=True)
         if isinstance(request, ScheduleRequest):
             if self.schedule_handler is None:
                 return TextReply(
                     "Schedules live in the running bot: use them in Slack or the console (`python -m bot`)."
                 )
-            return TextReply(await self.schedule_handler.handle(request, asker))
+            answer = await self.schedule_handler.handle(request, asker)
+            return TextReply(answer, changed=request.action in CHANGING)
         return await self._chart(request, asker, now)
 
     async def _chart(self, request: ChartRequest, asker: Asker, now: datetime | None) -> Reply:
         spec, title = await self.with_saved(request.spec, asker.channel_id)
+        if spec.thread is not None:  # before anything is drawn: a refused link costs no ServiceWatch call
+            foreign = self.policy.foreign_link(spec.thread.permalink)
+            if foreign:
+                raise UserError(foreign)
+            await self.policy.check_post(asker.user_id, asker.asked_from, spec.thread.channel_id)
         zone = spec.tz or asker.timezone or self.default_timezone
         if spec.dry_run:
             plan = await self.charts.plan(spec, timezone=zone, title=title, now=now)
@@ -136,7 +181,12 @@ class ChatActions:
         zone = request.spec.tz or asker.timezone or self.default_timezone
         plan = await self.charts.plan(request.spec, timezone=zone, now=now)  # a chart that cannot be drawn is not saved
         record, created = await self.saved.save(
-            asker.channel_id, request.name, request.text, asker.user_id, is_admin=asker.is_admin
+            asker.channel_id,
+            request.name,
+            request.text,
+            asker.user_id,
+            is_admin=asker.is_admin,
+            request_key=asker.request_key,
         )
         verb = "Saved" if created else "Updated"
         return (
@@ -153,6 +203,12 @@ class ChatActions:
         lines = [f"*Saved charts in this channel* (run with `{self.command} NAME`):"]
         lines += [f"• `{c.name}`: {c.text} (by <@{c.owner_id}>)" for c in charts]
         return "\n".join(lines)
+
+
+def _changes(request: Request) -> bool:
+    if isinstance(request, ScheduleRequest):
+        return request.action in CHANGING
+    return isinstance(request, SaveRequest | ForgetRequest)
 
 
 def error_text(error: BaseException) -> tuple[str, str | None]:

@@ -74,7 +74,9 @@ async def run_console(
     """Read lines until `quit` or end of input; each runs exactly as it would in Slack."""
     stdout = outbox.out
     user = getpass.getuser()
-    asker = Asker(user_id=user, channel_id=CHANNEL, mention=f"@{user}", timezone=timezone, is_admin=True)
+    asker = Asker(
+        user_id=user, channel_id=CHANNEL, mention=f"@{user}", timezone=timezone, is_admin=True, asked_from=CHANNEL
+    )
     for line in banner:
         stdout.write(line + "\n")
     stdout.write(

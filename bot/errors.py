@@ -17,3 +17,12 @@ class UserError(BotError):
 
 class SettingsError(UserError):
     """The settings (environment or `.env`) are invalid; the text lists every problem."""
+
+
+class AlreadyDone(BotError):
+    """A request that changes something was carried out before (a takeover runs it again): nothing is changed a
+    second time; `answer` is what was answered then (None when the change was made but its answer not noted)."""
+
+    def __init__(self, answer: str | None) -> None:
+        super().__init__("already done")
+        self.answer = answer

@@ -11,6 +11,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.access import AccessPolicy
 from bot.charts.service import RenderedChart
 from bot.chat import Asker, ChartReply, ChatActions, DryRunReply, TextReply, error_text
 from bot.errors import UserError
@@ -62,24 +63,6 @@ class Superseded(Exception):
     the run stops without a word, since the new holder answers."""
 
 
-class AccessPolicy:
-    """Where the bot answers (`ALLOWED_CHANNEL_IDS`, empty = everywhere) and who is an admin (`ADMIN_USER_IDS`)."""
-
-    def __init__(self, allowed_channels: list[str], admins: list[str]) -> None:
-        self.allowed_channels = frozenset(allowed_channels)
-        self.admins = frozenset(admins)
-
-    def is_admin(self, user_id: str) -> bool:
-        return user_id in self.admins
-
-    def refusal(self, channel_id: str) -> str | None:
-        """Why the bot will not answer in `channel_id`, or None when it will."""
-        if not self.allowed_channels or channel_id in self.allowed_channels:
-            return None
-        places = ", ".join(f"<#{c}>" for c in sorted(self.allowed_channels))
-        return f"I only answer in {places}. Ask a bot admin to add this channel to ALLOWED_CHANNEL_IDS."
-
-
 class Router:
     """Runs one line for someone and delivers the result; never raises (failures are told to the asker)."""
 
@@ -97,29 +80,31 @@ class Router:
             log.info("a request was taken over by another process; it answers, not this one")
         except Exception as exc:  # the one place every failure of a request ends up
             self.metrics.failures.labels("user" if isinstance(exc, UserError) else "error").inc()
-            message, _ = error_text(exc)
+            message, reference = error_text(exc)
+            if reference:
+                log.error(
+                    "request %s of %s in %s failed (ref %s)",
+                    asker.request_key or "(not noted)",
+                    asker.user_id,
+                    destination.channel_id,
+                    reference,
+                )
             try:
                 await outbox.tell(asker, destination, message)
             except Exception:
                 log.exception("could not tell %s about a failed request", asker.user_id)
 
     async def _run(self, text: str, asker: Asker, destination: Destination, outbox: Outbox, started: float) -> None:
-        refusal = self.policy.refusal(destination.channel_id)
-        if refusal:
-            await outbox.tell(asker, destination, refusal)
-            return
+        await self.policy.check_post(asker.user_id, asker.asked_from, destination.channel_id)
         reply = await self.actions.handle(text, asker)
         if isinstance(reply, TextReply):
             await outbox.tell(asker, destination, reply.text)
         elif isinstance(reply, DryRunReply):
             await outbox.tell(asker, destination, f"{reply.summary}:\n```{reply.body}```")
         elif isinstance(reply, ChartReply):
-            target = destination
+            target = destination  # a `thread` link was checked before the chart was drawn
             if reply.thread is not None:
                 target = Destination(reply.thread.channel_id, reply.thread.thread_ts)
-                refusal = self.policy.refusal(target.channel_id)
-                if refusal:
-                    raise UserError(refusal)
             await outbox.post_chart(target, reply.chart)
             self.metrics.charts.labels("bot" if reply.chart.fallback else "servicewatch").inc()
             self.metrics.chart_seconds.observe(time.monotonic() - started)
@@ -141,11 +126,17 @@ class BackgroundWork:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
 
-    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.create_task(work)
+    def spawn(self, work: Coroutine[Any, Any, Any], *, name: str | None = None) -> asyncio.Task[Any]:
+        """Run `work` in the background; a failure it lets out is logged with `name` (never left unretrieved)."""
+        task = asyncio.create_task(work, name=name)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._ended)
         return task
+
+    def _ended(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("background work %r failed", task.get_name(), exc_info=task.exception())
 
     @property
     def pending(self) -> int:

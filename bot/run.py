@@ -16,7 +16,7 @@ from bot.config import BotMode, Settings
 from bot.console import ConsoleOutbox, run_console
 from bot.errors import UserError
 from bot.metrics import Metrics
-from bot.router import AccessPolicy, BackgroundWork, Router, cancel_and_wait
+from bot.router import BackgroundWork, Router, cancel_and_wait
 from bot.scheduling.service import ScheduleService
 from bot.scheduling.setup import schedule_service
 from bot.services import Services, open_services
@@ -43,9 +43,7 @@ async def until_signalled() -> None:
 
 
 def make_router(services: Services) -> Router:
-    settings = services.settings
-    policy = AccessPolicy(settings.allowed_channel_ids, settings.admin_user_ids)
-    return Router(services.actions, policy, Metrics(services.servicewatch))
+    return Router(services.actions, services.policy, Metrics(services.servicewatch))
 
 
 async def run(settings: Settings) -> int:

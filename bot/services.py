@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.access import AccessPolicy
 from bot.charts.plan import ChartDefaults
 from bot.charts.service import ChartService
 from bot.chat import ChatActions
@@ -16,6 +17,7 @@ from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.models import SizeLimits
 from bot.store import Database, SavedCharts
+from bot.store.effects import RequestEffects
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ class Services:
     database: Database
     charts: ChartService
     actions: ChatActions
+    policy: AccessPolicy
     sandbox: Sandbox | None = None
 
     @property
@@ -91,10 +94,16 @@ async def open_services(settings: Settings, *, migrate: bool = True) -> AsyncIte
             client, max_concurrency=settings.servicewatch_max_concurrency, max_entries=settings.chart_cache_entries
         )
         charts = ChartService(coalesced, chart_defaults(settings))
+        policy = AccessPolicy(settings.allowed_channel_ids, settings.admin_user_ids)
         actions = ChatActions(
-            charts, SavedCharts(database), command=settings.bot_command, default_timezone=settings.bot_timezone
+            charts,
+            SavedCharts(database),
+            command=settings.bot_command,
+            default_timezone=settings.bot_timezone,
+            policy=policy,
+            answers=RequestEffects(database),
         )
-        yield Services(settings, client, database, charts, actions, sandbox)
+        yield Services(settings, client, database, charts, actions, policy, sandbox)
     finally:
         await client.aclose()
         await database.dispose()

@@ -123,7 +123,8 @@ async def sandbox_client(
 
 @pytest.fixture
 async def fake_slack(warm_matplotlib: None) -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
+    """The fake Slack with its default workspace (tests/fakes/slack.py: PEOPLE, CHANNELS); a test declares more."""
+    fake = FakeSlack().default_workspace()
     await fake.start()
     yield fake
     await fake.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -13,6 +14,33 @@ def signed_headers(body: str, secret: str, *, timestamp: int | None = None) -> d
     stamp = str(timestamp if timestamp is not None else int(time.time()))
     signature = "v0=" + hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One HTTP delivery of an event: its own timestamp, and on a retry Slack's retry headers."""
+
+    timestamp: int
+    retry_headers: dict[str, str]
+
+    def headers(self, body: str, secret: str) -> dict[str, str]:
+        return {**signed_headers(body, secret, timestamp=self.timestamp), **self.retry_headers}
+
+
+def event_deliveries(*, retries: int = 1, reason: str = "http_timeout", now: int | None = None) -> list[Delivery]:
+    """An event's first delivery and Slack's `retries` retries of it (at most 3), as the Events API makes them:
+    each retry is a new request signed anew with its own timestamp (so its signature differs from the first's),
+    with `X-Slack-Retry-Num` (1, 2, 3) and `X-Slack-Retry-Reason` (`http_timeout`: no 2xx within 3 s). Slack
+    spaces them out (at once, 1 min, 5 min); here they are 3 s apart, the last one `now`, so all are fresh."""
+    assert 0 <= retries <= 3, "Slack retries an event at most three times"
+    last = int(time.time()) if now is None else now
+    return [
+        Delivery(
+            last - 3 * (retries - attempt),
+            {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": reason} if attempt else {},
+        )
+        for attempt in range(retries + 1)
+    ]
 
 
 def slash_command(text: str, *, user: str, channel: str, response_url: str, command: str = "/chart") -> dict[str, str]:

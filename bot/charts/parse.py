@@ -100,6 +100,16 @@ def parse_chart(text: str, *, command: str = "/chart") -> ChartSpec:
         return _ChartParser(tokenize(text)).parse()
 
 
+def parse_window(text: str, *, command: str = "/chart") -> Window:
+    """Read a window alone (`last 3h`, `3h`, `yesterday`, `from 09:00 to 12:00`); raises ChartUsageError."""
+    with usage_on_error(command):
+        tokens = tokenize(clean(text))
+        found = _window_at(tokens, 0)
+        if found is None or found[1] != len(tokens):
+            raise UserError(f"“{text}” is not a window; write it like `last 3h`, `yesterday` or `from 09:00 to 12:00`.")
+        return found[0]
+
+
 def check_saved_name(name: str) -> str:
     """A saved chart's name, lower-cased; raises UserError saying what names look like."""
     lowered = name.lower()

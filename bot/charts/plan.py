@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.charts.parse import parse_chart, usage_on_error
+from bot.charts.parse import parse_window, usage_on_error
 from bot.charts.resolve import ChartLine, resolve_lines
 from bot.charts.spec import ChartSpec, ThreadRef
 from bot.charts.timerange import Window, WindowError, resolve_window
@@ -43,9 +43,7 @@ class ChartDefaults:
     sandbox: bool = False  # synthetic data from the sandbox: every chart says so
 
     def default_window(self) -> Window:
-        spec = parse_chart(f"x {self.window}")
-        assert spec.window is not None
-        return spec.window
+        return parse_window(self.window)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.charts.parse import parse_chart
+from bot.access import AccessPolicy
+from bot.charts.parse import parse_chart, parse_window
 from bot.charts.spec import ScheduleRequest
 from bot.chat import Asker, ChatActions
 from bot.durations import format_duration
 from bot.errors import UserError
-from bot.router import AccessPolicy
 from bot.scheduling.commands import parse_schedule, parse_schedule_id
 from bot.scheduling.runner import when_of
 from bot.scheduling.service import ScheduleService
@@ -55,20 +55,23 @@ class ScheduleActions:
             return await self._stop(asker)
         schedule = await self._own(parse_schedule_id(request.words, action), asker, action)
         if action == "pause":
-            await self.schedules.set_paused(schedule.id, True, f"paused by <@{asker.user_id}>")
+            await self.schedules.set_paused(
+                schedule.id, True, f"paused by <@{asker.user_id}>", request_key=asker.request_key
+            )
             await self.service.sync()
             return f"Paused #{schedule.id} ({schedule.label}). `resume {schedule.id}` starts it again."
         if action == "resume":
-            resumed = await self.schedules.set_paused(schedule.id, False)
+            resumed = await self.schedules.set_paused(schedule.id, False, request_key=asker.request_key)
             await self.service.sync()
             assert resumed is not None
             return f"Resumed #{schedule.id} ({schedule.label}). Next: {self._next(resumed, 1)}."
         if action == "delete":
-            await self.schedules.delete(schedule.id)
+            await self.schedules.delete(schedule.id, request_key=asker.request_key)
             await self.service.sync()
             return f"Deleted #{schedule.id} ({schedule.label}, {schedule.when_text})."
         if action == "run":
-            self.service.run_now(schedule)
+            await self.policy.check_post(asker.user_id, asker.asked_from, schedule.channel_id)
+            self.service.run_now(schedule, asker.asked_at)
             return f"Sending #{schedule.id} ({schedule.label}) to <#{schedule.channel_id}> now."
         return f"Next runs of #{schedule.id} ({schedule.when_text}, {schedule.timezone}): {self._next(schedule, 5)}."
 
@@ -90,9 +93,7 @@ class ScheduleActions:
     async def _create(self, request: ScheduleRequest, asker: Asker, *, follow: bool) -> str:
         new = parse_schedule(request.text, follow=follow)
         channel = new.channel_id or asker.channel_id
-        refusal = self.policy.refusal(channel)
-        if refusal:
-            raise UserError(refusal)
+        await self.policy.check_post(asker.user_id, asker.asked_from, channel)
         spec = parse_chart(new.chart_text, command=self.chat.command)
         zone = spec.tz or asker.timezone or self.chat.default_timezone
         now = self._clock()
@@ -106,7 +107,7 @@ class ScheduleActions:
         window_text = default_window(new.when, trigger, now)
         resolved, title = await self.chat.with_saved(spec, channel)
         if resolved.window is None:  # checked as it will run: over the time between runs
-            resolved = replace(resolved, window=parse_chart(f"x last {window_text}").window)
+            resolved = replace(resolved, window=parse_window(f"last {window_text}"))
         plan = await self.chat.charts.plan(
             resolved, timezone=zone, title=title
         )  # a chart that can't be drawn isn't saved
@@ -133,6 +134,7 @@ class ScheduleActions:
                 ends_at=ends_at,
             ),
             max_per_channel=self.limits.max_per_channel,
+            request_key=asker.request_key,
         )
         await self.service.sync()
         assert resolved.window is not None
@@ -183,7 +185,6 @@ class ScheduleActions:
         follows = await self.schedules.follows_in_thread(asker.channel_id, asker.thread_ts)
         if not follows:
             return "I'm not following anything in this thread."
-        for schedule in follows:
-            await self.schedules.delete(schedule.id)
+        await self.schedules.delete(*(s.id for s in follows), request_key=asker.request_key)
         await self.service.sync()
         return "Stopped following " + ", ".join(s.label for s in follows) + " here."

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from bot.charts.parse import parse_chart
+from bot.charts.parse import parse_chart, parse_window
 from bot.charts.service import NoDataError
 from bot.chat import ChatActions, error_text
 from bot.errors import UserError
@@ -105,7 +105,7 @@ class ScheduledRunner:
             spec, title = await self.actions.with_saved(parse_chart(schedule.chart_text), schedule.channel_id)
             if spec.window is None:  # a schedule's chart covers the time since the previous run
                 trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
-                spec = replace(spec, window=parse_chart(f"x {default_window(when_of(schedule), trigger, slot)}").window)
+                spec = replace(spec, window=parse_window(default_window(when_of(schedule), trigger, slot)))
             chart = await self.actions.charts.render(
                 spec,
                 timezone=spec.tz or schedule.timezone,

@@ -163,10 +163,12 @@ class ScheduleService:
             # Shielded: APScheduler cancels its jobs at shutdown, but a run under way is finished (drained) instead.
             await asyncio.shield(self._work.spawn(self.runner.run(schedule, slot)))
 
-    def run_now(self, schedule: Schedule) -> asyncio.Task[Any]:
+    def run_now(self, schedule: Schedule, asked_at: datetime | None = None) -> asyncio.Task[Any]:
         """`run ID`: a run outside the timetable, now. Its slot keeps the microseconds, so it never meets the slot of
-        a run the timetable made in the same second (whose claim would refuse it, and nothing would be posted)."""
-        now = self._clock()
+        a run the timetable made in the same second (whose claim would refuse it, and nothing would be posted).
+        The slot is the moment the request was received when given, so the same request run again (a takeover)
+        claims the same slot and posts nothing twice."""
+        now = asked_at or self._clock()
         return self._work.spawn(self.runner.run(schedule, now.replace(microsecond=max(1, now.microsecond))))
 
     async def _end_follow(self, schedule: Schedule) -> None:

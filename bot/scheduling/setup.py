@@ -7,8 +7,9 @@ import secrets
 import socket
 from datetime import timedelta
 
+from bot.access import AccessPolicy
 from bot.durations import parse_duration
-from bot.router import AccessPolicy, Poster
+from bot.router import Poster
 from bot.scheduling.actions import ScheduleActions, ScheduleLimits
 from bot.scheduling.runner import RunSettings, ScheduledRunner
 from bot.scheduling.service import ScheduleService

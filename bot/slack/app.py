@@ -19,6 +19,7 @@ from bot.router import BackgroundWork, Router
 from bot.scheduling.setup import replica_name
 from bot.slack.client import slack_client
 from bot.slack.listeners import SlackListeners
+from bot.slack.membership import SlackMembership
 from bot.slack.outbox import SlackAccess, slack_error
 from bot.slack.pacing import UploadPacer
 from bot.slack.people import People
@@ -101,11 +102,11 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         bot_user_id=str(auth.get("user_id") or ""),
         bot_name=str(auth.get("user") or "ServiceWatch"),
         default_window=settings.chart_default_window,
-        workspace_url=str(auth.get("url") or ""),
         pending=PendingRequests(database, holder=replica_name(), lease=orphan_age),
         orphan_age=orphan_age,
         access=access,
     )
+    router.policy.within_workspace(SlackMembership(client), str(auth.get("url") or ""))
     listeners.register(bolt)
     return SlackApp(
         bolt,

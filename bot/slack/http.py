@@ -21,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.metrics import Metrics
+from bot.slack.requests import first_delivery
 from bot.store.events import EventLedger
 
 if TYPE_CHECKING:
@@ -116,13 +117,14 @@ def web_app(
             )
             if not valid:  # refused here: Bolt would check again, and a timestamp like `¹⁷…` makes it raise (500)
                 return web.json_response({"error": "invalid request"}, status=401)
+            # Replays to this process are refused at once, with no database write before the acknowledgement;
+            # the database (every replica) is asked after it, by the listeners whose requests change something.
+            if not seen.add(signature):
+                return _replayed()
             if commands is not None and client is not None and request.content_type == FORM:
                 form = dict(parse_qsl(body, keep_blank_values=True))
                 if form.get("command") == commands.command and form.get("user_id") and form.get("channel_id"):
-                    # Replays to this process are refused at once; the database (every replica) is asked after.
-                    return _replayed() if not seen.add(signature) else _acknowledge(commands, client, form, signature)
-            if ledger is not None and not await ledger.claim(f"sig:{signature}"):
-                return _replayed()
+                    return _acknowledge(commands, client, form, signature)
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
 
     def _acknowledge(
@@ -131,14 +133,13 @@ def web_app(
         refusal = commands.command_refusal(form.get("text", ""))
         if refusal is not None:
             return web.json_response({"text": refusal, "response_type": "ephemeral"})
-        commands.work.spawn(_take(commands, client, form, signature))
+        commands.work.spawn(_take(commands, client, form, signature), name=f"command of {form.get('user_id')}")
         return web.Response(status=200)
 
     async def _take(commands: SlackListeners, client: AsyncWebClient, form: dict[str, str], signature: str) -> None:
         await ack_first.quiet()
         # After the acknowledgement: a replay is dropped here (its sender learns nothing from an empty 200).
-        if ledger is not None and not await ledger.claim(f"sig:{signature}"):
-            _replayed()
+        if ledger is not None and not await first_delivery(ledger, signature):
             return
         respond = AsyncRespond(response_url=form["response_url"]) if form.get("response_url") else None
         await commands.start_command(form, client, respond)

@@ -116,3 +116,13 @@ def metric_options(references: list[str], query: str) -> list[dict[str, Any]]:
     words = query.lower().split()
     found = [ref for ref in references if all(word in ref.lower() for word in words)]
     return [_option(ref, ref) for ref in found[:100]]
+
+
+def notice_modal(text: str) -> dict[str, Any]:
+    """A modal that only says something (why the chart cannot be made here), with a Close button."""
+    return {
+        "type": "modal",
+        "title": _text("Chart in thread"),
+        "close": _text("Close"),
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
+    }

@@ -26,6 +26,7 @@ INVITE = (
 )
 
 
+NOT_THERE = ("user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived")
 AUTH_ERRORS = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "team_disabled")
 
 
@@ -156,13 +157,19 @@ class SlackOutbox:
         if self._respond is not None:  # the response_url needs no token
             await self._respond(text=text, response_type="ephemeral", replace_original=False)
             return
-        await self._call(
-            self._client.chat_postEphemeral,
-            channel=destination.channel_id,
-            user=asker.user_id,
-            text=text,
-            thread_ts=destination.thread_ts,
-        )
+        try:
+            await self._call(
+                self._client.chat_postEphemeral,
+                channel=destination.channel_id,
+                user=asker.user_id,
+                text=text,
+                thread_ts=destination.thread_ts,
+            )
+        except SlackApiError as exc:
+            if slack_error(exc) not in NOT_THERE:
+                raise
+            # They are not in that channel (a shortcut on a channel they only view), or it is gone: a DM reaches them.
+            await self.notify(asker.user_id, text)
 
     async def say(self, destination: Destination, text: str) -> None:
         """A message everyone in the channel (or thread) sees."""

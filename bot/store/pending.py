@@ -26,6 +26,7 @@ class PendingRequest:
     status: str
     holder: str
     received_at: datetime
+    asked_from: str | None = None
 
 
 class PendingRequests:
@@ -48,12 +49,22 @@ class PendingRequests:
         return self._clock()
 
     async def add(
-        self, *, text: str, user_id: str, channel_id: str, thread_ts: str | None, response_url: str | None
+        self,
+        *,
+        text: str,
+        user_id: str,
+        channel_id: str,
+        thread_ts: str | None,
+        response_url: str | None,
+        asked_from: str | None = None,
+        received_at: datetime | None = None,
     ) -> int:
+        """Note a request (received now unless `received_at` says when); returns its id."""
         async with self._sessions.begin() as session:
             row = PendingRequestRow(
                 text=text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts, response_url=response_url,
-                status=RUNNING, holder=self.holder, received_at=self._clock(), lease_until=self._clock() + self.lease,
+                status=RUNNING, holder=self.holder, received_at=received_at or self._clock(),
+                lease_until=self._clock() + self.lease, asked_from=asked_from,
             )  # fmt: skip
             session.add(row)
             await session.flush()
@@ -120,6 +131,7 @@ class PendingRequests:
                     r.status,
                     r.holder,
                     as_utc(r.received_at),
+                    r.asked_from,
                 )
                 for r in rows
             ]

@@ -30,6 +30,9 @@ RETAINED: tuple[tuple[str, str, str], ...] = (
     ("schedule_runs", "finished_at", "retention_schedule_runs"),
     # No request is still being answered a day after it arrived; a row that old is finished or its process is dead.
     ("pending_requests", "received_at", "retention_pending_requests"),
+    # A change's note matters only while its request (key `request:<id>`, ids never reused) can still be taken
+    # over: kept as long as the request's own row, which it never outlives (done_at comes after received_at).
+    ("request_effects", "done_at", "retention_pending_requests"),
 )
 BATCH = 1000  # rows per statement
 PAUSE = 0.05  # seconds between batches: the requests' own writes go in between

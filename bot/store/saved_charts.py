@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.errors import UserError
 from bot.store.db import Database, as_utc
+from bot.store.effects import once
 from bot.store.tables import SavedChartRow
 
 
@@ -57,21 +58,23 @@ class SavedCharts:
             return [_record(row) for row in rows]
 
     async def save(
-        self, channel_id: str, name: str, text: str, user_id: str, *, is_admin: bool
+        self, channel_id: str, name: str, text: str, user_id: str, *, is_admin: bool, request_key: str | None = None
     ) -> tuple[SavedChart, bool]:
-        """Save or replace `name` in the channel; returns the chart and whether it is new."""
+        """Save or replace `name` in the channel; returns the chart and whether it is new. With `request_key`, at
+        most once for that request (AlreadyDone the second time)."""
         for _ in range(2):  # a second try when someone else created the same name at the same moment
             try:
-                return await self._save_once(channel_id, name, text, user_id, is_admin=is_admin)
+                return await self._save_once(channel_id, name, text, user_id, is_admin=is_admin, key=request_key)
             except IntegrityError:
                 continue
         raise UserError(f"`{name}` was being saved by someone else at the same moment; try again.")
 
     async def _save_once(
-        self, channel_id: str, name: str, text: str, user_id: str, *, is_admin: bool
+        self, channel_id: str, name: str, text: str, user_id: str, *, is_admin: bool, key: str | None
     ) -> tuple[SavedChart, bool]:
         now = self._clock()
         async with self._sessions.begin() as session:
+            await once(session, key, now)
             row = await session.scalar(
                 select(SavedChartRow)
                 .where(SavedChartRow.channel_id == channel_id, SavedChartRow.name == name)
@@ -92,9 +95,13 @@ class SavedCharts:
             row.text, row.updated_at = text, now
             return _record(row), False
 
-    async def forget(self, channel_id: str, name: str, user_id: str, *, is_admin: bool) -> SavedChart:
-        """Delete `name` from the channel; UserError when it does not exist or belongs to someone else."""
+    async def forget(
+        self, channel_id: str, name: str, user_id: str, *, is_admin: bool, request_key: str | None = None
+    ) -> SavedChart:
+        """Delete `name` from the channel; UserError when it does not exist or belongs to someone else. With
+        `request_key`, at most once for that request."""
         async with self._sessions.begin() as session:
+            await once(session, request_key, self._clock())
             row = await session.scalar(
                 select(SavedChartRow).where(SavedChartRow.channel_id == channel_id, SavedChartRow.name == name)
             )

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.errors import UserError
 from bot.store.db import Database, as_utc
+from bot.store.effects import once
 from bot.store.tables import ScheduleRow, ScheduleRunRow
 
 CLAIMED, POSTING, POSTED, FAILED, UNKNOWN, SKIPPED = "claimed", "posting", "posted", "failed", "unknown", "skipped"
@@ -94,9 +95,11 @@ class Schedules:
         self._sessions = database.sessions
         self._clock = clock
 
-    async def create(self, new: NewSchedule, *, max_per_channel: int) -> Schedule:
+    async def create(self, new: NewSchedule, *, max_per_channel: int, request_key: str | None = None) -> Schedule:
+        """Add a schedule (at most `max_per_channel` in a channel); with `request_key`, at most once for it."""
         now = self._clock()
         async with self._sessions.begin() as session:
+            await once(session, request_key, now)
             count = await session.scalar(
                 select(func.count()).select_from(ScheduleRow).where(ScheduleRow.channel_id == new.channel_id)
             )
@@ -167,8 +170,9 @@ class Schedules:
             )
             return [_schedule(r) for r in rows]
 
-    async def _change(self, schedule_id: int, **values: object) -> Schedule | None:
+    async def _change(self, schedule_id: int, request_key: str | None = None, **values: object) -> Schedule | None:
         async with self._sessions.begin() as session:
+            await once(session, request_key, self._clock())
             row = await session.get(ScheduleRow, schedule_id, with_for_update=True)
             if row is None:
                 return None
@@ -179,16 +183,22 @@ class Schedules:
             await session.flush()
             return _schedule(row)
 
-    async def set_paused(self, schedule_id: int, paused: bool, reason: str | None = None) -> Schedule | None:
+    async def set_paused(
+        self, schedule_id: int, paused: bool, reason: str | None = None, *, request_key: str | None = None
+    ) -> Schedule | None:
+        """Pause or resume; with `request_key`, at most once for that request."""
         values: dict[str, object] = {"paused": paused, "paused_reason": reason if paused else None}
         if not paused:
             values["consecutive_failures"] = 0
-        return await self._change(schedule_id, **values)
+        return await self._change(schedule_id, request_key, **values)
 
-    async def delete(self, schedule_id: int) -> bool:
+    async def delete(self, *schedule_ids: int, request_key: str | None = None) -> int:
+        """Delete these schedules in one transaction; with `request_key`, at most once for that request. Returns
+        how many there were."""
         async with self._sessions.begin() as session:
-            result = await session.execute(delete(ScheduleRow).where(ScheduleRow.id == schedule_id))
-            return bool(getattr(result, "rowcount", 0))
+            await once(session, request_key, self._clock())
+            result = await session.execute(delete(ScheduleRow).where(ScheduleRow.id.in_(schedule_ids)))
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def follows_in_thread(self, channel_id: str, thread_ts: str) -> list[Schedule]:
         async with self._sessions() as session:

@@ -99,3 +99,15 @@ class PendingRequestRow(Base):
     holder: Mapped[str] = mapped_column(String(64), nullable=False)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # renewed while its process lives
+    asked_from: Mapped[str | None] = mapped_column(String(32))  # the channel asked in; None: a shortcut, App Home
+
+
+class RequestEffectRow(Base):
+    """A request whose change (a schedule made, a chart saved…) is done, written in the same transaction as the
+    change, with the answer it got: a takeover of the same request finds it and only sends the answer again."""
+
+    __tablename__ = "request_effects"
+
+    request_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    answer: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.charts.help import help_text
-from bot.charts.parse import ChartUsageError, check_saved_name, parse_chart, parse_request
+from bot.charts.parse import ChartUsageError, check_saved_name, parse_chart, parse_request, parse_window
 from bot.charts.spec import (
     ChartRequest,
     ChartSpec,
@@ -479,3 +479,18 @@ def test_a_broken_link_is_a_user_error() -> None:
     """Found by the property test above: urllib refuses `https://[…` with a ValueError of its own."""
     with pytest.raises(ChartUsageError, match="`thread` needs a message link"):
         parse_request("x thread <https://[a.slack.com/archives/C012AB/p1700000000123456|link>")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("last 3h", "last 3h"), ("3h", "last 3h"), ("yesterday", "yesterday"), ("from 09:00 to 12:00", None)],
+)
+def test_a_window_alone(text: str, said: str | None) -> None:
+    window = parse_window(text)
+    assert window.text == (said or text)
+
+
+@pytest.mark.parametrize("text", ["", "lag", "3h lag", "last", "last 3h stat max"])
+def test_a_window_alone_refuses_anything_else(text: str) -> None:
+    with pytest.raises(ChartUsageError):
+        parse_window(text)

@@ -1,24 +1,79 @@
 """A fake Slack over real HTTP on an ephemeral port: the Web API methods the bot calls, the upload URL, a
-response_url sink and a Socket Mode websocket. It records what it receives and can be told to misbehave."""
+response_url sink and a Socket Mode websocket. It records what it receives and can be told to misbehave.
+
+It is as strict as Slack about the workspace: tests declare its people (`fake.user`) and channels (`fake.channel`,
+with their members, the bot among them or not), or take `fake.default_workspace()`; anything else is unknown, as
+in Slack. The rules, from Slack's method references (docs.slack.dev/reference/methods/…):
+
+- a channel that does not exist, or a private one the bot is not in (Slack hides it), is `channel_not_found`;
+- posting (chat.postMessage, chat.postEphemeral, files.completeUploadExternal with `channel_id`) into an archived
+  channel is `is_archived`, into a channel the bot is not in `not_in_channel` (chat:write.public lets the chat.*
+  methods reach public channels; file shares still need membership); chat.postMessage to a person's user ID is
+  a direct message from the bot (its Messages tab);
+- chat.postEphemeral to someone not in the channel is `user_not_in_channel`;
+- conversations.join adds the bot to a public channel (scope channels:join; `already_in_channel` is a warning);
+  a private channel is joined only by invitation (one the bot is not in is not found; one it is in is
+  `method_not_supported_for_channel_type`);
+- conversations.info and conversations.members need channels:read (public) or groups:read (private);
+  conversations.members pages with `limit` (1–999, default 100) and `cursor` (`response_metadata.next_cursor`);
+- each method needs its scope (`missing_scope`, naming it); the bot's scopes are the manifest's (manifest.yaml),
+  as Slack grants them at install; an unknown method is `unknown_method`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 import math
+import re
 import secrets
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 BOT_USER = "UBOT0001"
 APP_TOKEN = "xapp-1-test"
+BOT_TOKEN = "xoxb-test-token"
 TEAM = "T0TEAM001"
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yaml"
+
+# The default workspace (`FakeSlack.default_workspace`): the people and channels the tests talk about.
+PEOPLE = {"U0KIM": "kim", "U0LEE": "lee", "U0BOSS": "boss"}
+CHANNELS = {"C0OPS": "ops", "C0INC": "incidents", "C0OTHER": "other"}
+DEFAULT_TZ = "America/New_York"
+
+# The scope each method needs with a bot token (conversations.info/members: by the channel's type, below).
+SCOPES = {
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "users.info": "users:read",
+    "conversations.join": "channels:join",
+}
+
+
+def manifest_scopes(manifest: Path = MANIFEST) -> frozenset[str]:
+    """The bot scopes the app's manifest asks for: what Slack grants the bot token when the app is installed."""
+    found = re.search(r"^    bot:\n((?:\s+- .*\n)+)", manifest.read_text(), re.MULTILINE)
+    assert found, f"no bot scopes in {manifest}"
+    return frozenset(line.split("#")[0].strip().removeprefix("- ").strip() for line in found.group(1).splitlines())
+
+
+class SlackError(Exception):
+    """A Web API method's refusal: `{"ok": false, "error": …}` and any other fields Slack adds."""
+
+    def __init__(self, error: str, **extra: Any) -> None:
+        super().__init__(error)
+        self.body = {"ok": False, "error": error, **extra}
 
 
 @dataclass
@@ -74,10 +129,24 @@ class RateLimit:
 
 
 @dataclass
+class User:
+    id: str
+    name: str
+    tz: str = DEFAULT_TZ
+
+
+@dataclass
 class Channel:
+    id: str
+    name: str
     is_private: bool = False
-    is_member: bool = True
     is_archived: bool = False
+    members: list[str] = field(default_factory=list)  # user ids in the order they joined; the bot's when it is in
+
+    @property
+    def is_member(self) -> bool:
+        """Whether the bot is in it."""
+        return BOT_USER in self.members
 
 
 class FakeSlack:
@@ -85,8 +154,10 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.posts: list[Post] = []
         self.responses: list[dict[str, Any]] = []
-        self.users: dict[str, str] = {}  # user id → tz
-        self.channels: dict[str, Channel] = {}  # unknown channels: public, bot is a member
+        self.users: dict[str, User] = {}  # the workspace's people: `user()`, `default_workspace()`
+        self.channels: dict[str, Channel] = {}  # its channels: `channel()`, `default_workspace()`
+        self.scopes: frozenset[str] = manifest_scopes()  # the bot token's
+        self.refusals: list[tuple[str, str]] = []  # (method, error) of each call the workspace's rules refused
         self.faults: list[Fault] = []
         self.rate_limits: dict[str, RateLimit] = {}  # method → its limit
         self.socket_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
@@ -129,6 +200,42 @@ class FakeSlack:
         """Shaped like Slack's (`…/commands/T…/…/…`), so the log filter treats it as Slack's."""
         return f"{self.url}/commands/{TEAM}/{secrets.randbelow(10**9)}/{secrets.token_hex(12)}"
 
+    # The workspace ----------------------------------------------------------------------------------------------
+
+    def user(self, user_id: str, *, name: str = "", tz: str = DEFAULT_TZ) -> User:
+        """Declare a person of the workspace (again: changes their name or timezone)."""
+        self.users[user_id] = User(user_id, name or user_id.lower(), tz)
+        return self.users[user_id]
+
+    def channel(
+        self,
+        channel_id: str,
+        name: str = "",
+        *,
+        members: Iterable[str] = (),
+        bot_member: bool = True,
+        private: bool = False,
+        archived: bool = False,
+    ) -> Channel:
+        """Declare a channel and its members (people already declared with `user`), the bot among them or not."""
+        people = list(members)
+        unknown = [person for person in people if person not in self.users]
+        assert not unknown, f"declare {unknown} with fake.user() first"
+        channel = Channel(channel_id, name or channel_id.lower(), private, archived, people)
+        if bot_member:
+            channel.members.append(BOT_USER)
+        self.channels[channel_id] = channel
+        return channel
+
+    def default_workspace(self) -> FakeSlack:
+        """Acme's workspace as most tests use it: PEOPLE (each in DEFAULT_TZ) and CHANNELS (public), everyone in
+        every channel, the bot too. Anything else a test needs it declares itself."""
+        for user_id, name in PEOPLE.items():
+            self.user(user_id, name=name)
+        for channel_id, name in CHANNELS.items():
+            self.channel(channel_id, name, members=PEOPLE)
+        return self
+
     # What tests look at ---------------------------------------------------------------------------------------
 
     def methods(self) -> list[str]:
@@ -136,6 +243,10 @@ class FakeSlack:
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
+
+    def count(self, method: str) -> int:
+        """How many times `method` was called (caches are asserted with it)."""
+        return self.methods().count(method)
 
     async def wait_for(self, predicate: Any, within: float = 15.0) -> None:
         """Wait until `predicate()` is true (the bot works after acknowledging, so results come later)."""
@@ -178,7 +289,7 @@ class FakeSlack:
                 return web.json_response({"ok": False, "error": "not_allowed_token_type"})
             if token != APP_TOKEN:
                 return web.json_response({"ok": False, "error": "invalid_auth"})
-        elif token != "xoxb-test-token":
+        elif token != BOT_TOKEN:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         limit = self.rate_limits.get(method)
         wait = limit.take() if limit is not None else 0.0
@@ -196,12 +307,46 @@ class FakeSlack:
         if fault and fault.kind == "error":
             return web.json_response({"ok": False, "error": fault.error})
         handler = getattr(self, "_" + method.replace(".", "_"), None)
-        body = handler(params) if handler else {"ok": True}
+        try:
+            if handler is None:  # a method this fake does not model: refused rather than accepted blindly
+                raise SlackError("unknown_method", req_method=method)
+            self._needs(SCOPES.get(method))
+            body = handler(params)
+        except SlackError as refusal:
+            self.refusals.append((method, refusal.body["error"]))
+            body = refusal.body
         if fault and fault.kind == "reset_after":
             assert request.transport is not None
             request.transport.abort()
             raise asyncio.CancelledError
         return web.json_response(body)
+
+    # The methods, each as Slack documents it ------------------------------------------------------------------
+
+    def _needs(self, scope: str | None) -> None:
+        if scope is not None and scope not in self.scopes:
+            raise SlackError("missing_scope", needed=scope, provided=",".join(sorted(self.scopes)))
+
+    def _visible(self, channel_id: str) -> Channel:
+        """The channel as the bot sees it: one that does not exist, or a private one it is not in, is not found."""
+        channel = self.channels.get(channel_id)
+        if channel is None or (channel.is_private and not channel.is_member):
+            raise SlackError("channel_not_found")
+        return channel
+
+    def _postable(self, channel_id: str, method: str) -> Channel:
+        """Where the bot may post: visible, not archived, and the bot in it (chat:write.public: any public one for
+        the chat.* methods, never for file shares)."""
+        channel = self._visible(channel_id)
+        if channel.is_archived:
+            raise SlackError("is_archived")
+        reaches_public = method.startswith("chat.") and "chat:write.public" in self.scopes
+        if not channel.is_member and not (reaches_public and not channel.is_private):
+            raise SlackError("not_in_channel")
+        return channel
+
+    def _read_scope(self, channel: Channel) -> None:
+        self._needs("groups:read" if channel.is_private else "channels:read")
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -218,28 +363,26 @@ class FakeSlack:
         return {"ok": True, "url": f"{self.url.replace('http', 'ws')}/socket"}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        user = params.get("user", "")
-        return {"ok": True, "user": {"id": user, "tz": self.users.get(user, "America/New_York")}}
+        user = self.users.get(params.get("user", ""))
+        if user is None:
+            raise SlackError("user_not_found")
+        return {"ok": True, "user": {"id": user.id, "team_id": TEAM, "name": user.name, "tz": user.tz, "is_bot": False}}
 
     def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{secrets.token_hex(5).upper()}"
         self._uploads[file_id] = {"params": params, "data": None}
         return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
 
-    def _channel(self, channel_id: str) -> Channel:
-        return self.channels.get(channel_id, Channel())
-
     def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel_id = params.get("channel_id", "")
-        channel = self._channel(channel_id)
-        if channel.is_archived:
-            return {"ok": False, "error": "is_archived"}
-        if not channel.is_member:
-            return {"ok": False, "error": "channel_not_found" if channel.is_private else "not_in_channel"}
+        channel_id = params.get("channel_id") or ""
+        if channel_id:  # without one the file stays private to the bot: nobody sees it
+            self._postable(channel_id, "files.completeUploadExternal")
         files = json.loads(params.get("files") or "[]")
         for item in files:
             upload = self._uploads[item["id"]]
             assert upload["data"] is not None, "completed before the bytes were uploaded"
+            if not channel_id:
+                continue
             self.posts.append(
                 Post(
                     channel=channel_id,
@@ -258,29 +401,73 @@ class FakeSlack:
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "view": {"id": "VHOME"}}
 
-    def _conversations_join(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel_id = params.get("channel", "")
-        channel = self._channel(channel_id)
-        if channel.is_private:
-            return {"ok": False, "error": "method_not_supported_for_channel_type"}
-        self.channels[channel_id] = Channel(is_member=True)
-        return {"ok": True, "channel": {"id": channel_id}}
-
-    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = self._channel(params.get("channel", ""))
-        return {
-            "ok": True,
-            "channel": {"id": params.get("channel"), "is_private": channel.is_private, "is_member": channel.is_member},
-        }
-
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "view": {"id": "V0001"}}
 
+    def _conversation(self, channel: Channel, *, with_count: bool = False) -> dict[str, Any]:
+        shown: dict[str, Any] = {
+            "id": channel.id,
+            "name": channel.name,
+            "is_channel": True,
+            "is_group": False,
+            "is_im": False,
+            "is_private": channel.is_private,
+            "is_archived": channel.is_archived,
+            "is_member": channel.is_member,
+        }
+        if with_count:
+            shown["num_members"] = len(channel.members)
+        return shown
+
+    def _conversations_join(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._visible(params.get("channel", ""))
+        if channel.is_private:
+            raise SlackError("method_not_supported_for_channel_type")
+        if channel.is_archived:
+            raise SlackError("is_archived")
+        if channel.is_member:
+            warned = {"warning": "already_in_channel", "response_metadata": {"warnings": ["already_in_channel"]}}
+            return {"ok": True, "channel": self._conversation(channel), **warned}
+        channel.members.append(BOT_USER)
+        return {"ok": True, "channel": self._conversation(channel)}
+
+    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._visible(params.get("channel", ""))
+        self._read_scope(channel)
+        with_count = str(params.get("include_num_members", "")).lower() in ("true", "1")
+        return {"ok": True, "channel": self._conversation(channel, with_count=with_count)}
+
+    def _conversations_members(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._visible(params.get("channel", ""))
+        self._read_scope(channel)
+        limit = str(params.get("limit") or "100")
+        if not (limit.isascii() and limit.isdigit() and 0 < int(limit) < 1000):
+            raise SlackError("invalid_limit")
+        start = 0
+        if params.get("cursor"):  # Slack's cursors are opaque; these name the first member of the next page
+            try:
+                first = base64.b64decode(params["cursor"], validate=True).decode().removeprefix("user:")
+                start = channel.members.index(first)
+            except (binascii.Error, UnicodeDecodeError, ValueError):
+                raise SlackError("invalid_cursor") from None
+        page = channel.members[start : start + int(limit)]
+        rest = channel.members[start + int(limit) :]
+        next_cursor = base64.b64encode(f"user:{rest[0]}".encode()).decode() if rest else ""
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
+
     def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "message_ts": "1.000001"}
+        channel = self._postable(params.get("channel", ""), "chat.postEphemeral")
+        if params.get("user") not in channel.members:
+            raise SlackError("user_not_in_channel")
+        return {"ok": True, "message_ts": f"{time.time():.6f}"}
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "ts": "1.000002", "channel": params.get("channel")}
+        target = params.get("channel", "")
+        ts = f"{time.time():.6f}"
+        if target in self.users:  # a person's user ID: a direct message from the bot, in its Messages tab
+            return {"ok": True, "channel": f"D{target[1:]}", "ts": ts}
+        channel = self._postable(target, "chat.postMessage")
+        return {"ok": True, "channel": channel.id, "ts": ts}
 
     async def _upload(self, request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["file_id"]
@@ -332,11 +519,12 @@ class FakeSlack:
 
 @contextmanager
 def fake_slack_in_thread() -> Iterator[FakeSlack]:
-    """The fake Slack on its own event loop in a thread, for tests that block on a subprocess."""
+    """The fake Slack on its own event loop in a thread, for tests that block on a subprocess; the default
+    workspace."""
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
-    fake = FakeSlack()
+    fake = FakeSlack().default_workspace()
     asyncio.run_coroutine_threadsafe(fake.start(), loop).result(10)
     try:
         yield fake

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.fakes.slack import Channel, Fault
+from tests.fakes.slack import Fault
 from tests.stacks import BotStack
 
 CPU = '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01'
@@ -40,15 +40,15 @@ async def test_a_slack_error_is_named(stack: BotStack) -> None:
 
 
 async def test_an_archived_channel_is_named(stack: BotStack) -> None:
-    stack.fake.channels["C0OLD"] = Channel(is_archived=True)
+    stack.fake.channel("C0OLD", members=["U0KIM"], archived=True)
     await stack.post_command(CPU, channel="C0OLD")
     assert (await told(stack)).startswith("<#C0OLD> is archived, so nothing can be posted there")
     assert stack.fake.posts == []
 
 
 async def test_channel_not_found_asks_to_be_invited(stack: BotStack) -> None:
-    stack.fake.faults.append(Fault("files.completeUploadExternal", "error", error="channel_not_found"))
-    await stack.post_command(CPU)
+    assert "C0GONE" not in stack.fake.channels  # a link into a channel since deleted (or private, without the bot)
+    await stack.post_command(f"{CPU} thread https://acme.slack.com/archives/C0GONE/p1700000000123456")
     assert "Invite me with `/invite @servicewatch`" in await told(stack)
 
 

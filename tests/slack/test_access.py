@@ -49,13 +49,10 @@ async def test_admins_may_change_anyones_saved_chart(strict_stack: BotStack) -> 
 
 
 async def test_timezones_are_asked_once_and_cached(fake_slack: FakeSlack) -> None:
-    fake_slack.users["U0KIM"] = "Asia/Seoul"
+    fake_slack.user("U0KIM", tz="Asia/Seoul")
     client = slack_client(TOKEN, fake_slack.api_url)
     people = People(client)
     assert await people.timezone("U0KIM") == "Asia/Seoul"
     assert await people.timezone("U0KIM") == "Asia/Seoul"
-    assert fake_slack.methods().count("users.info") == 1
-    fake_slack.faults.append(
-        __import__("tests.fakes.slack", fromlist=["Fault"]).Fault("users.info", "error", error="user_not_found")
-    )
-    assert await people.timezone("U0NOBODY") is None
+    assert fake_slack.count("users.info") == 1
+    assert await people.timezone("U0NOBODY") is None  # not in the workspace: Slack's user_not_found

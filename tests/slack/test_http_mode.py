@@ -13,16 +13,16 @@ from bot.charts.summary import SANDBOX_NOTE
 from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH, METRICS_PATH
 from bot.store.pending import PendingRequests
-from tests.fakes.slack import Channel, Fault
+from tests.fakes.slack import Fault
 from tests.pngs import png_size
-from tests.slack_payloads import mention_event, metric_suggestion, slash_command
-from tests.stacks import BotStack
+from tests.slack_payloads import event_deliveries, mention_event, metric_suggestion, slash_command
+from tests.stacks import SECRET, BotStack
 
 CPU = '"Virtual Server:CPU Usage/Core[Basic]"'
 
 
 async def test_a_signed_slash_command_uploads_the_chart(stack: BotStack) -> None:
-    stack.fake.users["U0KIM"] = "Asia/Seoul"
+    stack.fake.user("U0KIM", tz="Asia/Seoul")
     response = await stack.post_command(f"{CPU} resource=web-01 last 3h")
     assert response.status_code == 200
     assert response.text == ""  # a bare acknowledgement: the chart comes as its own post
@@ -104,7 +104,7 @@ async def test_429_is_retried_after_retry_after(stack: BotStack) -> None:
 
 
 async def test_not_in_channel_joins_and_retries_once(stack: BotStack) -> None:
-    stack.fake.channels["C0NEW"] = Channel(is_member=False)
+    stack.fake.channel("C0NEW", members=["U0KIM"], bot_member=False)
     await stack.post_command(f"{CPU} resource=web-01", channel="C0NEW")
     await stack.fake.wait_for(lambda: stack.fake.posts)
     assert stack.fake.methods().count("conversations.join") == 1
@@ -112,7 +112,7 @@ async def test_not_in_channel_joins_and_retries_once(stack: BotStack) -> None:
 
 
 async def test_a_private_channel_asks_to_be_invited(stack: BotStack) -> None:
-    stack.fake.channels["G0SECRET"] = Channel(is_private=True, is_member=False)
+    stack.fake.channel("G0SECRET", members=["U0KIM"], bot_member=False, private=True)
     await stack.post_command(f"{CPU} resource=web-01", channel="G0SECRET")
     await stack.fake.wait_for(lambda: stack.fake.responses)
     assert "Invite me with `/invite @servicewatch`" in stack.fake.responses[0]["text"]
@@ -144,14 +144,16 @@ async def test_a_top_level_mention_starts_a_thread_under_it(stack: BotStack) -> 
 
 
 async def test_an_event_redelivered_by_slack_posts_once(stack: BotStack) -> None:
+    """Slack's retries are signed anew (new timestamp, new signature), so the replay guard lets each one in: the
+    event id is what stops them."""
     body = json.dumps(mention_event("<@UBOT0001> lag", event_id="Ev03"))
-    await stack.post_signed(body, "application/json")
-    await stack.post_signed(
-        body, "application/json", headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
-    )
-    await stack.post_signed(
-        body, "application/json", headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_timeout"}
-    )
+    deliveries = event_deliveries(retries=2)
+    for delivery in deliveries:
+        response = await stack.post_signed(
+            body, "application/json", timestamp=delivery.timestamp, headers=delivery.retry_headers
+        )
+        assert response.status_code == 200  # taken (and acknowledged), not refused as a replay
+    assert len({d.headers(body, SECRET)["X-Slack-Signature"] for d in deliveries}) == 3
     await stack.fake.wait_for(lambda: stack.fake.posts)
     await stack.work.drain(5)
     assert len(stack.fake.posts) == 1

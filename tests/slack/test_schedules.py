@@ -14,7 +14,7 @@ import pytest
 from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH
 from bot.store.schedules import FAILED, POSTED, RunLog
-from tests.fakes.slack import Channel, FakeSlack, Fault
+from tests.fakes.slack import FakeSlack, Fault
 from tests.slack_payloads import mention_event
 from tests.stacks import BotStack, settings_for, start_stack
 
@@ -104,7 +104,7 @@ async def test_failures_are_told_to_the_owner_and_pause_the_schedule(fragile_sta
 
 async def test_a_private_channel_failure_says_invite_me(fragile_stack: BotStack) -> None:
     fake = fragile_stack.fake
-    fake.channels["G0PRIV"] = Channel(is_private=True, is_member=False)
+    fake.channel("G0PRIV", members=["U0KIM"], bot_member=False, private=True)
     await ask(fragile_stack, "schedule lag every 1s", channel="G0PRIV")
     await fake.wait_for(lambda: dms(fake))
     assert "Invite me with `/invite @servicewatch`" in dms(fake)[0]

@@ -1,0 +1,72 @@
+"""Who may make the bot post where: the channels it answers in (`ALLOWED_CHANNEL_IDS`), its admins
+(`ADMIN_USER_IDS`), and, on a platform that knows channel membership, the rule that the bot posts into a channel
+other than the one asked from only for someone who is a member of it."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from urllib.parse import urlparse
+
+from bot.errors import UserError
+
+
+class Membership(Protocol):
+    """Channel membership as the platform knows it (Slack: `conversations.members`)."""
+
+    async def is_member(self, channel_id: str, user_id: str) -> bool:
+        """Whether `user_id` is in `channel_id`; False when the channel cannot be seen. Raises UserError when the
+        platform cannot say right now."""
+        ...
+
+
+class AccessPolicy:
+    """Where the bot answers and who is an admin; with a `membership`, who may send it into other channels."""
+
+    def __init__(self, allowed_channels: list[str], admins: list[str]) -> None:
+        self.allowed_channels = frozenset(allowed_channels)
+        self.admins = frozenset(admins)
+        self.membership: Membership | None = None
+        self.workspace_host = ""
+
+    def within_workspace(self, membership: Membership, workspace_url: str) -> None:
+        """Check membership from now on, and accept message links only from this workspace (called once the
+        platform's connection is up: the workspace is known only then)."""
+        self.membership = membership
+        self.workspace_host = urlparse(workspace_url).hostname or ""
+
+    def is_admin(self, user_id: str) -> bool:
+        return user_id in self.admins
+
+    def refusal(self, channel_id: str) -> str | None:
+        """Why the bot will not answer in `channel_id`, or None when it will."""
+        if not self.allowed_channels or channel_id in self.allowed_channels:
+            return None
+        places = ", ".join(f"<#{c}>" for c in sorted(self.allowed_channels))
+        return f"I only answer in {places}. Ask a bot admin to add this channel to ALLOWED_CHANNEL_IDS."
+
+    def foreign_link(self, permalink: str) -> str | None:
+        """Why a message link cannot be used (it points into another workspace), or None. Pure and fast."""
+        if not self.workspace_host:
+            return None
+        host = urlparse(permalink).hostname or ""
+        if host == self.workspace_host:
+            return None
+        return (
+            f"That message link is from {host or 'somewhere else'}, not this workspace ({self.workspace_host}); "
+            "copy the link of a message here."
+        )
+
+    async def check_post(self, user_id: str, asked_from: str | None, channel_id: str) -> None:
+        """Raise UserError unless the bot may post into `channel_id` for `user_id`, who typed in `asked_from`
+        (None when asked from outside a channel: a shortcut, App Home): the channel must be allowed, and any channel
+        but the one typed in needs the asker among its members."""
+        refusal = self.refusal(channel_id)
+        if refusal:
+            raise UserError(refusal)
+        if channel_id == asked_from or self.membership is None:
+            return
+        if not await self.membership.is_member(channel_id, user_id):
+            raise UserError(
+                f"I won't post in <#{channel_id}> for you: you aren't a member of it (or I can't see it). "
+                "Join the channel and ask again, or ask from inside it."
+            )

@@ -1,0 +1,96 @@
+"""The Slack listeners, one module a kind as Bolt's samples keep them (commands, events, shortcuts, views, actions);
+what happens to a request after its acknowledgement lives in `bot.slack.requests`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.router import BackgroundWork, Router
+from bot.slack.listeners.actions import HomeTab
+from bot.slack.listeners.commands import CommandListener
+from bot.slack.listeners.events import EventListeners
+from bot.slack.listeners.shortcuts import ShortcutListener
+from bot.slack.listeners.views import TYPE_AHEAD_WAIT, ModalListeners
+from bot.slack.outbox import SlackAccess
+from bot.slack.people import People
+from bot.slack.requests import SlackRequests
+from bot.store import SavedCharts
+from bot.store.events import EventLedger
+from bot.store.pending import PendingRequests
+
+__all__ = ["TYPE_AHEAD_WAIT", "SlackListeners"]
+
+
+class SlackListeners:
+    """Every listener of the app, built once; `register` attaches them to a Bolt app."""
+
+    def __init__(
+        self,
+        *,
+        router: Router,
+        people: People,
+        ledger: EventLedger,
+        saved: SavedCharts,
+        work: BackgroundWork,
+        command: str,
+        bot_user_id: str,
+        bot_name: str,
+        default_window: str,
+        pending: PendingRequests | None = None,
+        orphan_age: timedelta = timedelta(minutes=2),
+        access: SlackAccess | None = None,
+    ) -> None:
+        self.requests = SlackRequests(
+            router=router,
+            people=people,
+            work=work,
+            access=access or SlackAccess(),
+            bot_name=bot_name,
+            pending=pending,
+            orphan_age=orphan_age,
+        )
+        self.ledger = ledger
+        self.command = command
+        self.bot_user_id = bot_user_id
+        self.commands = CommandListener(self.requests, router.policy, command)
+        self.home = HomeTab(router, saved, ledger, command)
+        self.events = EventListeners(self.requests, ledger, self.home, bot_user_id=bot_user_id, command=command)
+        self.shortcuts = ShortcutListener(router.policy, saved, default_window)
+        self.modal = ModalListeners(self.requests, router, ledger, command)
+
+    def register(self, app: AsyncApp) -> None:
+        for kind in (self.commands, self.events, self.shortcuts, self.modal, self.home):
+            kind.register(app)
+
+    # What HTTP mode's fast path for commands and the process's sweeper use.
+
+    @property
+    def work(self) -> BackgroundWork:
+        return self.requests.work
+
+    @property
+    def pending(self) -> PendingRequests | None:
+        return self.requests.pending
+
+    @property
+    def access(self) -> SlackAccess:
+        return self.requests.access
+
+    @property
+    def bot_name(self) -> str:
+        return self.requests.bot_name
+
+    def command_refusal(self, text: str) -> str | None:
+        return self.commands.refusal(text)
+
+    async def start_command(
+        self, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+    ) -> None:
+        await self.commands.start(command, client, respond)
+
+    async def keep_sweeping(self, client: AsyncWebClient) -> None:
+        await self.requests.keep_sweeping(client)

@@ -1,0 +1,66 @@
+"""App Home: the tab of your schedules and saved charts, and its buttons (pause, resume, run now, delete)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.charts.spec import ScheduleRequest
+from bot.chat import Asker, error_text
+from bot.router import Router
+from bot.scheduling.actions import ScheduleActions
+from bot.slack.home import ACTIONS, home_view
+from bot.slack.requests import first_delivery, signature_of
+from bot.store import SavedCharts
+from bot.store.events import EventLedger
+
+log = logging.getLogger(__name__)
+
+
+class HomeTab:
+    def __init__(self, router: Router, saved: SavedCharts, ledger: EventLedger, command: str) -> None:
+        self.router, self.saved, self.ledger, self.command = router, saved, ledger, command
+
+    def register(self, app: AsyncApp) -> None:
+        for action in ACTIONS:
+            app.action(f"home_{action}")(self.on_button)
+
+    async def publish(self, client: AsyncWebClient, user_id: str) -> None:
+        handler = self.router.actions.schedule_handler
+        if not isinstance(handler, ScheduleActions):
+            return
+        schedules = await handler.schedules.owned_by(user_id)
+        saved = await self.saved.owned_by(user_id)
+        await client.views_publish(user_id=user_id, view=home_view(schedules, saved, handler, self.command))
+
+    async def on_button(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest,
+    ) -> None:
+        await ack()
+        if not await first_delivery(self.ledger, signature_of(request)):
+            return
+        user_id = body["user"]["id"]
+        verb = action["action_id"].removeprefix("home_")
+        # Asked from App Home, not from a channel: posting anywhere (`run`) needs the clicker in that channel.
+        asker = Asker(
+            user_id=user_id, channel_id="", mention=f"<@{user_id}>", is_admin=self.router.policy.is_admin(user_id)
+        )
+        handler = self.router.actions.schedule_handler
+        if handler is None:
+            return
+        try:
+            text = await handler.handle(ScheduleRequest(action=verb, words=(str(action.get("value", "")),)), asker)
+        except Exception as exc:
+            text, _ = error_text(exc)
+            log.info("App Home %s by %s refused or failed: %s", verb, user_id, text)
+        await client.chat_postMessage(channel=user_id, text=text)
+        await self.publish(client, user_id)

@@ -1,0 +1,55 @@
+"""`/chart …`: parsed and acknowledged at once (a usage error is the acknowledgement), worked on after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.access import AccessPolicy
+from bot.charts.parse import ChartUsageError, parse_request
+from bot.charts.spec import ChartRequest
+from bot.router import Destination
+from bot.slack.requests import SlackRequests
+
+
+class CommandListener:
+    def __init__(self, requests: SlackRequests, policy: AccessPolicy, command: str) -> None:
+        self.requests, self.policy, self.command = requests, policy, command
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(self.command)(self.on_command)
+
+    async def on_command(
+        self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        refusal = self.refusal(command.get("text") or "")
+        if refusal is not None:
+            await ack(response_type="ephemeral", text=refusal)
+            return
+        await ack()
+        await self.start(command, client, respond)
+
+    def refusal(self, text: str) -> str | None:
+        """What the acknowledgement says when a command is refused at once (a usage error, a link into another
+        workspace); None when it is taken. Pure and fast: it runs before Slack's three seconds are up."""
+        try:
+            request = parse_request(text, command=self.command)
+        except ChartUsageError as exc:
+            return str(exc)
+        if isinstance(request, ChartRequest) and request.spec.thread is not None:
+            return self.policy.foreign_link(request.spec.thread.permalink)
+        return None
+
+    async def start(self, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None) -> None:
+        """After the acknowledgement: the command's work, in the background."""
+        channel_id = command["channel_id"]
+        await self.requests.start(
+            command.get("text") or "",
+            command["user_id"],
+            Destination(channel_id),
+            self.requests.outbox(client, respond),
+            asked_from=channel_id,  # a command is typed inside the channel
+            response_url=command.get("response_url"),
+        )

@@ -1,0 +1,51 @@
+"""Events: `@bot …` mentions (a chart in the thread), and App Home opened."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.router import Destination
+from bot.slack.listeners.actions import HomeTab
+from bot.slack.requests import SlackRequests
+from bot.store.events import EventLedger
+
+log = logging.getLogger(__name__)
+
+
+class EventListeners:
+    def __init__(
+        self, requests: SlackRequests, ledger: EventLedger, home: HomeTab, *, bot_user_id: str, command: str
+    ) -> None:
+        self.requests, self.ledger, self.home, self.command = requests, ledger, home, command
+        self.bot_user_id = bot_user_id
+        self._mention = re.compile(rf"^\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*")
+
+    def register(self, app: AsyncApp) -> None:
+        app.event("app_mention")(self.on_mention)
+        app.event("app_home_opened")(self.on_home_opened)
+
+    async def on_mention(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        user_id = event.get("user")
+        if not user_id or event.get("bot_id") or user_id == self.bot_user_id:
+            log.info("ignored a mention posted by a bot (%s)", event.get("bot_id") or user_id or "no user")
+            return
+        event_id = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
+        if not await self.ledger.claim(f"event:{event_id}"):
+            log.info("event %s delivered again; already handled", event_id)
+            return
+        text = self._mention.sub("", event.get("text") or "", count=1).strip()
+        text = text.removeprefix(self.command).strip()
+        # In a thread: that thread. At top level: a new thread under the mention.
+        destination = Destination(event["channel"], event.get("thread_ts") or event["ts"])
+        await self.requests.start(
+            text, str(user_id), destination, self.requests.outbox(client), asked_from=event["channel"]
+        )
+
+    async def on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") == "home":
+            await self.home.publish(client, event["user"])

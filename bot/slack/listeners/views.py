@@ -1,0 +1,58 @@
+"""The chart modal: its submission (the chart goes to the thread) and its metric type-ahead."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.charts.parse import ChartUsageError, parse_chart
+from bot.router import Destination, Router
+from bot.slack.modal import CALLBACK_ID, METRIC_ACTION, chart_words, metric_options
+from bot.slack.requests import SlackRequests, first_delivery, signature_of
+from bot.store.events import EventLedger
+
+TYPE_AHEAD_WAIT = 2.5  # seconds the metric type-ahead may wait on a catalog it does not hold yet
+
+
+class ModalListeners:
+    def __init__(self, requests: SlackRequests, router: Router, ledger: EventLedger, command: str) -> None:
+        self.requests, self.router, self.ledger, self.command = requests, router, ledger, command
+
+    def register(self, app: AsyncApp) -> None:
+        app.view(CALLBACK_ID)(self.on_submit)
+        app.options(METRIC_ACTION)(self.on_metric_options)
+
+    async def on_submit(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest,
+    ) -> None:
+        text, missing = chart_words(view["state"]["values"])
+        if missing:
+            await ack(response_action="errors", errors={missing: "Pick a saved chart or a metric."})
+            return
+        try:
+            parse_chart(text, command=self.command)
+        except ChartUsageError as exc:
+            await ack(response_action="errors", errors={"window": str(exc).splitlines()[0][:150]})
+            return
+        await ack()
+        if not await first_delivery(self.ledger, signature_of(request)):
+            return
+        where = json.loads(view.get("private_metadata") or "{}")
+        destination = Destination(where["channel_id"], where["thread_ts"])
+        # asked_from None: the shortcut may have come from a channel its user only views; membership is checked.
+        await self.requests.start(text, body["user"]["id"], destination, self.requests.outbox(client), asked_from=None)
+
+    async def on_metric_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        # Slack drops an answer after 3 s: never wait on a cold or failing catalog past TYPE_AHEAD_WAIT.
+        catalog = await self.router.actions.charts.catalog_within(TYPE_AHEAD_WAIT)
+        references = [m.reference for m in catalog.metrics] if catalog is not None else []
+        await ack(options=metric_options(references, body.get("value") or ""))

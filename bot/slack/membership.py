@@ -1,0 +1,87 @@
+"""Channel membership from Slack (`conversations.members` with the bot token), cached briefly per channel."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import UserError
+from bot.slack.outbox import slack_error
+
+log = logging.getLogger(__name__)
+
+# The channel is not visible to the bot (private and the bot is not in it, or gone): nobody can be shown to be in it.
+UNSEEN = ("channel_not_found", "not_in_channel", "is_archived", "method_not_supported_for_channel_type")
+
+
+class SlackMembership:
+    """Members of each channel asked about, kept for `ttl` seconds; one listing at a time per channel."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        ttl: float = 60.0,
+        page: int = 1000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._ttl, self._page, self._clock = ttl, page, clock
+        self._members: dict[str, tuple[float, frozenset[str]]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def is_member(self, channel_id: str, user_id: str) -> bool:
+        """Whether `user_id` is in `channel_id`. Raises UserError when Slack cannot say right now."""
+        return user_id in await self.members(channel_id)
+
+    async def members(self, channel_id: str) -> frozenset[str]:
+        """The channel's members (empty when the bot cannot see the channel)."""
+        cached = self._members.get(channel_id)
+        if cached and self._clock() - cached[0] < self._ttl:
+            return cached[1]
+        async with self._locks.setdefault(channel_id, asyncio.Lock()):
+            cached = self._members.get(channel_id)
+            if cached and self._clock() - cached[0] < self._ttl:
+                return cached[1]
+            members = await self._list(channel_id)
+            self._members[channel_id] = (self._clock(), members)
+            return members
+
+    async def _list(self, channel_id: str) -> frozenset[str]:
+        found: set[str] = set()
+        cursor = ""
+        try:
+            while True:
+                response = await self._client.conversations_members(
+                    channel=channel_id, limit=self._page, cursor=cursor or None
+                )
+                found.update(str(m) for m in response.get("members") or [])
+                metadata = response.get("response_metadata") or {}
+                cursor = metadata.get("next_cursor", "") if isinstance(metadata, dict) else ""
+                if not cursor:
+                    return frozenset(found)
+        except SlackApiError as exc:
+            error = slack_error(exc)
+            if error in UNSEEN:
+                return frozenset()
+            if error == "missing_scope":
+                raise UserError(
+                    "The bot's Slack app may not read channel members (scopes channels:read, groups:read); an admin "
+                    "must reinstall it with manifest.yaml."
+                ) from exc
+            log.warning("conversations.members failed for %s: %s", channel_id, error)
+            raise UserError(
+                f"Slack could not tell me who is in <#{channel_id}> ({error or 'no reason given'}), so I won't post "
+                "there yet; try again in a minute."
+            ) from exc
+        except (SlackClientError, OSError) as exc:
+            log.warning("conversations.members failed for %s: %s", channel_id, type(exc).__name__)
+            raise UserError(
+                f"Slack could not tell me who is in <#{channel_id}> right now, so I won't post there yet; try again "
+                "in a minute."
+            ) from exc

@@ -1,0 +1,239 @@
+"""Requests people make in Slack, from their acknowledgement to their answer: noted before the work starts (so a
+restart finishes them), run in the background, fenced while posting, and taken over when their process died."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from slack_bolt.async_app import AsyncRespond
+from slack_bolt.context.respond.async_respond import AsyncRespond as Respond
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.charts.service import RenderedChart
+from bot.chat import Asker, error_text
+from bot.router import BackgroundWork, Destination, Router, Superseded
+from bot.slack.outbox import SlackAccess, SlackOutbox
+from bot.slack.people import People
+from bot.store.events import EventLedger
+from bot.store.pending import POSTING, PendingRequest, PendingRequests
+
+log = logging.getLogger(__name__)
+RESPONSE_URL_LIFE = 25 * 60  # seconds: Slack's response_url works for 30 minutes
+
+
+class TrackedOutbox:
+    """An outbox that notes, just before posting, that the request may now have reached Slack."""
+
+    surface = "slack"
+
+    def __init__(self, inner: SlackOutbox, pending: PendingRequests, request_id: int) -> None:
+        self._inner, self._pending, self._id = inner, pending, request_id
+
+    async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
+        await self._inner.turn()  # Slack's upload limit: waiting here, the request can still be finished elsewhere
+        if not await self._pending.posting(self._id):
+            raise Superseded(f"request {self._id}")
+        return await self._inner.post_chart(destination, chart)
+
+    async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
+        await self._inner.tell(asker, destination, text)
+
+
+class SlackRequests:
+    """Starts, runs and takes over the requests of every Slack surface."""
+
+    def __init__(
+        self,
+        *,
+        router: Router,
+        people: People,
+        work: BackgroundWork,
+        access: SlackAccess,
+        bot_name: str,
+        pending: PendingRequests | None = None,
+        orphan_age: timedelta = timedelta(minutes=2),
+    ) -> None:
+        self.router = router
+        self.people = people
+        self.work = work
+        self.access = access
+        self.bot_name = bot_name
+        self.pending = pending
+        self.orphan_age = orphan_age
+
+    def outbox(self, client: AsyncWebClient, respond: AsyncRespond | None = None) -> SlackOutbox:
+        return SlackOutbox(client, bot_name=self.bot_name, respond=respond, access=self.access)
+
+    async def asker(
+        self,
+        user_id: str,
+        destination: Destination,
+        *,
+        asked_from: str | None,
+        request_id: int | None = None,
+        asked_at: datetime | None = None,
+    ) -> Asker:
+        return Asker(
+            user_id=user_id,
+            channel_id=destination.channel_id,
+            mention=f"<@{user_id}>",
+            timezone=await self.people.timezone(user_id),
+            is_admin=self.router.policy.is_admin(user_id),
+            thread_ts=destination.thread_ts,
+            request_key=f"request:{request_id}" if request_id is not None else None,
+            asked_at=asked_at,
+            asked_from=asked_from,
+        )
+
+    async def start(
+        self,
+        text: str,
+        user_id: str,
+        destination: Destination,
+        outbox: SlackOutbox,
+        *,
+        asked_from: str | None,
+        response_url: str | None = None,
+    ) -> None:
+        """After the acknowledgement: note the request (so a restart can finish it), then work in the background.
+        A request that cannot be noted (the database is down) is still answered, only not taken over."""
+        request_id, received_at = None, None
+        if self.pending is not None:
+            received_at = self.pending.now()
+            try:
+                request_id = await self.pending.add(
+                    text=text,
+                    user_id=user_id,
+                    channel_id=destination.channel_id,
+                    thread_ts=destination.thread_ts,
+                    response_url=response_url,
+                    asked_from=asked_from,
+                    received_at=received_at,
+                )
+            except Exception:
+                log.exception("could not note a request of %s; answering it without a note to take over", user_id)
+        self.work.spawn(
+            self.run(text, user_id, destination, outbox, asked_from, request_id, received_at),
+            name=f"request {request_id or '(not noted)'} of {user_id}",
+        )
+
+    async def run(
+        self,
+        text: str,
+        user_id: str,
+        destination: Destination,
+        outbox: SlackOutbox,
+        asked_from: str | None,
+        request_id: int | None = None,
+        asked_at: datetime | None = None,
+    ) -> None:
+        """Answer one request. Never raises but for cancellation: every failure is logged with the request and its
+        asker told, in the words of any failure. A request cut off by a shutdown keeps its note, so it is taken over
+        (or its asker told) later."""
+        cut_off = False
+        asker = Asker(user_id=user_id, channel_id=destination.channel_id, mention=f"<@{user_id}>")
+        try:
+            asker = await self.asker(
+                user_id, destination, asked_from=asked_from, request_id=request_id, asked_at=asked_at
+            )
+            tracked = TrackedOutbox(outbox, self.pending, request_id) if self.pending and request_id else outbox
+            await self.router.run(text, asker, destination, tracked)
+        except asyncio.CancelledError:
+            cut_off = True
+            raise
+        except Exception as exc:
+            message, _ = error_text(exc)  # logs the detail with a reference
+            log.error("request %s of %s failed: %s", request_id or "(not noted)", user_id, message)
+            try:
+                await outbox.tell(asker, destination, message)
+            except Exception:
+                log.exception("could not tell %s that their request failed", user_id)
+        finally:
+            if not cut_off and self.pending is not None and request_id is not None:
+                try:
+                    await self.pending.done(request_id)
+                except Exception:
+                    log.exception("could not mark request %s done; another process may answer it again", request_id)
+
+    async def sweep(self, client: AsyncWebClient) -> int:
+        """Finish requests a dead process acknowledged: re-run those that never reached Slack (a change they made
+        is not made twice: its answer is sent again); tell the askers of those cut off while posting (they may have
+        arrived, so they are not sent twice). Returns how many."""
+        if self.pending is None:
+            return 0
+        orphans = await self.pending.orphans(self.orphan_age)
+        for orphan in orphans:
+            destination = Destination(orphan.channel_id, orphan.thread_ts)
+            outbox = self.outbox(client, self._respond(orphan))
+            if orphan.status == POSTING:
+                await self._tell_maybe_posted(orphan, destination, outbox)
+            else:
+                self.work.spawn(
+                    self.run(
+                        orphan.text,
+                        orphan.user_id,
+                        destination,
+                        outbox,
+                        orphan.asked_from,
+                        orphan.id,
+                        orphan.received_at,
+                    ),
+                    name=f"request {orphan.id} (taken over) of {orphan.user_id}",
+                )
+        return len(orphans)
+
+    def _respond(self, orphan: PendingRequest) -> AsyncRespond | None:
+        assert self.pending is not None
+        fresh = (self.pending.now() - orphan.received_at).total_seconds() < RESPONSE_URL_LIFE
+        return Respond(response_url=orphan.response_url) if fresh and orphan.response_url else None
+
+    async def _tell_maybe_posted(self, orphan: PendingRequest, destination: Destination, outbox: SlackOutbox) -> None:
+        assert self.pending is not None
+        asker = await self.asker(orphan.user_id, destination, asked_from=orphan.asked_from)
+        note = (
+            f"The bot restarted while posting your chart (“{orphan.text[:80]}”); it may not have arrived. "
+            "If it isn't here, ask again."
+        )
+        try:
+            await outbox.tell(asker, destination, note)
+        except Exception:
+            log.exception("could not tell %s about an interrupted request", orphan.user_id)
+        await self.pending.done(orphan.id)
+
+    async def keep_sweeping(self, client: AsyncWebClient) -> None:
+        """Renew this process's requests and sweep others' orphans, at start and then every third of the orphan
+        age (at most every 30 s), until cancelled."""
+        while True:
+            try:
+                if self.pending is not None:
+                    await self.pending.renew_all()
+                found = await self.sweep(client)
+                if found:
+                    log.warning("took over %d requests a stopped process had acknowledged", found)
+            except Exception:
+                log.exception("sweeping unanswered requests failed; trying again later")
+            await asyncio.sleep(min(30.0, self.orphan_age.total_seconds() / 3))
+
+
+def signature_of(request: AsyncBoltRequest) -> str:
+    """The request's Slack signature (empty in Socket Mode, where nothing is signed)."""
+    return (request.headers.get("x-slack-signature") or [""])[0]
+
+
+async def first_delivery(ledger: EventLedger, signature: str) -> bool:
+    """After the acknowledgement: False when this signed request was taken before, by any replica (a replay). True
+    without a signature (Socket Mode delivers each once), and when the database cannot say: the request is answered
+    rather than lost (a replay needs a stolen request inside Slack's five minutes; a loss, only a database hiccup)."""
+    if not signature:
+        return True
+    try:
+        if await ledger.claim(f"sig:{signature}"):
+            return True
+    except Exception:
+        log.exception("could not check a request's signature against other replicas; answering it")
+        return True
+    log.warning("dropped a replayed Slack request (its signature was already used)")
+    return False
