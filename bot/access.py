@@ -13,9 +13,9 @@ from bot.errors import UserError
 class Membership(Protocol):
     """Channel membership as the platform knows it (Slack: `conversations.members`)."""
 
-    async def is_member(self, channel_id: str, user_id: str) -> bool:
-        """Whether `user_id` is in `channel_id`; False when the channel cannot be seen. Raises UserError when the
-        platform cannot say right now."""
+    async def refusal(self, channel_id: str, user_id: str) -> str | None:
+        """Why `user_id` may not send the bot into `channel_id` (not a member; a channel the bot cannot see), or
+        None when they are a member. Raises UserError when the platform cannot say right now."""
         ...
 
 
@@ -65,8 +65,6 @@ class AccessPolicy:
             raise UserError(refusal)
         if channel_id == asked_from or self.membership is None:
             return
-        if not await self.membership.is_member(channel_id, user_id):
-            raise UserError(
-                f"I won't post in <#{channel_id}> for you: you aren't a member of it (or I can't see it). "
-                "Join the channel and ask again, or ask from inside it."
-            )
+        refusal = await self.membership.refusal(channel_id, user_id)
+        if refusal:
+            raise UserError(refusal)

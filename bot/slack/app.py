@@ -106,7 +106,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         orphan_age=orphan_age,
         access=access,
     )
-    router.policy.within_workspace(SlackMembership(client), str(auth.get("url") or ""))
+    router.policy.within_workspace(SlackMembership(client, bot_name=listeners.bot_name), str(auth.get("url") or ""))
     listeners.register(bolt)
     return SlackApp(
         bolt,

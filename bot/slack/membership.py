@@ -26,21 +26,35 @@ class SlackMembership:
         self,
         client: AsyncWebClient,
         *,
+        bot_name: str = "ServiceWatch",
         ttl: float = 60.0,
-        page: int = 1000,
+        page: int = 200,  # Slack suggests at most 200 a page (and refuses 1,000 or more)
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
+        self._bot_name = bot_name
         self._ttl, self._page, self._clock = ttl, page, clock
-        self._members: dict[str, tuple[float, frozenset[str]]] = {}
+        self._members: dict[str, tuple[float, frozenset[str] | None]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def is_member(self, channel_id: str, user_id: str) -> bool:
-        """Whether `user_id` is in `channel_id`. Raises UserError when Slack cannot say right now."""
-        return user_id in await self.members(channel_id)
+    async def refusal(self, channel_id: str, user_id: str) -> str | None:
+        """Why `user_id` may not send the bot into `channel_id`, or None when they are a member of it. Raises
+        UserError when Slack cannot say right now."""
+        members = await self.members(channel_id)
+        if members is None:
+            return (
+                f"I can't see <#{channel_id}>: it is private and I'm not in it, or it is gone. Invite me with "
+                f"`/invite @{self._bot_name}` there, then ask again."
+            )
+        if user_id not in members:
+            return (
+                f"I won't post in <#{channel_id}> for you: you aren't a member of it. Join it and ask again, or ask "
+                "from inside it."
+            )
+        return None
 
-    async def members(self, channel_id: str) -> frozenset[str]:
-        """The channel's members (empty when the bot cannot see the channel)."""
+    async def members(self, channel_id: str) -> frozenset[str] | None:
+        """The channel's members; None when the bot cannot see the channel."""
         cached = self._members.get(channel_id)
         if cached and self._clock() - cached[0] < self._ttl:
             return cached[1]
@@ -52,7 +66,7 @@ class SlackMembership:
             self._members[channel_id] = (self._clock(), members)
             return members
 
-    async def _list(self, channel_id: str) -> frozenset[str]:
+    async def _list(self, channel_id: str) -> frozenset[str] | None:
         found: set[str] = set()
         cursor = ""
         try:
@@ -68,7 +82,7 @@ class SlackMembership:
         except SlackApiError as exc:
             error = slack_error(exc)
             if error in UNSEEN:
-                return frozenset()
+                return None
             if error == "missing_scope":
                 raise UserError(
                     "The bot's Slack app may not read channel members (scopes channels:read, groups:read); an admin "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import ClientError
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -19,11 +19,9 @@ from bot.router import Destination
 from bot.slack.pacing import UploadPacer
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-INVITE = (
-    "I'm not in <#{channel}>, and I can't join it myself (it's private). "
-    "Invite me with `/invite @{bot}`, then ask again."
-)
+INVITE = "I'm not in <#{channel}> and couldn't join it myself. Invite me with `/invite @{bot}`, then ask again."
 
 
 NOT_THERE = ("user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived")
@@ -93,13 +91,7 @@ class SlackOutbox:
         """Upload the chart once; on not_in_channel join a public channel and try once more. Returns the file id."""
         self.access.check()
         try:
-            return await self._upload(destination, chart)
-        except SlackApiError as exc:
-            error = slack_error(exc)
-            self.access.note(error)
-            if error == "not_in_channel" and await self._join(destination.channel_id):
-                return await self._upload(destination, chart)
-            raise self._explain(error, destination.channel_id) from exc
+            return await self._joining(destination, lambda: self._upload(destination, chart))
         except (ClientError, OSError) as exc:
             # Slack may have posted before the connection broke; a second upload could double it, so ask instead.
             log.warning("upload to %s broke off (%s); not retried", destination.channel_id, type(exc).__name__)
@@ -131,6 +123,23 @@ class SlackOutbox:
         )
         file = response.get("file") or {}
         return str(file.get("id", "")) if isinstance(file, dict) else ""
+
+    async def _joining(self, destination: Destination, send: Callable[[], Awaitable[T]]) -> T:
+        """`send`; on not_in_channel join a public channel and send once more. Slack's refusals become UserErrors
+        that say what to do."""
+        try:
+            return await send()
+        except SlackApiError as exc:
+            error = slack_error(exc)
+            self.access.note(error)
+            if error == "not_in_channel" and await self._join(destination.channel_id):
+                try:
+                    return await send()
+                except SlackApiError as again:
+                    error = slack_error(again)
+                    self.access.note(error)
+                    raise self._explain(error, destination.channel_id) from again
+            raise self._explain(error, destination.channel_id) from exc
 
     async def _join(self, channel_id: str) -> bool:
         try:
@@ -172,13 +181,14 @@ class SlackOutbox:
             await self.notify(asker.user_id, text)
 
     async def say(self, destination: Destination, text: str) -> None:
-        """A message everyone in the channel (or thread) sees."""
-        try:
-            await self._client.chat_postMessage(
+        """A message everyone in the channel (or thread) sees (joining a public channel first, as a chart does)."""
+        self.access.check()
+        await self._joining(
+            destination,
+            lambda: self._client.chat_postMessage(
                 channel=destination.channel_id, thread_ts=destination.thread_ts, text=text
-            )
-        except SlackApiError as exc:
-            raise self._explain(slack_error(exc), destination.channel_id) from exc
+            ),
+        )
 
     async def notify(self, user_id: str, text: str) -> None:
         """A direct message from the bot (its Messages tab)."""
