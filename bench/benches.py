@@ -329,6 +329,8 @@ async def _week(knobs: Knobs) -> list[Figure]:
     interval = timedelta(seconds=parse_duration(settings.retention_interval))
     figures = []
     for rule in rules_from(settings):
+        if rule.table not in load.per_day():  # a table the week does not write
+            continue
         per_day = load.per_day()[rule.table]
         bound = math.ceil(per_day * (rule.keep + interval + TICK) / timedelta(days=1))
         left, written = result.left[rule.table], result.written[rule.table]
