@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import secrets
 import statistics
 import sys
@@ -34,7 +35,11 @@ from bench.load import (
     wait_for_posts,
     wait_for_schedules,
 )
+from bench.week import FULL_LOAD, TICK, simulate_week
+from bot.config import load_settings
+from bot.durations import format_duration, parse_duration
 from bot.slack.modal import chart_modal
+from bot.store.retention import rules_from
 
 
 @dataclass(frozen=True)
@@ -308,7 +313,50 @@ async def scale(knobs: Knobs) -> list[Figure]:
         Figure("scale", "RSS when loaded", f"{rss_ready:.0f} MB", "", "", None),
         Figure("scale", f"RSS after {idle:.0f} s idle", f"{rss:.0f} MB", "≤ 200 MB", "", rss <= 200),
         Figure("scale", "idle CPU", f"{idle_cpu * 100:.2f} % of a core", "≈ 0 (≤ 1 %)", "", idle_cpu <= 0.01),
+        *await _week(knobs),
     ]
+
+
+async def _week(knobs: Knobs) -> list[Figure]:
+    """A simulated week of load on a fresh database, pruned as the bot prunes (bench/week.py): rows left per table
+    beside what the week wrote, and the bound the keep times set."""
+    share = 0.01 if knobs.quick else 0.1
+    load = FULL_LOAD.scaled(share)
+    workdir = knobs.workdir / "week"
+    workdir.mkdir(parents=True, exist_ok=True)
+    result = await simulate_week(await _fresh_database(knobs, "week", workdir), load)
+    settings = load_settings(_env_file=None)
+    interval = timedelta(seconds=parse_duration(settings.retention_interval))
+    figures = []
+    for rule in rules_from(settings):
+        if rule.table not in load.per_day():  # a table the week does not write
+            continue
+        per_day = load.per_day()[rule.table]
+        bound = math.ceil(per_day * (rule.keep + interval + TICK) / timedelta(days=1))
+        left, written = result.left[rule.table], result.written[rule.table]
+        figures.append(
+            Figure(
+                "scale",
+                f"{rule.table} after a week ({per_day:,.0f} a day)",
+                f"{left:,} rows",
+                f"≤ {bound:,} (kept {format_duration(int(rule.keep.total_seconds()))})",
+                f"{written:,} without pruning",
+                left <= bound,
+            )
+        )
+    deletes = sorted(result.statements)
+    figures.append(
+        Figure(
+            "scale",
+            "longest prune statement",
+            _ms(deletes[-1] if deletes else 0.0),
+            "",
+            f"{len(deletes):,} statements, p99 {_ms(_percentile(deletes, 99)) if deletes else '-'}; "
+            f"the week at {share:.0%} of {FULL_LOAD.schedules:,} schedules in {result.seconds:.0f} s",
+            None,
+        )
+    )
+    return figures
 
 
 def _profile_stop(knobs: Knobs, bot: processes.Process) -> None:

@@ -15,7 +15,18 @@ from typing import IO
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-test-token"  # what the fake Slack accepts
-SETTING_PREFIXES = ("SLACK_", "SCP_", "SERVICEWATCH_", "BOT_", "CHART_", "SCHEDULE_", "DATABASE_", "LOG_", "REQUEST_")
+SETTING_PREFIXES = (
+    "SLACK_",
+    "SCP_",
+    "SERVICEWATCH_",
+    "BOT_",
+    "CHART_",
+    "SCHEDULE_",
+    "DATABASE_",
+    "LOG_",
+    "REQUEST_",
+    "RETENTION_",
+)
 TICK = os.sysconf("SC_CLK_TCK")
 
 

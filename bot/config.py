@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     request_orphan_age: str = "2m"
     follow_default_duration: str = "4h"
     follow_max_duration: str = "24h"
+    # Old rows are pruned in the background (bot/store/retention.py): how long each kind is kept, and how often.
+    retention_handled_events: str = "1d"
+    retention_schedule_runs: str = "3d"
+    retention_pending_requests: str = "1d"
+    retention_interval: str = "10m"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     _ignored: list[str] = PrivateAttr(default_factory=list)
@@ -175,6 +180,10 @@ class Settings(BaseSettings):
         "follow_default_duration",
         "follow_max_duration",
         "request_orphan_age",
+        "retention_handled_events",
+        "retention_schedule_runs",
+        "retention_pending_requests",
+        "retention_interval",
     )
     @classmethod
     def _window(cls, value: str) -> str:
@@ -239,9 +248,26 @@ class Settings(BaseSettings):
             problems.append(
                 "SCHEDULE_LEASE must be shorter than SCHEDULE_MISFIRE_GRACE, or a dead run is never taken over"
             )
+        problems.extend(self._retention_problems())
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _retention_problems(self) -> list[str]:
+        keeps = [
+            name for name in type(self).model_fields if name.startswith("retention_") and name != "retention_interval"
+        ]
+        problems = [
+            f"{name.upper()} must be at least 1h" for name in keeps if parse_duration(getattr(self, name)) < 3600
+        ]
+        # A finished run is the fence against posting its slot twice while the slot can still be claimed.
+        if parse_duration(self.retention_schedule_runs) <= parse_duration(self.schedule_misfire_grace):
+            problems.append(
+                "RETENTION_SCHEDULE_RUNS must be longer than SCHEDULE_MISFIRE_GRACE, or a run could post twice"
+            )
+        if parse_duration(self.retention_pending_requests) <= parse_duration(self.request_orphan_age):
+            problems.append("RETENTION_PENDING_REQUESTS must be longer than REQUEST_ORPHAN_AGE")
+        return problems
 
     @property
     def uses_sandbox(self) -> bool:
@@ -300,7 +326,7 @@ def load_settings(**values: Any) -> Settings:
     return settings
 
 
-SETTING_PREFIXES = ("SCP_", "SLACK_", "SERVICEWATCH_", "BOT_", "SCHEDULE_", "CHART_")
+SETTING_PREFIXES = ("SCP_", "SLACK_", "SERVICEWATCH_", "BOT_", "SCHEDULE_", "CHART_", "RETENTION_")
 
 
 def unknown_settings(names: Iterable[str]) -> tuple[list[str], list[str]]:

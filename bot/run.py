@@ -14,11 +14,12 @@ from bot.config import BotMode, Settings
 from bot.console import ConsoleOutbox, run_console
 from bot.errors import UserError
 from bot.metrics import Metrics
-from bot.router import BackgroundWork, Router
+from bot.router import BackgroundWork, Router, cancel_and_wait
 from bot.scheduling.setup import schedule_service
 from bot.services import Services, open_services
 from bot.slack.app import SlackApp, create_slack_app
 from bot.slack.running import SlackBot
+from bot.store.retention import pruner_for
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 20.0
@@ -52,6 +53,7 @@ async def run(settings: Settings) -> int:
                 console = ConsoleOutbox(sys.stdout, Path("charts"))
                 schedules = schedule_service(services, console, router.policy)
                 await schedules.start()
+                pruning = asyncio.create_task(pruner_for(services.database, settings).keep_pruning())
                 try:
                     return await run_console(
                         router,
@@ -62,6 +64,7 @@ async def run(settings: Settings) -> int:
                         banner=banner,
                     )
                 finally:
+                    await cancel_and_wait(pruning)
                     await schedules.stop(DRAIN_SECONDS)
             work = BackgroundWork()
             slack = await create_slack_app(settings, router=router, database=services.database, work=work)

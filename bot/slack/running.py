@@ -1,6 +1,7 @@
 """The bot at work on Slack, wired once for `python -m bot` and the tests alike: the schedules posting to Slack, the
-sweep of unanswered requests, readiness, and the listener of the mode (Socket Mode, or HTTP mode's web server with
-`/slack/events`, `/healthz`, `/readyz` and `/metrics`); then the shutdown that finishes the work under way."""
+sweep of unanswered requests, the pruning of old rows, readiness, and the listener of the mode (Socket Mode, or HTTP
+mode's web server with `/slack/events`, `/healthz`, `/readyz` and `/metrics`); then the shutdown that finishes the
+work under way."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.services import Services
 from bot.slack.app import SlackApp
 from bot.slack.http import serve, web_app
 from bot.slack.outbox import SlackOutbox
+from bot.store.retention import pruner_for
 
 
 class SlackBot:
@@ -42,6 +44,7 @@ class SlackBot:
         )
         self.url = ""  # HTTP mode's base URL once started
         self._sweeper: asyncio.Task[None] | None = None
+        self._pruning: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
 
@@ -59,6 +62,7 @@ class SlackBot:
         listener of the mode. Call `stop()` afterwards even if this raised."""
         await self.schedules.start(wait=False)
         self._sweeper = asyncio.create_task(self.slack.listeners.keep_sweeping(self.slack.client))
+        self._pruning = asyncio.create_task(pruner_for(self.services.database, self.settings).keep_pruning())
         if self.mode is BotMode.SOCKET:
             assert self.settings.slack_app_token is not None
             self._socket = AsyncSocketModeHandler(
@@ -89,5 +93,6 @@ class SlackBot:
                 await self._socket.close_async()  # type: ignore[no-untyped-call]
         finally:
             await cancel_and_wait(self._sweeper)
+            await cancel_and_wait(self._pruning)
             left = await self.schedules.stop(grace)
         return left + await self.work.drain(grace)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Table, delete
+from sqlalchemy import Table
 
 from bot.store.db import Database, insert_unless_present
 from bot.store.tables import HandledEventRow
@@ -15,16 +15,11 @@ EVENTS = cast(Table, HandledEventRow.__table__)
 
 
 class EventLedger:
-    def __init__(
-        self,
-        database: Database,
-        *,
-        keep: timedelta = timedelta(days=2),
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
+    """Old ids are forgotten by the pruner (bot/store/retention.py), long after Slack stops redelivering."""
+
+    def __init__(self, database: Database, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._engine = database.engine
         self._sessions = database.sessions
-        self._keep = keep
         self._clock = clock
 
     async def claim(self, event_id: str) -> bool:
@@ -35,11 +30,3 @@ class EventLedger:
         async with self._engine.begin() as connection:
             inserted = await connection.execute(statement.returning(EVENTS.c.event_id))
             return inserted.first() is not None
-
-    async def prune(self) -> int:
-        """Forget ids older than the keep time (Slack stops redelivering long before); returns how many."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                delete(HandledEventRow).where(HandledEventRow.handled_at < self._clock() - self._keep)
-            )
-            return int(getattr(result, "rowcount", 0) or 0)
