@@ -173,14 +173,15 @@ async def storm(knobs: Knobs) -> list[Figure]:
     seeds = [Seed(distinct_chart(n), f"C{n // 25:04d}", due) for n in range(count)]
     servicewatch, slack, bot = await _bot_with(knobs, "storm", latency=latency, seeds=seeds)
     view = chart_modal([], channel_id=INCIDENT, thread_ts="1700000000.000100", default_window="3h")
-    typed = [type_ahead(n, view) for n in range(keystrokes)]
+    typed = [type_ahead(n, view) for n in range(keystrokes + 1)]
     sent = [modal_submission(n, view, user=PERSON) for n in range(submissions)]
     with processes.running(bot, slack, servicewatch):
+        await fire_spread(bot.url, typed[-1:], over=0)  # someone typed before: the catalog is held (its wait: 2.5 s)
         await _until(due)
         cpu = [p.cpu_seconds() for p in (bot, servicewatch, slack)]
         bound = max(count * latency / knobs.concurrency, count / knobs.uploads_per_minute * 60)
         typed_acks, sent_acks = await asyncio.gather(
-            fire_spread(bot.url, typed, over=over), fire_spread(bot.url, sent, over=over)
+            fire_spread(bot.url, typed[:-1], over=over), fire_spread(bot.url, sent, over=over)
         )
         stats = await wait_for_posts(slack.url, count + submissions, within=bound * 1.5 + 60)
         used, upstream_cpu, slack_cpu = (

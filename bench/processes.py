@@ -12,21 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from tests.processes import clean_env
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-test-token"  # what the fake Slack accepts
-SETTING_PREFIXES = (
-    "SLACK_",
-    "SCP_",
-    "SERVICEWATCH_",
-    "BOT_",
-    "CHART_",
-    "SCHEDULE_",
-    "DATABASE_",
-    "LOG_",
-    "REQUEST_",
-    "RETENTION_",
-)
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -66,13 +56,6 @@ class Process:
         if self.popen.stdout is not None:
             self.popen.stdout.close()
         self.log_file.close()
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This shell's environment without the bot's settings (a developer's .env values must not leak in)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)}
-    env.update(extra)
-    return env
 
 
 def spawn(name: str, args: list[str], workdir: Path, ready_line: str, env: dict[str, str], cwd: Path = ROOT) -> Process:

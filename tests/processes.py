@@ -15,15 +15,19 @@ from urllib.parse import urlencode
 
 import httpx
 
+from bot.config import SETTING_PREFIXES, Settings
 from tests.slack_payloads import signed_headers, slash_command
 
 SECRET = "process-test-secret"
-SETTING_PREFIXES = ("SLACK_", "SCP_", "SERVICEWATCH_", "BOT_", "CHART_", "DATABASE_URL", "LOG_", "ALLOWED_", "ADMIN_")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def clean_env(**extra: str) -> dict[str, str]:
-    """This process's environment without any of the bot's settings, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_PREFIXES)}
+    """This process's environment without any of the bot's settings (a developer's own must not leak in), plus
+    `extra`. The child imports `bot` from this checkout, also when it is a git worktree beside the installed one."""
+    settings = {name.upper() for name in Settings.model_fields}
+    env = {k: v for k, v in os.environ.items() if k not in settings and not k.startswith(SETTING_PREFIXES)}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))
     env.update(extra)
     return env
 
