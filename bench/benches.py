@@ -210,6 +210,7 @@ async def storm(knobs: Knobs) -> list[Figure]:
             last <= goal and lost == 0,
         ),
         Figure("storm", "lost", str(lost), "0", "", lost == 0),
+        Figure("storm", f"type-ahead ack p50 ({keystrokes})", _ms(statistics.median(typed_acks)), "", "", None),
         Figure(
             "storm", f"type-ahead ack p99 ({keystrokes})", _ms(typed_p99), "≤ 300 ms", "Slack's 3 s", typed_p99 <= 0.3
         ),
