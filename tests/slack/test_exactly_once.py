@@ -103,7 +103,8 @@ async def test_a_takeover_after_a_crash_sends_the_answer_again_without_a_second_
     database = stack.services.database
     text = f"schedule {CPU} every 1h"
     received = datetime.now(UTC) - timedelta(minutes=10)
-    dead = PendingRequests(database, holder="dead-replica", lease=timedelta(minutes=1), clock=lambda: received)
+    clock = [datetime.now(UTC)]  # the dead replica's clock: alive while it answers, then its lease runs out
+    dead = PendingRequests(database, holder="dead-replica", lease=timedelta(minutes=1), clock=lambda: clock[0])
     request_id = await dead.add(
         text=text,
         user_id="U0KIM",
@@ -115,6 +116,8 @@ async def test_a_takeover_after_a_crash_sends_the_answer_again_without_a_second_
     )
     first = await answer(stack, text, asker(f"request:{request_id}", thread_ts=None))
     assert first.startswith("Scheduled #1")
+    clock[0] = received
+    await dead.renew_all()  # its last renewal, long ago: the request is an orphan now
     await stack.slack.listeners.requests.sweep(stack.slack.client)  # (or the stack's own sweeper: one of them)
     await stack.fake.wait_for(lambda: stack.fake.responses)
     await stack.work.drain(5)
