@@ -1,7 +1,7 @@
 """Messages in the asker's language. Every message people read is written in English inside `_()` (or `ngettext`)
-and translated through gettext catalogs, `bot/locales/<language>/LC_MESSAGES/messages.po`, read with Babel when first
-needed. The language of the work under way is a context variable: a request sets it once (`speaking`), and every
-message made while it runs, however deep, comes out in that language."""
+and translated through gettext catalogs, `bot/locales/<language>/LC_MESSAGES/*.po` (one file an area of the code,
+merged), read with Babel when first needed. The language of the work under way is a context variable: a request
+sets it once (`speaking`), and every message made while it runs, however deep, comes out in that language."""
 
 from __future__ import annotations
 
@@ -51,21 +51,21 @@ def speaking(lang: str) -> Iterator[None]:
 @cache
 def catalog(lang: str) -> dict[str, str | tuple[str, ...]]:
     """`lang`'s translations: msgid (or the singular of a plural) → its text (or texts); empty for English."""
-    path = LOCALES / lang / "LC_MESSAGES" / "messages.po"
-    if lang == ENGLISH or not path.exists():
-        return {}
-    with path.open("rb") as file:
-        po = read_po(file, locale=lang)
     found: dict[str, str | tuple[str, ...]] = {}
-    for message in po:
-        if not message.id or message.fuzzy:
-            continue
-        key = message.id[0] if isinstance(message.id, tuple | list) else message.id
-        if isinstance(message.string, tuple | list):
-            if all(message.string):
-                found[key] = tuple(message.string)
-        elif message.string:
-            found[key] = message.string
+    if lang == ENGLISH:
+        return found
+    for path in sorted((LOCALES / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as file:
+            po = read_po(file, locale=lang)
+        for message in po:
+            if not message.id or message.fuzzy:
+                continue
+            key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+            if isinstance(message.string, tuple | list):
+                if all(message.string):
+                    found[key] = tuple(message.string)
+            elif message.string:
+                found[key] = message.string
     return found
 
 

@@ -30,7 +30,7 @@ def messages_in_code() -> dict[str, str]:
 def test_every_message_has_its_korean() -> None:
     korean = catalog(KOREAN)
     missing = {where: message for message, where in messages_in_code().items() if message not in korean}
-    assert missing == {}, "messages without Korean in bot/locales/ko/LC_MESSAGES/messages.po"
+    assert missing == {}, "messages without Korean in bot/locales/ko/LC_MESSAGES/*.po"
 
 
 def test_the_catalog_holds_no_message_the_code_lost() -> None:
