@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from bot.charts.units import axis_label, scale_for, tick_label, tick_step
+from bot.fonts import use_hangul_fallback
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 _TICK_STEPS = (1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800)
 _TICK_STEPS_LONG = (604800, 1209600, 2592000, 7776000, 15552000, 31536000)
+DPI = 100
+# Times of day on the ticks; a tick at midnight shows its date instead, and the axis's corner the date it ends on.
+_ZERO_FORMATS = ["", "%Y", "%b", "%b %d", "%H:%M", "%H:%M"]
+_OFFSET_FORMATS = ["", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"]
 DEFAULT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 
 
@@ -31,21 +43,54 @@ def render_line_chart(
     timezone: str = "UTC",
     width: int = 1400,
     height: int = 500,
+    unit: str = "",
     y_label: str = "",
     footnote: str = "",
 ) -> bytes:
     """Draw `series` between `start` and `end` (Unix seconds) on a `width` x `height` PNG, times in `timezone`."""
+    figure = draw_line_chart(
+        series,
+        title=title,
+        start=start,
+        end=end,
+        timezone=timezone,
+        width=width,
+        height=height,
+        unit=unit,
+        y_label=y_label,
+        footnote=footnote,
+    )
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def draw_line_chart(
+    series: Sequence[PlotSeries],
+    *,
+    title: str,
+    start: int,
+    end: int,
+    timezone: str = "UTC",
+    width: int = 1400,
+    height: int = 500,
+    unit: str = "",
+    y_label: str = "",
+    footnote: str = "",
+) -> Figure:
+    """The chart as a matplotlib Figure (render_line_chart saves it): y ticks in the metric's `unit` (`2 MiB`, `40%`,
+    `1.2k`), the legend below the axes, the date on a tick at midnight, Korean text in the bundled Hangul font."""
     # Imported here: matplotlib takes most of a second to import and only rendering needs it.
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import dates as mdates
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FixedLocator
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
 
+    use_hangul_fallback()
     zone = ZoneInfo(timezone)
-    dpi = 100
-    figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
     axes = figure.add_subplot()
     drawn = 0
     for index, line in enumerate(series):
@@ -58,29 +103,43 @@ def render_line_chart(
         axes.plot(times, values, label=line.label, color=colour, linewidth=1.6, marker=marker, markersize=3)
         drawn += 1
     axes.set_xlim(_num(start, zone), _num(end, zone))
-    span = end - start
-    time_format = "%H:%M" if span <= 36 * 3600 else "%m-%d %H:%M" if span <= 7 * 86400 else "%Y-%m-%d"
-    axes.xaxis.set_major_formatter(mdates.DateFormatter(time_format, tz=zone))
-    axes.xaxis.set_major_locator(
-        FixedLocator([_num(t, zone) for t in tick_times(start, end, zone, max(4, width // 140))])
+    locator = FixedLocator([_num(t, zone) for t in tick_times(start, end, zone, max(4, width // 140))])
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(
+        mdates.ConciseDateFormatter(
+            locator, tz=zone, zero_formats=_ZERO_FORMATS, offset_formats=_OFFSET_FORMATS, show_offset=True
+        )
     )
     axes.set_xlabel(f"Time ({timezone})")
-    if y_label:
-        axes.set_ylabel(y_label)
+    if y_label or unit:
+        axes.set_ylabel(y_label or axis_label(unit))
     axes.grid(True, alpha=0.3)
     axes.set_title(title, loc="left", fontsize=13)
     if drawn:
-        axes.legend(loc="upper left", fontsize=9, framealpha=0.8)
-        axes.set_ylim(bottom=min(0.0, axes.get_ylim()[0]))
+        low, high = axes.get_ylim()
+        low = min(0.0, low)
+        step = tick_step(unit, low, high)
+        axes.set_ylim(low, max(math.ceil(high / step) * step, low + step))
+        axes.yaxis.set_major_locator(MultipleLocator(step))
+        scale = scale_for(unit, max(abs(low), abs(high)))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: tick_label(value, scale)))
+        # Below the axes, never over the lines: as many columns as the longest label allows.
+        longest = max(len(line.label) for line in series if line.points)
+        columns = max(1, min(drawn, width // max(7 * longest + 40, 1)))
+        axes.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            ncol=columns,
+            fontsize=9,
+            frameon=False,
+        )
     else:
         axes.text(0.5, 0.5, "No data in this window", ha="center", va="center", transform=axes.transAxes, fontsize=14)
         axes.set_yticks([])
     if footnote:
         figure.text(0.99, 0.01, footnote, ha="right", va="bottom", fontsize=8, color="#666666")
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+    return figure
 
 
 def _num(timestamp: int, zone: ZoneInfo) -> float:

@@ -11,6 +11,7 @@ from bot.charts.parse import parse_window, usage_on_error
 from bot.charts.resolve import ChartLine, resolve_lines
 from bot.charts.spec import ChartSpec, ThreadRef
 from bot.charts.timerange import Window, WindowError, resolve_window
+from bot.charts.titles import image_title, title_limit
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.servicewatch.catalog import Catalog
@@ -147,7 +148,16 @@ def _plan(
             "width": width,
             "height": height,
             "timezone": zone_name,
-            "title": f"{SANDBOX_TITLE_MARK} {chart_title}" if defaults.sandbox else chart_title,
+            "title": image_title(
+                spec.title or title or _metric_names(lines),
+                [line.resource for line in lines],
+                window.text,
+                start,
+                end,
+                stat,
+                mark=SANDBOX_TITLE_MARK if defaults.sandbox else "",
+                limit=title_limit(width),
+            ),
             "metrics": [_item(line, period, stat, defaults.api_version) for line in lines],
         },
         context={"size_limits": limits},
@@ -186,6 +196,11 @@ def _item(line: ChartLine, period: int, stat: str, version: str) -> dict[str, ob
     if version == "1.0":
         item["individual_items"] = dimensions
     return item
+
+
+def _metric_names(lines: tuple[ChartLine, ...]) -> str:
+    names = list(dict.fromkeys(line.metric.name for line in lines))
+    return " · ".join(names[:3]) + (" …" if len(names) > 3 else "")
 
 
 def _default_title(lines: tuple[ChartLine, ...]) -> str:

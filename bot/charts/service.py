@@ -173,7 +173,7 @@ def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> byte
         timezone=plan.timezone,
         width=plan.width,
         height=plan.height,
-        y_label=plan.unit.title(),
+        unit=plan.unit,
         footnote="Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)",
     )
 

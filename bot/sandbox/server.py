@@ -16,7 +16,7 @@ import secrets
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -109,6 +109,8 @@ class Sandbox:
         self.as_of = as_of  # the day the version table is read on (None: today); tests of 1.0 bodies set an earlier one
         self.plan = FaultPlan()
         self.calls: Counter[str] = Counter()
+        # The last image bodies accepted, as sent (tests read the title, size and timezone the bot asked for).
+        self.image_requests: deque[dict[str, Any]] = deque(maxlen=100)
         self.in_flight = 0
         self.peak_in_flight = 0
         self._runner: web.AppRunner | None = None
@@ -276,6 +278,10 @@ class Sandbox:
         for item in chart["metrics"]:
             label, points = self._series_for(item, chart)
             lines.append(PlotSeries(label=label, points=points, color=item.get("color")))
+        self.image_requests.append(chart)
+        found = (sandbox_catalog.find_metric(item["namespace_name"], item["name"]) for item in chart["metrics"])
+        units = {metric.unit for _, metric in filter(None, found)}
+        unit = units.pop() if len(units) == 1 else ""
         title = chart.get("title") or "ServiceWatch Metric Chart"
         zone = chart.get("timezone") or "UTC"
         start, end = chart["start"], chart["end"]
@@ -283,7 +289,7 @@ class Sandbox:
         def draw() -> bytes:
             with _render_lock:
                 return render_line_chart(
-                    lines, title=title, start=start, end=end, timezone=zone, width=width, height=height
+                    lines, title=title, start=start, end=end, timezone=zone, width=width, height=height, unit=unit
                 )
 
         if not self.stock_images:
