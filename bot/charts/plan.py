@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -70,6 +72,12 @@ class ChartPlan:
     @property
     def data_request(self) -> MetricDataRequest:
         return MetricDataRequest.for_chart(self.request)
+
+    @property
+    def digest(self) -> str:
+        """A hex digest of the exact request body: the same for the same request, else (almost surely) not."""
+        body = json.dumps(self.request.wire_json(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(body.encode()).hexdigest()
 
     @property
     def unit(self) -> str:

@@ -137,6 +137,8 @@ def alt_text(plan: ChartPlan, summaries: Sequence[SeriesSummary]) -> str:
 
 
 def file_name(plan: ChartPlan) -> str:
-    """`servicewatch-<slug>-<yyyymmdd-hhmm>.png`, the time being the window's end in the chart's timezone."""
+    """`servicewatch-<slug>-<yyyymmdd-hhmmss>-<hash>.png`: the window's end in the chart's timezone, to the second,
+    and four hex digits of the request body, so two charts of one metric in one minute (another statistic, size,
+    resource or window) never share a name; the same request at the same second is the same chart."""
     slug = re.sub(r"[^a-z0-9]+", "-", plan.title.lower()).strip("-")[:50].strip("-") or "chart"
-    return f"servicewatch-{slug}-{plan.end:%Y%m%d-%H%M}.png"
+    return f"servicewatch-{slug}-{plan.end:%Y%m%d-%H%M%S}-{plan.digest[:4]}.png"

@@ -14,6 +14,7 @@ from bot.charts.tokens import join_words
 from bot.chat import Asker, ChartReply, DryRunReply, TextReply, error_text
 from bot.config import Settings
 from bot.errors import UserError
+from bot.i18n import _
 from bot.services import open_services
 
 USAGE = """\
@@ -85,6 +86,38 @@ def parse_now(text: str, zone: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))
 
 
+def check_out(path: Path) -> None:
+    """UserError naming `path` and what to do when `--out` cannot be a new or replaced file: its folder is missing
+    (never made for you) or not a folder, or `path` is a folder. Permissions show only when writing (root ignores
+    them, a read-only place does not)."""
+    folder = path.parent
+    if path.is_dir():
+        raise UserError(
+            _("Cannot write {path}: it is a folder. Give --out a file name, e.g. {example}.").format(
+                path=path, example=path / "chart.png"
+            )
+        )
+    if not folder.exists():
+        raise UserError(
+            _(
+                "Cannot write {path}: the folder {folder} does not exist. Create it first, or give --out a path in an "
+                "existing folder."
+            ).format(path=path, folder=folder)
+        )
+    if not folder.is_dir():
+        raise UserError(
+            _("Cannot write {path}: {folder} is not a folder. Give --out a path in an existing folder.").format(
+                path=path, folder=folder
+            )
+        )
+
+
+def cannot_write(path: Path, error: OSError) -> str:
+    """Why the chart could not be written to `path` (permission denied, read-only, disk full …) and what to do."""
+    reason = error.strerror or type(error).__name__
+    return _("Cannot write {path}: {reason}. Give --out a path you may write to.").format(path=path, reason=reason)
+
+
 async def chart(settings: Settings, argv: Sequence[str]) -> int:
     try:
         args = parse_args(argv)
@@ -93,6 +126,8 @@ async def chart(settings: Settings, argv: Sequence[str]) -> int:
             return 0
         zone = parse_zone(args.tz) if args.tz else settings.bot_timezone
         now = parse_now(args.now, zone) if args.now else None
+        if args.out is not None and not args.dry_run:
+            check_out(args.out)  # before any ServiceWatch call: a path that cannot be written costs nothing
         text = join_words(args.words) + (" dry-run" if args.dry_run else "")
     except (UserError, OptionError) as exc:
         print(exc, file=sys.stderr)
@@ -110,9 +145,16 @@ async def chart(settings: Settings, argv: Sequence[str]) -> int:
     elif isinstance(reply, TextReply):
         print(reply.text)
     elif isinstance(reply, ChartReply):
-        path = args.out or Path("charts") / reply.chart.filename
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(reply.chart.image)
+        if args.out is None:
+            path = Path("charts") / reply.chart.filename
+            path.parent.mkdir(parents=True, exist_ok=True)  # the default folder, made when first needed
+        else:
+            path = args.out
+        try:
+            path.write_bytes(reply.chart.image)
+        except OSError as exc:
+            print(cannot_write(path, exc), file=sys.stderr)
+            return 2
         print(f"{path}")
         print(reply.chart.comment)
         for summary in reply.chart.summaries:
