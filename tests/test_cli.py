@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -197,6 +198,7 @@ def test_chart_dry_run_prints_only_the_exact_body(tmp_path: Path) -> None:
     nine, noon = (int(datetime(2026, 11, 27, h, tzinfo=ZoneInfo("Asia/Seoul")).timestamp()) for h in (9, 12))
     assert (body["start"], body["end"], body["period"], body["timezone"]) == (nine, noon, 300, "Asia/Seoul")
     assert body["metrics"][0]["display_name"] == "Virtual Server | web-01 | CPU Usage/Core[Basic]"
+    assert body["title"] == "[Sandbox data] CPU Usage/Core[Basic] · web-01 · last 3h (Nov 27 09:00–12:00 KST) · AVG"
 
 
 def test_chart_out_writes_the_png_and_prints_the_words(tmp_path: Path) -> None:
@@ -242,6 +244,48 @@ def test_chart_errors_go_to_stderr_with_exit_2(tmp_path: Path, args: list[str], 
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+def _unwritable(tmp_path: Path) -> Path:
+    """A file in a place this user cannot write: a read-only folder, or for root (whom permission bits do not
+    stop) under /sys, which the kernel refuses to hold new files."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o500)
+        return folder / "web.png"
+    if not Path("/sys").is_dir():
+        pytest.skip("running as root with no /sys: no place here refuses root a new file")
+    return Path("/sys/servicewatch-chart.png")
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (
+            lambda tmp: tmp / "missing" / "deeper" / "web.png",
+            "the folder {tmp}/missing/deeper does not exist. Create it first",
+        ),
+        (lambda tmp: tmp, "Cannot write {tmp}: it is a folder. Give --out a file name, e.g. {tmp}/chart.png."),
+        (lambda tmp: tmp / "file.txt" / "web.png", "{tmp}/file.txt is not a folder."),
+        (_unwritable, "Give --out a path you may write to."),
+    ],
+    ids=["missing folder", "a folder as the file", "a file as the folder", "no permission"],
+)
+def test_chart_out_that_cannot_be_written_exits_2_naming_the_path(
+    out: Callable[[Path], Path], message: str, tmp_path: Path
+) -> None:
+    (tmp_path / "file.txt").write_text("not a folder")
+    path = out(tmp_path)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.name != "bot.db")
+    result = run_bot("chart", "lag", "1h", "--out", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"Cannot write {path}: " in result.stderr
+    assert message.format(tmp=tmp_path) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.name != "bot.db") == before  # nothing made
+    assert not path.is_file()
 
 
 def test_saved_charts_from_the_shell_and_migrate(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ def test_the_console_draws_a_real_png(tmp_path: Path) -> None:
     assert "mode:          console (auto)" in out
     assert "the built-in ServiceWatch sandbox" in out
     charts = sorted((tmp_path / "charts").glob("*.png"))
-    assert [p.name.rsplit("-", 2)[0] for p in charts] == [
+    assert [p.name.rsplit("-", 3)[0] for p in charts] == [
         "servicewatch-cpu-usage-core-basic",
         "servicewatch-replication-lag",
     ]

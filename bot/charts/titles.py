@@ -68,11 +68,12 @@ def image_title(
     def join(name: str, who: str, when: str) -> str:
         return prefix + SEPARATOR.join(part for part in (name, who, when, stat) if part)
 
-    for who in resource_parts:
-        for when in window_parts:
-            title = join(label, who, when)
-            if len(title) <= limit:
-                return title
+    # Whole; without the window's words; then with fewer and fewer resources (the words stay out).
+    candidates = [(resource_parts[0], window_parts[0])] + [(who, window_parts[-1]) for who in resource_parts]
+    for who, when in candidates:
+        title = join(label, who, when)
+        if len(title) <= limit:
+            return title
     # Still too long: the label gives way, then the resources and the range; the statistic stays whole.
     who, when = resource_parts[-1], window_parts[-1]
     room = limit - len(join("", who, when)) - len(SEPARATOR)

@@ -50,7 +50,7 @@ def test_a_chart_of_one_resource() -> None:
     assert body["statistic_type"] == "AVG"  # the metric's first recommended statistic
     assert body["timezone"] == "Asia/Seoul"
     assert (body["width"], body["height"]) == (1400, 500)
-    assert body["title"] == "CPU Usage/Core[Basic] · web-01"
+    assert body["title"] == "CPU Usage/Core[Basic] · web-01 · last 3h (Nov 27 09:02–12:02 KST) · AVG"
     (item,) = body["metrics"]
     assert item["namespace_name"] == "Virtual Server"
     assert item["dimensions"][0]["key"] == "VolumeID"
@@ -87,7 +87,10 @@ def test_several_metrics_with_colours_labels_and_options() -> None:
     assert [m["color"] for m in body["metrics"]] == ["#d62728", "#00ff00"]
     assert [m["display_name"] for m in body["metrics"]] == ["cpu", "mem"]
     assert (body["period"], body["statistic_type"], body["width"], body["height"]) == (600, "MAX", 2000, 600)
-    assert (body["timezone"], body["title"]) == ("UTC", "Web 01")
+    assert (body["timezone"], body["title"]) == (
+        "UTC",
+        "Web 01 · web-01 · since 09:00 (Nov 26 09:00 – Nov 27 03:02 UTC) · MAX",
+    )
     assert not chart.period_auto
     # `tz UTC` wins over the asker's Seoul; 09:00 UTC today is still ahead, so it is yesterday's 09:00.
     assert chart.start == datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
@@ -135,12 +138,14 @@ def test_what_does_not_exist_is_named_before_any_call(text: str, message: str) -
 
 def test_sandbox_data_is_marked_in_the_image_title_and_says_so_in_the_words() -> None:
     chart = plan(f'"{CPU}" resource=web-01 title "Web"', defaults=ChartDefaults(sandbox=True))
-    assert chart.request.title == "[Sandbox data] Web"  # drawn into the image
+    assert (
+        chart.request.title == "[Sandbox data] Web · web-01 · last 3h (Nov 27 09:02–12:02 KST) · AVG"
+    )  # drawn into the image
     assert chart.title == "Web"
     assert "Sandbox data: synthetic numbers" in comment_line(chart)
     assert alt_text(chart, ()).startswith("Sandbox data: synthetic numbers")
     real = plan(f'"{CPU}" resource=web-01 title "Web"')
-    assert real.request.title == "Web"
+    assert real.request.title == "Web · web-01 · last 3h (Nov 27 09:02–12:02 KST) · AVG"
     assert "Sandbox" not in comment_line(real) + alt_text(real, ())
 
 

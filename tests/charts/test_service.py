@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -42,7 +43,7 @@ async def test_a_chart_ready_to_post(charts: ChartService, sandbox: Sandbox) -> 
     chart = await charts.render(parse_chart(f"{CPU} resource=web-01 last 3h"), timezone="Asia/Seoul", asked_by="@kim")
     assert png_size(chart.image) == (1400, 500)
     assert not chart.fallback
-    assert chart.filename == "servicewatch-cpu-usage-core-basic-web-01-20261127-1200.png"
+    assert re.fullmatch(r"servicewatch-cpu-usage-core-basic-web-01-20261127-120010-[0-9a-f]{4}\.png", chart.filename)
     assert (
         chart.comment
         == "*CPU Usage/Core[Basic] · web-01* · last 3h (09:00–12:00 KST) · period 5m (auto) · AVG · asked by @kim"
@@ -55,6 +56,20 @@ async def test_a_chart_ready_to_post(charts: ChartService, sandbox: Sandbox) -> 
     assert 0 <= summary.minimum <= summary.maximum <= 100
     assert chart.alt_text.startswith("Chart of Virtual Server:CPU Usage/Core[Basic], last 3h, AVG per 5m. web-01: min ")
     assert (sandbox.calls[IMAGE_PATH], sandbox.calls[DATA_PATH], sandbox.calls[METRICS_PATH]) == (1, 1, 1)
+    # The PNG's own title says what, where, when and which statistic (a forwarded image keeps its meaning).
+    (sent,) = sandbox.image_requests
+    assert sent["title"] == "CPU Usage/Core[Basic] · web-01 · last 3h (Nov 27 09:00–12:00 KST) · AVG"
+
+
+async def test_two_charts_of_one_metric_in_one_minute_have_their_own_file_names(charts: ChartService) -> None:
+    spec = parse_chart(f"{CPU} resource=web-01 last 3h")
+    first = await charts.render(spec, timezone="UTC")
+    again = await charts.render(spec, timezone="UTC", now=NOW.replace(second=40))
+    maximum = await charts.render(parse_chart(f"{CPU} resource=web-01 last 3h stat max"), timezone="UTC")
+    assert len({first.filename, again.filename, maximum.filename}) == 3
+    assert first.filename.startswith("servicewatch-cpu-usage-core-basic-web-01-20261127-030010-")
+    assert again.filename.startswith("servicewatch-cpu-usage-core-basic-web-01-20261127-030040-")
+    assert (await charts.render(spec, timezone="UTC")).filename == first.filename  # the same chart, the same name
 
 
 async def test_the_fallback_draws_the_chart_when_the_image_call_fails(charts: ChartService, sandbox: Sandbox) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -80,7 +81,7 @@ def test_summaries_alt_text_and_file_name() -> None:
         "Chart of PostgreSQL(DBaaS):Replication Lag, last 3h, MAX per 1h. "
         "orders-db: min 10 ms, max 30 ms, avg 20 ms, last 20 ms. orders-db-replica: no data."
     )
-    assert file_name(plan) == "servicewatch-replication-lag-20261127-1200.png"
+    assert re.fullmatch(r"servicewatch-replication-lag-20261127-120000-[0-9a-f]{4}\.png", file_name(plan))
 
 
 def test_alt_text_stays_within_slacks_limit() -> None:
