@@ -24,7 +24,7 @@ ARGS are the words you would type after /chart; the shell's words are re-joined 
   python -m bot chart "Virtual Server:CPU Usage/Core[Basic]" last 3h
 means what that text means in Slack. `python -m bot chart help` shows the whole language.
 
-  --out FILE   write the PNG there (default: ./charts/<file name>) and print the comment line and summary
+  --out FILE   write the PNG there, in a folder that exists (default: ./charts/<file name>); print the words
   --dry-run    print only the exact JSON body that would be sent; send nothing
   --now ISO    read the window as if it were this time (e.g. 2026-11-27T12:00; no offset: in --tz)
   --tz ZONE    the timezone a Slack user would have (default: BOT_TIMEZONE)
