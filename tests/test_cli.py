@@ -46,7 +46,8 @@ def test_check_against_the_built_in_sandbox(tmp_path: Path) -> None:
     assert "built-in ServiceWatch sandbox" in result.stdout
     assert "ListMetricInfos: OK" in result.stdout
     assert "3 namespaces, 16 metrics" in result.stdout
-    assert "API version:   servicewatch 1.2, language en-US" in result.stdout
+    assert "API version:   servicewatch 1.2\n" in result.stdout
+    assert "language:      each person's Slack locale" in result.stdout
 
 
 def test_check_with_a_version_newer_than_the_known_ones_says_which_body_it_sends(tmp_path: Path) -> None:
