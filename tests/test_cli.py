@@ -263,3 +263,18 @@ def test_chart_help(tmp_path: Path) -> None:
     result = run_bot("chart", "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.startswith("usage: python -m bot chart ARGS… [--out FILE] [--dry-run] [--now ISO] [--tz ZONE]")
+
+
+@pytest.mark.parametrize(
+    ("language", "args", "stream", "message"),
+    [
+        ("ko", ["lag", "--now", "noon"], "stderr", "--now 'noon'은(는) ISO 8601 시각이 아니에요."),
+        ("ko", ["saved"], "stdout", "이 채널에는 아직 저장된 차트가 없어요."),
+        ("auto", ["saved"], "stdout", "No saved charts in this channel yet."),  # no Slack locale: English
+    ],
+)
+def test_the_command_line_speaks_bot_language(
+    tmp_path: Path, language: str, args: list[str], stream: str, message: str
+) -> None:
+    result = run_bot("chart", *args, cwd=tmp_path, BOT_LANGUAGE=language)
+    assert message in getattr(result, stream), result.stderr

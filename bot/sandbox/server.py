@@ -109,6 +109,7 @@ class Sandbox:
         self.as_of = as_of  # the day the version table is read on (None: today); tests of 1.0 bodies set an earlier one
         self.plan = FaultPlan()
         self.calls: Counter[str] = Counter()
+        self.languages: Counter[str] = Counter()  # calls per Accept-Language (the asker's language reaching the API)
         self.in_flight = 0
         self.peak_in_flight = 0
         self._runner: web.AppRunner | None = None
@@ -163,6 +164,7 @@ class Sandbox:
         async def serve(request: web.Request) -> web.StreamResponse:
             path = request.path
             self.calls[path] += 1
+            self.languages[request.headers.get("Accept-Language", "")] += 1
             if self.plan.latency:
                 await asyncio.sleep(self.plan.latency)
             fault = self.plan.take(path)
