@@ -113,8 +113,8 @@ def sandbox_note() -> str:
     return _("Sandbox data: synthetic numbers from the built-in ServiceWatch sandbox, not from your SCP account.")
 
 
+# The English of `sandbox_note()` (what tests look for).
 SANDBOX_NOTE = "Sandbox data: synthetic numbers from the built-in ServiceWatch sandbox, not from your SCP account."
-# (the English of `sandbox_note()`, for the tests that look for it)
 
 
 def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = "") -> str:
