@@ -14,6 +14,7 @@ from bot.cli import migrate as migrate_cli
 from bot.cli import sandbox as sandbox_cli
 from bot.config import Settings, load_settings
 from bot.errors import SettingsError
+from bot.i18n import speaking
 from bot.logs import setup_logging
 from bot.run import run
 
@@ -57,12 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings is None:
         return 2
     setup_logging(settings.log_level, settings.log_format, secrets=settings.secret_values())
-    if command == "check":
-        return asyncio.run(check_cli.check(settings))
-    if command == "chart":
-        return asyncio.run(chart_cli.chart(settings, rest))
-    if command == "migrate":
-        return asyncio.run(migrate_cli.migrate(settings))
+    with speaking(settings.local_language):  # the command line's messages (the Slack modes speak each person's)
+        if command == "check":
+            return asyncio.run(check_cli.check(settings))
+        if command == "chart":
+            return asyncio.run(chart_cli.chart(settings, rest))
+        if command == "migrate":
+            return asyncio.run(migrate_cli.migrate(settings))
     return asyncio.run(run(settings))
 
 

@@ -8,6 +8,7 @@ from typing import Protocol
 from urllib.parse import urlparse
 
 from bot.errors import UserError
+from bot.i18n import _
 
 
 class Membership(Protocol):
@@ -42,7 +43,9 @@ class AccessPolicy:
         if not self.allowed_channels or channel_id in self.allowed_channels:
             return None
         places = ", ".join(f"<#{c}>" for c in sorted(self.allowed_channels))
-        return f"I only answer in {places}. Ask a bot admin to add this channel to ALLOWED_CHANNEL_IDS."
+        return _("I only answer in {places}. Ask a bot admin to add this channel to ALLOWED_CHANNEL_IDS.").format(
+            places=places
+        )
 
     def foreign_link(self, permalink: str) -> str | None:
         """Why a message link cannot be used (it points into another workspace), or None. Pure and fast."""
@@ -51,10 +54,13 @@ class AccessPolicy:
         host = urlparse(permalink).hostname or ""
         if host == self.workspace_host:
             return None
-        return (
-            f"That message link is from {host or 'somewhere else'}, not this workspace ({self.workspace_host}); "
-            "copy the link of a message here."
-        )
+        if not host:
+            return _(
+                "That message link is not from this workspace ({workspace}); copy the link of a message here."
+            ).format(workspace=self.workspace_host)
+        return _(
+            "That message link is from {host}, not this workspace ({workspace}); copy the link of a message here."
+        ).format(host=host, workspace=self.workspace_host)
 
     async def check_post(self, user_id: str, asked_from: str | None, channel_id: str) -> None:
         """Raise UserError unless the bot may post into `channel_id` for `user_id`, who typed in `asked_from`

@@ -12,12 +12,14 @@ from typing import Protocol
 from bot.access import AccessPolicy
 from bot.charts.help import help_text, metrics_text
 from bot.charts.parse import parse_chart, parse_request
+from bot.charts.resolve import find_metric
 from bot.charts.service import ChartService, RenderedChart
 from bot.charts.spec import (
     ChartRequest,
     ChartSpec,
     ForgetRequest,
     HelpRequest,
+    MetricRef,
     MetricsRequest,
     Request,
     SavedRequest,
@@ -26,6 +28,7 @@ from bot.charts.spec import (
     ThreadRef,
 )
 from bot.errors import AlreadyDone, UserError
+from bot.i18n import ENGLISH, _, ngettext
 from bot.servicewatch.client import encode_body
 from bot.servicewatch.errors import ServiceWatchError
 from bot.store import SavedCharts
@@ -46,6 +49,7 @@ class Asker:
     request_key: str | None = None  # the request, when it is noted: each change it makes is made at most once
     asked_at: datetime | None = None  # when the request was received (the same on a takeover)
     asked_from: str | None = None  # the channel they typed in, so are in; None: a shortcut or App Home (unknown)
+    language: str = ENGLISH  # what they are answered in (`bot.i18n`): their Slack locale's, or BOT_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,9 @@ class ChatActions:
                     raise earlier
             reply = await self._handle(request, asker, now)
         except AlreadyDone as done:
-            return TextReply(done.answer or f"Done already, before the bot restarted: “{text[:80]}”.")
+            return TextReply(
+                done.answer or _("Done already, before the bot restarted: “{text}”.").format(text=text[:80])
+            )
         if isinstance(reply, TextReply) and reply.changed and asker.request_key and self.answers is not None:
             await self.answers.answered(asker.request_key, reply.text)
         return reply
@@ -139,13 +145,13 @@ class ChatActions:
             gone = await self.saved.forget(
                 asker.channel_id, request.name, asker.user_id, is_admin=asker.is_admin, request_key=asker.request_key
             )
-            return TextReply(f"Forgot `{gone.name}` ({gone.text}).", changed=True)
+            return TextReply(_("Forgot `{name}` ({text}).").format(name=gone.name, text=gone.text), changed=True)
         if isinstance(request, SaveRequest):
             return TextReply(await self._save(request, asker, now), changed=True)
         if isinstance(request, ScheduleRequest):
             if self.schedule_handler is None:
                 return TextReply(
-                    "Schedules live in the running bot: use them in Slack or the console (`python -m bot`)."
+                    _("Schedules live in the running bot: use them in Slack or the console (`python -m bot`).")
                 )
             answer = await self.schedule_handler.handle(request, asker)
             return TextReply(answer, changed=request.action in CHANGING)
@@ -162,7 +168,8 @@ class ChatActions:
         if spec.dry_run:
             plan = await self.charts.plan(spec, timezone=zone, title=title, now=now)
             body = encode_body(plan.request.wire_json()).decode()
-            return DryRunReply(body=body, summary=f"{plan.title} · {plan.window_text} · nothing was sent")
+            summary = _("{title} · {window} · nothing was sent").format(title=plan.title, window=plan.window_text)
+            return DryRunReply(body=body, summary=summary)
         chart = await self.charts.render(spec, timezone=zone, asked_by=asker.mention, title=title, now=now)
         return ChartReply(chart, spec.thread)
 
@@ -178,6 +185,7 @@ class ChatActions:
         return overrides.over(parse_chart(saved.text, command=self.command)), saved.name
 
     async def _save(self, request: SaveRequest, asker: Asker, now: datetime | None) -> str:
+        await self._refuse_hiding_a_metric(request.name)
         zone = request.spec.tz or asker.timezone or self.default_timezone
         plan = await self.charts.plan(request.spec, timezone=zone, now=now)  # a chart that cannot be drawn is not saved
         record, created = await self.saved.save(
@@ -188,20 +196,43 @@ class ChatActions:
             is_admin=asker.is_admin,
             request_key=asker.request_key,
         )
-        verb = "Saved" if created else "Updated"
-        return (
-            f"{verb} `{record.name}` for this channel: {record.text} ({len(plan.lines)} line"
-            f"{'s' if len(plan.lines) != 1 else ''}). Run it with `{self.command} {record.name}`; override with e.g. "
-            f"`{self.command} {record.name} 24h stat max`."
+        done = (
+            _("Saved `{name}` for this channel: {text}") if created else _("Updated `{name}` for this channel: {text}")
+        )
+        lines = ngettext("({count} line).", "({count} lines).", len(plan.lines)).format(count=len(plan.lines))
+        run = _("Run it with `{command} {name}`; override with e.g. `{command} {name} 24h stat max`.")
+        return " ".join(
+            (
+                done.format(name=record.name, text=record.text),
+                lines,
+                run.format(command=self.command, name=record.name),
+            )
+        )
+
+    async def _refuse_hiding_a_metric(self, name: str) -> None:
+        """A saved chart's name runs before any metric of that name: one that is (or uniquely matches) a metric of
+        the catalog would hide it, so it is refused."""
+        try:
+            metric = find_metric(MetricRef(name=name), await self.charts.catalog())
+        except (UserError, ServiceWatchError):
+            return  # no metric answers to it (or none can be told now: the chart's own check decides)
+        raise UserError(
+            _(
+                "`{name}` is the name of the metric `{metric}`: saved under it, `{command} {name}` would run the saved "
+                "chart instead of the metric. Save it under another name, e.g. `{name}-chart`."
+            ).format(name=name, metric=metric.reference, command=self.command)
         )
 
     async def _saved_list(self, asker: Asker) -> str:
         charts = await self.saved.in_channel(asker.channel_id)
         if not charts:
             example = f'{self.command} save web-cpu "CPU Usage/Core[Basic]" last 3h'
-            return f"No saved charts in this channel yet. Save one: `{example}`."
-        lines = [f"*Saved charts in this channel* (run with `{self.command} NAME`):"]
-        lines += [f"• `{c.name}`: {c.text} (by <@{c.owner_id}>)" for c in charts]
+            return _("No saved charts in this channel yet. Save one: `{example}`.").format(example=example)
+        lines = [_("*Saved charts in this channel* (run with `{command} NAME`):").format(command=self.command)]
+        lines += [
+            _("• `{name}`: {text} (by {owner})").format(name=c.name, text=c.text, owner=f"<@{c.owner_id}>")
+            for c in charts
+        ]
         return "\n".join(lines)
 
 
@@ -220,6 +251,8 @@ def error_text(error: BaseException) -> tuple[str, str | None]:
     reference = secrets.token_hex(3)
     log.error("unexpected error (ref %s)", reference, exc_info=error)
     return (
-        f"Something went wrong (ref {reference}). Try again; if it keeps happening, tell the bot's admins.",
+        _("Something went wrong (ref {reference}). Try again; if it keeps happening, tell the bot's admins.").format(
+            reference=reference
+        ),
         reference,
     )

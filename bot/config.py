@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration
 from bot.errors import SettingsError
+from bot.i18n import ENGLISH
 from bot.servicewatch.endpoints import (
     DEFAULT_API_VERSION,
     LANGUAGES,
@@ -81,7 +82,7 @@ class Settings(BaseSettings):
     servicewatch_api_version: str = DEFAULT_API_VERSION
     # With Slack tokens, the sandbox only when asked for: its synthetic charts must never reach a real workspace.
     servicewatch_sandbox: bool = False
-    scp_language: str = "en-US"
+    scp_language: str = "en-US"  # no longer sent: ServiceWatch gets the asker's language (kept so old .env files load)
     servicewatch_timeout: float = Field(default=30.0, gt=0, le=300)
     servicewatch_max_retries: int = Field(default=2, ge=0, le=10)
     servicewatch_catalog_ttl: int = Field(default=900, ge=0)
@@ -90,6 +91,8 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./bot.db"
     bot_timezone: str = "UTC"
+    # The language of replies: `auto` (each person's Slack locale; the console and CLI: the machine's LANG), `en`, `ko`.
+    bot_language: Literal["auto", "en", "ko"] = "auto"
     chart_default_window: str = "3h"
     chart_width: int = 1400
     chart_height: int = 500
@@ -279,6 +282,17 @@ class Settings(BaseSettings):
     def servicewatch_url(self) -> str:
         """The ServiceWatch base URL to call (the sandbox's is decided when the sandbox starts)."""
         return self.servicewatch_endpoint or servicewatch_base_url(self.scp_region, self.scp_environment)
+
+    @property
+    def workspace_language(self) -> str | None:
+        """The one language BOT_LANGUAGE forces on everyone (`en`, `ko`), or None: each person's own (`auto`)."""
+        return None if self.bot_language == "auto" else self.bot_language
+
+    @property
+    def local_language(self) -> str:
+        """The console's and the command line's language: BOT_LANGUAGE, English for `auto` (no Slack locale to go
+        by; the machine's LANG is left alone, so a script's output does not change with the machine it runs on)."""
+        return self.workspace_language or ENGLISH
 
     @property
     def resolved_mode(self) -> BotMode:

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from bot.charts.service import RenderedChart
 from bot.chat import Asker
+from bot.i18n import ENGLISH, _, speaking
 from bot.router import Destination, Router
 
 CHANNEL = "console"
@@ -36,8 +37,8 @@ class ConsoleOutbox:
         self._charts_dir.mkdir(parents=True, exist_ok=True)
         path = self._charts_dir / chart.filename
         path.write_bytes(chart.image)
-        where = " (in the thread)" if destination.thread_ts else ""
-        lines = [f"chart{where}: {path}", plain(chart.comment)]
+        head = _("chart (in the thread): {path}") if destination.thread_ts else _("chart: {path}")
+        lines = [head.format(path=path), plain(chart.comment)]
         lines += [f"  {summary.describe()}" for summary in chart.summaries]
         self._print("\n".join(lines))
         return str(path)
@@ -55,7 +56,7 @@ class ConsoleOutbox:
         return True
 
     async def notify(self, user_id: str, text: str) -> None:
-        self._print(f"(a direct message to @{user_id}) {plain(text)}")
+        self._print(_("(a direct message to @{user}) {text}").format(user=user_id, text=plain(text)))
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -70,17 +71,40 @@ async def run_console(
     stdin: TextIO,
     outbox: ConsoleOutbox,
     banner: Sequence[str] = (),
+    language: str = ENGLISH,
 ) -> int:
-    """Read lines until `quit` or end of input; each runs exactly as it would in Slack."""
+    """Read lines until `quit` or end of input; each runs exactly as it would in Slack, in `language`."""
+    with speaking(language):
+        return await _read_lines(router, command, timezone, stdin, outbox, banner, language)
+
+
+async def _read_lines(
+    router: Router,
+    command: str,
+    timezone: str,
+    stdin: TextIO,
+    outbox: ConsoleOutbox,
+    banner: Sequence[str],
+    language: str,
+) -> int:
     stdout = outbox.out
     user = getpass.getuser()
     asker = Asker(
-        user_id=user, channel_id=CHANNEL, mention=f"@{user}", timezone=timezone, is_admin=True, asked_from=CHANNEL
+        user_id=user,
+        channel_id=CHANNEL,
+        mention=f"@{user}",
+        timezone=timezone,
+        is_admin=True,
+        asked_from=CHANNEL,
+        language=language,
     )
     for line in banner:
         stdout.write(line + "\n")
     stdout.write(
-        f"Type `{command} help`, `{command} CHART [WINDOW] [OPTIONS]` or `@bot CHART …` (a thread); `quit` ends.\n"
+        _(
+            "Type `{command} help`, `{command} CHART [WINDOW] [OPTIONS]` or `@bot CHART …` (a thread); `quit` ends."
+        ).format(command=command)
+        + "\n"
     )
     thread = Destination(CHANNEL, thread_ts="thread-1")  # the console's one incident thread
     while True:
@@ -95,7 +119,7 @@ async def run_console(
             continue
         if line.lower() in ("quit", "exit", "q", ":q"):
             return 0
-        head, _, rest = line.partition(" ")
+        head, _space, rest = line.partition(" ")
         destination = Destination(CHANNEL)
         speaker = asker
         if head.startswith("@"):
@@ -103,7 +127,9 @@ async def run_console(
             speaker = replace(asker, thread_ts=thread.thread_ts)
         elif head.startswith("/"):
             if head != command:
-                stdout.write(f"Only {command} is a command here; try `{command} help`.\n")
+                stdout.write(
+                    _("Only {command} is a command here; try `{command} help`.").format(command=command) + "\n"
+                )
                 continue
         else:
             rest = line  # plain words: as if typed after the command

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot import __version__
@@ -38,6 +39,15 @@ async def until_signalled() -> None:
             loop.remove_signal_handler(sig)
 
 
+def _speaks(language: str) -> Callable[[str], Awaitable[str]]:
+    """Everyone's language, for the console's scheduled runs (one person sits at a console)."""
+
+    async def language_of(user_id: str) -> str:
+        return language
+
+    return language_of
+
+
 def make_router(services: Services) -> Router:
     return Router(services.actions, services.policy, Metrics(services.servicewatch))
 
@@ -52,6 +62,7 @@ async def run(settings: Settings) -> int:
             if mode is BotMode.CONSOLE:
                 console = ConsoleOutbox(sys.stdout, Path("charts"))
                 schedules = schedule_service(services, console, router.policy)
+                schedules.runner.owner_language = _speaks(settings.local_language)
                 await schedules.start()
                 pruning = asyncio.create_task(pruner_for(services.database, settings).keep_pruning())
                 try:
@@ -62,6 +73,7 @@ async def run(settings: Settings) -> int:
                         stdin=sys.stdin,
                         outbox=console,
                         banner=banner,
+                        language=settings.local_language,
                     )
                 finally:
                     await cancel_and_wait(pruning)

@@ -68,7 +68,6 @@ def servicewatch_client(settings: Settings, base_url: str) -> ServiceWatchClient
         base_url,
         ServiceWatchAuth(access, secret, account_id=settings.scp_account_id),
         api_version=settings.servicewatch_api_version,
-        language=settings.scp_language,
         timeout=settings.servicewatch_timeout,
         max_retries=settings.servicewatch_max_retries,
         catalog_ttl=settings.servicewatch_catalog_ttl,

@@ -47,7 +47,8 @@ def test_check_against_the_built_in_sandbox(tmp_path: Path) -> None:
     assert "built-in ServiceWatch sandbox" in result.stdout
     assert "ListMetricInfos: OK" in result.stdout
     assert "3 namespaces, 16 metrics" in result.stdout
-    assert "API version:   servicewatch 1.2, language en-US" in result.stdout
+    assert "API version:   servicewatch 1.2\n" in result.stdout
+    assert "language:      each person's Slack locale" in result.stdout
 
 
 def test_check_with_a_version_newer_than_the_known_ones_says_which_body_it_sends(tmp_path: Path) -> None:
@@ -306,3 +307,18 @@ def test_chart_help(tmp_path: Path) -> None:
     result = run_bot("chart", "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.startswith("usage: python -m bot chart ARGS… [--out FILE] [--dry-run] [--now ISO] [--tz ZONE]")
+
+
+@pytest.mark.parametrize(
+    ("language", "args", "stream", "message"),
+    [
+        ("ko", ["lag", "--now", "noon"], "stderr", "--now 'noon'은(는) ISO 8601 시각이 아니에요."),
+        ("ko", ["saved"], "stdout", "이 채널에는 아직 저장된 차트가 없어요."),
+        ("auto", ["saved"], "stdout", "No saved charts in this channel yet."),  # no Slack locale: English
+    ],
+)
+def test_the_command_line_speaks_bot_language(
+    tmp_path: Path, language: str, args: list[str], stream: str, message: str
+) -> None:
+    result = run_bot("chart", *args, cwd=tmp_path, BOT_LANGUAGE=language)
+    assert message in getattr(result, stream), result.stderr

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 
 from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
 from bot.charts.spec import ChartSpec
-from bot.charts.summary import SANDBOX_NOTE, SeriesSummary, alt_text, comment_line, file_name, summarize, time_range
+from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, sandbox_note, summarize, time_range
 from bot.errors import UserError
+from bot.i18n import _
 from bot.rendering import PlotSeries, render_line_chart
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.coalesce import CoalescingServiceWatch
@@ -108,8 +109,10 @@ class ChartService:
                 data_error = None
             if series is not None and not any(s.values for s in series):
                 raise NoDataError(
-                    f"No data for {plan.title} in {plan.window_text} ({time_range(plan.start, plan.end)}). The resource"
-                    " may be stopped or new; try a longer window, or check the dimensions with `metrics`."
+                    _(
+                        "No data for {title} in {window} ({range}). The resource may be stopped or new; try a longer "
+                        "window, or check the dimensions with `metrics`."
+                    ).format(title=plan.title, window=plan.window_text, range=time_range(plan.start, plan.end))
                 )
             try:
                 image: ChartImage | None = await image_task
@@ -126,7 +129,7 @@ class ChartService:
             assert image_error is not None
             if series is None or not _is_server_side(image_error):
                 raise _user_facing(image_error) from image_error
-            fallback_reason = f"ServiceWatch's chart image failed ({_short(image_error)})."
+            fallback_reason = _("ServiceWatch's chart image failed ({error}).").format(error=_short(image_error))
             log.warning("image call failed (%s); drawing the chart from ListMetricData", _short(image_error))
             png = await asyncio.to_thread(_draw_locally, plan, series)
         else:
@@ -180,8 +183,10 @@ def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> byte
 
 def _alt_without_numbers(plan: ChartPlan) -> str:
     metrics = ", ".join(dict.fromkeys(line.metric.reference for line in plan.lines))
-    text = f"Chart of {metrics}, {plan.window_text}; the numbers were unavailable."
-    return (f"{SANDBOX_NOTE} {text}" if plan.sandbox else text)[:1000]
+    text = _("Chart of {metrics}, {window}; the numbers were unavailable.").format(
+        metrics=metrics, window=plan.window_text
+    )
+    return (f"{sandbox_note()} {text}" if plan.sandbox else text)[:1000]
 
 
 def _is_server_side(error: ServiceWatchError) -> bool:

@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.numbers import format_decimal
+
 from bot.charts.plan import ChartPlan
 from bot.durations import format_duration
+from bot.i18n import LOCALE_NAMES, _, date_time, language, number
 from bot.servicewatch.models import MetricDataSeries
 
 ALT_TEXT_LIMIT = 1000
@@ -29,13 +32,14 @@ class SeriesSummary:
 
     def describe(self) -> str:
         if not self.points:
-            return f"{self.label}: no data"
-        values = (self.minimum, self.maximum, self.average, self.last)
-        parts = [
-            f"{name} {format_value(v, self.unit)}"
-            for name, v in zip(("min", "max", "avg", "last"), values, strict=True)
-        ]
-        return f"{self.label}: " + ", ".join(parts)
+            return _("{label}: no data").format(label=self.label)
+        return _("{label}: min {min}, max {max}, avg {avg}, last {last}").format(
+            label=self.label,
+            min=format_value(self.minimum, self.unit),
+            max=format_value(self.maximum, self.unit),
+            avg=format_value(self.average, self.unit),
+            last=format_value(self.last, self.unit),
+        )
 
 
 def summarize(plan: ChartPlan, series: Sequence[MetricDataSeries]) -> tuple[SeriesSummary, ...]:
@@ -63,77 +67,95 @@ def summarize(plan: ChartPlan, series: Sequence[MetricDataSeries]) -> tuple[Seri
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A number as people read it: `45.2%`, `2.3 MB`, `1,234`, `40 ms`."""
+    """A number as people read it, as the current language writes numbers: `45.2%`, `2.3 MB`, `1,234`, `40 ms`."""
     if value is None:
         return "–"
     unit = unit.upper()
     if unit in ("PERCENT", "%"):
-        return f"{value:.1f}%"
+        return f"{_fixed(value, 1)}%"
     if unit.startswith("BYTE"):
         size, index = abs(value), 0
         while size >= 1024 and index < len(_BYTE_UNITS) - 1:
             size /= 1024
             index += 1
         suffix = "/s" if "SEC" in unit else ""
-        return (
-            f"{'-' if value < 0 else ''}{size:.1f} {_BYTE_UNITS[index]}{suffix}" if index else f"{value:.0f} B{suffix}"
-        )
+        if not index:
+            return f"{number(value, 0)} B{suffix}"
+        return f"{'-' if value < 0 else ''}{_fixed(size, 1)} {_BYTE_UNITS[index]}{suffix}"
     if unit in ("MILLISECOND", "MS"):
-        return f"{value:,.0f} ms" if abs(value) >= 10 else f"{value:.1f} ms"
+        return f"{number(value, 0)} ms" if abs(value) >= 10 else f"{_fixed(value, 1)} ms"
     if unit in ("SECOND", "S"):
-        return f"{value:,.1f} s"
+        return f"{_fixed(value, 1)} s"
     if abs(value) >= 100 or value == int(value):
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+        return number(value, 0)
+    return _fixed(value, 2)
+
+
+def _fixed(value: float, digits: int) -> str:
+    """`value` with exactly `digits` decimals, grouped as the current language groups digits (`1,234.5`)."""
+    pattern = "#,##0." + "0" * digits
+    return format_decimal(round(value, digits), format=pattern, locale=LOCALE_NAMES[language()].replace("-", "_"))
 
 
 def time_range(start: datetime, end: datetime) -> str:
-    """`09:00–12:00 KST` on one day; `Nov 26 09:00 – Nov 27 12:00 KST` across days."""
+    """`09:00–12:00 KST` on one day; `Nov 26 09:00 – Nov 27 12:00 KST` across days (`11월 26일 09:00 – …` in
+    Korean); ISO dates across years."""
     zone = end.strftime("%Z") or end.strftime("%z")
     if start.date() == end.date():
-        return f"{start:%H:%M}–{end:%H:%M} {zone}"
+        return f"{date_time(start, date=False)}–{date_time(end, date=False)} {zone}"
     if start.year == end.year:
-        return f"{start:%b %d %H:%M} – {end:%b %d %H:%M} {zone}"
+        return f"{date_time(start)} – {date_time(end)} {zone}"
     return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} {zone}"
 
 
+def sandbox_note() -> str:
+    """What every chart drawn from the sandbox's data says about it."""
+    return _("Sandbox data: synthetic numbers from the built-in ServiceWatch sandbox, not from your SCP account.")
+
+
+# The English of `sandbox_note()` (what tests look for).
 SANDBOX_NOTE = "Sandbox data: synthetic numbers from the built-in ServiceWatch sandbox, not from your SCP account."
 
 
 def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = "") -> str:
     """`*Web CPU* · last 3h (09:00–12:00 KST) · period 5m · AVG · asked by @kim`."""
+    period = format_duration(plan.period)
     parts = [
         f"*{plan.title}*",
         f"{plan.window_text} ({time_range(plan.start, plan.end)})",
-        f"period {format_duration(plan.period)}" + (" (auto)" if plan.period_auto else ""),
+        (_("period {period} (auto)") if plan.period_auto else _("period {period}")).format(period=period),
         plan.stat,
     ]
     if asked_by:
-        parts.append(f"asked by {asked_by}")
+        parts.append(_("asked by {who}").format(who=asked_by))
     line = " · ".join(parts)
     if fallback_reason:
-        line += f"\n_Drawn by the bot from the numbers: {fallback_reason}_"
+        line += "\n_" + _("Drawn by the bot from the numbers: {reason}").format(reason=fallback_reason) + "_"
     if plan.sandbox:
-        line += f"\n_{SANDBOX_NOTE}_"
+        line += f"\n_{sandbox_note()}_"
     return line
 
 
 def alt_text(plan: ChartPlan, summaries: Sequence[SeriesSummary]) -> str:
     """Metric names plus min / max / avg / last of each line, within Slack's 1000 characters."""
     metrics = ", ".join(dict.fromkeys(line.metric.reference for line in plan.lines))
-    head = f"Chart of {metrics}, {plan.window_text}, {plan.stat} per {format_duration(plan.period)}. "
-    if plan.sandbox:
-        head = f"{SANDBOX_NOTE} {head}"
-    text = head
+    head = _("Chart of {metrics}, {window}, {stat} per {period}.").format(
+        metrics=metrics, window=plan.window_text, stat=plan.stat, period=format_duration(plan.period)
+    )
+    text = f"{sandbox_note()} {head} " if plan.sandbox else f"{head} "
     for index, summary in enumerate(summaries):
         piece = summary.describe() + ". "
         rest = len(summaries) - index - 1
-        reserve = len(f"(+{rest} more)") if rest else 0
+        reserve = len(_more(rest)) if rest else 0
         if len(text) + len(piece) + reserve > ALT_TEXT_LIMIT:
-            text += f"(+{len(summaries) - index} more)"
+            text += _more(len(summaries) - index)
             break
         text += piece
     return text.strip()[:ALT_TEXT_LIMIT]
+
+
+def _more(count: int) -> str:
+    return _("(+{count} more)").format(count=count)
 
 
 def file_name(plan: ChartPlan) -> str:

@@ -17,7 +17,10 @@ from bot.errors import UserError
 from bot.i18n import _
 from bot.services import open_services
 
-USAGE = """\
+
+def usage() -> str:
+    """`python -m bot chart --help`."""
+    return _("""\
 usage: python -m bot chart ARGS… [--out FILE] [--dry-run] [--now ISO] [--tz ZONE]
 
 ARGS are the words you would type after /chart; the shell's words are re-joined with quoting, so
@@ -29,7 +32,9 @@ means what that text means in Slack. `python -m bot chart help` shows the whole 
   --now ISO    read the window as if it were this time (e.g. 2026-11-27T12:00; no offset: in --tz)
   --tz ZONE    the timezone a Slack user would have (default: BOT_TIMEZONE)
   --           every word after this is a chart word, even if it starts with --
-"""
+""")
+
+
 CONSOLE_CHANNEL = "console"
 
 
@@ -65,7 +70,7 @@ def parse_args(argv: Sequence[str]) -> ChartArgs:
                 i += 1
                 value = items[i]
             else:
-                raise UserError(f"{name} needs a value; see `python -m bot chart --help`.")
+                raise UserError(_("{flag} needs a value; see `python -m bot chart --help`.").format(flag=name))
             if name == "--out":
                 args.out = Path(value)
             else:
@@ -81,7 +86,9 @@ def parse_now(text: str, zone: str) -> datetime:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise UserError(
-            f"--now {text!r} is not an ISO 8601 time; write it like 2026-11-27T12:00 or …T03:00Z."
+            _("--now {text} is not an ISO 8601 time; write it like 2026-11-27T12:00 or …T03:00Z.").format(
+                text=repr(text)
+            )
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))
 
@@ -122,7 +129,7 @@ async def chart(settings: Settings, argv: Sequence[str]) -> int:
     try:
         args = parse_args(argv)
         if args.help:
-            print(USAGE, end="")
+            print(usage(), end="")
             return 0
         zone = parse_zone(args.tz) if args.tz else settings.bot_timezone
         now = parse_now(args.now, zone) if args.now else None
@@ -137,7 +144,7 @@ async def chart(settings: Settings, argv: Sequence[str]) -> int:
         try:
             reply = await services.actions.handle(text, asker, now=now)
         except Exception as exc:
-            message, _ = error_text(exc)
+            message, _reference = error_text(exc)
             print(message, file=sys.stderr)
             return 2
     if isinstance(reply, DryRunReply):

@@ -34,7 +34,8 @@ def describe_settings(settings: Settings, services: Services) -> list[str]:
     return [
         f"  mode:          {mode}",
         f"  ServiceWatch:  {services.servicewatch_label}",
-        f"  API version:   {api_version_line(settings.servicewatch_api_version)}, language {settings.scp_language}",
+        f"  API version:   {api_version_line(settings.servicewatch_api_version)}",
+        f"  language:      {_language_line(settings)}",
         f"  SCP keys:      {keys}" + (f", account {settings.scp_account_id}" if settings.scp_account_id else ""),
         f"  database:      {make_url(settings.database_url).render_as_string(hide_password=True)}",
         f"  timezone:      {settings.bot_timezone}; default window {settings.chart_default_window}; "
@@ -44,6 +45,12 @@ def describe_settings(settings: Settings, services: Services) -> list[str]:
         if settings.ignored
         else []
     )
+
+
+def _language_line(settings: Settings) -> str:
+    if settings.workspace_language is not None:
+        return f"{settings.bot_language} for everyone (BOT_LANGUAGE)"
+    return "each person's Slack locale (Korean for ko-*, else English); the console and command line: English"
 
 
 async def check(settings: Settings) -> int:

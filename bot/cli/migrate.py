@@ -7,6 +7,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
+from bot.i18n import _
 from bot.store import Database
 
 
@@ -16,11 +17,13 @@ async def migrate(settings: Settings) -> int:
         await database.migrate()
     except (SQLAlchemyError, OSError) as exc:
         print(
-            f"Could not migrate {database.safe_url}: {exc}. Check DATABASE_URL and that the server runs.",
+            _("Could not migrate {url}: {error}. Check DATABASE_URL and that the server runs.").format(
+                url=database.safe_url, error=exc
+            ),
             file=sys.stderr,
         )
         return 1
     finally:
         await database.dispose()
-    print(f"{database.safe_url} is up to date.")
+    print(_("{url} is up to date.").format(url=database.safe_url))
     return 0

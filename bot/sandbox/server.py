@@ -111,6 +111,7 @@ class Sandbox:
         self.calls: Counter[str] = Counter()
         # The last image bodies accepted, as sent (tests read the title, size and timezone the bot asked for).
         self.image_requests: deque[dict[str, Any]] = deque(maxlen=100)
+        self.languages: Counter[str] = Counter()  # calls per Accept-Language (the asker's language reaching the API)
         self.in_flight = 0
         self.peak_in_flight = 0
         self._runner: web.AppRunner | None = None
@@ -165,6 +166,7 @@ class Sandbox:
         async def serve(request: web.Request) -> web.StreamResponse:
             path = request.path
             self.calls[path] += 1
+            self.languages[request.headers.get("Accept-Language", "")] += 1
             if self.plan.latency:
                 await asyncio.sleep(self.plan.latency)
             fault = self.plan.take(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -13,6 +13,7 @@ from bot.charts.parse import parse_chart, parse_window
 from bot.charts.service import NoDataError
 from bot.chat import ChatActions, error_text
 from bot.errors import UserError
+from bot.i18n import ENGLISH, speaking
 from bot.router import Destination, Poster, cancel_and_wait
 from bot.scheduling.when import When, default_window
 from bot.store.schedules import FAILED, POSTED, SKIPPED, RunLog, Schedule, Schedules
@@ -55,6 +56,7 @@ class ScheduledRunner:
         self._running: set[tuple[int, datetime]] = set()  # (schedule, slot) under way in this process
         self._slots = asyncio.Semaphore(settings.at_once)
         self._keeper: asyncio.Task[None] | None = None
+        self.owner_language: Callable[[str], Awaitable[str]] | None = None  # a user id → their language (Slack's)
 
     async def run(self, schedule: Schedule, slot: datetime) -> str | None:
         """Run `schedule`'s `slot` if this process wins the claim; returns the result (None: not ours)."""
@@ -66,7 +68,9 @@ class ScheduledRunner:
         self._running.add(key)
         try:
             async with self._slots:  # a storm of runs is taken on a few at a time, claimed only when started
-                return await self._run(schedule, slot)
+                language = await self.owner_language(schedule.owner_id) if self.owner_language else ENGLISH
+                with speaking(language):  # the chart's words and the DMs about it in its owner's language
+                    return await self._run(schedule, slot)
         finally:
             self._running.discard(key)
 

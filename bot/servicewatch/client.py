@@ -17,7 +17,8 @@ import httpx
 from httpx_aiohttp import AiohttpTransport
 from pydantic import ValidationError
 
-from bot import __version__
+from bot import __version__, i18n
+from bot.i18n import _
 from bot.servicewatch._retry import backoff_delay, is_retryable_status, parse_retry_after
 from bot.servicewatch.catalog import Catalog, CatalogCache
 from bot.servicewatch.endpoints import DEFAULT_API_VERSION, api_version_problem, versions_to_try
@@ -69,7 +70,6 @@ class ServiceWatchClient:
         auth: httpx.Auth,
         *,
         api_version: str = DEFAULT_API_VERSION,
-        language: str = "en-US",
         timeout: float = 30.0,
         max_retries: int = 2,
         max_retry_after: float = 30.0,
@@ -97,7 +97,6 @@ class ServiceWatchClient:
             # httpx's API over aiohttp's wire: 0.33 ms of CPU a call against httpcore's 0.55 (bench/RESULTS.md).
             transport=transport or AiohttpTransport(),
             headers={
-                "Accept-Language": language,
                 "Scp-Api-Version": f"servicewatch {api_version}",
                 "User-Agent": f"servicewatch-charts-bot/{__version__}",
             },
@@ -162,9 +161,12 @@ class ServiceWatchClient:
         """POST `body` to `path`; the answer read as it comes, and no further than `max_bytes`: a successful body
         longer than that is refused (by its Content-Length when it has one, before any of it is read), and an error
         body is cut there (its start says what went wrong)."""
-        request = self._http.build_request(
-            "POST", path, content=encode_body(body), headers={"Accept": accept, "Content-Type": "application/json"}
-        )
+        headers = {
+            "Accept": accept,
+            "Accept-Language": i18n.accept_language(),  # the asker's language (the work under way's)
+            "Content-Type": "application/json",
+        }
+        request = self._http.build_request("POST", path, content=encode_body(body), headers=headers)
         response = await self._http.send(request, stream=True)
         try:
             if max_bytes is None:
@@ -189,13 +191,17 @@ class ServiceWatchClient:
     def _transport_error(self, exc: httpx.TransportError) -> ServiceWatchError:
         if _timed_out(exc):
             return APITimeoutError(
-                f"ServiceWatch did not answer in time ({type(exc).__name__}); try again, or raise "
-                "SERVICEWATCH_TIMEOUT if charts over long windows are slow."
+                _(
+                    "ServiceWatch did not answer in time ({error}); try again, or raise SERVICEWATCH_TIMEOUT if charts "
+                    "over long windows are slow."
+                ).format(error=type(exc).__name__)
             )
         cause = exc.__cause__ if isinstance(exc.__cause__, aiohttp.ClientError) else exc
         return APIConnectionError(
-            f"Could not reach ServiceWatch at {self.base_url} ({type(cause).__name__}: {cause}); check the "
-            "network and SERVICEWATCH_ENDPOINT / SCP_REGION."
+            _(
+                "Could not reach ServiceWatch at {url} ({error}); check the network and SERVICEWATCH_ENDPOINT / "
+                "SCP_REGION."
+            ).format(url=self.base_url, error=f"{type(cause).__name__}: {cause}")
         )
 
     async def _call(
@@ -273,8 +279,15 @@ def _json_model(model: type[T]) -> Callable[[httpx.Response], T]:
         except ValidationError as exc:
             snippet = response.content[:200].decode("utf-8", errors="replace")
             raise InvalidResponseError(
-                f"ServiceWatch answered {response.request.url.path} with a body the bot does not understand "
-                f"({exc.error_count()} problems, first: {exc.errors()[0]['msg']}): {snippet}"
+                _(
+                    "ServiceWatch answered {path} with a body the bot does not understand ({count} problems, first: "
+                    "{first}): {snippet}"
+                ).format(
+                    path=response.request.url.path,
+                    count=exc.error_count(),
+                    first=exc.errors()[0]["msg"],
+                    snippet=snippet,
+                )
             ) from None
 
     return parse
@@ -285,10 +298,10 @@ def _status_error(response: httpx.Response, version: str) -> APIStatusError:
     request_id = said.request_id or response.headers.get("x-request-id") or response.headers.get("scp-request-id")
     hint = None
     if response.status_code in (400, 404) and "version" in f"{said.detail} {said.code}".lower():
-        hint = (
-            f"ServiceWatch refused API version {version}: set SERVICEWATCH_API_VERSION to a version it supports "
-            f"(try {' or '.join(versions_to_try(version))}; the ServiceWatch API reference lists them)."
-        )
+        hint = _(
+            "ServiceWatch refused API version {version}: set SERVICEWATCH_API_VERSION to a version it supports "
+            "(try {versions}; the ServiceWatch API reference lists them)."
+        ).format(version=version, versions=_(" or ").join(versions_to_try(version)))
     log.warning(
         "servicewatch %s answered %s %s: %s (request id %s, global request id %s)",
         response.request.url.path,

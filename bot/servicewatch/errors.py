@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.i18n import _
+
 
 class ServiceWatchError(Exception):
     """Base of every ServiceWatch client error."""
@@ -29,7 +31,11 @@ class APIStatusError(ServiceWatchError):
     (e.g. ValidationError), and the request ids are what SCP support asks for."""
 
     status_code: int = 0
-    hint = "Try again in a minute; if it keeps failing, check the ServiceWatch status."
+
+    @staticmethod
+    def default_hint() -> str:
+        """What to do about this kind of error, in the language of the work under way."""
+        return _("Try again in a minute; if it keeps failing, check the ServiceWatch status.")
 
     def __init__(
         self,
@@ -48,48 +54,61 @@ class APIStatusError(ServiceWatchError):
         self.body = body
         self.code = code
         self.global_request_id = global_request_id
-        if hint:
-            self.hint = hint
+        self.hint = hint or self.default_hint()
         super().__init__(self._message())
 
     def _message(self) -> str:
         code = f" {self.code}" if self.code else ""
         said = f": {self.detail}" if self.detail else ""
-        ref = f" (request id {self.request_id})" if self.request_id else ""
-        return f"ServiceWatch answered {self.status_code}{code}{said}{ref}. {self.hint}"
+        ref = _(" (request id {request_id})").format(request_id=self.request_id) if self.request_id else ""
+        return _("ServiceWatch answered {status}{code}{said}{ref}. {hint}").format(
+            status=self.status_code, code=code, said=said, ref=ref, hint=self.hint
+        )
 
 
 class BadRequestError(APIStatusError):
     """400: the request names something that does not exist or breaks a rule of the API."""
 
-    hint = "Check the namespace, metric, dimensions, window and size of the chart."
+    @staticmethod
+    def default_hint() -> str:
+        return _("Check the namespace, metric, dimensions, window and size of the chart.")
 
 
 class AuthenticationError(APIStatusError):
     """401: the signature or the keys were refused."""
 
-    hint = (
-        "The signature or the access keys are wrong: check SCP_ACCESS_KEY and SCP_SECRET_KEY (and SCP_ACCOUNT_ID "
-        "if set), and that this machine's clock is in sync."
-    )
+    @staticmethod
+    def default_hint() -> str:
+        return _(
+            "The signature or the access keys are wrong: check SCP_ACCESS_KEY and SCP_SECRET_KEY (and SCP_ACCOUNT_ID "
+            "if set), and that this machine's clock is in sync."
+        )
 
 
 class PermissionDeniedError(APIStatusError):
     """403: the keys are valid but lack permission for ServiceWatch."""
 
-    hint = "The SCP keys work but may not read ServiceWatch: ask an SCP admin to grant ServiceWatch read permission."
+    @staticmethod
+    def default_hint() -> str:
+        return _(
+            "The SCP keys work but may not read ServiceWatch: ask an SCP admin to grant ServiceWatch read permission."
+        )
 
 
 class NotFoundError(APIStatusError):
     """404: the endpoint or resource does not exist."""
 
-    hint = "Check SERVICEWATCH_ENDPOINT / SCP_REGION / SCP_ENVIRONMENT and SERVICEWATCH_API_VERSION."
+    @staticmethod
+    def default_hint() -> str:
+        return _("Check SERVICEWATCH_ENDPOINT / SCP_REGION / SCP_ENVIRONMENT and SERVICEWATCH_API_VERSION.")
 
 
 class RateLimitError(APIStatusError):
     """429: too many calls; `retry_after` is the server's wait in seconds, when it said one."""
 
-    hint = "ServiceWatch is limiting calls; wait a little and try again."
+    @staticmethod
+    def default_hint() -> str:
+        return _("ServiceWatch is limiting calls; wait a little and try again.")
 
     def __init__(self, *, retry_after: float | None = None, **kwargs: Any) -> None:
         self.retry_after = retry_after
@@ -99,7 +118,9 @@ class RateLimitError(APIStatusError):
 class ServerError(APIStatusError):
     """5xx: ServiceWatch failed on its side."""
 
-    hint = "ServiceWatch failed on its side; try again in a minute."
+    @staticmethod
+    def default_hint() -> str:
+        return _("ServiceWatch failed on its side; try again in a minute.")
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
@@ -188,7 +209,10 @@ def _describe_text(content: bytes, content_type: str) -> str:
     text = content[:2048].decode("utf-8", errors="replace").strip()
     if "<html" in text.lower()[:300] or text.lower().startswith("<!doctype html"):
         title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-        named = f" titled {title.group(1).strip()[:80]!r}" if title else ""
-        return f"an HTML page{named} instead of ServiceWatch's error (a proxy or login page may be in the way)"
-    kind = content_type.split(";")[0].strip() or "a body"
-    return f"{kind} that is not JSON: {' '.join(text.split())[:200]}"
+        if title:
+            return _(
+                "an HTML page titled {title} instead of ServiceWatch's error (a proxy or login page may be in the way)"
+            ).format(title=repr(title.group(1).strip()[:80]))
+        return _("an HTML page instead of ServiceWatch's error (a proxy or login page may be in the way)")
+    kind = content_type.split(";")[0].strip() or _("a body")
+    return _("{kind} that is not JSON: {text}").format(kind=kind, text=" ".join(text.split())[:200])

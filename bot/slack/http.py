@@ -134,7 +134,7 @@ def web_app(
     def _acknowledge(
         commands: SlackListeners, client: AsyncWebClient, form: dict[str, str], signature: str
     ) -> web.StreamResponse:
-        refusal = commands.command_refusal(form.get("text", ""))
+        refusal = commands.command_refusal(form.get("text", ""), form.get("user_id", ""))
         if refusal is not None:
             return web.json_response({"text": refusal, "response_type": "ephemeral"})
         commands.work.spawn(_take(commands, client, form, signature), name=f"command of {form.get('user_id')}")

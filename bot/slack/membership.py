@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
+from bot.i18n import _
 from bot.slack.outbox import slack_error
 
 log = logging.getLogger(__name__)
@@ -42,15 +43,15 @@ class SlackMembership:
         UserError when Slack cannot say right now."""
         members = await self.members(channel_id)
         if members is None:
-            return (
-                f"I can't see <#{channel_id}>: it is private and I'm not in it, or it is gone. Invite me with "
-                f"`/invite @{self._bot_name}` there, then ask again."
-            )
+            return _(
+                "I can't see {channel}: it is private and I'm not in it, or it is gone. Invite me with "
+                "`/invite @{bot}` there, then ask again."
+            ).format(channel=f"<#{channel_id}>", bot=self._bot_name)
         if user_id not in members:
-            return (
-                f"I won't post in <#{channel_id}> for you: you aren't a member of it. Join it and ask again, or ask "
+            return _(
+                "I won't post in {channel} for you: you aren't a member of it. Join it and ask again, or ask "
                 "from inside it."
-            )
+            ).format(channel=f"<#{channel_id}>")
         return None
 
     async def members(self, channel_id: str) -> frozenset[str] | None:
@@ -85,17 +86,23 @@ class SlackMembership:
                 return None
             if error == "missing_scope":
                 raise UserError(
-                    "The bot's Slack app may not read channel members (scopes channels:read, groups:read); an admin "
-                    "must reinstall it with manifest.yaml."
+                    _(
+                        "The bot's Slack app may not read channel members (scopes channels:read, groups:read); an "
+                        "admin must reinstall it with manifest.yaml."
+                    )
                 ) from exc
             log.warning("conversations.members failed for %s: %s", channel_id, error)
             raise UserError(
-                f"Slack could not tell me who is in <#{channel_id}> ({error or 'no reason given'}), so I won't post "
-                "there yet; try again in a minute."
+                _(
+                    "Slack could not tell me who is in {channel} ({error}), so I won't post there yet; try again in a "
+                    "minute."
+                ).format(channel=f"<#{channel_id}>", error=error or _("no reason given"))
             ) from exc
         except (SlackClientError, OSError) as exc:
             log.warning("conversations.members failed for %s: %s", channel_id, type(exc).__name__)
             raise UserError(
-                f"Slack could not tell me who is in <#{channel_id}> right now, so I won't post there yet; try again "
-                "in a minute."
+                _(
+                    "Slack could not tell me who is in {channel} right now, so I won't post there yet; try again in a "
+                    "minute."
+                ).format(channel=f"<#{channel_id}>")
             ) from exc

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.charts.tokens import quote_word
+from bot.i18n import _
 from bot.store import SavedChart
 
 CALLBACK_ID = "chart_in_thread_modal"
@@ -31,11 +32,11 @@ def chart_modal(saved: list[SavedChart], *, channel_id: str, thread_ts: str, def
                 "type": "input",
                 "block_id": "saved",
                 "optional": True,
-                "label": _text("Saved chart of this channel"),
+                "label": _text(_("Saved chart of this channel")),
                 "element": {
                     "type": "static_select",
                     "action_id": "saved",
-                    "placeholder": _text("Pick a saved chart…"),
+                    "placeholder": _text(_("Pick a saved chart…")),
                     "options": [_option(chart.name, chart.name) for chart in saved[:100]],
                 },
             }
@@ -45,19 +46,19 @@ def chart_modal(saved: list[SavedChart], *, channel_id: str, thread_ts: str, def
             "type": "input",
             "block_id": "metric",
             "optional": bool(saved),
-            "label": _text("Metric" if not saved else "…or a metric"),
+            "label": _text(_("Metric") if not saved else _("…or a metric")),
             "element": {
                 "type": "external_select",
                 "action_id": METRIC_ACTION,
                 "min_query_length": 1,
-                "placeholder": _text("Type part of a metric's name…"),
+                "placeholder": _text(_("Type part of a metric's name…")),
             },
         },
         {
             "type": "input",
             "block_id": "window",
             "optional": True,
-            "label": _text("Window"),
+            "label": _text(_("Window")),
             "hint": _text("last 3h · since 09:00 · today · yesterday · from 09:00 to 12:00"),
             "element": {
                 "type": "plain_text_input",
@@ -69,7 +70,7 @@ def chart_modal(saved: list[SavedChart], *, channel_id: str, thread_ts: str, def
             "type": "input",
             "block_id": "stat",
             "optional": True,
-            "label": _text("Statistic"),
+            "label": _text(_("Statistic")),
             "element": {
                 "type": "static_select",
                 "action_id": "stat",
@@ -81,9 +82,9 @@ def chart_modal(saved: list[SavedChart], *, channel_id: str, thread_ts: str, def
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
-        "title": _text("Chart in thread"),
-        "submit": _text("Post chart"),
-        "close": _text("Cancel"),
+        "title": _text(_("Chart in thread")),
+        "submit": _text(_("Post chart")),
+        "close": _text(_("Cancel")),
         "private_metadata": json.dumps({"channel_id": channel_id, "thread_ts": thread_ts}),
         "blocks": blocks,
     }
@@ -122,7 +123,7 @@ def notice_modal(text: str) -> dict[str, Any]:
     """A modal that only says something (why the chart cannot be made here), with a Close button."""
     return {
         "type": "modal",
-        "title": _text("Chart in thread"),
-        "close": _text("Close"),
+        "title": _text(_("Chart in thread")),
+        "close": _text(_("Close")),
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
     }

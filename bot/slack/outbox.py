@@ -16,14 +16,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.charts.service import RenderedChart
 from bot.chat import Asker
 from bot.errors import UserError
+from bot.i18n import _
 from bot.router import Destination
 from bot.slack.pacing import UploadPacer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-INVITE = "I'm not in <#{channel}> and couldn't join it myself. Invite me with `/invite @{bot}`, then ask again."
-
 
 NOT_THERE = ("user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived")
 AUTH_ERRORS = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "team_disabled")
@@ -35,6 +33,10 @@ def slack_error(exc: SlackApiError) -> str:
     if isinstance(data, dict):
         return str(data.get("error", ""))
     return f"HTTP {exc.response.status_code}"
+
+
+def token_refused(error: str) -> str:
+    return _("Slack refused the bot's token ({error}); an admin must reinstall the app.").format(error=error)
 
 
 class SlackAccessLost(UserError):
@@ -69,7 +71,7 @@ class SlackAccess:
 
     def check(self) -> None:
         if self.lost is not None:
-            raise SlackAccessLost(f"Slack refused the bot's token ({self.lost}); an admin must reinstall the app.")
+            raise SlackAccessLost(token_refused(self.lost))
 
     async def note(self, error: str) -> None:
         """A Slack call answered `error`. When it refuses the token, ask auth.test (once, however many calls were
@@ -136,8 +138,10 @@ class SlackOutbox:
             # Slack may have posted before the connection broke; a second upload could double it, so ask instead.
             log.warning("upload to %s broke off (%s); not retried", destination.channel_id, type(exc).__name__)
             raise UserError(
-                "The connection to Slack broke while your chart was being posted. It may still appear here; if it "
-                "doesn't within a minute, ask again."
+                _(
+                    "The connection to Slack broke while your chart was being posted. It may still appear here; if it "
+                    "doesn't within a minute, ask again."
+                )
             ) from exc
 
     async def turn(self) -> None:
@@ -192,14 +196,27 @@ class SlackOutbox:
 
     def _explain(self, error: str, channel_id: str) -> UserError:
         if error in AUTH_ERRORS and self.access.lost is not None:
-            return SlackAccessLost(f"Slack refused the bot's token ({error}); an admin must reinstall the app.")
+            return SlackAccessLost(token_refused(error))
+        channel = f"<#{channel_id}>"
         if error in ("not_in_channel", "channel_not_found", "method_not_supported_for_channel_type"):
-            return UserError(INVITE.format(channel=channel_id, bot=self._bot_name))
+            return UserError(
+                _(
+                    "I'm not in {channel} and couldn't join it myself. Invite me with `/invite @{bot}`, then ask again."
+                ).format(channel=channel, bot=self._bot_name)
+            )
         if error == "is_archived":
-            return UserError(f"<#{channel_id}> is archived, so nothing can be posted there; ask in another channel.")
+            return UserError(
+                _("{channel} is archived, so nothing can be posted there; ask in another channel.").format(
+                    channel=channel
+                )
+            )
         if error in ("file_uploads_disabled", "file_upload_size_restricted", "file_type_not_allowed"):
-            return UserError(f"This workspace does not allow the bot's upload ({error}); ask a Slack admin.")
-        return UserError(f"Slack refused the chart ({error or 'no reason given'}); try again in a minute.")
+            return UserError(
+                _("This workspace does not allow the bot's upload ({error}); ask a Slack admin.").format(error=error)
+            )
+        return UserError(
+            _("Slack refused the chart ({error}); try again in a minute.").format(error=error or _("no reason given"))
+        )
 
     async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
         """A note only the asker sees: through the response_url when there is one, else chat.postEphemeral."""

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts.service import RenderedChart
 from bot.chat import Asker, error_text
+from bot.i18n import _, speaking
 from bot.router import BackgroundWork, Destination, Router, Superseded
 from bot.slack.outbox import SlackAccess, SlackOutbox
 from bot.slack.people import People
@@ -81,6 +82,7 @@ class SlackRequests:
             channel_id=destination.channel_id,
             mention=f"<@{user_id}>",
             timezone=await self.people.timezone(user_id),
+            language=await self.people.language(user_id),
             is_admin=self.router.policy.is_admin(user_id),
             thread_ts=destination.thread_ts,
             request_key=f"request:{request_id}" if request_id is not None else None,
@@ -134,18 +136,25 @@ class SlackRequests:
         asker told, in the words of any failure. A request cut off by a shutdown keeps its note, so it is taken over
         (or its asker told) later."""
         cut_off = False
-        asker = Asker(user_id=user_id, channel_id=destination.channel_id, mention=f"<@{user_id}>")
+        asker = Asker(
+            user_id=user_id,
+            channel_id=destination.channel_id,
+            mention=f"<@{user_id}>",
+            language=self.people.known_language(user_id),
+        )
         try:
             asker = await self.asker(
                 user_id, destination, asked_from=asked_from, request_id=request_id, asked_at=asked_at
             )
             tracked = TrackedOutbox(outbox, self.pending, request_id) if self.pending and request_id else outbox
-            await self.router.run(text, asker, destination, tracked)
+            with speaking(asker.language):  # every message of the work, however deep, in the asker's language
+                await self.router.run(text, asker, destination, tracked)
         except asyncio.CancelledError:
             cut_off = True
             raise
         except Exception as exc:
-            message, _ = error_text(exc)  # logs the detail with a reference
+            with speaking(asker.language):
+                message, _reference = error_text(exc)  # logs the detail with a reference
             log.error("request %s of %s failed: %s", request_id or "(not noted)", user_id, message)
             try:
                 await outbox.tell(asker, destination, message)
@@ -193,10 +202,11 @@ class SlackRequests:
     async def _tell_maybe_posted(self, orphan: PendingRequest, destination: Destination, outbox: SlackOutbox) -> None:
         assert self.pending is not None
         asker = await self.asker(orphan.user_id, destination, asked_from=orphan.asked_from)
-        note = (
-            f"The bot restarted while posting your chart (“{orphan.text[:80]}”); it may not have arrived. "
-            "If it isn't here, ask again."
-        )
+        with speaking(asker.language):
+            note = _(
+                "The bot restarted while posting your chart (“{text}”); it may not have arrived. If it isn't here, "
+                "ask again."
+            ).format(text=orphan.text[:80])
         try:
             await outbox.tell(asker, destination, note)
         except Exception:

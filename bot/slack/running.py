@@ -33,6 +33,7 @@ class SlackBot:
             SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
             router.policy,
         )
+        self.schedules.runner.owner_language = slack.listeners.requests.people.language
         self.readiness = Readiness(
             {
                 "slack": from_state(lambda: slack.access.problem),

@@ -49,6 +49,7 @@ MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yaml"
 PEOPLE = {"U0KIM": "kim", "U0LEE": "lee", "U0BOSS": "boss"}
 CHANNELS = {"C0OPS": "ops", "C0INC": "incidents", "C0OTHER": "other"}
 DEFAULT_TZ = "America/New_York"
+DEFAULT_LOCALE = "en-US"
 
 # The scope each method needs with a bot token (conversations.info/members: by the channel's type, below).
 SCOPES = {
@@ -133,6 +134,7 @@ class User:
     id: str
     name: str
     tz: str = DEFAULT_TZ
+    locale: str = DEFAULT_LOCALE
 
 
 @dataclass
@@ -203,9 +205,9 @@ class FakeSlack:
 
     # The workspace ----------------------------------------------------------------------------------------------
 
-    def user(self, user_id: str, *, name: str = "", tz: str = DEFAULT_TZ) -> User:
-        """Declare a person of the workspace (again: changes their name or timezone)."""
-        self.users[user_id] = User(user_id, name or user_id.lower(), tz)
+    def user(self, user_id: str, *, name: str = "", tz: str = DEFAULT_TZ, locale: str = DEFAULT_LOCALE) -> User:
+        """Declare a person of the workspace (again: changes their name, timezone or locale)."""
+        self.users[user_id] = User(user_id, name or user_id.lower(), tz, locale)
         return self.users[user_id]
 
     def channel(
@@ -369,7 +371,10 @@ class FakeSlack:
         user = self.users.get(params.get("user", ""))
         if user is None:
             raise SlackError("user_not_found")
-        return {"ok": True, "user": {"id": user.id, "team_id": TEAM, "name": user.name, "tz": user.tz, "is_bot": False}}
+        found = {"id": user.id, "team_id": TEAM, "name": user.name, "tz": user.tz, "is_bot": False}
+        if str(params.get("include_locale", "")).lower() in ("true", "1"):  # as Slack: the locale only when asked
+            found["locale"] = user.locale
+        return {"ok": True, "user": found}
 
     def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{secrets.token_hex(5).upper()}"

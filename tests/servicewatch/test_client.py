@@ -13,6 +13,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from bot.i18n import KOREAN, speaking
 from bot.servicewatch import (
     APIConnectionError,
     APIStatusError,
@@ -72,8 +73,9 @@ def error(status: int, detail: Any = "nope", headers: dict[str, str] | None = No
 
 async def test_headers_on_the_wire(recorded_sleep: RecordedSleep) -> None:
     responder, seen = sequence(httpx.Response(200, content=PNG, headers={"content-type": "image/png"}))
-    async with make_client(responder, recorded_sleep, api_version="1.2", language="ko-KR") as client:
-        image = await client.download_metric_data_image(CHART)
+    async with make_client(responder, recorded_sleep, api_version="1.2") as client:
+        with speaking(KOREAN):  # Accept-Language: the language of the work under way (the asker's)
+            image = await client.download_metric_data_image(CHART)
     assert image.data == PNG
     assert image.media_type == "image/png"
     request = seen[0]

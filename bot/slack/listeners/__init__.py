@@ -57,9 +57,9 @@ class SlackListeners:
         self.command = command
         self.bot_user_id = bot_user_id
         self.commands = CommandListener(self.requests, router.policy, command)
-        self.home = HomeTab(router, saved, ledger, command)
+        self.home = HomeTab(router, saved, ledger, command, people)
         self.events = EventListeners(self.requests, ledger, self.home, bot_user_id=bot_user_id, command=command)
-        self.shortcuts = ShortcutListener(router.policy, saved, default_window)
+        self.shortcuts = ShortcutListener(router.policy, saved, default_window, people)
         self.modal = ModalListeners(self.requests, router, ledger, command)
 
     def register(self, app: AsyncApp) -> None:
@@ -84,8 +84,8 @@ class SlackListeners:
     def bot_name(self) -> str:
         return self.requests.bot_name
 
-    def command_refusal(self, text: str) -> str | None:
-        return self.commands.refusal(text)
+    def command_refusal(self, text: str, user_id: str = "") -> str | None:
+        return self.commands.refusal(text, user_id)
 
     async def start_command(
         self, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None

@@ -11,9 +11,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts.spec import ScheduleRequest
 from bot.chat import Asker, error_text
+from bot.i18n import speaking
 from bot.router import Router
 from bot.scheduling.actions import ScheduleActions
 from bot.slack.home import ACTIONS, home_view
+from bot.slack.people import People
 from bot.slack.requests import first_delivery, signature_of
 from bot.store import SavedCharts
 from bot.store.events import EventLedger
@@ -22,14 +24,19 @@ log = logging.getLogger(__name__)
 
 
 class HomeTab:
-    def __init__(self, router: Router, saved: SavedCharts, ledger: EventLedger, command: str) -> None:
+    def __init__(self, router: Router, saved: SavedCharts, ledger: EventLedger, command: str, people: People) -> None:
         self.router, self.saved, self.ledger, self.command = router, saved, ledger, command
+        self.people = people
 
     def register(self, app: AsyncApp) -> None:
         for action in ACTIONS:
             app.action(f"home_{action}")(self.on_button)
 
     async def publish(self, client: AsyncWebClient, user_id: str) -> None:
+        with speaking(await self.people.language(user_id)):
+            await self._publish(client, user_id)
+
+    async def _publish(self, client: AsyncWebClient, user_id: str) -> None:
         handler = self.router.actions.schedule_handler
         if not isinstance(handler, ScheduleActions):
             return
@@ -50,17 +57,23 @@ class HomeTab:
             return
         user_id = body["user"]["id"]
         verb = action["action_id"].removeprefix("home_")
+        language = await self.people.language(user_id)
         # Asked from App Home, not from a channel: posting anywhere (`run`) needs the clicker in that channel.
         asker = Asker(
-            user_id=user_id, channel_id="", mention=f"<@{user_id}>", is_admin=self.router.policy.is_admin(user_id)
+            user_id=user_id,
+            channel_id="",
+            mention=f"<@{user_id}>",
+            is_admin=self.router.policy.is_admin(user_id),
+            language=language,
         )
         handler = self.router.actions.schedule_handler
         if handler is None:
             return
-        try:
-            text = await handler.handle(ScheduleRequest(action=verb, words=(str(action.get("value", "")),)), asker)
-        except Exception as exc:
-            text, _ = error_text(exc)
-            log.info("App Home %s by %s refused or failed: %s", verb, user_id, text)
-        await client.chat_postMessage(channel=user_id, text=text)
-        await self.publish(client, user_id)
+        with speaking(language):
+            try:
+                text = await handler.handle(ScheduleRequest(action=verb, words=(str(action.get("value", "")),)), asker)
+            except Exception as exc:
+                text, _reference = error_text(exc)
+                log.info("App Home %s by %s refused or failed: %s", verb, user_id, text)
+            await client.chat_postMessage(channel=user_id, text=text)
+            await self._publish(client, user_id)

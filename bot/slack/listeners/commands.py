@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.access import AccessPolicy
 from bot.charts.parse import ChartUsageError, parse_request
 from bot.charts.spec import ChartRequest
+from bot.i18n import speaking
 from bot.router import Destination
 from bot.slack.requests import SlackRequests
 
@@ -24,23 +25,27 @@ class CommandListener:
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        refusal = self.refusal(command.get("text") or "")
+        refusal = self.refusal(command.get("text") or "", command.get("user_id") or "")
         if refusal is not None:
             await ack(response_type="ephemeral", text=refusal)
             return
         await ack()
         await self.start(command, client, respond)
 
-    def refusal(self, text: str) -> str | None:
+    def refusal(self, text: str, user_id: str = "") -> str | None:
         """What the acknowledgement says when a command is refused at once (a usage error, a link into another
-        workspace); None when it is taken. Pure and fast: it runs before Slack's three seconds are up."""
-        try:
-            request = parse_request(text, command=self.command)
-        except ChartUsageError as exc:
-            return str(exc)
-        if isinstance(request, ChartRequest) and request.spec.thread is not None:
-            return self.policy.foreign_link(request.spec.thread.permalink)
-        return None
+        workspace); None when it is taken. Pure and fast: it runs before Slack's three seconds are up.
+
+        It cannot ask Slack for the user's locale in that time, so it speaks the language known without a call: the
+        one cached for the user by an earlier request, else BOT_LANGUAGE when it forces one, else English."""
+        with speaking(self.requests.people.known_language(user_id)):
+            try:
+                request = parse_request(text, command=self.command)
+            except ChartUsageError as exc:
+                return str(exc)
+            if isinstance(request, ChartRequest) and request.spec.thread is not None:
+                return self.policy.foreign_link(request.spec.thread.permalink)
+            return None
 
     async def start(self, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None) -> None:
         """After the acknowledgement: the command's work, in the background."""

@@ -9,19 +9,25 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import AccessPolicy
 from bot.errors import UserError
+from bot.i18n import speaking
 from bot.slack.modal import SHORTCUT_ID, chart_modal, notice_modal
+from bot.slack.people import People
 from bot.store import SavedCharts
 
 
 class ShortcutListener:
-    def __init__(self, policy: AccessPolicy, saved: SavedCharts, default_window: str) -> None:
-        self.policy, self.saved, self.default_window = policy, saved, default_window
+    def __init__(self, policy: AccessPolicy, saved: SavedCharts, default_window: str, people: People) -> None:
+        self.policy, self.saved, self.default_window, self.people = policy, saved, default_window, people
 
     def register(self, app: AsyncApp) -> None:
         app.shortcut(SHORTCUT_ID)(self.on_shortcut)
 
     async def on_shortcut(self, ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        with speaking(await self.people.language(shortcut["user"]["id"])):
+            await self._open(shortcut, client)
+
+    async def _open(self, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
         channel_id = shortcut["channel"]["id"]
         message = shortcut.get("message") or {}
         thread_ts = message.get("thread_ts") or message["ts"]

@@ -10,6 +10,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts.parse import ChartUsageError, parse_chart
+from bot.i18n import _, speaking
 from bot.router import Destination, Router
 from bot.slack.modal import CALLBACK_ID, METRIC_ACTION, chart_words, metric_options
 from bot.slack.requests import SlackRequests, first_delivery, signature_of
@@ -35,14 +36,16 @@ class ModalListeners:
         request: AsyncBoltRequest,
     ) -> None:
         text, missing = chart_words(view["state"]["values"])
-        if missing:
-            await ack(response_action="errors", errors={missing: "Pick a saved chart or a metric."})
-            return
-        try:
-            parse_chart(text, command=self.command)
-        except ChartUsageError as exc:
-            await ack(response_action="errors", errors={"window": str(exc).splitlines()[0][:150]})
-            return
+        # Answered within Slack's three seconds, so in the language known without a call (see CommandListener).
+        with speaking(self.requests.people.known_language(body["user"]["id"])):
+            if missing:
+                await ack(response_action="errors", errors={missing: _("Pick a saved chart or a metric.")})
+                return
+            try:
+                parse_chart(text, command=self.command)
+            except ChartUsageError as exc:
+                await ack(response_action="errors", errors={"window": str(exc).splitlines()[0][:150]})
+                return
         await ack()
         if not await first_delivery(self.ledger, signature_of(request)):
             return
