@@ -42,7 +42,11 @@ def did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     close = [letters[c] for c in found]
     if not close:
         return ""
-    return " " + _("Did you mean {choices}?").format(choices=f" {_('or')} ".join(f"`{c}`" for c in close))
+    if len(close) == 2:
+        named = _("`{first}` or `{second}`").format(first=close[0], second=close[1])
+    else:
+        named = f"`{close[0]}`"
+    return " " + _("Did you mean {choices}?").format(choices=named)
 
 
 @dataclass(frozen=True)
