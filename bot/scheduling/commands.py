@@ -63,7 +63,7 @@ def parse_schedule(text: str, *, follow: bool = False) -> NewScheduleRequest:
             )
         )
     when, used = parse_when(tokens, at)
-    channel, duration, rest = _where_and_how_long(tokens[at + used :], follow=follow)
+    channel, duration, chart = _where_and_how_long(tokens[:at] + tokens[at + used :], follow=follow)
     if follow and when.interval is None:
         raise UserError(
             _(
@@ -71,9 +71,7 @@ def parse_schedule(text: str, *, follow: bool = False) -> NewScheduleRequest:
                 "`follow lag 15분마다 4시간 동안`."
             )
         )
-    return NewScheduleRequest(
-        chart_text=chart_text(tokens[:at] + rest), when=when, channel_id=channel, duration=duration
-    )
+    return NewScheduleRequest(chart_text=chart_text(chart), when=when, channel_id=channel, duration=duration)
 
 
 def _is_word(token: Token) -> bool:

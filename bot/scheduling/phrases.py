@@ -42,10 +42,9 @@ def did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     close = [letters[c] for c in found]
     if not close:
         return ""
+    named = f"`{close[0]}`"
     if len(close) == 2:
         named = _("`{first}` or `{second}`").format(first=close[0], second=close[1])
-    else:
-        named = f"`{close[0]}`"
     return " " + _("Did you mean {choices}?").format(choices=named)
 
 
@@ -114,6 +113,7 @@ class _Reader:
         self.start = start
         self.pieces = pieces(tokens, start)
         self.at = 0
+        self.meridiem_first = False
 
     # Moving along ---------------------------------------------------------------------------------------------
 
@@ -318,6 +318,7 @@ class _Reader:
         (`at 9`) only when `bare`. None (nothing taken) when no time is here."""
         begin = self.at
         meridiem = self.accept(Word.AM, Word.PM, Word.NIGHT)
+        self.meridiem_first = meridiem is not None  # `오후 18시` is read; `18pm` is not
         piece = self.peek()
         if piece is None:
             self.no_time(begin, meridiem)
@@ -359,7 +360,8 @@ class _Reader:
 
     def on_clock(self, hour: int, minute: int, meridiem: Piece | None, begin: int) -> time:
         if meridiem is not None:
-            if not 1 <= hour <= 12 and not (meridiem.value is Word.PM and 12 < hour < 24):
+            korean_24 = self.meridiem_first and meridiem.value is Word.PM and 12 < hour < 24
+            if not (1 <= hour <= 12 or korean_24):
                 raise self.not_a_time(begin=begin)
             if meridiem.value is Word.AM:
                 hour %= 12
