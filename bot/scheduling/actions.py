@@ -13,10 +13,11 @@ from bot.charts.spec import ScheduleRequest
 from bot.chat import Asker, ChatActions
 from bot.durations import format_duration
 from bot.errors import UserError
-from bot.scheduling.commands import parse_schedule, parse_schedule_id
+from bot.i18n import _
+from bot.scheduling.commands import NewScheduleRequest, parse_schedule, parse_schedule_id
 from bot.scheduling.runner import when_of
 from bot.scheduling.service import ScheduleService
-from bot.scheduling.when import default_window, describe_times, run_times, shortest_gap
+from bot.scheduling.when import default_window, describe_time, describe_times, run_times, shortest_gap
 from bot.store.schedules import NewSchedule, Schedule
 
 
@@ -54,55 +55,68 @@ class ScheduleActions:
         if action == "stop":
             return await self._stop(asker)
         schedule = await self._own(parse_schedule_id(request.words, action), asker, action)
+        named = {"id": schedule.id, "label": schedule.label}
         if action == "pause":
-            await self.schedules.set_paused(
-                schedule.id, True, f"paused by <@{asker.user_id}>", request_key=asker.request_key
-            )
+            reason = _("paused by {user}").format(user=f"<@{asker.user_id}>")
+            await self.schedules.set_paused(schedule.id, True, reason, request_key=asker.request_key)
             await self.service.sync()
-            return f"Paused #{schedule.id} ({schedule.label}). `resume {schedule.id}` starts it again."
+            return _("Paused #{id} ({label}). `resume {id}` starts it again.").format(**named)
         if action == "resume":
             resumed = await self.schedules.set_paused(schedule.id, False, request_key=asker.request_key)
             await self.service.sync()
             assert resumed is not None
-            return f"Resumed #{schedule.id} ({schedule.label}). Next: {self._next(resumed, 1)}."
+            return _("Resumed #{id} ({label}). Next: {next}.").format(**named, next=self._next(resumed, 1))
         if action == "delete":
             await self.schedules.delete(schedule.id, request_key=asker.request_key)
             await self.service.sync()
-            return f"Deleted #{schedule.id} ({schedule.label}, {schedule.when_text})."
+            return _("Deleted #{id} ({label}, {when}).").format(**named, when=schedule.when_text)
         if action == "run":
             await self.policy.check_post(asker.user_id, asker.asked_from, schedule.channel_id)
             self.service.run_now(schedule, asker.asked_at)
-            return f"Sending #{schedule.id} ({schedule.label}) to <#{schedule.channel_id}> now."
-        return f"Next runs of #{schedule.id} ({schedule.when_text}, {schedule.timezone}): {self._next(schedule, 5)}."
+            return _("Sending #{id} ({label}) to <#{channel}> now.").format(**named, channel=schedule.channel_id)
+        return _("Next runs of #{id} ({when}, {zone}): {times}.").format(
+            id=schedule.id, when=schedule.when_text, zone=schedule.timezone, times=self._next(schedule, 5)
+        )
 
     def _next(self, schedule: Schedule, count: int) -> str:
         trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
         zone = ZoneInfo(schedule.timezone)
-        return describe_times([t.astimezone(zone) for t in run_times(trigger, self._clock(), count)]) or "none"
+        return describe_times([t.astimezone(zone) for t in run_times(trigger, self._clock(), count)]) or _("none")
 
     async def _own(self, schedule_id: int, asker: Asker, action: str) -> Schedule:
         schedule = await self.schedules.get(schedule_id)
         if schedule is None:
-            raise UserError(f"There is no schedule #{schedule_id}; `schedules` lists this channel's.")
+            raise UserError(_("There is no schedule #{id}; `schedules` lists this channel's.").format(id=schedule_id))
         if action not in ("next",) and schedule.owner_id != asker.user_id and not asker.is_admin:
             raise UserError(
-                f"#{schedule_id} is <@{schedule.owner_id}>'s schedule; only they or an admin can {action} it."
+                _("#{id} is {owner}'s schedule; only they or an admin can {action} it.").format(
+                    id=schedule_id, owner=f"<@{schedule.owner_id}>", action=action
+                )
             )
         return schedule
 
     async def _create(self, request: ScheduleRequest, asker: Asker, *, follow: bool) -> str:
         new = parse_schedule(request.text, follow=follow)
+        if follow and asker.thread_ts is None:
+            raise UserError(_("`follow` works in a thread: mention me inside the incident's thread."))
         channel = new.channel_id or asker.channel_id
         await self.policy.check_post(asker.user_id, asker.asked_from, channel)
         spec = parse_chart(new.chart_text, command=self.chat.command)
         zone = spec.tz or asker.timezone or self.chat.default_timezone
+        thread_ts = asker.thread_ts if follow else None
+        twin = same_schedule(await self.schedules.in_channel(channel), new, zone, thread_ts)
+        if twin is not None:
+            return self._already(twin)
         now = self._clock()
         trigger = new.when.trigger(zone, now)
         gap = new.when.interval or shortest_gap(trigger, now)
         if gap < self.limits.min_interval:
             raise UserError(
-                f"“{new.when.text}” runs every {format_duration(int(gap))}; the shortest allowed is "
-                f"{format_duration(self.limits.min_interval)} (SCHEDULE_MIN_INTERVAL)."
+                _("“{when}” runs every {gap}; the shortest allowed is {shortest} (SCHEDULE_MIN_INTERVAL).").format(
+                    when=new.when.text,
+                    gap=format_duration(int(gap)),
+                    shortest=format_duration(self.limits.min_interval),
+                )
             )
         window_text = default_window(new.when, trigger, now)
         resolved, title = await self.chat.with_saved(spec, channel)
@@ -111,15 +125,16 @@ class ScheduleActions:
         plan = await self.chat.charts.plan(
             resolved, timezone=zone, title=title
         )  # a chart that can't be drawn isn't saved
-        thread_ts, ends_at = None, None
+        ends_at = None
         if follow:
-            if asker.thread_ts is None:
-                raise UserError("`follow` works in a thread: mention me inside the incident's thread.")
             duration = new.duration or self.limits.follow_default
             if duration > self.limits.follow_max:
-                longest = format_duration(self.limits.follow_max)
-                raise UserError(f"`for {format_duration(duration)}` is longer than the {longest} allowed.")
-            thread_ts, ends_at = asker.thread_ts, now + timedelta(seconds=duration)
+                raise UserError(
+                    _("`for {asked}` is longer than the {longest} allowed.").format(
+                        asked=format_duration(duration), longest=format_duration(self.limits.follow_max)
+                    )
+                )
+            ends_at = now + timedelta(seconds=duration)
         schedule = await self.schedules.create(
             NewSchedule(
                 channel_id=channel,
@@ -141,50 +156,118 @@ class ScheduleActions:
         window = resolved.window.text
         if follow:
             assert ends_at is not None
-            until = ends_at.astimezone(ZoneInfo(zone))
-            return (
-                f"Following {schedule.label} here {new.when.text} ({window}) until {until:%H:%M %Z}. "
-                "`@bot stop` in this thread ends it."
+            return _(
+                "Following {label} here {when} ({window}) until {until}. `@bot stop` in this thread ends it."
+            ).format(
+                label=schedule.label,
+                when=new.when.text,
+                window=window,
+                until=describe_time(ends_at.astimezone(ZoneInfo(zone)), date=False),
             )
-        return (
-            f"Scheduled #{schedule.id}: {schedule.label}, {new.when.text} ({zone}) in <#{channel}>, "
-            f"{window} each time. Next: {self._next(schedule, 2)}. "
-            f"`pause {schedule.id}`, `run {schedule.id}`, `delete {schedule.id}`."
+        return _(
+            "Scheduled #{id}: {label}, {when} ({zone}) in <#{channel}>, {window} each time. Next: {next}. "
+            "`pause {id}`, `run {id}`, `delete {id}`."
+        ).format(
+            id=schedule.id,
+            label=schedule.label,
+            when=new.when.text,
+            zone=zone,
+            channel=channel,
+            window=window,
+            next=self._next(schedule, 2),
         )
+
+    def _already(self, twin: Schedule) -> str:
+        """The answer to a schedule made twice: which one it already is, and what "the same" means."""
+        where = f"<#{twin.channel_id}>" + (_(" (this thread)") if twin.thread_ts else "")
+        answer = _(
+            "Already scheduled as #{id}: {label}, {when} ({zone}) in {where}, by {owner}. It has the same chart "
+            "(spaces and capitals aside), the same run times and the same place, so nothing new was made."
+        ).format(
+            id=twin.id,
+            label=twin.label,
+            when=twin.when_text,
+            zone=twin.timezone,
+            where=where,
+            owner=f"<@{twin.owner_id}>",
+        )
+        if twin.paused:
+            return answer + " " + _("It is paused: `resume {id}` starts it again.").format(id=twin.id)
+        return answer + " " + _("Next: {next}.").format(next=self._next(twin, 2))
 
     async def _list(self, asker: Asker, *, everything: bool) -> str:
         if everything:
             found = await (self.schedules.all() if asker.is_admin else self.schedules.owned_by(asker.user_id))
-            heading = "All schedules" if asker.is_admin else "Your schedules in every channel"
+            heading = _("All schedules") if asker.is_admin else _("Your schedules in every channel")
         else:
             found = await self.schedules.in_channel(asker.channel_id)
-            heading = "Schedules in this channel"
+            heading = _("Schedules in this channel")
         if not found:
-            return (
-                "No schedules yet. Make one: `schedule web-cpu every day at 09:00` "
+            return _(
+                "No schedules yet. Make one: `schedule web-cpu every day at 09:00` or `schedule web-cpu 매일 오전 9시` "
                 "(`schedules all` shows every channel's)."
             )
         return "\n".join([f"*{heading}*:", *(self.describe(s) for s in found)])
 
     def describe(self, schedule: Schedule) -> str:
-        state = f"paused ({schedule.paused_reason})" if schedule.paused else f"next {self._next(schedule, 1)}"
+        """One schedule's line: `• #3 Web CPU, every day at 09:00 in #ops · next … · last … ✓ posted · by @kim`."""
+        if schedule.paused:
+            state = _("paused ({reason})").format(reason=schedule.paused_reason or "")
+        else:
+            state = _("next {time}").format(time=self._next(schedule, 1))
         last = ""
         if schedule.last_status:
-            zone = ZoneInfo(schedule.timezone)
-            when = schedule.last_run_at.astimezone(zone).strftime("%a %H:%M") if schedule.last_run_at else ""
+            when = ""
+            if schedule.last_run_at:
+                when = describe_time(schedule.last_run_at.astimezone(ZoneInfo(schedule.timezone)))
             mark = {"posted": "✓", "failed": "✗", "skipped": "–"}.get(schedule.last_status, "?")
+            status = _status_word(schedule.last_status)
             detail = f": {schedule.last_detail}" if schedule.last_detail else ""
-            last = f" · last {when} {mark} {schedule.last_status}{detail}"
-        where = f" in <#{schedule.channel_id}>" + (" (a thread)" if schedule.thread_ts else "")
-        owner = f"<@{schedule.owner_id}>"
-        return f"• #{schedule.id} {schedule.label}, {schedule.when_text}{where} · {state}{last} · by {owner}"
+            last = " · " + _("last {when} {mark} {status}").format(when=when, mark=mark, status=status) + detail
+        where = f"<#{schedule.channel_id}>" + (_(" (a thread)") if schedule.thread_ts else "")
+        return _("• #{id} {label}, {when} in {where} · {state}{last} · by {owner}").format(
+            id=schedule.id,
+            label=schedule.label,
+            when=schedule.when_text,
+            where=where,
+            state=state,
+            last=last,
+            owner=f"<@{schedule.owner_id}>",
+        )
 
     async def _stop(self, asker: Asker) -> str:
         if asker.thread_ts is None:
-            raise UserError("`stop` ends what I follow in a thread; say it inside that thread.")
+            raise UserError(_("`stop` ends what I follow in a thread; say it inside that thread."))
         follows = await self.schedules.follows_in_thread(asker.channel_id, asker.thread_ts)
         if not follows:
-            return "I'm not following anything in this thread."
+            return _("I'm not following anything in this thread.")
         await self.schedules.delete(*(s.id for s in follows), request_key=asker.request_key)
         await self.service.sync()
-        return "Stopped following " + ", ".join(s.label for s in follows) + " here."
+        return _("Stopped following {labels} here.").format(labels=", ".join(s.label for s in follows))
+
+
+def _status_word(status: str) -> str:
+    """A run's result as people read it."""
+    words = {"posted": _("posted"), "failed": _("failed"), "skipped": _("skipped")}
+    return words.get(status, status)
+
+
+def same_chart(a: str, b: str) -> bool:
+    """Two schedules' chart words are the same chart: spaces and capitals aside."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def same_schedule(
+    existing: list[Schedule], new: NewScheduleRequest, zone: str, thread_ts: str | None
+) -> Schedule | None:
+    """The schedule `new` would repeat: the same chart words, the same run times (interval or crontab line, in the
+    same timezone), in the same channel (the caller's list) and thread; None when there is none."""
+    for schedule in existing:
+        if (
+            same_chart(schedule.chart_text, new.chart_text)
+            and (schedule.interval_seconds, schedule.cron) == (new.when.interval, new.when.cron)
+            and schedule.timezone == zone
+            and schedule.thread_ts == thread_ts
+        ):
+            return schedule
+    return None

@@ -1,18 +1,32 @@
 """The schedule sub-commands' own grammar: `schedule CHART… WHEN [in #channel] [WINDOW]`, `follow CHART every
-15m [for 4h]`, and `pause|resume|delete|run|next ID`. Pure: words in, a request out, or a UserError."""
+15m [for 4h]`, and `pause|resume|delete|run|next ID`, in English and Korean (`#ops에`, `#ops 채널에`, `2시간 동안`).
+Pure: words in, a request out, or a UserError."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from bot.charts.timerange import parse_span
+from bot.charts.timerange import parse_span, span_with_unit
 from bot.charts.tokens import Kind, Token, quote_word, tokenize
 from bot.errors import UserError
-from bot.scheduling.when import EXAMPLES, When, parse_when
+from bot.i18n import _
+from bot.scheduling.phrases import did_you_mean, examples, starts_when
+from bot.scheduling.vocabulary import HEAD_WORDS
+from bot.scheduling.when import When, parse_when
 
-SCHEDULE_USAGE = (
-    "`schedule NAME|CHART… WHEN [in #channel] [WINDOW]`, e.g. `schedule web-cpu every day at 09:00 in #ops`"
-)
+# After a channel link: `<#C1|ops>에`, `<#C1|ops> 채널에`, `<#C1|ops>로`.
+CHANNEL_PARTICLES = frozenset(
+    f"{prefix}{particle}" for prefix in ("", "채널") for particle in ("에", "에서", "로", "으로", "방에")
+) | {"채널"}
+_KOREAN_SPAN = re.compile(r"^(?:(\d{1,6})일)?(?:(\d{1,6})시간)?(?:(\d{1,6})분)?(?:(\d{1,6})초)?$")
+
+
+def schedule_usage() -> str:
+    return _(
+        "`schedule NAME|CHART… WHEN [in #channel] [WINDOW]`, e.g. `schedule web-cpu every day at 09:00 in #ops` "
+        "or `schedule web-cpu 매일 오전 9시 #ops에`"
+    )
 
 
 @dataclass(frozen=True)
@@ -23,7 +37,8 @@ class NewScheduleRequest:
     duration: int | None = None  # `for 4h` (follow)
 
 
-def _chart_text(tokens: list[Token]) -> str:
+def chart_text(tokens: list[Token]) -> str:
+    """The chart's words, written back the way they read the same (quotes and links kept)."""
     return " ".join(
         quote_word(t.text) if t.quoted else f"<{t.text}>" if t.kind is Kind.LINK else t.text for t in tokens
     )
@@ -32,46 +47,119 @@ def _chart_text(tokens: list[Token]) -> str:
 def parse_schedule(text: str, *, follow: bool = False) -> NewScheduleRequest:
     """`CHART… WHEN [in #channel] [WINDOW] [OPTIONS]` (and `[for DURATION]` when following)."""
     tokens = tokenize(text)
-    at = next((i for i, t in enumerate(tokens) if not t.quoted and t.text.lower() in ("every", "cron")), None)
+    at = next((i for i, t in enumerate(tokens) if _is_word(t) and starts_when(tokens, i)), None)
     what = "follow" if follow else "schedule"
     if at is None:
-        raise UserError(f"`{what}` needs WHEN: {EXAMPLES}. Usage: {SCHEDULE_USAGE}.")
+        hint = next((h for t in tokens if _is_word(t) and (h := did_you_mean(t.text, HEAD_WORDS))), "")
+        raise UserError(
+            _("`{what}` needs WHEN: {examples}.{hint} Usage: {usage}.").format(
+                what=what, examples=examples(), hint=hint, usage=schedule_usage()
+            )
+        )
     if at == 0:
         raise UserError(
-            f"`{what}` needs a chart before WHEN: a saved chart's name or metrics. Usage: {SCHEDULE_USAGE}."
+            _("`{what}` needs a chart before WHEN: a saved chart's name or metrics. Usage: {usage}.").format(
+                what=what, usage=schedule_usage()
+            )
         )
     when, used = parse_when(tokens, at)
-    chart = tokens[:at]
+    channel, duration, chart = _where_and_how_long(tokens[:at] + tokens[at + used :], follow=follow)
+    if follow and when.interval is None:
+        raise UserError(
+            _(
+                "`follow` takes how often and for how long, e.g. `follow lag every 15m for 4h` or "
+                "`follow lag 15분마다 4시간 동안`."
+            )
+        )
+    return NewScheduleRequest(chart_text=chart_text(chart), when=when, channel_id=channel, duration=duration)
+
+
+def _is_word(token: Token) -> bool:
+    return token.kind is Kind.WORD and not token.quoted
+
+
+def _where_and_how_long(tokens: list[Token], *, follow: bool) -> tuple[str | None, int | None, list[Token]]:
+    """`in #channel`, `#channel에`, `#channel 채널에`; `for 4h`, `4시간 동안` (follow); the rest is the chart's."""
     channel: str | None = None
     duration: int | None = None
-    rest = tokens[at + used :]
+    rest: list[Token] = []
     i = 0
-    while i < len(rest):
-        token = rest[i]
-        word = token.text.lower() if token.kind is Kind.WORD and not token.quoted else ""
-        following = rest[i + 1] if i + 1 < len(rest) else None
+    while i < len(tokens):
+        token = tokens[i]
+        word = token.text.lower() if _is_word(token) else ""
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
         if word == "in" and following is not None and following.kind is Kind.CHANNEL:
             channel = following.text
             i += 2
-        elif word == "in" and following is not None and following.text.startswith("#"):
+        elif token.kind is Kind.CHANNEL and following is not None and following.text in CHANNEL_PARTICLES:
+            channel = token.text
+            i += 2 + (following.text == "채널" and after is not None and after.text in CHANNEL_PARTICLES)
+        elif (word == "in" and following is not None and following.text.startswith("#")) or _unlinked(token, following):
+            typed = following.text if word == "in" and following is not None else token.text
             raise UserError(
-                f"“{following.text}” is not a channel link: type `#` and pick the channel from Slack's list, so it "
-                "arrives as a link."
+                _(
+                    "“{word}” is not a channel link: type `#` and pick the channel from Slack's list, so it arrives "
+                    "as a link."
+                ).format(word=typed)
             )
-        elif word == "for" and follow and following is not None and (span := parse_span(following.text)):
-            duration = span
-            i += 2
+        elif follow and (found := _duration(tokens, i)) is not None:
+            duration, taken = found
+            i += taken
         else:
-            chart.append(token)
+            rest.append(token)
             i += 1
-    if follow and when.interval is None:
-        raise UserError("`follow` takes `every` and a length, e.g. `follow lag every 15m for 4h`.")
-    return NewScheduleRequest(chart_text=_chart_text(chart), when=when, channel_id=channel, duration=duration)
+    return channel, duration, rest
+
+
+def _unlinked(token: Token, following: Token | None) -> bool:
+    """`#ops에` or `#ops 채널에` typed as plain text (Slack sends a picked channel as a link)."""
+    if not (_is_word(token) and token.text.startswith("#") and len(token.text) > 1):
+        return False
+    return any(token.text.endswith(p) for p in CHANNEL_PARTICLES) or (
+        following is not None and following.text in CHANNEL_PARTICLES
+    )
+
+
+def _duration(tokens: list[Token], i: int) -> tuple[int, int] | None:
+    """`for 4h`, `for 4 hours`, `4시간 동안`, `4시간동안`, `1시간 30분 동안` at `tokens[i]`: seconds, tokens taken."""
+    words = [t.text if _is_word(t) else "" for t in tokens[i : i + 4]]
+    if words[0].lower() == "for" and len(words) > 1:
+        if span := parse_span(words[1]):
+            return span, 2
+        if len(words) > 2 and (span := span_with_unit(words[1], words[2])):
+            return span, 3
+        return None
+    seconds = 0
+    for taken, word in enumerate(words, start=1):
+        glued = word.endswith("동안") and word != "동안"
+        span = korean_span(word.removesuffix("동안")) if word != "동안" else None
+        if word == "동안" and seconds:
+            return seconds, taken
+        if span is None:
+            return None
+        seconds += span
+        if glued:
+            return seconds, taken
+    return None
+
+
+def korean_span(word: str) -> int | None:
+    """Seconds in `4시간`, `90분`, `1시간30분`, `2일`; None when `word` is not that."""
+    match = _KOREAN_SPAN.match(word)
+    if not word or match is None or not any(match.groups()):
+        return None
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return days * 86400 + hours * 3600 + minutes * 60 + seconds or None
 
 
 def parse_schedule_id(words: tuple[str, ...], action: str) -> int:
     """`pause 12` / `pause #12` → 12."""
     number = words[0].lstrip("#") if len(words) == 1 else ""
     if not (number.isascii() and number.isdigit()):  # `²` is a digit to isdigit(), not to int()
-        raise UserError(f"`{action}` takes a schedule's number, e.g. `{action} 12` (`schedules` lists them).")
+        raise UserError(
+            _("`{action}` takes a schedule's number, e.g. `{action} 12` (`schedules` lists them).").format(
+                action=action
+            )
+        )
     return int(words[0].lstrip("#"))

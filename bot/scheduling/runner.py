@@ -8,14 +8,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.charts.parse import parse_chart, parse_window
 from bot.charts.service import NoDataError
 from bot.chat import ChatActions, error_text
 from bot.errors import UserError
-from bot.i18n import ENGLISH, speaking
+from bot.i18n import ENGLISH, _, ngettext, speaking
 from bot.router import Destination, Poster, cancel_and_wait
-from bot.scheduling.when import When, default_window
+from bot.scheduling.when import When, default_window, describe_time
 from bot.store.schedules import FAILED, POSTED, SKIPPED, RunLog, Schedule, Schedules
 
 log = logging.getLogger(__name__)
@@ -113,15 +114,18 @@ class ScheduledRunner:
             chart = await self.actions.charts.render(
                 spec,
                 timezone=spec.tz or schedule.timezone,
-                asked_by=f"<@{schedule.owner_id}>'s schedule #{schedule.id} ({schedule.when_text})",
+                asked_by=_("{owner}'s schedule #{id} ({when})").format(
+                    owner=f"<@{schedule.owner_id}>", id=schedule.id, when=schedule.when_text
+                ),
                 now=slot,
                 title=title or schedule.label,
             )
         except NoDataError as exc:
             if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
                 return None, None, None
-            await self.poster.say(destination, f"{exc} (schedule #{schedule.id}, {schedule.when_text})")
-            return SKIPPED, "no data in the window", None
+            said = _("{reason} (schedule #{id}, {when})").format(reason=exc, id=schedule.id, when=schedule.when_text)
+            await self.poster.say(destination, said)
+            return SKIPPED, _("no data in the window"), None
         except Exception as exc:
             return FAILED, error_text(exc)[0], None
         await self.poster.turn()  # Slack's upload limit: wait here, while the run can still be taken over
@@ -151,15 +155,24 @@ class ScheduledRunner:
                     log.exception("renewing the claims of runs under way failed; trying again")
 
     async def _tell_owner(self, schedule: Schedule, slot: datetime, reason: str, *, paused: bool) -> None:
-        text = (
-            f"Your schedule #{schedule.id} ({schedule.label}, {schedule.when_text} in <#{schedule.channel_id}>) "
-            f"could not post its {slot:%Y-%m-%d %H:%M} UTC run: {reason}"
+        """A DM to the owner, made here, inside the run, so it is in the language the run speaks (the owner's)."""
+        text = _(
+            "Your schedule #{id} ({label}, {when} in <#{channel}>) could not post its {slot} run: {reason}"
+        ).format(
+            id=schedule.id,
+            label=schedule.label,
+            when=schedule.when_text,
+            channel=schedule.channel_id,
+            slot=describe_time(slot.astimezone(ZoneInfo(schedule.timezone))),
+            reason=reason,
         )
         if paused:
-            text += (
-                f"\nIt failed {self.settings.pause_after} times in a row, so it is paused. Fix the cause, then "
-                f"`/chart resume {schedule.id}`."
-            )
+            count = self.settings.pause_after
+            text += "\n" + ngettext(
+                "It failed {count} time in a row, so it is paused. Fix the cause, then `/chart resume {id}`.",
+                "It failed {count} times in a row, so it is paused. Fix the cause, then `/chart resume {id}`.",
+                count,
+            ).format(count=count, id=schedule.id)
         try:
             await self.poster.notify(schedule.owner_id, text)
         except Exception:

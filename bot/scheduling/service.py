@@ -9,13 +9,15 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
+from bot.i18n import _
 from bot.router import BackgroundWork, Destination, cancel_and_wait
 from bot.scheduling.runner import ScheduledRunner, when_of
-from bot.scheduling.when import latest_run
+from bot.scheduling.when import describe_time, latest_run
 from bot.store.schedules import Schedule, Schedules
 
 log = logging.getLogger(__name__)
@@ -191,7 +193,8 @@ class ScheduleService:
             self._drop(f"schedule:{schedule.id}", schedule.id)
             destination = Destination(schedule.channel_id, schedule.thread_ts)
             try:
-                await self.runner.poster.say(destination, f"Stopped following {schedule.label}: its time is up.")
+                said = _("Stopped following {label}: its time is up.").format(label=schedule.label)
+                await self.runner.poster.say(destination, said)
             except Exception:
                 log.exception("could not say that follow %s ended", schedule.id)
 
@@ -199,9 +202,13 @@ class ScheduleService:
         schedule = await self.schedules.get(schedule_id)
         if schedule is None:
             return
-        await self.runner.poster.notify(
-            schedule.owner_id,
-            f"The bot stopped while posting the {slot:%Y-%m-%d %H:%M} UTC run of your schedule #{schedule.id} "
-            f"({schedule.label}) in <#{schedule.channel_id}>; check there that it arrived. It is not sent again, so "
-            "it never appears twice.",
+        text = _(
+            "The bot stopped while posting the {slot} run of your schedule #{id} ({label}) in <#{channel}>; check "
+            "there that it arrived. It is not sent again, so it never appears twice."
+        ).format(
+            slot=describe_time(slot.astimezone(ZoneInfo(schedule.timezone))),
+            id=schedule.id,
+            label=schedule.label,
+            channel=schedule.channel_id,
         )
+        await self.runner.poster.notify(schedule.owner_id, text)

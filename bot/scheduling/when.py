@@ -1,5 +1,6 @@
-"""WHEN: `every 15m`, `every hour`, `every day at 09:00`, `every weekday at 9am`, `every mon,wed at 18:00`,
-`cron "0 9 * * 1-5"` (standard crontab: 0 and 7 are Sunday). Triggers come from APScheduler 3.11."""
+"""WHEN: `every 15m`, `every hour`, `every day at 09:00`, `every weekday at 9am`, `every mon,wed at 18:00`, their
+Korean (`15분마다`, `매일 오전 9시`, `평일 9시`, `매주 월요일 18시`; see `phrases`), and `cron "0 9 * * 1-5"` (standard
+crontab: 0 and 7 are Sunday). Triggers come from APScheduler 3.11; run times, and how they are shown."""
 
 from __future__ import annotations
 
@@ -15,20 +16,14 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.charts.timerange import parse_clock, parse_span, span_with_unit, unit_word
 from bot.charts.tokens import Token
 from bot.durations import format_duration
 from bot.errors import UserError
+from bot.i18n import _, date_time, ngettext
+from bot.scheduling.phrases import read_when
 
 DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # crontab numbering: 0 (and 7) is Sunday
-_DAY_WORDS = {
-    **{name: name for name in DAY_NAMES},
-    "sunday": "sun", "monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu", "friday": "fri",
-    "saturday": "sat", "tues": "tue", "thur": "thu", "thurs": "thu",
-}  # fmt: skip
-_GROUPS = {"day": "*", "weekday": "mon,tue,wed,thu,fri", "weekend": "sat,sun"}
 _FIELD_RANGES = {"minute": (0, 59), "hour": (0, 23), "day": (1, 31), "month": (1, 12)}
-EXAMPLES = '`every 15m`, `every day at 09:00`, `every weekday at 9am`, `every mon,wed at 18:00` or `cron "0 9 * * 1-5"`'
 
 
 @dataclass(frozen=True)
@@ -106,53 +101,16 @@ def shortest_gap(trigger: BaseTrigger, after: datetime, samples: int = 60) -> fl
 
 
 def parse_when(tokens: list[Token], start: int) -> tuple[When, int]:
-    """WHEN at `tokens[start]` (`every …` or `cron "…"`); returns it and how many tokens it took."""
-    head = tokens[start].text.lower()
-    if head == "cron":
+    """WHEN at `tokens[start]` (`every …`, `매일 …`, `15분마다`, `cron "…"` …); returns it and how many tokens it
+    took."""
+    if tokens[start].text.lower() == "cron" and not tokens[start].quoted:
         if start + 1 >= len(tokens):
-            raise UserError('`cron` needs a quoted crontab line, e.g. `cron "0 9 * * 1-5"`.')
+            raise UserError(_('`cron` needs a quoted crontab line, e.g. `cron "0 9 * * 1-5"`.'))
         expression = tokens[start + 1].text
         return When(text=f'cron "{expression}"', cron=standard_cron(expression)), 2
-    words = [t.text for t in tokens[start + 1 :]]
-    if not words:
-        raise UserError(f"`every` needs how often, e.g. {EXAMPLES}.")
-    first = words[0].lower()
-    span = parse_span(first)
-    if span is not None:
-        return When(text=f"every {first}", interval=span), 2
-    if len(words) > 1 and (span := span_with_unit(first, words[1])):
-        return When(text=f"every {first} {words[1].lower()}", interval=span), 3
-    if first in ("hour", "minute") or (first != "day" and unit_word(first) and first not in _GROUPS):
-        seconds = unit_word(first)
-        assert seconds is not None
-        return When(text=f"every {first}", interval=seconds), 2
-    days, used = _days(words)
-    if used + 1 >= len(words) or words[used].lower() != "at":
-        shown = " ".join(words[:used]) or first
-        raise UserError(f"`every {shown}` needs a time: `every {shown} at 09:00`.")
-    at = parse_clock(words[used + 1])
-    if at is None:
-        raise UserError(f"“{words[used + 1]}” is not a time of day; write it like 09:00 or 9am.")
-    text = f"every {' '.join(words[:used]).lower()} at {words[used + 1].lower()}"
-    return When(text=text, cron=f"{at.minute} {at.hour} * * {days}"), 1 + used + 2
-
-
-def _days(words: list[str]) -> tuple[str, int]:
-    """`day`, `weekday`, `weekend`, `mon,wed`, `monday wednesday` → crontab day names, and words used."""
-    first = words[0].lower()
-    if first in _GROUPS:
-        return _GROUPS[first], 1
-    names: list[str] = []
-    used = 0
-    for word in words:
-        parts = [p for p in word.lower().replace("and", ",").split(",") if p]
-        if not parts or not all(p in _DAY_WORDS for p in parts):
-            break
-        names += [_DAY_WORDS[p] for p in parts]
-        used += 1
-    if not names:
-        raise UserError(f"“{words[0]}” is not how often; write one of {EXAMPLES}.")
-    return ",".join(dict.fromkeys(names)), used
+    reading = read_when(tokens, start)
+    text = " ".join(t.text for t in tokens[start : start + reading.used]).lower()
+    return When(text=text, interval=reading.interval, cron=reading.cron), reading.used
 
 
 def standard_cron(expression: str) -> str:
@@ -160,7 +118,11 @@ def standard_cron(expression: str) -> str:
     fields = expression.split()
     if len(fields) != 5:
         raise UserError(
-            f"“{expression}” has {len(fields)} fields; a crontab line has five: minute hour day month weekday."
+            ngettext(
+                "“{line}” has {count} field; a crontab line has five: minute hour day month weekday.",
+                "“{line}” has {count} fields; a crontab line has five: minute hour day month weekday.",
+                len(fields),
+            ).format(line=expression, count=len(fields))
         )
     names = ("minute", "hour", "day", "month")
     checked = [_check_field(value, name) for value, name in zip(fields[:4], names, strict=True)]
@@ -170,21 +132,29 @@ def standard_cron(expression: str) -> str:
 def _numbers(field: str, low: int, high: int, name: str, *, names: tuple[str, ...] = ()) -> list[int]:
     values: list[int] = []
     for part in field.split(","):
-        base, _, step_text = part.partition("/")
+        base, _slash, step_text = part.partition("/")
         step = int(step_text) if step_text.isascii() and step_text.isdigit() and int(step_text) > 0 else None
         if step_text and step is None:
-            raise UserError(f"“{part}” in the {name} field has a bad step; write it like */15.")
+            raise UserError(
+                _("“{part}” in the {field} field has a bad step; write it like */15.").format(
+                    part=part, field=_field_name(name)
+                )
+            )
         if base == "*":
             first, last = low, high
         elif "-" in base:
-            a, _, b = base.partition("-")
+            a, _dash, b = base.partition("-")
             first, last = _value(a, name, names), _value(b, name, names)
         else:
             first = last = _value(base, name, names)
             if step:
                 last = high
         if not (low <= first <= high and low <= last <= high) or first > last:
-            raise UserError(f"“{part}” is outside the {name} field's {low}–{high}.")
+            raise UserError(
+                _("“{part}” is outside the {field} field's {low}–{high}.").format(
+                    part=part, field=_field_name(name), low=low, high=high
+                )
+            )
         values += list(range(first, last + 1, step or 1))
     return sorted(set(values))
 
@@ -194,7 +164,13 @@ def _value(text: str, name: str, names: tuple[str, ...]) -> int:
         return int(text)
     if text.lower()[:3] in names:
         return names.index(text.lower()[:3])
-    raise UserError(f"“{text}” is not a number in the {name} field.")
+    raise UserError(_("“{text}” is not a number in the {field} field.").format(text=text, field=_field_name(name)))
+
+
+def _field_name(name: str) -> str:
+    """A crontab field's name in the current language."""
+    names = {"minute": _("minute"), "hour": _("hour"), "day": _("day of month"), "month": _("month")}
+    return names.get(name, _("weekday"))
 
 
 def _check_field(field: str, name: str) -> str:
@@ -211,9 +187,13 @@ def _weekdays(field: str) -> str:
 
 
 def describe_times(times: list[datetime]) -> str:
-    """`Fri Nov 27 09:00 KST, …` (with seconds when a time has them)."""
-    shape = "%a %b %d %H:%M:%S %Z" if any(t.second for t in times) else "%a %b %d %H:%M %Z"
-    return ", ".join(t.strftime(shape) for t in times)
+    """`Nov 27 09:00 KST, Nov 28 09:00 KST` as the current language writes dates and times."""
+    return ", ".join(describe_time(t) for t in times)
+
+
+def describe_time(moment: datetime, *, date: bool = True) -> str:
+    """One time in its own zone, with the zone's abbreviation: `Nov 27 09:00 KST`, `11월 27일 09:00 KST`."""
+    return f"{date_time(moment, date=date)} {moment.strftime('%Z')}".strip()
 
 
 def default_window(when: When, trigger: BaseTrigger, now: datetime) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.charts.spec import ScheduleRequest
+from bot.chat import Asker
+from bot.errors import UserError
+from bot.i18n import speaking
 from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH
 from bot.store.schedules import FAILED, POSTED, RunLog
@@ -218,3 +223,66 @@ async def test_stopping_leaves_no_task_of_the_schedules_behind(stack: BotStack) 
     await stack.schedules.stop(5)
     ours = ("ScheduleService", "ScheduledRunner")
     assert [t for t in asyncio.all_tasks() if not t.done() and any(name in repr(t) for name in ours)] == []
+
+
+def next_two_days(answer: str) -> list[datetime]:
+    """The two dates of `Next: Nov 28 09:00 EST, Nov 29 09:00 EST.` (each at 09:00, New York time)."""
+    found = re.search(r"Next: (\w+ \d+) 09:00 E[SD]T, (\w+ \d+) 09:00 E[SD]T\.", answer)
+    assert found is not None, answer
+    return [datetime.strptime(f"2000 {day}", "%Y %b %d") for day in found.groups()]
+
+
+async def test_a_korean_when_and_the_same_schedule_twice(stack: BotStack) -> None:
+    created = await ask(stack, "schedule lag 매일 오전 9시")
+    assert created.startswith(
+        "Scheduled #1: Replication Lag, 매일 오전 9시 (America/New_York) in <#C0OPS>, last 1d each time. Next: "
+    )
+    first, second = next_two_days(created)
+    assert (second - first).days in (1, -365)  # consecutive days (Dec 31, Jan 1 in a leap year 2000)
+    assert stack.schedules is not None
+    made = await stack.schedules.schedules.get(1)
+    assert made is not None
+    assert (made.cron, made.interval_seconds, made.timezone) == ("0 9 * * *", None, "America/New_York")
+    twin = await ask(stack, "schedule LAG  every day at 9am")  # the same chart and times, typed otherwise
+    assert twin.startswith(
+        "Already scheduled as #1: Replication Lag, 매일 오전 9시 (America/New_York) in <#C0OPS>, by <@U0KIM>. "
+        "It has the same chart (spaces and capitals aside), the same run times and the same place, so nothing new "
+        "was made. Next: "
+    )
+    assert next_two_days(twin) == [first, second]
+    assert [s.id for s in await stack.schedules.schedules.in_channel("C0OPS")] == [1]
+    elsewhere = await ask(stack, "schedule lag every day at 9am in <#C0OTHER|other>")
+    assert elsewhere.startswith("Scheduled #2: ")
+    other_time = await ask(stack, "schedule lag 매일 오전 10시")
+    assert other_time.startswith("Scheduled #3: ")
+
+
+async def test_a_korean_speaker_reads_the_catalog(stack: BotStack) -> None:
+    """The request path sets the asker's language (`speaking`); every answer of the schedule actions follows it."""
+    handler = stack.services.actions.schedule_handler
+    assert handler is not None
+    kim = Asker(user_id="U0KIM", channel_id="C0OPS", timezone="Asia/Seoul", asked_from="C0OPS")
+
+    async def say(text: str) -> str:
+        action, _, rest = text.partition(" ")
+        request = ScheduleRequest(action=action, words=tuple(rest.split()), text=rest)
+        with speaking("ko"):
+            try:
+                return await handler.handle(request, kim)
+            except UserError as refused:
+                return str(refused)
+
+    created = await say("schedule lag 평일 9시")
+    assert created.startswith("예약했어요(#1): Replication Lag, 평일 9시(Asia/Seoul), <#C0OPS>에 매번 ")
+    assert re.search(r"다음 실행: \d+월 \d+일 09:00 KST, \d+월 \d+일 09:00 KST\.", created), created
+    assert (await say("schedule lag every weekday at 9am")).startswith("이미 같은 예약이 있어요(#1): ")
+    assert await say("pause 1") == "#1(Replication Lag) 예약을 일시정지했어요. `resume 1`로 다시 시작할 수 있어요."
+    listing = await say("schedules")
+    assert listing.startswith(
+        "*이 채널의 예약*:\n• #1 Replication Lag, 평일 9시, <#C0OPS> · 일시정지됨(<@U0KIM> 님이 일시정지함)"
+    )
+    assert (await say("schedule lag 매주 윌요일 9시")).startswith(
+        "`매주 윌요일`의 “윌요일”: 요일도 간격도 아니에요. `일요일` 또는 `월요일`을(를) 말씀하신 건가요?"
+    )
+    assert await say("delete 1") == "#1(Replication Lag, 평일 9시) 예약을 삭제했어요."
+    assert await say("next 1") == "#1 예약이 없어요. `schedules`로 이 채널의 예약을 볼 수 있어요."
