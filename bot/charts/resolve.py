@@ -4,17 +4,21 @@ and anything that does not exist is named (with a did-you-mean) before any bille
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.charts.options import did_you_mean
-from bot.charts.parse import OPTION_ALIASES, WINDOW_WORDS
 from bot.charts.spec import MetricRef
+from bot.charts.timerange import looks_like_a_clock, parse_span
+from bot.charts.words import COMMAND_SYNONYMS, language_words
 from bot.errors import UserError
+from bot.i18n import _
 from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
 from bot.servicewatch.models import Dimension
 
 MAX_LINES = 10
 RESOURCE_KEYS = ("resource", "name", "host")
+_TIME_LIKE = re.compile(r"^\d+\s*[a-z가-힣]+$|^\d{1,2}[:.]\d{1,2}", re.IGNORECASE)
+_RESOURCE_LIKE = re.compile(r"^[a-z][a-z0-9]*[-_][a-z0-9-_]+$|^[a-z]+\d+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -28,37 +32,176 @@ class ChartLine:
     color: str | None = None
 
 
+@dataclass(frozen=True)
+class Selector:
+    """A resource named by a plain word (`web-01`, an id, a unique part of a name): the names it stands for."""
+
+    word: str
+    names: frozenset[str]
+
+    def picks(self, resource: CatalogResource) -> bool:
+        return resource.name.lower() in self.names or any(d.value.lower() in self.names for d in resource.dimensions)
+
+
 def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[ChartLine, ...]:
-    """Every line the chart will draw, or UserError naming what does not exist."""
+    """Every line the chart will draw, or UserError naming what does not exist. Plain words that name resources
+    select them for every metric of the chart that has them, wherever they stand in the line."""
+    refs, selectors = read_words(metrics, catalog)
+    if not refs:
+        raise UserError(_resources_alone(selectors, catalog))
+    found = [(ref, find_metric(ref, catalog, selectors)) for ref in refs]
+    used: set[str] = set()
+    labels = [label for ref in metrics for label in ((ref.label, *ref.more_labels) if ref.label else ())]
+    colours = [colour for ref in metrics for colour in ((ref.color, *ref.more_colors) if ref.color else ())]
+    per_line = len(found) == 1
+    if not per_line:
+        for kind, items in ((_("colours"), colours), (_("labels"), labels)):
+            if len(items) > len(found):
+                raise UserError(
+                    _("{count} {kind} for {metrics} metrics; give one per metric, in order.").format(
+                        count=len(items), kind=kind, metrics=len(found)
+                    )
+                )
     lines: list[ChartLine] = []
-    for ref in metrics:
-        metric = find_metric(ref, catalog)
-        resources = find_resources(ref, metric)
+    for position, (ref, metric) in enumerate(found):
+        resources = _selected(find_resources(ref, metric), selectors, used)
+        if per_line and max(len(labels), len(colours)) > max(len(resources), 1):
+            raise UserError(
+                _("{count} labels or colours for {lines} lines; give at most one per line, in order.").format(
+                    count=max(len(labels), len(colours)), lines=len(resources)
+                )
+            )
         for index, resource in enumerate(resources):
             label = resource.label()
-            if ref.label:
-                display = ref.label if len(resources) == 1 else f"{ref.label} {label}"
+            mine = labels[index] if per_line and index < len(labels) else None
+            if not per_line and position < len(labels):
+                mine = labels[position]
+            if mine is not None and len(resources) > 1 and not (per_line and len(labels) > 1):
+                display = f"{mine} {label}"
             else:
-                display = f"{metric.namespace} | {label} | {metric.name}"
-            colour = ref.color if index == 0 else None
+                display = mine or f"{metric.namespace} | {label} | {metric.name}"
+            colour = None
+            if per_line and index < len(colours):
+                colour = colours[index]
+            elif not per_line and index == 0 and position < len(colours):
+                colour = colours[position]
             lines.append(ChartLine(metric, resource.dimensions, display, label, colour))
+    for selector in selectors:
+        if selector.word not in used:
+            raise UserError(_not_drawn(selector, [metric for _ref, metric in found], catalog))
     if len(lines) > MAX_LINES:
         raise UserError(
-            f"That chart would draw {len(lines)} lines; at most {MAX_LINES} fit. Name resources with KEY=VALUE "
-            f"(e.g. {_example_dimension(lines[0].metric)}) to draw fewer."
+            _(
+                "That chart would draw {count} lines; at most {limit} fit. Name resources (e.g. `{example}`) "
+                "to draw fewer."
+            ).format(count=len(lines), limit=MAX_LINES, example=_example_resource(lines[0].metric))
         )
     return tuple(lines)
 
 
-def find_metric(ref: MetricRef, catalog: Catalog) -> CatalogMetric:
-    """The catalog metric `ref` names: exact, then case-insensitive, then a unique part of a name."""
+def read_words(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[list[MetricRef], list[Selector]]:
+    """The metric references of a spec, and the resources its plain words name. A quoted name, or one with a
+    namespace, is a metric; an unquoted run of words that names a metric is one; otherwise each word that names a
+    resource is a selector and the rest name the metric."""
+    refs: list[MetricRef] = []
+    selectors: list[Selector] = []
+    for ref in metrics:
+        if ref.quoted or ref.namespace is not None:
+            refs.append(ref)
+            continue
+        words = ref.name.split()
+        chosen = [selector for word in words if (selector := _selector(word, catalog)) is not None]
+        if len(words) == 1 and chosen and _names_a_metric(ref, catalog):
+            raise UserError(_both_ways(words[0], ref, catalog))
+        if chosen and _names_a_metric(ref, catalog) and not _all_exact(chosen, catalog):
+            chosen = []  # `Active Connections`: a metric, though `connections` is no resource
+        rest = [word for word in words if word not in {selector.word for selector in chosen}]
+        selectors.extend(chosen)
+        if rest:
+            refs.append(replace(ref, name=" ".join(rest)))
+    return refs, selectors
+
+
+def _selector(word: str, catalog: Catalog) -> Selector | None:
+    """The resource `word` names: exactly (a name or an id), or as the unique part of one resource's name."""
+    low = word.lower()
+    resources = {r for m in catalog.metrics for r in m.resources}
+    exact = {
+        name
+        for r in resources
+        for name in (r.name.lower(), *(d.value.lower() for d in r.dimensions))
+        if name == low and name
+    }
+    if exact:
+        return Selector(word, frozenset(exact))
+    if len(low) < 3 or any(low in m.name.lower() for m in catalog.metrics):
+        return None
+    partial = {r.name.lower() for r in resources if r.name and low in r.name.lower()}
+    return Selector(word, frozenset(partial)) if len(partial) == 1 else None
+
+
+def _all_exact(selectors: list[Selector], catalog: Catalog) -> bool:
+    return all(selector.word.lower() in selector.names for selector in selectors)
+
+
+def _names_a_metric(ref: MetricRef, catalog: Catalog) -> bool:
+    try:
+        find_metric(ref, catalog)
+    except UserError:
+        return False
+    return True
+
+
+def _selected(
+    resources: tuple[CatalogResource, ...], selectors: list[Selector], used: set[str]
+) -> tuple[CatalogResource, ...]:
+    """The resources the selectors pick among `resources` (all of them when none of the selectors is here)."""
+    picked = tuple(r for r in resources if any(selector.picks(r) for selector in selectors))
+    used.update(selector.word for selector in selectors if any(selector.picks(r) for r in resources))
+    return picked or resources
+
+
+def _both_ways(word: str, ref: MetricRef, catalog: Catalog) -> str:
+    metric = find_metric(ref, catalog)
+    return _(
+        "“{word}” is both a resource and part of the metric {metric}. For the metric write "
+        '`"{metric}"`; for the resource write `resource={word}` beside a metric.'
+    ).format(word=word, metric=metric.name)
+
+
+def _resources_alone(selectors: list[Selector], catalog: Catalog) -> str:
+    words = ", ".join(selector.word for selector in selectors)
+    metrics = sorted({m.name for m in catalog.metrics if any(selectors[0].picks(r) for r in m.resources)})
+    return _(
+        "“{words}” names resources, not a metric; say what to draw of it, e.g. `{example}`. Its metrics: {names}."
+    ).format(
+        words=words,
+        example=f"{_short(metrics[0])} {selectors[0].word}" if metrics else "cpu web-01",
+        names=", ".join(metrics[:8]),
+    )
+
+
+def _short(name: str) -> str:
+    return name.split("/")[0].split("[")[0].split()[0].lower()
+
+
+def _not_drawn(selector: Selector, metrics: list[CatalogMetric], catalog: Catalog) -> str:
+    reporting = sorted({m.name for m in catalog.metrics if any(selector.picks(r) for r in m.resources)})
+    return _("“{word}” is a resource, but none of {drawn} reports it; its metrics: {names}.").format(
+        word=selector.word, drawn=", ".join(m.name for m in metrics), names=", ".join(reporting[:8])
+    )
+
+
+def find_metric(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | None = None) -> CatalogMetric:
+    """The catalog metric `ref` names: exact, then case-insensitive, then a unique part of a name. Among several,
+    the ones with the resources named (by KEY=VALUE or by plain words) win."""
     if ref.namespace is not None:
         namespace = _namespace(ref.namespace, catalog)
         pool = catalog.in_namespace(namespace)
-        where = f"in {namespace}"
+        where = _("in {namespace}").format(namespace=namespace)
     else:
         pool = catalog.metrics
-        where = "in ServiceWatch"
+        where = _("in ServiceWatch")
     wanted = ref.name.strip()
     for matches in (
         [m for m in pool if m.name == wanted],
@@ -68,20 +211,59 @@ def find_metric(ref: MetricRef, catalog: Catalog) -> CatalogMetric:
     ):
         if ref.dimensions and len({(m.namespace, m.name) for m in matches}) > 1:
             matches = [m for m in matches if _has_resources(ref, m)] or matches  # `memory resource=web-01`
+        if selectors and len({(m.namespace, m.name) for m in matches}) > 1:  # `memory web-01`
+            matches = [m for m in matches if any(s.picks(r) for s in selectors for r in m.resources)] or matches
         distinct = sorted({(m.namespace, m.name) for m in matches})
         if len(distinct) == 1:
             return _best_group(matches, ref)
         if len(distinct) > 1:
             choices = ", ".join(f"`{ns}:{name}`" for ns, name in distinct[:6])
             raise UserError(
-                f"“{ref.text}” matches {len(distinct)} metrics: {choices}. Write the one you mean in quotes, "
-                f'e.g. "{distinct[0][0]}:{distinct[0][1]}".'
+                _(
+                    "“{text}” matches {count} metrics: {choices}. Write the one you mean in quotes, e.g. "
+                    '"{example}", or add a resource (`{text} web-01`).'
+                ).format(
+                    text=ref.text, count=len(distinct), choices=choices, example=f"{distinct[0][0]}:{distinct[0][1]}"
+                )
             )
     _stray_words(wanted, ref, catalog)
-    names = sorted({m.name for m in pool})
-    hint = did_you_mean(wanted, names) or did_you_mean(wanted, [*OPTION_ALIASES, *WINDOW_WORDS])
+    raise UserError(_unknown(wanted, ref, pool, where, catalog))
+
+
+def _unknown(wanted: str, ref: MetricRef, pool: tuple[CatalogMetric, ...], where: str, catalog: Catalog) -> str:
+    """No metric: name the word, say what it looked like, and suggest from every kind of word."""
     browse = f"`metrics {ref.namespace}`" if ref.namespace else "`metrics`"
-    raise UserError(f"There is no metric “{wanted}” {where}.{hint} See {browse} for the list.")
+    hint = suggest(wanted, catalog, pool)
+    if wanted.lower() in COMMAND_SYNONYMS:
+        return _("“{word}” is not a command of the chart language. Did you mean `{command}`?").format(
+            word=wanted, command=COMMAND_SYNONYMS[wanted.lower()]
+        )
+    if parse_span(wanted) is None and (_TIME_LIKE.match(wanted) or looks_like_a_clock(wanted)):
+        return _(
+            "“{word}” looks like a time, but not one the chart language reads; write it like `3h`, `3 hours`, "
+            "`2h ago`, `18:00` or `지난 3시간`.{hint}"
+        ).format(word=wanted, hint=hint)
+    if " " not in wanted and _RESOURCE_LIKE.match(wanted):
+        return _(
+            "“{word}” looks like a resource, but no metric {where} reports one by that name or id.{hint} "
+            "See {browse} for the resources of each metric."
+        ).format(word=wanted, where=where, hint=hint, browse=browse)
+    return _("There is no metric “{word}” {where}.{hint} See {browse} for the list.").format(
+        word=wanted, where=where, hint=hint, browse=browse
+    )
+
+
+def suggest(word: str, catalog: Catalog, pool: tuple[CatalogMetric, ...] | None = None) -> str:
+    """` Did you mean …?` drawn from metric names (whole and by word), resource names and the language's words."""
+    metrics = pool if pool is not None else catalog.metrics
+    names = sorted({m.name for m in metrics})
+    parts = sorted({w for m in metrics for w in _words(m.name) if len(w) > 2})
+    resources = sorted({r.name for m in catalog.metrics for r in m.resources if r.name})
+    for choices in (names, parts, resources, language_words()):
+        hint = did_you_mean(word, choices)
+        if hint:
+            return hint
+    return ""
 
 
 def _words(text: str) -> set[str]:
@@ -98,9 +280,13 @@ def _stray_words(wanted: str, ref: MetricRef, catalog: Catalog) -> None:
             metric = find_metric(MetricRef(head, ref.namespace), catalog)
         except UserError:
             continue
-        hint = did_you_mean(rest[0], [*OPTION_ALIASES, *WINDOW_WORDS])
+        hint = did_you_mean(rest[0], language_words())
         if hint:
-            raise UserError(f"“{' '.join(rest)}” after {metric.name} is not understood.{hint}")
+            raise UserError(
+                _("“{words}” after {metric} is not understood.{hint}").format(
+                    words=" ".join(rest), metric=metric.name, hint=hint
+                )
+            )
         return
 
 
@@ -118,7 +304,9 @@ def _namespace(name: str, catalog: Catalog) -> str:
             return namespace
     hint = did_you_mean(name, list(catalog.namespaces))
     known = ", ".join(catalog.namespaces)
-    raise UserError(f"There is no namespace “{name}”.{hint} Namespaces: {known}.")
+    raise UserError(
+        _("There is no namespace “{name}”.{hint} Namespaces: {known}.").format(name=name, hint=hint, known=known)
+    )
 
 
 def _best_group(matches: list[CatalogMetric], ref: MetricRef) -> CatalogMetric:
@@ -133,7 +321,9 @@ def _best_group(matches: list[CatalogMetric], ref: MetricRef) -> CatalogMetric:
 def find_resources(ref: MetricRef, metric: CatalogMetric) -> tuple[CatalogResource, ...]:
     """The resources the dimensions pick (all of them when none are given)."""
     if not metric.resources:
-        raise UserError(f"No resource reports {metric.reference} yet; pick another metric (see `metrics`).")
+        raise UserError(
+            _("No resource reports {metric} yet; pick another metric (see `metrics`).").format(metric=metric.reference)
+        )
     chosen = metric.resources
     for key, value in ref.dimensions:
         chosen = _filter(chosen, key, value, metric)
@@ -148,9 +338,13 @@ def _filter(
     else:
         real_key = next((k for k in metric.dimension_keys if k.lower() == key.lower()), None)
         if real_key is None:
-            keys = ", ".join(metric.dimension_keys) or "none"
+            keys = ", ".join(metric.dimension_keys) or "-"
             hint = did_you_mean(key, list(metric.dimension_keys))
-            raise UserError(f"`{key}` is not a dimension of {metric.reference}.{hint} Its dimensions: {keys}.")
+            raise UserError(
+                _("`{key}` is not a dimension of {metric}.{hint} Its dimensions: {keys}.").format(
+                    key=key, metric=metric.reference, hint=hint, keys=keys
+                )
+            )
         found = tuple(
             r
             for r in resources
@@ -161,12 +355,16 @@ def _filter(
         values = [d.value for r in resources for d in r.dimensions]
         hint = did_you_mean(value, labels + values)
         some = ", ".join(labels[:8]) + (" …" if len(labels) > 8 else "")
-        raise UserError(f"No resource with {key}={value} reports {metric.reference}.{hint} Resources: {some}.")
+        raise UserError(
+            _("No resource with {key}={value} reports {metric}.{hint} Resources: {some}.").format(
+                key=key, value=value, metric=metric.reference, hint=hint, some=some
+            )
+        )
     return found
 
 
-def _example_dimension(metric: CatalogMetric) -> str:
-    if metric.resources and metric.resources[0].dimensions:
+def _example_resource(metric: CatalogMetric) -> str:
+    if metric.resources:
         first = metric.resources[0]
-        return f"{first.dimensions[0].key}={first.name or first.dimensions[0].value}"
+        return f"{_short(metric.name)} {first.label()}" if first.name else f"{first.dimensions[0].key}={first.label()}"
     return "KEY=VALUE"

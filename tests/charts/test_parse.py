@@ -294,8 +294,6 @@ def test_metrics_and_schedule_words_are_kept() -> None:
         ("cpu color #12", "is not a colour"),
         ("cpu thread https://example.com/x", "`thread` needs a message link"),
         ("cpu stat max stat min", "`stat` is given twice"),
-        ("cpu color red color blue", "2 colours for 1 metrics"),
-        ("cpu label a label b", "2 labels for 1 metrics"),
         ("cpu =v1", "is not a dimension"),
         ("cpu k=", "is not a dimension"),
         ('""', "An empty quoted name"),
