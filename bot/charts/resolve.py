@@ -4,6 +4,7 @@ and anything that does not exist is named (with a did-you-mean) before any bille
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from bot.charts.options import did_you_mean
@@ -203,12 +204,7 @@ def find_metric(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | No
         pool = catalog.metrics
         where = _("in ServiceWatch")
     wanted = ref.name.strip()
-    for matches in (
-        [m for m in pool if m.name == wanted],
-        [m for m in pool if m.name.lower() == wanted.lower()],
-        [m for m in pool if wanted.lower() in m.name.lower()],
-        [m for m in pool if _words(wanted) <= _words(m.name)],  # `cpu usage core` → CPU Usage/Core[Basic]
-    ):
+    for matches in _candidates(wanted, pool):
         if ref.dimensions and len({(m.namespace, m.name) for m in matches}) > 1:
             matches = [m for m in matches if _has_resources(ref, m)] or matches  # `memory resource=web-01`
         if selectors and len({(m.namespace, m.name) for m in matches}) > 1:  # `memory web-01`
@@ -226,7 +222,7 @@ def find_metric(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | No
                     text=ref.text, count=len(distinct), choices=choices, example=f"{distinct[0][0]}:{distinct[0][1]}"
                 )
             )
-    _stray_words(wanted, ref, catalog)
+    _blame_one_word(wanted, pool, where, catalog)
     raise UserError(_unknown(wanted, ref, pool, where, catalog))
 
 
@@ -267,27 +263,58 @@ def suggest(word: str, catalog: Catalog, pool: tuple[CatalogMetric, ...] | None 
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
+    return set(re.findall(r"[a-z0-9가-힣]+", text.lower()))
 
 
-def _stray_words(wanted: str, ref: MetricRef, catalog: Catalog) -> None:
-    """`lag lst 3h`: the leading words name a metric and the next looks like a mistyped option or window word;
-    name that word instead of the whole phrase."""
+def _candidates(wanted: str, pool: tuple[CatalogMetric, ...]) -> Iterator[list[CatalogMetric]]:
+    """The metrics `wanted` may name, from the strictest reading to the loosest."""
+    low = wanted.lower()
+    yield [m for m in pool if m.name == wanted]
+    yield [m for m in pool if m.name.lower() == low]
+    yield [m for m in pool if low in m.name.lower()]
+    yield [m for m in pool if _words(wanted) and _words(wanted) <= _words(m.name)]  # `cpu usage core`
+    yield [m for m in pool if _words(wanted) and all(_prefix_of_a_word(w, m.name) for w in _words(wanted))]
+
+
+def _prefix_of_a_word(word: str, name: str) -> bool:
+    return any(part.startswith(word) for part in _words(name))
+
+
+def _metric_like(text: str, pool: tuple[CatalogMetric, ...]) -> bool:
+    return any(matches for matches in _candidates(text, pool))
+
+
+def _blame_one_word(wanted: str, pool: tuple[CatalogMetric, ...], where: str, catalog: Catalog) -> None:
+    """`lag 3hrs`, `cpu web-09`: the other words name a metric, so the one left over is the word to blame."""
     words = wanted.split()
-    for cut in range(len(words) - 1, 0, -1):
-        head, rest = " ".join(words[:cut]), words[cut:]
-        try:
-            metric = find_metric(MetricRef(head, ref.namespace), catalog)
-        except UserError:
-            continue
-        hint = did_you_mean(rest[0], language_words())
-        if hint:
-            raise UserError(
-                _("“{words}” after {metric} is not understood.{hint}").format(
-                    words=" ".join(rest), metric=metric.name, hint=hint
-                )
-            )
+    if len(words) < 2:
         return
+    for index, word in enumerate(words):
+        rest = " ".join(words[:index] + words[index + 1 :])
+        if _metric_like(rest, pool):
+            raise UserError(_describe(word, rest, where, catalog))
+
+
+def _describe(word: str, after: str, where: str, catalog: Catalog) -> str:
+    """What an unread word beside a metric looked like: a time, a resource, a command, or anything else."""
+    hint = suggest(word, catalog)
+    if word.lower() in COMMAND_SYNONYMS:
+        return _("“{word}” is not a command of the chart language. Did you mean `{command}`?").format(
+            word=word, command=COMMAND_SYNONYMS[word.lower()]
+        )
+    if _TIME_LIKE.match(word) or looks_like_a_clock(word):
+        return _(
+            "“{word}” beside “{metric}” looks like a time, but not one the chart language reads; write it like "
+            "`3h`, `3 hours`, `2h ago`, `18:00` or `지난 3시간`.{hint}"
+        ).format(word=word, metric=after, hint=hint)
+    if _RESOURCE_LIKE.match(word):
+        return _(
+            "“{word}” beside “{metric}” looks like a resource, but no metric {where} reports one by that name or "
+            "id.{hint} See `metrics` for the resources of each metric."
+        ).format(word=word, metric=after, where=where, hint=hint)
+    return _(
+        "“{word}” beside “{metric}” is neither a metric, a resource nor a word of the chart language.{hint}"
+    ).format(word=word, metric=after, hint=hint)
 
 
 def _has_resources(ref: MetricRef, metric: CatalogMetric) -> bool:

@@ -27,6 +27,7 @@ _UNIT_WORDS = {
 }  # fmt: skip
 _COMPACT = re.compile(r"^(?:(\d{1,6})w)?(?:(\d{1,6})d)?(?:(\d{1,6})h)?(?:(\d{1,6})m)?(?:(\d{1,6})s)?$")
 _ISO_DURATION = re.compile(r"^P(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,6})S)?)?$")
+_SPELLED = re.compile(r"^(\d{1,6})([a-z]{2,7})$")  # 3hrs, 90mins, 2days
 _KOREAN_SPAN = re.compile(r"^(?:(\d{1,6})주일?)?(?:(\d{1,6})일)?(?:(\d{1,6})시간)?(?:(\d{1,6})분)?(?:(\d{1,6})초)?$")
 _KOREAN_CLOCK = re.compile(r"^(\d{1,2})시(?:(\d{1,2})분|(반))?$")
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?$")
@@ -132,6 +133,9 @@ def parse_span(word: str) -> int | None:
         weeks, days, hours, minutes, seconds = (int(g or 0) for g in iso.groups())
         total = weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds
         return total or None
+    spelled = _SPELLED.match(text.lower())
+    if spelled and spelled.group(2) in _UNIT_WORDS and int(spelled.group(1)):
+        return int(spelled.group(1)) * UNIT_SECONDS[_UNIT_WORDS[spelled.group(2)]]
     compact = _COMPACT.match(text.lower()) or _KOREAN_SPAN.match(text)
     if compact and any(compact.groups()):
         weeks, days, hours, minutes, seconds = (int(g or 0) for g in compact.groups())
@@ -171,7 +175,9 @@ def parse_clock(word: str, meridiem: str | None = None) -> time | None:
 
 
 def _with_meridiem(hour: int, minute: int, second: int, meridiem: str | None) -> time | None:
-    if meridiem:
+    if meridiem == "pm" and 13 <= hour <= 23:
+        pass  # 오후 13시: the hour already says it
+    elif meridiem:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if meridiem == "pm" else 0)

@@ -68,7 +68,13 @@ def _low(tokens: list[Token], index: int) -> str | None:
 
 
 def _words(tokens: list[Token], i: int, count: int) -> str:
-    return " ".join(t.text for t in tokens[i : i + count]).lower()
+    """The words as typed: pieces split off one word (`6시부터`) are joined back without a space."""
+    said = ""
+    for index, token in enumerate(tokens[i : i + count]):
+        previous = tokens[i + index - 1] if index else None
+        glued = previous is not None and previous.start + len(previous.text) == token.start
+        said += token.text if glued or not said else f" {token.text}"
+    return said.lower()
 
 
 def _last(seconds: int, typed: str = "", phrase: str = "") -> Window:
