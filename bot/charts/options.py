@@ -47,7 +47,7 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...], *, limit: int 
     close = difflib.get_close_matches(word.lower(), list(lowered), n=limit, cutoff=cutoff)
     if not close:
         return ""
-    names = " / ".join(f"`{lowered[c]}`" for c in close)
+    names = _(" or ").join(f"`{lowered[c]}`" for c in close)
     return " " + _("Did you mean {names}?").format(names=names)
 
 

@@ -222,7 +222,9 @@ def find_metric(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | No
                     text=ref.text, count=len(distinct), choices=choices, example=f"{distinct[0][0]}:{distinct[0][1]}"
                 )
             )
-    _blame_one_word(wanted, pool, where, catalog)
+    same_length = sorted({m.name for m in pool if len(m.name.split()) == len(wanted.split())})
+    if not did_you_mean(wanted, same_length, cutoff=0.8):  # `Replication Lagg`: one mistyped name
+        _blame_one_word(wanted, pool, where, catalog)
     raise UserError(_unknown(wanted, ref, pool, where, catalog))
 
 
@@ -249,13 +251,17 @@ def _unknown(wanted: str, ref: MetricRef, pool: tuple[CatalogMetric, ...], where
     )
 
 
-def suggest(word: str, catalog: Catalog, pool: tuple[CatalogMetric, ...] | None = None) -> str:
-    """` Did you mean …?` drawn from metric names (whole and by word), resource names and the language's words."""
+def suggest(
+    word: str, catalog: Catalog, pool: tuple[CatalogMetric, ...] | None = None, *, language_first: bool = False
+) -> str:
+    """` Did you mean …?` drawn from metric names (whole and by word), resource names and the language's words
+    (those first for a word beside a metric: there it is more likely a mistyped `last` than a second metric)."""
     metrics = pool if pool is not None else catalog.metrics
     names = sorted({m.name for m in metrics})
     parts = sorted({w for m in metrics for w in _words(m.name) if len(w) > 2})
     resources = sorted({r.name for m in catalog.metrics for r in m.resources if r.name})
-    for choices in (names, parts, resources, language_words()):
+    kinds = (names, parts, resources, language_words())
+    for choices in (kinds[-1:] + kinds[:-1]) if language_first else kinds:
         hint = did_you_mean(word, choices)
         if hint:
             return hint
@@ -297,11 +303,7 @@ def _blame_one_word(wanted: str, pool: tuple[CatalogMetric, ...], where: str, ca
 
 def _describe(word: str, after: str, where: str, catalog: Catalog) -> str:
     """What an unread word beside a metric looked like: a time, a resource, a command, or anything else."""
-    hint = suggest(word, catalog)
-    if word.lower() in COMMAND_SYNONYMS:
-        return _("“{word}” is not a command of the chart language. Did you mean `{command}`?").format(
-            word=word, command=COMMAND_SYNONYMS[word.lower()]
-        )
+    hint = suggest(word, catalog, language_first=True)
     if _TIME_LIKE.match(word) or looks_like_a_clock(word):
         return _(
             "“{word}” beside “{metric}” looks like a time, but not one the chart language reads; write it like "
