@@ -74,18 +74,16 @@ def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[Cha
             )
         for index, resource in enumerate(resources):
             label = resource.label()
-            mine = labels[index] if per_line and index < len(labels) else None
-            if not per_line and position < len(labels):
-                mine = labels[position]
-            if mine is not None and len(resources) > 1 and not (per_line and len(labels) > 1):
-                display = f"{mine} {label}"
+            if per_line and len(labels) > 1:  # one label per line, in order
+                mine = labels[index] if index < len(labels) else None
+            else:  # one label for the metric: each of its lines says which resource it is
+                mine = labels[0 if per_line else position] if (0 if per_line else position) < len(labels) else None
+                mine = f"{mine} {label}" if mine and len(resources) > 1 else mine
+            display = mine or f"{metric.namespace} | {label} | {metric.name}"
+            if per_line:
+                colour = colours[index] if index < len(colours) else None
             else:
-                display = mine or f"{metric.namespace} | {label} | {metric.name}"
-            colour = None
-            if per_line and index < len(colours):
-                colour = colours[index]
-            elif not per_line and index == 0 and position < len(colours):
-                colour = colours[position]
+                colour = colours[position] if index == 0 and position < len(colours) else None
             lines.append(ChartLine(metric, resource.dimensions, display, label, colour))
     for selector in selectors:
         if selector.word not in used:

@@ -217,9 +217,8 @@ def _alone(tokens: list[Token], i: int, start: Point, used: int, *, open_ended: 
     if not open_ended and used == 1:
         low = word.lower()
         if isinstance(start, Clock) and low in DAYS_BACK:
-            if start.days_back == 0:
-                return Window(start, None, low)
-            return Window(start, Clock(MIDNIGHT, start.days_back - 1), low)
+            back = DAYS_BACK[low]
+            return Window(start, Clock(MIDNIGHT, back - 1) if back else None, low)
         if isinstance(start, OnWeekday):
             return Window(start, OnWeekday(start.weekday, MIDNIGHT, days_after=1), low)
         if isinstance(start, OnDate) and start.at == MIDNIGHT and "T" not in word.upper():
