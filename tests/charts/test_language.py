@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.charts.parse import ChartUsageError, parse_chart, parse_request
 from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
@@ -22,7 +24,7 @@ from bot.charts.spec import (
     ScheduleRequest,
 )
 from bot.charts.timerange import Ago, Before, CalendarStart, Clock, OnDate, OnWeekday, Window
-from bot.i18n import KOREAN, speaking
+from bot.i18n import ENGLISH, KOREAN, speaking
 from bot.sandbox.catalog import list_metric_infos
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.models import MetricsResponse
@@ -312,3 +314,28 @@ def _catalog_with_a_resource_called(name: str) -> dict[str, Any]:
                     group["metrics"].append(twin)
                     return infos
     raise AssertionError("the sandbox has no Replication Lag")
+
+
+# Lines through the catalog too: whatever resolution makes of the words, only a refusal comes out --------------
+
+WORDS = ["cpu", "memory", "lag", "web-01", "web-02", "web-09", "orders-db", "replica", "VirtualServer", "of", "and",
+         "+", ",", "의", "과", '"Active Connections"', "lga", "3h", "지난 3시간", "어제 오후 6시부터", "2h ago", "최대",
+         "label a", "label b", "color red", "resource=web-01", "VolumeID=x", "web", "01", "db", "until 1h ago",
+         "monday", "this week", "from 22:00 to 02:00", "tz UTC+9", "period 300", "stat p99"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6), st.sampled_from([ENGLISH, KOREAN]))
+def test_any_chart_resolves_or_is_refused(words: list[str], language: str) -> None:
+    with speaking(language):
+        refusal = _refusal(" ".join(words))
+    assert refusal is None or refusal.splitlines()[0].strip()
+
+
+def _refusal(text: str) -> str | None:
+    """What the asker is told when `text` is refused (None when it plans); any other exception escapes."""
+    try:
+        plan(text)
+    except ChartUsageError as exc:
+        return str(exc)
+    return None
