@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -143,14 +144,28 @@ def _parse_request(text: str) -> Request:
         return ScheduleRequest(
             action=head, words=tuple(t.text for t in rest), text=text[rest[0].start :] if rest else ""
         )
-    if typed in COMMAND_SYNONYMS and (not rest or _ID.match(rest[0].text)):
-        instead = " ".join([COMMAND_SYNONYMS[typed], *(t.text for t in rest[:1])])
+    meant = _command_meant(typed, rest)
+    if meant is not None:
+        instead = " ".join([meant, *(t.text for t in rest[:1])])
         raise UserError(
             _("“{word}” is not a command of the chart language. Did you mean `{instead}`?").format(
                 word=tokens[0].text, instead=instead
             )
         )
     return ChartRequest(spec=_ChartParser(tokens).parse(), text=text.strip())
+
+
+def _command_meant(typed: str, rest: list[Token]) -> str | None:
+    """The command a first word stands for when it is no command but reads like one before an id or alone:
+    `unschedule 3` → delete, `pasue 3` → pause (a metric is never followed by a bare number)."""
+    if not typed or (rest and not _ID.match(rest[0].text)) or len(rest) > 1:
+        return None
+    if typed in COMMAND_SYNONYMS:
+        return COMMAND_SYNONYMS[typed]
+    if not rest:
+        return None
+    close = difflib.get_close_matches(typed, [*SCHEDULE_COMMANDS, *COMMANDS], n=1, cutoff=0.75)
+    return (SCHEDULE_COMMANDS.get(close[0]) or COMMANDS[close[0]]) if close else None
 
 
 # The chart part ------------------------------------------------------------------------------------------------

@@ -111,7 +111,10 @@ def read_words(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[list[M
         words = ref.name.split()
         chosen = [selector for word in words if (selector := _selector(word, catalog)) is not None]
         if len(words) == 1 and chosen and _names_a_metric(ref, catalog):
-            raise UserError(_both_ways(words[0], ref, catalog))
+            example = f"{_short(catalog.metrics[0].name)} resource={words[0]}"
+            raise UserError(_both_ways(words[0], find_metric(ref, catalog), chosen[0].word, example))
+        if len(words) > 1 and _names_a_metric(ref, catalog):
+            _refuse_either_way(words, ref, catalog)
         if chosen and _names_a_metric(ref, catalog) and not _all_exact(chosen, catalog):
             chosen = []  # `Active Connections`: a metric, though `connections` is no resource
         rest = [word for word in words if word not in {selector.word for selector in chosen}]
@@ -160,12 +163,30 @@ def _selected(
     return picked or resources
 
 
-def _both_ways(word: str, ref: MetricRef, catalog: Catalog) -> str:
-    metric = find_metric(ref, catalog)
+def _both_ways(word: str, metric: CatalogMetric, resource: str, example: str) -> str:
     return _(
-        "“{word}” is both a resource and part of the metric {metric}. For the metric write "
-        '`"{metric}"`; for the resource write `resource={word}` beside a metric.'
-    ).format(word=word, metric=metric.name)
+        "“{word}” could be the resource {resource} or part of the metric {metric}. For the metric write "
+        '`"{metric}"`; for the resource write `{example}`.'
+    ).format(word=word, resource=resource, metric=metric.name, example=example)
+
+
+def _refuse_either_way(words: list[str], ref: MetricRef, catalog: Catalog) -> None:
+    """`lag replica`: the words name a metric, yet one of them names a resource and the others a metric too."""
+    for index, word in enumerate(words):
+        rest = replace(ref, name=" ".join(words[:index] + words[index + 1 :]))
+        names = _resources_named(word, catalog)
+        if len(names) == 1 and rest.name and _names_a_metric(rest, catalog):
+            other = find_metric(rest, catalog)
+            whole = find_metric(ref, catalog)
+            raise UserError(_both_ways(word, whole, names[0], f"{rest.name} {names[0]}" if other else names[0]))
+
+
+def _resources_named(word: str, catalog: Catalog) -> list[str]:
+    """The resource names `word` is all of or a part of (at least three characters)."""
+    low = word.lower()
+    names = sorted({r.name for m in catalog.metrics for r in m.resources if r.name})
+    exact = [name for name in names if name.lower() == low]
+    return exact or ([name for name in names if low in name.lower()] if len(low) >= 3 else [])
 
 
 def _resources_alone(selectors: list[Selector], catalog: Catalog) -> str:
@@ -215,9 +236,13 @@ def find_metric(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | No
             raise UserError(
                 _(
                     "“{text}” matches {count} metrics: {choices}. Write the one you mean in quotes, e.g. "
-                    '"{example}", or add a resource (`{text} web-01`).'
+                    '"{example}", or add a resource (`{text} {resource}`).'
                 ).format(
-                    text=ref.text, count=len(distinct), choices=choices, example=f"{distinct[0][0]}:{distinct[0][1]}"
+                    text=ref.text,
+                    count=len(distinct),
+                    choices=choices,
+                    example=f"{distinct[0][0]}:{distinct[0][1]}",
+                    resource=next((r.label() for m in matches for r in m.resources), "web-01"),
                 )
             )
     same_length = sorted({m.name for m in pool if len(m.name.split()) == len(wanted.split())})

@@ -258,6 +258,13 @@ def test_english_and_korean_mix_freely() -> None:
 @pytest.mark.parametrize(
     ("text", "english", "korean"),
     [
+        (
+            "lag replica",
+            "“replica” could be the resource orders-db-replica or part of the metric Replication Lag. "
+            'For the metric write `"Replication Lag"`; for the resource write `lag orders-db-replica`',
+            "리소스 orders-db-replica일 수도",
+        ),
+        ("pasue 3", "“pasue” is not a command .* Did you mean `pause 3`", "혹시 `pause 3`"),
         ("lga", "There is no metric “lga” in ServiceWatch. Did you mean `lag`?", "“lga” 메트릭이 없어요. 혹시 `lag`"),
         (
             "unschedule 3",
@@ -298,7 +305,9 @@ def test_refusals_blame_the_word_in_both_languages(text: str, english: str, kore
 def test_a_word_both_a_metric_and_a_resource_shows_both_ways() -> None:
     catalog = Catalog.from_response(MetricsResponse.model_validate(_catalog_with_a_resource_called("lag")))
     spec = parse_chart("lag")
-    with pytest.raises(Exception, match=r"both a resource and part of the metric Replication Lag.*`resource=lag`"):
+    with pytest.raises(
+        ChartUsageError, match=r"could be the resource lag or part of the metric Replication Lag.*resource=lag"
+    ):
         plan_chart(spec, catalog, now=NOW, timezone="UTC", defaults=ChartDefaults())
 
 
