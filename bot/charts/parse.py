@@ -35,9 +35,10 @@ from bot.charts.words import (
     OPTIONS,
     RESERVED,
     SCHEDULE_COMMANDS,
+    korean_command,
 )
 from bot.errors import UserError
-from bot.i18n import _
+from bot.i18n import KOREAN, _, language
 
 MAX_METRICS = 10
 SUBCOMMANDS = tuple(sorted(set(COMMANDS.values())))
@@ -146,7 +147,8 @@ def _parse_request(text: str) -> Request:
         )
     meant = _command_meant(typed, rest)
     if meant is not None:
-        instead = " ".join([meant, *(t.text for t in rest[:1])])
+        said = korean_command(meant) if language() == KOREAN else meant
+        instead = " ".join([said, *(t.text for t in rest[:1])])
         raise UserError(
             _("“{word}” is not a command of the chart language. Did you mean `{instead}`?").format(
                 word=tokens[0].text, instead=instead

@@ -102,6 +102,14 @@ RESERVED = frozenset(
 )
 
 
+def korean_command(command: str) -> str:
+    """The Korean word for an English command (`delete` → `삭제`); the command itself when it has none."""
+    for word, meaning in (*COMMANDS.items(), *SCHEDULE_COMMANDS.items()):
+        if meaning == command and not word.isascii():
+            return word
+    return command
+
+
 def language_words() -> list[str]:
     """Every word of the language (for did-you-mean beside the catalog's names)."""
     return sorted({*COMMANDS, *SCHEDULE_COMMANDS, *OPTIONS, *FLAGS, *WINDOW_WORDS, *STATISTICS})
