@@ -320,11 +320,19 @@ class _ChartParser:
         if value is None or (not value.quoted and value.kind is Kind.WORD and not value.text):
             raise UserError(_("`{word}` needs a value, e.g. {example}.").format(word=typed, example=_EXAMPLES[option]))
         if option in ("color", "label"):
-            (self.colours if option == "color" else self.labels).append(str(_VALUE_PARSERS[option](value)))
+            (self.colours if option == "color" else self.labels).append(str(_value(option, value, typed)))
             return
         if option in self.values:
             raise UserError(_("`{word}` is given twice; keep one.").format(word=typed))
-        self.values[option] = _VALUE_PARSERS[option](value)
+        self.values[option] = _value(option, value, typed)
+
+
+def _value(option: str, value: Token, typed: str) -> object:
+    """The option's value; a refusal quotes the option as it was typed (`통계 p99`, not `stat p99`)."""
+    try:
+        return _VALUE_PARSERS[option](value)
+    except options.OptionError as exc:
+        raise options.OptionError(str(exc).replace(f"`{option} ", f"`{typed} ", 1)) from None
 
 
 def _text_value(limit: int) -> Callable[[Token], str]:
