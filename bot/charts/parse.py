@@ -32,6 +32,7 @@ from bot.charts.words import (
     COMMANDS,
     FLAGS,
     JOINERS,
+    JOINING_WORDS,
     OPTIONS,
     RESERVED,
     SCHEDULE_COMMANDS,
@@ -291,6 +292,9 @@ class _ChartParser:
         elif low in BARE_STATISTICS:  # 최대, 평균: no metric is called that
             self._flush()
             self._option("stat", token, token.text)
+        elif low in JOINING_WORDS:
+            if self.words:  # kept: the catalog decides whether it parts two names or belongs to one
+                self.words.append(token.text)
         elif low in JOINERS:
             self._flush()
         elif has_equals:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from bot.charts.options import did_you_mean
 from bot.charts.spec import MetricRef
 from bot.charts.timerange import looks_like_a_clock, parse_span
-from bot.charts.words import COMMAND_SYNONYMS, language_words
+from bot.charts.words import COMMAND_SYNONYMS, JOINING_WORDS, language_words
 from bot.errors import UserError
 from bot.i18n import _
 from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
@@ -108,20 +108,38 @@ def read_words(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[list[M
         if ref.quoted or ref.namespace is not None:
             refs.append(ref)
             continue
-        words = ref.name.split()
-        chosen = [selector for word in words if (selector := _selector(word, catalog)) is not None]
-        if len(words) == 1 and chosen and _names_a_metric(ref, catalog):
-            example = f"{_short(catalog.metrics[0].name)} resource={words[0]}"
-            raise UserError(_both_ways(words[0], find_metric(ref, catalog), chosen[0].word, example))
-        if len(words) > 1 and _names_a_metric(ref, catalog):
-            _refuse_either_way(words, ref, catalog)
-        if chosen and _names_a_metric(ref, catalog) and not _all_exact(chosen, catalog):
-            chosen = []  # `Active Connections`: a metric, though `connections` is no resource
-        rest = [word for word in words if word not in {selector.word for selector in chosen}]
-        selectors.extend(chosen)
-        if rest:
-            refs.append(replace(ref, name=" ".join(rest)))
+        parts = [ref] if _names_a_metric(ref, catalog) else _parted(ref)
+        for part in parts:
+            _read_part(part, catalog, refs, selectors)
     return refs, selectors
+
+
+def _parted(ref: MetricRef) -> list[MetricRef]:
+    """`cpu of web-01 and web-02` → `cpu`, `web-01`, `web-02`: a run of words cut at its joining words."""
+    runs: list[list[str]] = [[]]
+    for word in ref.name.split():
+        if word.lower() in JOINING_WORDS:
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    return [replace(ref, name=" ".join(run)) for run in runs if run]
+
+
+def _read_part(ref: MetricRef, catalog: Catalog, refs: list[MetricRef], selectors: list[Selector]) -> None:
+    """One run of words: the resources it names become selectors; the rest, if any, names a metric."""
+    words = ref.name.split()
+    chosen = [selector for word in words if (selector := _selector(word, catalog)) is not None]
+    if len(words) == 1 and chosen and _names_a_metric(ref, catalog):
+        example = f"{_short(catalog.metrics[0].name)} resource={words[0]}"
+        raise UserError(_both_ways(words[0], find_metric(ref, catalog), chosen[0].word, example))
+    if len(words) > 1 and _names_a_metric(ref, catalog):
+        _refuse_either_way(words, ref, catalog)
+    if chosen and _names_a_metric(ref, catalog) and not _all_exact(chosen, catalog):
+        chosen = []  # `Active Connections`: a metric, though `connections` is no resource
+    rest = [word for word in words if word not in {selector.word for selector in chosen}]
+    selectors.extend(chosen)
+    if rest:
+        refs.append(replace(ref, name=" ".join(rest)))
 
 
 def _selector(word: str, catalog: Catalog) -> Selector | None:

@@ -66,6 +66,8 @@ def lines(text: str) -> list[str]:
         ("cpu VirtualServer001", [f"{CPU} VirtualServer001"]),
         (f'"{CPU}" web-02', [f"{CPU} web-02"]),
         ("Active Connections web-lb", ["Active Connections web-lb"]),
+        ("cpu and memory of web-02", [f"{CPU} web-02", f"{MEMORY} web-02"]),
+        ("Bytes In and Bytes Out for web-lb", ["Bytes In web-lb", "Bytes Out web-lb"]),
         # Korean
         ("web-01의 cpu", [f"{CPU} web-01"]),
         ("cpu web-01과 web-02", [f"{CPU} web-01", f"{CPU} web-02"]),
@@ -92,11 +94,8 @@ def test_labels_and_colours_apply_per_line_for_one_metric(text: str, labels: lis
 
 
 def test_parse_keeps_resource_words_for_the_catalog_to_decide() -> None:
-    assert parse_chart("cpu of web-01 and web-02").metrics == (
-        MetricRef("cpu"),
-        MetricRef("web-01"),
-        MetricRef("web-02"),
-    )
+    assert parse_chart("cpu of web-01 and web-02").metrics == (MetricRef("cpu of web-01 and web-02"),)
+    assert parse_chart("cpu, web-01").metrics == (MetricRef("cpu"), MetricRef("web-01"))
     assert parse_chart('lag+"Active Connections"').metrics == (MetricRef("lag"), MetricRef("Active Connections"))
     assert parse_chart("lag+memory").metrics == (MetricRef("lag"), MetricRef("memory"))
 
@@ -290,6 +289,7 @@ def test_english_and_korean_mix_freely() -> None:
             "`통계 p99` is not a statistic",
             "`통계 p99`은\\(는\\) ServiceWatch가 그릴 수 있는 통계가 아니에요",
         ),
+        ("cpu web-01 + memory label a label b label c", "3 labels for 2 metrics", "라벨이\\(가\\) 3개예요"),
         ("lag 주기 soon", "`주기 soon` is not a duration", "`주기 soon`은\\(는\\) 기간이 아니에요"),
         ("lag period 30", "whole minutes", "분 단위"),
         ("lag tz UTC+99", "is not a timezone", "시간대가 아니에요"),
