@@ -231,7 +231,10 @@ def test_chart_without_out_goes_to_the_charts_folder(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["cpu", "lst", "3h"], "There is no metric “cpu lst” in ServiceWatch. Did you mean `CPU Usage`?"),
+        (
+            ["cpu", "lst", "3h"],
+            "“lst” beside “cpu” is neither a metric, a resource nor a word of the chart language. Did you mean `last`?",
+        ),
         (["cpu", "3h"], "“cpu” matches 2 metrics"),
         (["CPU Usage/Core[Basic]", "lst", "3h"], "There is no metric “lst” in ServiceWatch. Did you mean `last`?"),
         (["lag", "period", "45s"], "whole minutes"),

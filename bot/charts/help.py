@@ -3,53 +3,75 @@
 from __future__ import annotations
 
 from bot.charts.options import did_you_mean
+from bot.i18n import _
 from bot.servicewatch.catalog import Catalog, CatalogMetric
 
-HELP = """\
+
+def help_text(command: str, default_window: str) -> str:
+    """The whole chat language, in the asker's language (the Korean help shows the Korean words)."""
+    return _(
+        """\
 *ServiceWatch charts* — `{cmd} CHART [WINDOW] [OPTIONS]` posts a chart here, now.
 
 *CHART*  a saved chart's name, or metrics: `"Virtual Server:CPU Usage/Core[Basic]"` (namespace:metric),
-  `"CPU Usage/Core[Basic]"` or a unique part of a name (`lag`). Several metrics: quote each, or join with `+`.
-  `KEY=VALUE` picks resources (`VolumeID=45fb…`, `resource=web-01`), for the metric before it, or all when first.
-*WINDOW*  `last 3h` · `3h` · `-3h` · `-PT3H` · `now-6h` · `since 09:00` · `from 09:00 to 12:00` · `today` ·
-  `yesterday` · `today 09:00-12:00` · `2026-11-27` · `2026-11-27T09:00/PT3H`. Units s, m, h, d, w. Default {window}.
-*OPTIONS*  `period 5m` (chosen from the window when absent) · `stat avg|min|max|sum|count` · `size 1400x500` ·
-  `tz Asia/Seoul` · `title "Web CPU"` · `color #ff0000` and `label "web"` (per metric, in order) ·
-  `thread <message link>` · `dry-run` (show the request, send nothing). `name=value` works too.
+  `"CPU Usage/Core[Basic]"` or a unique part of a name (`lag`). Several metrics: quote each, or join with `+`
+  (`lag+"Active Connections"`), `,` or `and`. Resources as plain words, for every metric that has them:
+  `cpu web-01` · `cpu of web-01 and web-02` · `web-01 cpu`; or `KEY=VALUE` (`VolumeID=45fb…`, `resource=web-01`).
+*WINDOW*  `last 3h` · `3h` · `3 hours` · `90 minutes` · `-3h` · `now-6h` · `2h ago` · `since 09:00` ·
+  `from 3h ago to 1h ago` · `until 1h ago` (the 3 hours before it) · `today` · `yesterday` · `yesterday 18:00` ·
+  `yesterday 9am-5pm` · `monday 09:00-12:00` · `this week` · `last week` · `this month` · `2026-11-27` ·
+  `2026-11-27T09:00/PT3H`. Units s, m, h, d, w. Default {window}. An end given as a bare time ends on the start's
+  day, or the next one when earlier (`from 22:00 to 02:00` spans midnight); an end before its start is refused.
+*OPTIONS*  `period 5m` or `period 300` (seconds; chosen from the window when absent) · `stat avg|min|max|sum|count` ·
+  `size 1400x500` · `tz Asia/Seoul|KST|UTC+9|+09:00` · `title "Web CPU"` · `color #ff0000` and `label "web"` (per
+  metric in order; per line when one metric draws several) · `thread <message link>` · `dry-run` (show the request,
+  send nothing). `name=value` works too.
 *More*  `{cmd} metrics [NAMESPACE] [TEXT]` browse the catalog · `{cmd} save NAME CHART …` save for this channel ·
   `{cmd} saved` · `{cmd} forget NAME` · run a saved chart with overrides: `{cmd} web-cpu 24h stat max`.
 *Schedules*  `{cmd} schedule CHART… WHEN [in #channel] [WINDOW]` — WHEN: `every 15m` · `every day at 09:00` ·
   `every weekday at 9am` · `every mon,wed at 18:00` · `cron "0 9 * * 1-5"` · then `{cmd} schedules [all]`,
   `pause|resume|delete|run|next ID`. In an incident thread: `@bot follow CHART every 15m for 4h`, `@bot stop`.
+*한국어*  `cpu web-01 지난 3시간 최대` — Korean words work everywhere too (`{cmd} 도움말`).
 Times are read in your Slack timezone unless you say `tz`."""
-
-
-def help_text(command: str, default_window: str) -> str:
-    return HELP.format(cmd=command, window=default_window)
+    ).format(cmd=command, window=default_window)
 
 
 def metrics_text(catalog: Catalog, words: tuple[str, ...], command: str = "/chart") -> str:
     """The catalog, or one namespace of it, or the metrics whose names hold TEXT."""
     namespace, text = _namespace_and_text(catalog, words)
     if namespace is None and not text:
-        lines = ["*ServiceWatch namespaces* (then `" + command + " metrics NAMESPACE`):"]
+        lines = [_("*ServiceWatch namespaces* (then `{command} metrics NAMESPACE`):").format(command=command)]
         for name in catalog.namespaces:
             metrics = catalog.in_namespace(name)
+            resources = len({r for m in metrics for r in m.resources})
             lines.append(
-                f"• *{name}*: {len(metrics)} metrics, {len({r for m in metrics for r in m.resources})} resources"
+                _("• *{name}*: {metrics} metrics, {resources} resources").format(
+                    name=name, metrics=len(metrics), resources=resources
+                )
             )
         return "\n".join(lines)
     pool = catalog.in_namespace(namespace) if namespace else catalog.metrics
     found = [m for m in pool if text.lower() in m.name.lower()]
-    where = f" in {namespace}" if namespace else ""
     if not found:
         hint = did_you_mean(text, sorted({m.name for m in pool}))
-        return f"No metric{where} has “{text}” in its name.{hint} `{command} metrics` lists the namespaces."
-    lines = [f"*Metrics{where}*" + (f" matching “{text}”" if text else "") + ":"]
+        if namespace:
+            message = _(
+                "No metric in {namespace} has “{text}” in its name.{hint} `{command} metrics` lists the namespaces."
+            )
+        else:
+            message = _("No metric has “{text}” in its name.{hint} `{command} metrics` lists the namespaces.")
+        return message.format(namespace=namespace, text=text, hint=hint, command=command)
+    if namespace and text:
+        heading = _("*Metrics in {namespace}* matching “{text}”:")
+    elif namespace:
+        heading = _("*Metrics in {namespace}*:")
+    else:
+        heading = _("*Metrics* matching “{text}”:")
+    lines = [heading.format(namespace=namespace, text=text)]
     for metric in found[:40]:
         lines.append(_metric_line(metric))
     if len(found) > 40:
-        lines.append(f"… and {len(found) - 40} more; add words to narrow it down.")
+        lines.append(_("… and {count} more; add words to narrow it down.").format(count=len(found) - 40))
     return "\n".join(lines)
 
 

@@ -4,17 +4,22 @@ and anything that does not exist is named (with a did-you-mean) before any bille
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from bot.charts.options import did_you_mean
-from bot.charts.parse import OPTION_ALIASES, WINDOW_WORDS
 from bot.charts.spec import MetricRef
+from bot.charts.timerange import looks_like_a_clock, parse_span
+from bot.charts.words import COMMAND_SYNONYMS, JOINING_WORDS, language_words
 from bot.errors import UserError
+from bot.i18n import _
 from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
 from bot.servicewatch.models import Dimension
 
 MAX_LINES = 10
 RESOURCE_KEYS = ("resource", "name", "host")
+_TIME_LIKE = re.compile(r"^\d+\s*[a-z가-힣]+$|^\d{1,2}[:.]\d{1,2}", re.IGNORECASE)
+_RESOURCE_LIKE = re.compile(r"^[a-z][a-z0-9]*[-_][a-z0-9-_]+$|^[a-z]+\d+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -28,80 +33,331 @@ class ChartLine:
     color: str | None = None
 
 
+@dataclass(frozen=True)
+class Selector:
+    """A resource named by a plain word (`web-01`, an id, a unique part of a name): the names it stands for."""
+
+    word: str
+    names: frozenset[str]
+
+    def picks(self, resource: CatalogResource) -> bool:
+        return resource.name.lower() in self.names or any(d.value.lower() in self.names for d in resource.dimensions)
+
+
 def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[ChartLine, ...]:
-    """Every line the chart will draw, or UserError naming what does not exist."""
+    """Every line the chart will draw, or UserError naming what does not exist. Plain words that name resources
+    select them for every metric of the chart that has them, wherever they stand in the line."""
+    refs, selectors = read_words(metrics, catalog)
+    if not refs:
+        raise UserError(_resources_alone(selectors, catalog))
+    found = [(ref, find_metric(ref, catalog, selectors)) for ref in refs]
+    used: set[str] = set()
+    labels = [label for ref in metrics for label in ((ref.label, *ref.more_labels) if ref.label else ())]
+    colours = [colour for ref in metrics for colour in ((ref.color, *ref.more_colors) if ref.color else ())]
+    per_line = len(found) == 1
+    if not per_line:
+        for kind, items in ((_("colours"), colours), (_("labels"), labels)):
+            if len(items) > len(found):
+                raise UserError(
+                    _("{count} {kind} for {metrics} metrics; give one per metric, in order.").format(
+                        count=len(items), kind=kind, metrics=len(found)
+                    )
+                )
     lines: list[ChartLine] = []
-    for ref in metrics:
-        metric = find_metric(ref, catalog)
-        resources = find_resources(ref, metric)
+    for position, (ref, metric) in enumerate(found):
+        resources = _selected(find_resources(ref, metric), selectors, used)
+        if per_line and max(len(labels), len(colours)) > max(len(resources), 1):
+            raise UserError(
+                _("{count} labels or colours for {lines} lines; give at most one per line, in order.").format(
+                    count=max(len(labels), len(colours)), lines=len(resources)
+                )
+            )
         for index, resource in enumerate(resources):
             label = resource.label()
-            if ref.label:
-                display = ref.label if len(resources) == 1 else f"{ref.label} {label}"
+            if per_line and len(labels) > 1:  # one label per line, in order
+                mine = labels[index] if index < len(labels) else None
+            else:  # one label for the metric: each of its lines says which resource it is
+                mine = labels[0 if per_line else position] if (0 if per_line else position) < len(labels) else None
+                mine = f"{mine} {label}" if mine and len(resources) > 1 else mine
+            display = mine or f"{metric.namespace} | {label} | {metric.name}"
+            if per_line:
+                colour = colours[index] if index < len(colours) else None
             else:
-                display = f"{metric.namespace} | {label} | {metric.name}"
-            colour = ref.color if index == 0 else None
+                colour = colours[position] if index == 0 and position < len(colours) else None
             lines.append(ChartLine(metric, resource.dimensions, display, label, colour))
+    for selector in selectors:
+        if selector.word not in used:
+            raise UserError(_not_drawn(selector, [metric for _ref, metric in found], catalog))
     if len(lines) > MAX_LINES:
         raise UserError(
-            f"That chart would draw {len(lines)} lines; at most {MAX_LINES} fit. Name resources with KEY=VALUE "
-            f"(e.g. {_example_dimension(lines[0].metric)}) to draw fewer."
+            _(
+                "That chart would draw {count} lines; at most {limit} fit. Name resources (e.g. `{example}`) "
+                "to draw fewer."
+            ).format(count=len(lines), limit=MAX_LINES, example=_example_resource(lines[0].metric))
         )
     return tuple(lines)
 
 
-def find_metric(ref: MetricRef, catalog: Catalog) -> CatalogMetric:
-    """The catalog metric `ref` names: exact, then case-insensitive, then a unique part of a name."""
+def read_words(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[list[MetricRef], list[Selector]]:
+    """The metric references of a spec, and the resources its plain words name. A quoted name, or one with a
+    namespace, is a metric; an unquoted run of words that names a metric is one; otherwise each word that names a
+    resource is a selector and the rest name the metric."""
+    refs: list[MetricRef] = []
+    selectors: list[Selector] = []
+    for ref in metrics:
+        if ref.quoted or ref.namespace is not None:
+            refs.append(ref)
+            continue
+        parts = [ref] if _names_a_metric(ref, catalog) else _parted(ref)
+        for part in parts:
+            _read_part(part, catalog, refs, selectors)
+    return refs, selectors
+
+
+def _parted(ref: MetricRef) -> list[MetricRef]:
+    """`cpu of web-01 and web-02` → `cpu`, `web-01`, `web-02`: a run of words cut at its joining words."""
+    runs: list[list[str]] = [[]]
+    for word in ref.name.split():
+        if word.lower() in JOINING_WORDS:
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    return [replace(ref, name=" ".join(run)) for run in runs if run]
+
+
+def _read_part(ref: MetricRef, catalog: Catalog, refs: list[MetricRef], selectors: list[Selector]) -> None:
+    """One run of words: the resources it names become selectors; the rest, if any, names a metric."""
+    words = ref.name.split()
+    chosen = [selector for word in words if (selector := _selector(word, catalog)) is not None]
+    if len(words) == 1 and chosen and _names_a_metric(ref, catalog):
+        example = f"{_short(catalog.metrics[0].name)} resource={words[0]}"
+        raise UserError(_both_ways(words[0], find_metric(ref, catalog), chosen[0].word, example))
+    if len(words) > 1 and _names_a_metric(ref, catalog):
+        _refuse_either_way(words, ref, catalog)
+    if chosen and _names_a_metric(ref, catalog) and not _all_exact(chosen, catalog):
+        chosen = []  # `Active Connections`: a metric, though `connections` is no resource
+    rest = [word for word in words if word not in {selector.word for selector in chosen}]
+    selectors.extend(chosen)
+    if rest:
+        refs.append(replace(ref, name=" ".join(rest)))
+
+
+def _selector(word: str, catalog: Catalog) -> Selector | None:
+    """The resource `word` names: exactly (a name or an id), or as the unique part of one resource's name."""
+    low = word.lower()
+    resources = {r for m in catalog.metrics for r in m.resources}
+    exact = {
+        name
+        for r in resources
+        for name in (r.name.lower(), *(d.value.lower() for d in r.dimensions))
+        if name == low and name
+    }
+    if exact:
+        return Selector(word, frozenset(exact))
+    if len(low) < 3 or any(low in m.name.lower() for m in catalog.metrics):
+        return None
+    partial = {r.name.lower() for r in resources if r.name and low in r.name.lower()}
+    return Selector(word, frozenset(partial)) if len(partial) == 1 else None
+
+
+def _all_exact(selectors: list[Selector], catalog: Catalog) -> bool:
+    return all(selector.word.lower() in selector.names for selector in selectors)
+
+
+def _names_a_metric(ref: MetricRef, catalog: Catalog) -> bool:
+    try:
+        find_metric(ref, catalog)
+    except UserError:
+        return False
+    return True
+
+
+def _selected(
+    resources: tuple[CatalogResource, ...], selectors: list[Selector], used: set[str]
+) -> tuple[CatalogResource, ...]:
+    """The resources the selectors pick among `resources` (all of them when none of the selectors is here)."""
+    picked = tuple(r for r in resources if any(selector.picks(r) for selector in selectors))
+    used.update(selector.word for selector in selectors if any(selector.picks(r) for r in resources))
+    return picked or resources
+
+
+def _both_ways(word: str, metric: CatalogMetric, resource: str, example: str) -> str:
+    return _(
+        "“{word}” could be the resource {resource} or part of the metric {metric}. For the metric write "
+        '`"{metric}"`; for the resource write `{example}`.'
+    ).format(word=word, resource=resource, metric=metric.name, example=example)
+
+
+def _refuse_either_way(words: list[str], ref: MetricRef, catalog: Catalog) -> None:
+    """`lag replica`: the words name a metric, yet one of them names a resource and the others a metric too."""
+    for index, word in enumerate(words):
+        rest = replace(ref, name=" ".join(words[:index] + words[index + 1 :]))
+        names = _resources_named(word, catalog)
+        if len(names) == 1 and rest.name and _names_a_metric(rest, catalog):
+            other = find_metric(rest, catalog)
+            whole = find_metric(ref, catalog)
+            raise UserError(_both_ways(word, whole, names[0], f"{rest.name} {names[0]}" if other else names[0]))
+
+
+def _resources_named(word: str, catalog: Catalog) -> list[str]:
+    """The resource names `word` is all of or a part of (at least three characters)."""
+    low = word.lower()
+    names = sorted({r.name for m in catalog.metrics for r in m.resources if r.name})
+    exact = [name for name in names if name.lower() == low]
+    return exact or ([name for name in names if low in name.lower()] if len(low) >= 3 else [])
+
+
+def _resources_alone(selectors: list[Selector], catalog: Catalog) -> str:
+    words = ", ".join(selector.word for selector in selectors)
+    metrics = sorted({m.name for m in catalog.metrics if any(selectors[0].picks(r) for r in m.resources)})
+    return _(
+        "“{words}” names resources, not a metric; say what to draw of it, e.g. `{example}`. Its metrics: {names}."
+    ).format(
+        words=words,
+        example=f"{_short(metrics[0])} {selectors[0].word}" if metrics else "cpu web-01",
+        names=", ".join(metrics[:8]),
+    )
+
+
+def _short(name: str) -> str:
+    return name.split("/")[0].split("[")[0].split()[0].lower()
+
+
+def _not_drawn(selector: Selector, metrics: list[CatalogMetric], catalog: Catalog) -> str:
+    reporting = sorted({m.name for m in catalog.metrics if any(selector.picks(r) for r in m.resources)})
+    return _("“{word}” is a resource, but none of {drawn} reports it; its metrics: {names}.").format(
+        word=selector.word, drawn=", ".join(m.name for m in metrics), names=", ".join(reporting[:8])
+    )
+
+
+def find_metric(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | None = None) -> CatalogMetric:
+    """The catalog metric `ref` names: exact, then case-insensitive, then a unique part of a name. Among several,
+    the ones with the resources named (by KEY=VALUE or by plain words) win."""
     if ref.namespace is not None:
         namespace = _namespace(ref.namespace, catalog)
         pool = catalog.in_namespace(namespace)
-        where = f"in {namespace}"
+        where = _("in {namespace}").format(namespace=namespace)
     else:
         pool = catalog.metrics
-        where = "in ServiceWatch"
+        where = _("in ServiceWatch")
     wanted = ref.name.strip()
-    for matches in (
-        [m for m in pool if m.name == wanted],
-        [m for m in pool if m.name.lower() == wanted.lower()],
-        [m for m in pool if wanted.lower() in m.name.lower()],
-        [m for m in pool if _words(wanted) <= _words(m.name)],  # `cpu usage core` → CPU Usage/Core[Basic]
-    ):
+    for matches in _candidates(wanted, pool):
         if ref.dimensions and len({(m.namespace, m.name) for m in matches}) > 1:
             matches = [m for m in matches if _has_resources(ref, m)] or matches  # `memory resource=web-01`
+        if selectors and len({(m.namespace, m.name) for m in matches}) > 1:  # `memory web-01`
+            matches = [m for m in matches if any(s.picks(r) for s in selectors for r in m.resources)] or matches
         distinct = sorted({(m.namespace, m.name) for m in matches})
         if len(distinct) == 1:
             return _best_group(matches, ref)
         if len(distinct) > 1:
             choices = ", ".join(f"`{ns}:{name}`" for ns, name in distinct[:6])
             raise UserError(
-                f"“{ref.text}” matches {len(distinct)} metrics: {choices}. Write the one you mean in quotes, "
-                f'e.g. "{distinct[0][0]}:{distinct[0][1]}".'
+                _(
+                    "“{text}” matches {count} metrics: {choices}. Write the one you mean in quotes, e.g. "
+                    '"{example}", or add a resource (`{text} {resource}`).'
+                ).format(
+                    text=ref.text,
+                    count=len(distinct),
+                    choices=choices,
+                    example=f"{distinct[0][0]}:{distinct[0][1]}",
+                    resource=next((r.label() for m in matches for r in m.resources), "web-01"),
+                )
             )
-    _stray_words(wanted, ref, catalog)
-    names = sorted({m.name for m in pool})
-    hint = did_you_mean(wanted, names) or did_you_mean(wanted, [*OPTION_ALIASES, *WINDOW_WORDS])
+    same_length = sorted({m.name for m in pool if len(m.name.split()) == len(wanted.split())})
+    if not did_you_mean(wanted, same_length, cutoff=0.8):  # `Replication Lagg`: one mistyped name
+        _blame_one_word(wanted, pool, where, catalog)
+    raise UserError(_unknown(wanted, ref, pool, where, catalog))
+
+
+def _unknown(wanted: str, ref: MetricRef, pool: tuple[CatalogMetric, ...], where: str, catalog: Catalog) -> str:
+    """No metric: name the word, say what it looked like, and suggest from every kind of word."""
     browse = f"`metrics {ref.namespace}`" if ref.namespace else "`metrics`"
-    raise UserError(f"There is no metric “{wanted}” {where}.{hint} See {browse} for the list.")
+    hint = suggest(wanted, catalog, pool)
+    if wanted.lower() in COMMAND_SYNONYMS:
+        return _("“{word}” is not a command of the chart language. Did you mean `{command}`?").format(
+            word=wanted, command=COMMAND_SYNONYMS[wanted.lower()]
+        )
+    if parse_span(wanted) is None and (_TIME_LIKE.match(wanted) or looks_like_a_clock(wanted)):
+        return _(
+            "“{word}” looks like a time, but not one the chart language reads; write it like `3h`, `3 hours`, "
+            "`2h ago`, `18:00` or `지난 3시간`.{hint}"
+        ).format(word=wanted, hint=hint)
+    if " " not in wanted and _RESOURCE_LIKE.match(wanted):
+        return _(
+            "“{word}” looks like a resource, but no metric {where} reports one by that name or id.{hint} "
+            "See {browse} for the resources of each metric."
+        ).format(word=wanted, where=where, hint=hint, browse=browse)
+    return _("There is no metric “{word}” {where}.{hint} See {browse} for the list.").format(
+        word=wanted, where=where, hint=hint, browse=browse
+    )
+
+
+def suggest(
+    word: str, catalog: Catalog, pool: tuple[CatalogMetric, ...] | None = None, *, language_first: bool = False
+) -> str:
+    """` Did you mean …?` drawn from metric names (whole and by word), resource names and the language's words
+    (those first for a word beside a metric: there it is more likely a mistyped `last` than a second metric)."""
+    metrics = pool if pool is not None else catalog.metrics
+    names = sorted({m.name for m in metrics})
+    parts = sorted({w for m in metrics for w in _words(m.name) if len(w) > 2})
+    resources = sorted({r.name for m in catalog.metrics for r in m.resources if r.name})
+    kinds = (names, parts, resources, language_words())
+    for choices in (kinds[-1:] + kinds[:-1]) if language_first else kinds:
+        hint = did_you_mean(word, choices)
+        if hint:
+            return hint
+    return ""
 
 
 def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
+    return set(re.findall(r"[a-z0-9가-힣]+", text.lower()))
 
 
-def _stray_words(wanted: str, ref: MetricRef, catalog: Catalog) -> None:
-    """`lag lst 3h`: the leading words name a metric and the next looks like a mistyped option or window word;
-    name that word instead of the whole phrase."""
+def _candidates(wanted: str, pool: tuple[CatalogMetric, ...]) -> Iterator[list[CatalogMetric]]:
+    """The metrics `wanted` may name, from the strictest reading to the loosest."""
+    low = wanted.lower()
+    yield [m for m in pool if m.name == wanted]
+    yield [m for m in pool if m.name.lower() == low]
+    yield [m for m in pool if low in m.name.lower()]
+    yield [m for m in pool if _words(wanted) and _words(wanted) <= _words(m.name)]  # `cpu usage core`
+    yield [m for m in pool if _words(wanted) and all(_prefix_of_a_word(w, m.name) for w in _words(wanted))]
+
+
+def _prefix_of_a_word(word: str, name: str) -> bool:
+    return any(part.startswith(word) for part in _words(name))
+
+
+def _metric_like(text: str, pool: tuple[CatalogMetric, ...]) -> bool:
+    return any(matches for matches in _candidates(text, pool))
+
+
+def _blame_one_word(wanted: str, pool: tuple[CatalogMetric, ...], where: str, catalog: Catalog) -> None:
+    """`lag 3hrs`, `cpu web-09`: the other words name a metric, so the one left over is the word to blame."""
     words = wanted.split()
-    for cut in range(len(words) - 1, 0, -1):
-        head, rest = " ".join(words[:cut]), words[cut:]
-        try:
-            metric = find_metric(MetricRef(head, ref.namespace), catalog)
-        except UserError:
-            continue
-        hint = did_you_mean(rest[0], [*OPTION_ALIASES, *WINDOW_WORDS])
-        if hint:
-            raise UserError(f"“{' '.join(rest)}” after {metric.name} is not understood.{hint}")
+    if len(words) < 2:
         return
+    for index, word in enumerate(words):
+        rest = " ".join(words[:index] + words[index + 1 :])
+        if _metric_like(rest, pool):
+            raise UserError(_describe(word, rest, where, catalog))
+
+
+def _describe(word: str, after: str, where: str, catalog: Catalog) -> str:
+    """What an unread word beside a metric looked like: a time, a resource, a command, or anything else."""
+    hint = suggest(word, catalog, language_first=True)
+    if _TIME_LIKE.match(word) or looks_like_a_clock(word):
+        return _(
+            "“{word}” beside “{metric}” looks like a time, but not one the chart language reads; write it like "
+            "`3h`, `3 hours`, `2h ago`, `18:00` or `지난 3시간`.{hint}"
+        ).format(word=word, metric=after, hint=hint)
+    if _RESOURCE_LIKE.match(word):
+        return _(
+            "“{word}” beside “{metric}” looks like a resource, but no metric {where} reports one by that name or "
+            "id.{hint} See `metrics` for the resources of each metric."
+        ).format(word=word, metric=after, where=where, hint=hint)
+    return _(
+        "“{word}” beside “{metric}” is neither a metric, a resource nor a word of the chart language.{hint}"
+    ).format(word=word, metric=after, hint=hint)
 
 
 def _has_resources(ref: MetricRef, metric: CatalogMetric) -> bool:
@@ -118,7 +374,9 @@ def _namespace(name: str, catalog: Catalog) -> str:
             return namespace
     hint = did_you_mean(name, list(catalog.namespaces))
     known = ", ".join(catalog.namespaces)
-    raise UserError(f"There is no namespace “{name}”.{hint} Namespaces: {known}.")
+    raise UserError(
+        _("There is no namespace “{name}”.{hint} Namespaces: {known}.").format(name=name, hint=hint, known=known)
+    )
 
 
 def _best_group(matches: list[CatalogMetric], ref: MetricRef) -> CatalogMetric:
@@ -133,7 +391,9 @@ def _best_group(matches: list[CatalogMetric], ref: MetricRef) -> CatalogMetric:
 def find_resources(ref: MetricRef, metric: CatalogMetric) -> tuple[CatalogResource, ...]:
     """The resources the dimensions pick (all of them when none are given)."""
     if not metric.resources:
-        raise UserError(f"No resource reports {metric.reference} yet; pick another metric (see `metrics`).")
+        raise UserError(
+            _("No resource reports {metric} yet; pick another metric (see `metrics`).").format(metric=metric.reference)
+        )
     chosen = metric.resources
     for key, value in ref.dimensions:
         chosen = _filter(chosen, key, value, metric)
@@ -148,9 +408,13 @@ def _filter(
     else:
         real_key = next((k for k in metric.dimension_keys if k.lower() == key.lower()), None)
         if real_key is None:
-            keys = ", ".join(metric.dimension_keys) or "none"
+            keys = ", ".join(metric.dimension_keys) or "-"
             hint = did_you_mean(key, list(metric.dimension_keys))
-            raise UserError(f"`{key}` is not a dimension of {metric.reference}.{hint} Its dimensions: {keys}.")
+            raise UserError(
+                _("`{key}` is not a dimension of {metric}.{hint} Its dimensions: {keys}.").format(
+                    key=key, metric=metric.reference, hint=hint, keys=keys
+                )
+            )
         found = tuple(
             r
             for r in resources
@@ -161,12 +425,16 @@ def _filter(
         values = [d.value for r in resources for d in r.dimensions]
         hint = did_you_mean(value, labels + values)
         some = ", ".join(labels[:8]) + (" …" if len(labels) > 8 else "")
-        raise UserError(f"No resource with {key}={value} reports {metric.reference}.{hint} Resources: {some}.")
+        raise UserError(
+            _("No resource with {key}={value} reports {metric}.{hint} Resources: {some}.").format(
+                key=key, value=value, metric=metric.reference, hint=hint, some=some
+            )
+        )
     return found
 
 
-def _example_dimension(metric: CatalogMetric) -> str:
-    if metric.resources and metric.resources[0].dimensions:
+def _example_resource(metric: CatalogMetric) -> str:
+    if metric.resources:
         first = metric.resources[0]
-        return f"{first.dimensions[0].key}={first.name or first.dimensions[0].value}"
+        return f"{_short(metric.name)} {first.label()}" if first.name else f"{first.dimensions[0].key}={first.label()}"
     return "KEY=VALUE"

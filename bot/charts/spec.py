@@ -16,6 +16,9 @@ class MetricRef:
     dimensions: tuple[tuple[str, str], ...] = ()
     color: str | None = None
     label: str | None = None
+    more_colors: tuple[str, ...] = ()  # `color` given more times than there are metrics: one per line, in order
+    more_labels: tuple[str, ...] = ()
+    quoted: bool = field(default=False, compare=False)  # typed in quotes: a metric, never a resource
 
     @property
     def text(self) -> str:

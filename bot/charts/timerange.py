@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.durations import UNIT_SECONDS
+from bot.i18n import _
 
 RETENTION_SECONDS = 455 * 86400  # ServiceWatch keeps metric data 15 months
 
@@ -22,9 +23,15 @@ _UNIT_WORDS = {
     "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
     "d": "d", "day": "d", "days": "d",
     "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
+    "초": "s", "분": "m", "시간": "h", "일": "d", "주": "w", "주일": "w",
 }  # fmt: skip
 _COMPACT = re.compile(r"^(?:(\d{1,6})w)?(?:(\d{1,6})d)?(?:(\d{1,6})h)?(?:(\d{1,6})m)?(?:(\d{1,6})s)?$")
 _ISO_DURATION = re.compile(r"^P(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,6})S)?)?$")
+_SPELLED = re.compile(r"^(\d{1,6})([a-z]{2,7})$")  # 3hrs, 90mins, 2days
+_KOREAN_SPAN = re.compile(r"^(?:(\d{1,6})주일?)?(?:(\d{1,6})일)?(?:(\d{1,6})시간)?(?:(\d{1,6})분)?(?:(\d{1,6})초)?$")
+_KOREAN_CLOCK = re.compile(r"^(\d{1,2})시(?:(\d{1,2})분|(반))?$")
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?$")
+_CLOCK_SHAPE = re.compile(r"^\d{1,2}:\d{1,2}(?::\d{1,2})?(?:am|pm)?$|^\d{1,2}(?:am|pm)$|^\d{1,2}시(?:\d{1,2}분)?$")
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(am|pm)?$")
 _CLOCK_RANGE = re.compile(r"^(\d{1,2}(?::\d{2})?(?:am|pm)?)[-–](\d{1,2}(?::\d{2})?(?:am|pm)?)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -68,7 +75,32 @@ class Instant:
     moment: datetime
 
 
-Point = Ago | Clock | OnDate | Instant
+@dataclass(frozen=True)
+class OnWeekday:
+    """`monday 09:00`: a wall-clock time on the latest such weekday (today, when the time has come)."""
+
+    weekday: int  # Monday is 0
+    at: time = time(0)
+    days_after: int = 0  # the end of `monday`: the day after it
+
+
+@dataclass(frozen=True)
+class CalendarStart:
+    """`this week`, `last month`: the start of the calendar week (Monday 00:00) or month, `back` before this one."""
+
+    unit: str  # "week" or "month"
+    back: int = 0
+
+
+@dataclass(frozen=True)
+class Before:
+    """`until 09:00`: so many seconds before another point (a window that names only its end)."""
+
+    point: Point
+    seconds: int
+
+
+Point = Ago | Clock | OnDate | Instant | OnWeekday | CalendarStart | Before
 
 
 @dataclass(frozen=True)
@@ -101,7 +133,10 @@ def parse_span(word: str) -> int | None:
         weeks, days, hours, minutes, seconds = (int(g or 0) for g in iso.groups())
         total = weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds
         return total or None
-    compact = _COMPACT.match(text.lower())
+    spelled = _SPELLED.match(text.lower())
+    if spelled and spelled.group(2) in _UNIT_WORDS and int(spelled.group(1)):
+        return int(spelled.group(1)) * UNIT_SECONDS[_UNIT_WORDS[spelled.group(2)]]
+    compact = _COMPACT.match(text.lower()) or _KOREAN_SPAN.match(text)
     if compact and any(compact.groups()):
         weeks, days, hours, minutes, seconds = (int(g or 0) for g in compact.groups())
         total = weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds
@@ -123,20 +158,42 @@ def unit_word(word: str) -> int | None:
     return UNIT_SECONDS[key] if key and len(word) > 1 else None
 
 
-def parse_clock(word: str) -> time | None:
-    """`09:00`, `9:30`, `9am`, `9:30pm`, `17:05:30` → a time; None otherwise."""
+def parse_clock(word: str, meridiem: str | None = None) -> time | None:
+    """`09:00`, `9:30`, `9am`, `9:30pm`, `17:05:30`, `9시`, `9시30분`, `9시반` → a time; None otherwise.
+    `meridiem` ("am"/"pm", from a word before it such as 오후) applies to an hour from 1 to 12."""
+    korean = _KOREAN_CLOCK.match(word.strip())
+    if korean:
+        hour, minute = int(korean.group(1)), 30 if korean.group(3) else int(korean.group(2) or 0)
+        return _with_meridiem(hour, minute, 0, meridiem)
     match = _CLOCK.match(word.strip().lower())
     if not match or (match.group(2) is None and match.group(4) is None):
         return None  # a bare number is not a time
     hour, minute, second = int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0)
-    meridiem = match.group(4)
-    if meridiem:
+    if match.group(4) and meridiem:
+        return None  # 오후 9pm
+    return _with_meridiem(hour, minute, second, match.group(4) or meridiem)
+
+
+def _with_meridiem(hour: int, minute: int, second: int, meridiem: str | None) -> time | None:
+    if meridiem == "pm" and 13 <= hour <= 23:
+        pass  # 오후 13시: the hour already says it
+    elif meridiem:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if meridiem == "pm" else 0)
     if hour > 23 or minute > 59 or second > 59:
         return None
     return time(hour, minute, second)
+
+
+def looks_like_a_date(word: str) -> bool:
+    """`2026-02-30`, `2026-13-01T09:00`: written as a date, whether or not there is such a day."""
+    return bool(_DATE_SHAPE.match(word.strip()))
+
+
+def looks_like_a_clock(word: str) -> bool:
+    """`25:00`, `13pm`, `9:75`, `25시`: written as a time of day, whether or not the clock shows it."""
+    return bool(_CLOCK_SHAPE.match(word.strip().lower()))
 
 
 def parse_clock_range(word: str) -> tuple[time, time] | None:
@@ -190,11 +247,21 @@ def local(day: date, at: time, zone: ZoneInfo) -> datetime:
 def _point(point: Point, now: datetime, zone: ZoneInfo, *, latest: bool) -> datetime:
     if isinstance(point, Ago):  # elapsed time: counted in UTC, since aware arithmetic in one zone is wall-clock
         return (now.astimezone(UTC) - timedelta(seconds=point.seconds)).astimezone(zone)
+    if isinstance(point, Before):
+        inner = _point(point.point, now, zone, latest=latest)
+        return (inner.astimezone(UTC) - timedelta(seconds=point.seconds)).astimezone(zone)
     if isinstance(point, Instant):
         return point.moment.astimezone(zone)
     if isinstance(point, OnDate):
         return local(point.day, point.at, zone)
     today = now.astimezone(zone).date()
+    if isinstance(point, CalendarStart):
+        return local(_calendar_start(today, point), time(0), zone)
+    if isinstance(point, OnWeekday):
+        day = today - timedelta(days=(today.weekday() - point.weekday) % 7)
+        if local(day, point.at, zone) > now:
+            day -= timedelta(days=7)
+        return local(day + timedelta(days=point.days_after), point.at, zone)
     if point.days_back is not None:
         return local(today - timedelta(days=point.days_back), point.at, zone)
     moment = local(today, point.at, zone)
@@ -203,27 +270,45 @@ def _point(point: Point, now: datetime, zone: ZoneInfo, *, latest: bool) -> date
     return moment
 
 
+def _calendar_start(today: date, point: CalendarStart) -> date:
+    if point.unit == "week":
+        return today - timedelta(days=today.weekday() + 7 * point.back)
+    months = today.year * 12 + today.month - 1 - point.back
+    return date(months // 12, months % 12 + 1, 1)
+
+
 def resolve_window(window: Window, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The window as (start, end) in `zone`, checked: start before end, not in the future, within retention."""
     now = now.astimezone(zone)
     start = _point(window.start, now, zone, latest=True)
     if window.end is None:
         end = now
-    elif isinstance(window.end, Clock) and window.end.days_back is None and isinstance(window.start, Clock):
-        # `from 09:00 to 12:00`: the end is on the start's day (or the next, past midnight)
+    elif isinstance(window.end, Clock) and window.end.days_back is None:
+        # a bare clock time ends the window on the start's day, or the next when it is earlier: `from 22:00 to
+        # 02:00` spans midnight. An end with a day or date of its own that comes first is an error (below).
         end = local(start.date(), window.end.at, zone)
         if end <= start:
             end = local(start.date() + timedelta(days=1), window.end.at, zone)
     else:
         end = _point(window.end, now, zone, latest=False)
     if start >= now:
-        raise WindowError(f"“{window.text}” starts in the future ({start:%Y-%m-%d %H:%M %Z}); pick a time before now.")
+        raise WindowError(
+            _("“{window}” starts in the future ({start}); pick a time before now.").format(
+                window=window.text, start=start.strftime("%Y-%m-%d %H:%M %Z")
+            )
+        )
     end = min(end, now)
     if end <= start:
-        raise WindowError(f"“{window.text}” ends before it starts; put the earlier time first.")
+        raise WindowError(reversed_message(window.text))
     if (now - start).total_seconds() > RETENTION_SECONDS:
         raise WindowError(
-            f"“{window.text}” starts {start:%Y-%m-%d}, but ServiceWatch keeps only 15 months of data; "
-            "pick a later start."
+            _("“{window}” starts {day}, but ServiceWatch keeps only 15 months of data; pick a later start.").format(
+                window=window.text, day=start.strftime("%Y-%m-%d")
+            )
         )
     return start, end
+
+
+def reversed_message(text: str) -> str:
+    """What is said of a window that ends before it starts."""
+    return _("“{window}” ends before it starts; put the earlier time first.").format(window=text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.errors import UserError
+from bot.i18n import _
 
 _OPENING_QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u201d": "\u201d", "\u2018": "\u2019", "\u2019": "\u2019"}
 _CLOSING_QUOTES = {'"': '"', "'": "'", "\u201d": "\u201c\u201d", "\u2019": "\u2018\u2019"}
@@ -42,8 +43,9 @@ class Token:
 
 
 def _is_quote_start(text: str, index: int) -> bool:
-    """A quote opens a quoted word only at the start of a word; `don't` keeps its apostrophe."""
-    return text[index] in _OPENING_QUOTES and (index == 0 or text[index - 1].isspace())
+    """A quote opens a quoted word only at the start of a word or after a `+` (`lag+"Active Connections"`);
+    `don't` keeps its apostrophe."""
+    return text[index] in _OPENING_QUOTES and (index == 0 or text[index - 1].isspace() or text[index - 1] == "+")
 
 
 def clean(text: str) -> str:
@@ -72,14 +74,20 @@ def tokenize(text: str) -> list[Token]:
             closers = _CLOSING_QUOTES.get(_OPENING_QUOTES[char], _OPENING_QUOTES[char])
             end = next((j for j in range(i + 1, n) if text[j] in closers), -1)
             if end < 0:
-                following = text[i + 1 : i + 21].strip() or "the end"
-                raise UserError(f"The quote {char} before “{following}” is never closed; close it or remove it.")
+                following = text[i + 1 : i + 21].strip() or _("the end")
+                raise UserError(
+                    _("The quote {quote} before “{following}” is never closed; close it or remove it.").format(
+                        quote=char, following=following
+                    )
+                )
             tokens.append(Token(html.unescape(text[i + 1 : end]), quoted=True, start=i))
             i = end + 1
             continue
         j = i
         while j < n and not text[j].isspace() and not (text[j] == "<" and _SLACK_ESCAPE.match(text, j)):
             j += 1
+            if j < n and text[j - 1] == "+" and _is_quote_start(text, j):
+                break
         tokens.append(Token(html.unescape(text[i:j]), start=i))
         i = j
     return tokens
@@ -107,7 +115,9 @@ def quote_word(word: str) -> str:
         return f'"{word}"'
     if "'" not in word:
         return f"'{word}'"
-    raise UserError(f"{word!r} holds both kinds of quotes; the chart language cannot say that in one word.")
+    raise UserError(
+        _("{word} holds both kinds of quotes; the chart language cannot say that in one word.").format(word=repr(word))
+    )
 
 
 def _starts_with_quote(word: str) -> bool:

@@ -28,6 +28,7 @@ from bot.charts.spec import (
 )
 from bot.charts.timerange import Ago, Clock, Instant, OnDate, Window
 from bot.errors import UserError
+from bot.i18n import ENGLISH, KOREAN, speaking
 from bot.scheduling.commands import parse_schedule, parse_schedule_id
 from bot.scheduling.when import run_times
 
@@ -294,8 +295,6 @@ def test_metrics_and_schedule_words_are_kept() -> None:
         ("cpu color #12", "is not a colour"),
         ("cpu thread https://example.com/x", "`thread` needs a message link"),
         ("cpu stat max stat min", "`stat` is given twice"),
-        ("cpu color red color blue", "2 colours for 1 metrics"),
-        ("cpu label a label b", "2 labels for 1 metrics"),
         ("cpu =v1", "is not a dimension"),
         ("cpu k=", "is not a dimension"),
         ('""', "An empty quoted name"),
@@ -366,12 +365,24 @@ def _forms(phrase: str) -> list[str]:
     return [phrase]
 
 
-PHRASES = sorted(
-    {form for p in re.findall(r"`([^`]+)`", help_text("/chart", "1h")) for form in _forms(p.removeprefix("/chart "))}
-)
+def _help_phrases(language: str) -> set[str]:
+    with speaking(language):
+        text = help_text("/chart", "1h")
+    return {form for p in re.findall(r"`([^`]+)`", text) for form in _forms(p.removeprefix("/chart "))}
+
+
+# Korean forms beside the help's: particles written onto words, and `~` between times.
+KOREAN_FORMS = ["지난 3시간", "최근 30분", "3시간", "1시간30분", "어제", "오늘", "그제", "어제 오후 6시부터",
+                "오전 9시~오후 5시", "2시간 전까지", "2시간전부터", "3시간 전부터 1시간 전까지", "이번 주", "지난주",
+                "월요일 09:00-12:00", "평균", "최대", "최소", "합계", "개수", "통계 최대", "주기 5분", "시간대 KST",
+                "web-01의", "web-01과 web-02", "저장 x lag", "목록", "잊기 x", "일시정지 1", "재개 2", "삭제 3",
+                "도움말", "메트릭", "동안", "오후", "부터", "까지", "~"]  # fmt: skip
+PHRASES = sorted(_help_phrases(ENGLISH) | _help_phrases(KOREAN) | set(KOREAN_FORMS))
 PIECES = ["last", "3h", '"', "\u201c", "'", "=", ":", "+", ",", "<", ">", "|", "#", "@", "period", "stat", "size",
           "tz", "from", "to", "since", "today", "-", "now-", "PT", "P1", "x", " ", "<#C1|a>", "<@U1>", "&lt;", "0",
-          "99999999999", "T", "/", "am", "pm", "\u2019", "\\", "every", "cron", "in", "for", "at"]  # fmt: skip
+          "99999999999", "T", "/", "am", "pm", "\u2019", "\\", "every", "cron", "in", "for", "at", "지난", "시간",
+          "분", "전", "부터", "까지", "~", "오전", "오후", "시", "어제", "의", "최대", "주기", "ago", "of", "and",
+          "until"]  # fmt: skip
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
@@ -412,7 +423,7 @@ def read_line(text: str) -> object:
     except ChartUsageError as exc:
         refusal = str(exc)
         assert refusal.splitlines()[0].strip(), "the refusal must say what is wrong"
-        assert refusal.splitlines()[-1].startswith("Usage:")
+        assert refusal.splitlines()[-1].startswith(("Usage:", "사용법:"))
         return exc
     assert isinstance(
         request,
@@ -461,18 +472,24 @@ def test_every_phrase_of_the_help_is_read() -> None:
 
 
 @settings(max_examples=500)
-@given(lines)
-def test_any_line_gives_a_request_or_the_user_error(text: str) -> None:
-    read_line(text)
+@given(lines, st.sampled_from([ENGLISH, KOREAN]))
+def test_any_line_gives_a_request_or_the_user_error(text: str, language: str) -> None:
+    with speaking(language):
+        read_line(text)
+
+
+def test_the_fuzzing_draws_korean_phrases() -> None:
+    assert {"지난 3시간", "어제 오후 6시부터", "평균", "주기 5분", "오전 9시~오후 5시"} <= _help_phrases(KOREAN)
 
 
 # CI: a large sample drawn afresh every run (the seed is printed at the end); FUZZ_EXAMPLES sets its size.
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40000")))
-@given(lines)
-def test_many_lines_give_a_request_or_the_user_error(text: str) -> None:
-    read_line(text)
+@given(lines, st.sampled_from([ENGLISH, KOREAN]))
+def test_many_lines_give_a_request_or_the_user_error(text: str, language: str) -> None:
+    with speaking(language):
+        read_line(text)
 
 
 def test_a_broken_link_is_a_user_error() -> None:

@@ -1,0 +1,372 @@
+"""The window words of a line, English and Korean: `last 3h`, `3 hours`, `2h ago`, `from 3h ago to 1h ago`,
+`until 1h ago`, `yesterday 18:00`, `monday 09:00-12:00`, `this week`, `지난 3시간`, `어제 오후 6시부터`,
+`오전 9시~오후 5시`, `2시간 전까지`, ISO 8601.
+
+A range whose end is a bare clock time ends on its start's day, or on the next when that time is earlier
+(`from 22:00 to 02:00` spans midnight); an end with its own day or date that comes before the start is refused."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from bot.charts.timerange import (
+    Ago,
+    Before,
+    CalendarStart,
+    Clock,
+    Instant,
+    OnDate,
+    OnWeekday,
+    Point,
+    Window,
+    looks_like_a_clock,
+    looks_like_a_date,
+    parse_ago,
+    parse_clock,
+    parse_clock_range,
+    parse_iso,
+    parse_span,
+    reversed_message,
+    span_with_unit,
+    unit_word,
+)
+from bot.charts.tokens import Kind, Token
+from bot.charts.words import (
+    AGO,
+    CALENDAR,
+    CALENDAR_WORDS,
+    DAYS_BACK,
+    FILLERS,
+    FROM,
+    FROM_SUFFIX,
+    LAST,
+    MERIDIEMS,
+    RANGE_JOINERS,
+    SINCE,
+    UNTIL,
+    UNTIL_SUFFIX,
+    WEEKDAYS,
+)
+from bot.durations import format_duration
+from bot.errors import UserError
+from bot.i18n import _
+
+UNTIL_SPAN = 3 * 3600  # `until 1h ago` draws the three hours before it
+MIDNIGHT = time(0)
+
+
+def word_at(tokens: list[Token], index: int) -> str | None:
+    """The unquoted word at `index`, or None (past the end, quoted, a link or a mention)."""
+    if index < len(tokens) and not tokens[index].quoted and tokens[index].kind is Kind.WORD:
+        return tokens[index].text
+    return None
+
+
+def _low(tokens: list[Token], index: int) -> str | None:
+    word = word_at(tokens, index)
+    return word.lower() if word is not None else None
+
+
+def _words(tokens: list[Token], i: int, count: int) -> str:
+    """The words as typed: pieces split off one word (`6시부터`) are joined back without a space."""
+    said = ""
+    for index, token in enumerate(tokens[i : i + count]):
+        previous = tokens[i + index - 1] if index else None
+        glued = previous is not None and previous.start + len(previous.text) == token.start
+        said += token.text if glued or not said else f" {token.text}"
+    return said.lower()
+
+
+def _last(seconds: int, typed: str = "", phrase: str = "") -> Window:
+    """`last 3h`, said with the unit the person typed (`24h` stays `24h`; `-PT3H` becomes `3h`; `지난 3시간` stays)."""
+    if phrase and not phrase.isascii():
+        return Window(Ago(seconds), None, phrase)
+    said = typed.lower().lstrip("-").removeprefix("now-")
+    if not said or said.startswith("p") or not said[0].isdigit() or not said.isascii():
+        said = format_duration(seconds)
+    return Window(Ago(seconds), None, f"last {said}")
+
+
+def window_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
+    """The window starting at token `i` and how many tokens it takes, or None when there is none."""
+    found = _window_at(tokens, i)
+    if found is None:
+        return None
+    window, used = found
+    if _low(tokens, i + used) in FILLERS:  # 지난 3시간 동안
+        used += 1
+    return window, used
+
+
+def _window_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
+    word = word_at(tokens, i)
+    if word is None:
+        return None
+    low = word.lower()
+    following = _low(tokens, i + 1)
+    if low in CALENDAR_WORDS:
+        return _calendar(*CALENDAR_WORDS[low], word), 1
+    if following is not None and (low, following) in CALENDAR:
+        return _calendar(*CALENDAR[(low, following)], _words(tokens, i, 2)), 2
+    if low in LAST:
+        return _last_phrase(tokens, i)
+    if low in SINCE:
+        start, used = _needed_point(tokens, i + 1, word, "since 09:00")
+        return Window(start, None, _words(tokens, i, 1 + used)), 1 + used
+    if low in FROM:
+        start, used = _needed_point(tokens, i + 1, word, f"{low} 09:00 to 12:00")
+        return _continued(tokens, i, start, 1 + used, open_ended=True)
+    if low in UNTIL:
+        end, used = _needed_point(tokens, i + 1, word, "until 1h ago")
+        return _until(end, _words(tokens, i, 1 + used)), 1 + used
+    day_range = _day_range(tokens, i)
+    if day_range is not None:
+        return day_range
+    if "/" in word:
+        return _iso_interval(word)
+    point = point_at(tokens, i)
+    if point is not None:
+        return _continued(tokens, i, point[0], point[1], open_ended=False)
+    span = parse_span(word)
+    if span is not None:
+        return _last(span, word), 1
+    after = word_at(tokens, i + 1)
+    if after is not None and (span := span_with_unit(word, after)):
+        return _last(span, phrase=_words(tokens, i, 2)) if not after.isascii() else _spelled(span, word, after), 2
+    _refuse_misshapen(word)
+    return None
+
+
+def _spelled(seconds: int, number: str, unit: str) -> Window:
+    return Window(Ago(seconds), None, f"last {number} {unit.lower()}")
+
+
+def _calendar(unit: str, back: int, text: str) -> Window:
+    end = CalendarStart(unit, back - 1) if back else None
+    return Window(CalendarStart(unit, back), end, text.lower())
+
+
+def _last_phrase(tokens: list[Token], i: int) -> tuple[Window, int]:
+    word = tokens[i].text
+    following = word_at(tokens, i + 1)
+    if following is None:
+        raise UserError(_("`{word}` needs a length, e.g. `{word} 3h`.").format(word=word))
+    span = parse_span(following)
+    if span:
+        return _last(span, following, _words(tokens, i, 2)), 2
+    span = unit_word(following)
+    if span:
+        return _last(span, phrase=_words(tokens, i, 2)), 2
+    after = word_at(tokens, i + 1 + 1)
+    if after is not None and (span := span_with_unit(following, after)):
+        if not after.isascii():
+            return _last(span, phrase=_words(tokens, i, 3)), 3
+        return _spelled(span, following, after), 3
+    raise UserError(
+        _("“{words}” is not a length of time; write it like `{word} 3h`, `{word} 2 days` or `지난 3시간`.").format(
+            words=f"{word} {following}", word=word
+        )
+    )
+
+
+def _needed_point(tokens: list[Token], i: int, word: str, example: str) -> tuple[Point, int]:
+    point = point_at(tokens, i)
+    if point is None:
+        following = word_at(tokens, i)
+        if following is not None:
+            _refuse_misshapen(following)
+        raise UserError(
+            _("`{word}` needs a time, e.g. `{example}`, `{word} yesterday 18:00` or `{word} 2026-11-27`.").format(
+                word=word, example=example
+            )
+        )
+    return point
+
+
+def _continued(tokens: list[Token], i: int, start: Point, used: int, *, open_ended: bool) -> tuple[Window, int]:
+    """What follows a start point: `to`/`~`/`-` and an end, `부터` (and an end with `까지`), `까지`, or nothing."""
+    joiner = _low(tokens, i + used)
+    if joiner == FROM_SUFFIX:
+        used += 1
+        end = point_at(tokens, i + used)
+        if end is not None and _low(tokens, i + used + end[1]) == UNTIL_SUFFIX:
+            return _range(start, end[0], _words(tokens, i, used + end[1] + 1)), used + end[1] + 1
+        return Window(start, None, _words(tokens, i, used)), used
+    if joiner in RANGE_JOINERS:
+        end = point_at(tokens, i + used + 1)
+        if end is None:
+            following = word_at(tokens, i + used + 1)
+            if following is not None:
+                _refuse_misshapen(following)
+            raise UserError(
+                _("`{word}` needs a time after it, e.g. `to 12:00` or `to now`.").format(word=tokens[i + used].text)
+            )
+        total = used + 1 + end[1]
+        if _low(tokens, i + total) == UNTIL_SUFFIX:
+            total += 1
+        return _range(start, end[0], _words(tokens, i, total)), total
+    if joiner == UNTIL_SUFFIX:
+        return _until(start, _words(tokens, i, used + 1)), used + 1
+    return _alone(tokens, i, start, used, open_ended=open_ended), used
+
+
+def _alone(tokens: list[Token], i: int, start: Point, used: int, *, open_ended: bool) -> Window:
+    """A point with nothing after it: `yesterday` and `monday` are whole days, `2026-11-27` too, `-3h` is the
+    last 3h; any other point is where the window starts (`yesterday 18:00`, `2h ago`, `09:00`)."""
+    word = tokens[i].text
+    if not open_ended and used == 1:
+        low = word.lower()
+        if isinstance(start, Clock) and low in DAYS_BACK:
+            back = DAYS_BACK[low]
+            return Window(start, Clock(MIDNIGHT, back - 1) if back else None, low)
+        if isinstance(start, OnWeekday):
+            return Window(start, OnWeekday(start.weekday, MIDNIGHT, days_after=1), low)
+        if isinstance(start, OnDate) and start.at == MIDNIGHT and "T" not in word.upper():
+            return Window(start, OnDate(start.day + timedelta(days=1)), word)
+        if isinstance(start, Ago) and low not in ("now", "지금"):
+            return _last(start.seconds, word)
+        if isinstance(start, OnDate | Instant):
+            return Window(start, None, f"since {word}")
+    return Window(start, None, _words(tokens, i, used))
+
+
+def _range(start: Point, end: Point, text: str) -> Window:
+    """A window from `start` to `end`, refused here when the words alone show it runs backwards."""
+    if _runs_backwards(start, end):
+        raise UserError(reversed_message(text))
+    return Window(start, end, text)
+
+
+def _runs_backwards(start: Point, end: Point) -> bool:
+    if isinstance(start, Ago) and isinstance(end, Ago):
+        return start.seconds <= end.seconds
+    if isinstance(start, OnDate) and isinstance(end, OnDate):
+        return (start.day, start.at) >= (end.day, end.at)
+    if isinstance(start, Instant) and isinstance(end, Instant):
+        return start.moment >= end.moment
+    if isinstance(start, Clock) and isinstance(end, Clock) and None not in (start.days_back, end.days_back):
+        return (-(start.days_back or 0), start.at) >= (-(end.days_back or 0), end.at)
+    return False
+
+
+def _until(end: Point, text: str) -> Window:
+    """`until 1h ago`, `2시간 전까지`: the three hours before that end."""
+    if isinstance(end, Ago):
+        return Window(Ago(end.seconds + UNTIL_SPAN), end, text)
+    return Window(Before(end, UNTIL_SPAN), end, text)
+
+
+def _day_range(tokens: list[Token], i: int) -> tuple[Window, int] | None:
+    """`yesterday 9am-5pm`, `monday 09:00-12:00`, `어제 09:00~12:00`: hours of one day (the end past midnight
+    when it is earlier than the start)."""
+    low, following = _low(tokens, i), word_at(tokens, i + 1)
+    if low is None or following is None or (low not in DAYS_BACK and low not in WEEKDAYS):
+        return None
+    hours = parse_clock_range(following)
+    if hours is None:
+        return None
+    first, second = hours
+    text = _words(tokens, i, 2)
+    if low in WEEKDAYS:
+        return Window(OnWeekday(WEEKDAYS[low], first), Clock(second), text), 2
+    back = DAYS_BACK[low]
+    return Window(Clock(first, back), Clock(second, back if second > first else back - 1), text), 2
+
+
+def point_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
+    """The point in time starting at token `i` and how many tokens it takes, or None."""
+    word = word_at(tokens, i)
+    if word is None:
+        return None
+    low = word.lower()
+    ago = parse_ago(word)
+    if ago is not None:
+        return Ago(ago), 1
+    if low == "지금":
+        return Ago(0), 1
+    if low in DAYS_BACK or low in WEEKDAYS:
+        clock = clock_at(tokens, i + 1)
+        at, used = clock if clock is not None else (MIDNIGHT, 0)
+        point: Point = Clock(at, DAYS_BACK[low]) if low in DAYS_BACK else OnWeekday(WEEKDAYS[low], at)
+        return point, 1 + used
+    clock = clock_at(tokens, i)
+    if clock is not None:
+        return Clock(clock[0]), clock[1]
+    ago_span = _ago_at(tokens, i)
+    if ago_span is not None:
+        return ago_span
+    found = parse_iso(word)
+    if isinstance(found, OnDate) and found.at == MIDNIGHT:
+        clock = clock_at(tokens, i + 1)
+        if clock is not None:
+            return OnDate(found.day, clock[0]), 1 + clock[1]
+    if found is not None:
+        return found, 1
+    return None
+
+
+def _ago_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
+    """`2h ago`, `3 hours ago`, `2시간 전`."""
+    word, following = tokens[i].text, word_at(tokens, i + 1)
+    span = parse_span(word)
+    if span is not None and following is not None and following.lower() in AGO:
+        return Ago(span), 2
+    after = _low(tokens, i + 2)
+    if following is not None and after in AGO and (span := span_with_unit(word, following)):
+        return Ago(span), 3
+    return None
+
+
+def clock_at(tokens: list[Token], i: int) -> tuple[time, int] | None:
+    """A time of day at token `i`: `18:00`, `6pm`, `at 18:00`, `오후 6시`, `오전 9시30분`."""
+    low = _low(tokens, i)
+    if low is None:
+        return None
+    if low == "at":
+        found = clock_at(tokens, i + 1)
+        return (found[0], found[1] + 1) if found else None
+    meridiem = MERIDIEMS.get(low)
+    if meridiem is not None:
+        following = word_at(tokens, i + 1)
+        at = parse_clock(following, meridiem) if following is not None else None
+        return (at, 2) if at is not None else None
+    at = parse_clock(low)
+    return (at, 1) if at is not None else None
+
+
+def _iso_interval(word: str) -> tuple[Window, int] | None:
+    first, _slash, second = word.partition("/")
+    start = parse_iso(first)
+    if start is None:
+        _refuse_misshapen(first)
+        return None
+    span = parse_span(second)
+    end = parse_iso(second)
+    if span is not None and isinstance(start, Instant | OnDate):
+        end = _shifted(start, span)
+    if end is None:
+        raise UserError(
+            _("“{word}” is not an ISO 8601 interval; write start/end, e.g. 2026-11-27T09:00/2026-11-27T12:00.").format(
+                word=word
+            )
+        )
+    return Window(start, end, word), 1
+
+
+def _shifted(start: Instant | OnDate, seconds: int) -> Point:
+    if isinstance(start, Instant):
+        return Instant(start.moment + timedelta(seconds=seconds))
+    moment = datetime.combine(start.day, start.at) + timedelta(seconds=seconds)
+    return OnDate(moment.date(), moment.time())
+
+
+def _refuse_misshapen(word: str) -> None:
+    """A word written as a date or a clock time that is neither (`2026-02-30`, `25:00`) is said to be so."""
+    if looks_like_a_date(word):
+        raise UserError(
+            _("“{word}” is not a date: there is no such day. Write it as YYYY-MM-DD, e.g. 2026-11-27.").format(
+                word=word
+            )
+        )
+    if looks_like_a_clock(word):
+        raise UserError(_("“{word}” is not a time of day; write it like 09:00, 9am or 오후 6시.").format(word=word))
