@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,11 +16,39 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+import bot.__main__ as bot_main
 from tests.fakes.slack import APP_TOKEN, fake_slack_in_thread
 from tests.pngs import png_size
 from tests.processes import clean_env
 
 UNREACHABLE_DB = "postgresql+asyncpg://postgres@127.0.0.1:9/test"  # the discard port: nothing listens
+
+
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_here(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Ran]:
+    """`python -m bot ARGS` run in this process (what the command line does, minus a Python start-up of seconds):
+    the same `main`, environment and folder as `run_bot` gives a process; logging left as the test runner set it."""
+
+    def run(*args: str, cwd: Path, **env: str) -> Ran:
+        for name in os.environ:
+            monkeypatch.delenv(name)
+        for name, value in clean_env(**env).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(cwd)
+        monkeypatch.setattr(bot_main, "setup_logging", lambda *_, **__: None)
+        capsys.readouterr()
+        code = bot_main.main(list(args))
+        captured = capsys.readouterr()
+        return Ran(code, captured.out, captured.err)
+
+    return run
 
 
 def run_bot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -51,8 +80,10 @@ def test_check_against_the_built_in_sandbox(tmp_path: Path) -> None:
     assert "language:      each person's Slack locale" in result.stdout
 
 
-def test_check_with_a_version_newer_than_the_known_ones_says_which_body_it_sends(tmp_path: Path) -> None:
-    result = run_bot("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="1.5")
+def test_check_with_a_version_newer_than_the_known_ones_says_which_body_it_sends(
+    run_here: Callable[..., Ran], tmp_path: Path
+) -> None:
+    result = run_here("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="1.5")
     assert result.returncode == 0, result.stderr
     assert (
         "API version:   servicewatch 1.5 (newer than the versions this bot knows, 1.0–1.2: sent with the 1.2 body)"
@@ -89,10 +120,10 @@ def test_check_with_a_version_newer_than_the_known_ones_says_which_body_it_sends
     ids=["all good", "tokens refused", "no database"],
 )
 def test_check_checks_everything_one_line_each(
-    env: dict[str, str], lines: list[str], failed: str | None, tmp_path: Path
+    run_here: Callable[..., Ran], env: dict[str, str], lines: list[str], failed: str | None, tmp_path: Path
 ) -> None:
     with fake_slack_in_thread() as fake:
-        result = run_bot("check", cwd=tmp_path, SLACK_API_URL=fake.api_url, SERVICEWATCH_SANDBOX="true", **env)
+        result = run_here("check", cwd=tmp_path, SLACK_API_URL=fake.api_url, SERVICEWATCH_SANDBOX="true", **env)
     out = result.stdout.splitlines()
     for line in lines:
         assert any(printed.startswith(line) for printed in out), result.stdout + result.stderr
@@ -102,8 +133,10 @@ def test_check_checks_everything_one_line_each(
     assert "xapp-" not in result.stdout
 
 
-def test_check_against_a_retired_version_says_which_version_to_use(tmp_path: Path) -> None:
-    result = run_bot("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="1.0")
+def test_check_against_a_retired_version_says_which_version_to_use(
+    run_here: Callable[..., Ran], tmp_path: Path
+) -> None:
+    result = run_here("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="1.0")
     assert result.returncode == 1
     assert "ListMetricInfos: FAILED" in result.stdout
     assert (
@@ -114,8 +147,8 @@ def test_check_against_a_retired_version_says_which_version_to_use(tmp_path: Pat
     assert result.stdout.splitlines()[-1] == "Not ready: ServiceWatch (servicewatch 1.0) failed (see above)."
 
 
-def test_bad_settings_exit_2_with_every_problem(tmp_path: Path) -> None:
-    result = run_bot("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="v1.2", SLACK_BOT_TOKEN="xoxp-secret-thing")
+def test_bad_settings_exit_2_with_every_problem(run_here: Callable[..., Ran], tmp_path: Path) -> None:
+    result = run_here("check", cwd=tmp_path, SERVICEWATCH_API_VERSION="v1.2", SLACK_BOT_TOKEN="xoxp-secret-thing")
     assert result.returncode == 2
     assert "SERVICEWATCH_API_VERSION" in result.stderr
     assert "'v1.2' is not a ServiceWatch API version: write it as the API reference lists it, e.g. 1.2" in result.stderr
@@ -171,8 +204,8 @@ def test_sandbox_command_serves_until_sigterm(
     assert process.wait(timeout=10) == 0
 
 
-def test_sandbox_refuses_a_bad_fault(tmp_path: Path) -> None:
-    result = run_bot("sandbox", "--fault", '{"kind": "explode"}', cwd=tmp_path)
+def test_sandbox_refuses_a_bad_fault(run_here: Callable[..., Ran], tmp_path: Path) -> None:
+    result = run_here("sandbox", "--fault", '{"kind": "explode"}', cwd=tmp_path)
     assert result.returncode == 2
     assert "kind must be one of" in result.stderr
 
@@ -180,8 +213,8 @@ def test_sandbox_refuses_a_bad_fault(tmp_path: Path) -> None:
 # python -m bot chart -------------------------------------------------------------------------------------------
 
 
-def test_chart_dry_run_prints_only_the_exact_body(tmp_path: Path) -> None:
-    result = run_bot(
+def test_chart_dry_run_prints_only_the_exact_body(run_here: Callable[..., Ran], tmp_path: Path) -> None:
+    result = run_here(
         "chart",
         "Virtual Server:CPU Usage/Core[Basic]",
         "resource=web-01",
@@ -220,8 +253,8 @@ def test_chart_out_writes_the_png_and_prints_the_words(tmp_path: Path) -> None:
     assert lines[4].startswith("  orders-db-replica: min ")
 
 
-def test_chart_without_out_goes_to_the_charts_folder(tmp_path: Path) -> None:
-    result = run_bot("chart", "transactions", "1h", cwd=tmp_path)
+def test_chart_without_out_goes_to_the_charts_folder(run_here: Callable[..., Ran], tmp_path: Path) -> None:
+    result = run_here("chart", "transactions", "1h", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     path = tmp_path / result.stdout.splitlines()[0]
     assert path.parent.name == "charts"
@@ -243,8 +276,10 @@ def test_chart_without_out_goes_to_the_charts_folder(tmp_path: Path) -> None:
         (["lag", "--out"], "--out needs a value"),
     ],
 )
-def test_chart_errors_go_to_stderr_with_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
-    result = run_bot("chart", *args, cwd=tmp_path)
+def test_chart_errors_go_to_stderr_with_exit_2(
+    run_here: Callable[..., Ran], tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = run_here("chart", *args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
@@ -277,12 +312,12 @@ def _unwritable(tmp_path: Path) -> Path:
     ids=["missing folder", "a folder as the file", "a file as the folder", "no permission"],
 )
 def test_chart_out_that_cannot_be_written_exits_2_naming_the_path(
-    out: Callable[[Path], Path], message: str, tmp_path: Path
+    run_here: Callable[..., Ran], out: Callable[[Path], Path], message: str, tmp_path: Path
 ) -> None:
     (tmp_path / "file.txt").write_text("not a folder")
     path = out(tmp_path)
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.name != "bot.db")
-    result = run_bot("chart", "lag", "1h", "--out", str(path), cwd=tmp_path)
+    result = run_here("chart", "lag", "1h", "--out", str(path), cwd=tmp_path)
     assert result.returncode == 2
     assert f"Cannot write {path}: " in result.stderr
     assert message.format(tmp=tmp_path) in result.stderr
@@ -321,7 +356,7 @@ def test_chart_help(tmp_path: Path) -> None:
     ],
 )
 def test_the_command_line_speaks_bot_language(
-    tmp_path: Path, language: str, args: list[str], stream: str, message: str
+    run_here: Callable[..., Ran], tmp_path: Path, language: str, args: list[str], stream: str, message: str
 ) -> None:
-    result = run_bot("chart", *args, cwd=tmp_path, BOT_LANGUAGE=language)
+    result = run_here("chart", *args, cwd=tmp_path, BOT_LANGUAGE=language)
     assert message in getattr(result, stream), result.stderr
