@@ -81,6 +81,8 @@ def _last(seconds: int, typed: str = "", phrase: str = "") -> Window:
     """`last 3h`, said with the unit the person typed (`24h` stays `24h`; `-PT3H` becomes `3h`; `지난 3시간` stays)."""
     if phrase and not phrase.isascii():
         return Window(Ago(seconds), None, phrase)
+    if typed and not typed.isascii():  # `3시간` alone: said in the words it was typed in
+        return Window(Ago(seconds), None, f"지난 {typed}")
     said = typed.lower().lstrip("-").removeprefix("now-")
     if not said or said.startswith("p") or not said[0].isdigit() or not said.isascii():
         said = format_duration(seconds)

@@ -129,8 +129,8 @@ def test_parse_keeps_resource_words_for_the_catalog_to_decide() -> None:
         ("지난 3시간", Window(Ago(10800), None, "지난 3시간")),
         ("최근 30분", Window(Ago(1800), None, "최근 30분")),
         ("지난 2 일", Window(Ago(172800), None, "지난 2 일")),
-        ("3시간", Window(Ago(10800), None, "last 3h")),
-        ("1시간30분", Window(Ago(5400), None, "last 90m")),
+        ("3시간", Window(Ago(10800), None, "지난 3시간")),  # said as typed
+        ("1시간30분", Window(Ago(5400), None, "지난 1시간30분")),
         ("지난 3시간 동안", Window(Ago(10800), None, "지난 3시간")),
         ("오늘", Window(Clock(time(0), 0), None, "오늘")),
         ("어제", Window(Clock(time(0), 1), Clock(time(0), 0), "어제")),
