@@ -1,9 +1,11 @@
-"""Requests as Slack sends them: slash command forms, event callbacks, and their signature headers."""
+"""Requests as Slack sends them: slash command forms, event callbacks, block_actions payloads, and their signature
+headers."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -102,4 +104,58 @@ def metric_suggestion(value: str, view: dict[str, Any]) -> dict[str, Any]:
         "team": {"id": "T0TEAM001"},
         "user": {"id": "U0KIM"},
         "view": view,
+    }
+
+
+def block_action(
+    message: dict[str, Any],
+    action_id: str,
+    value: str | None = None,
+    *,
+    user: str,
+    channel: str,
+    response_url: str,
+    channel_name: str = "",
+) -> dict[str, Any]:
+    """What Slack sends when `user` clicks the element `action_id` in a bot's `message` (as Slack returns it:
+    `fake.message(channel, ts).shown()`) in `channel`: a block_actions payload
+    (docs.slack.dev/reference/interaction-payloads/block_actions-payload). A button sends its own value (`value`,
+    when given, must be it); a static_select or overflow sends the option whose value is `value`. The element must
+    be in the message, in an actions block or as a section's accessory, as it would be on screen."""
+    found = [
+        (block["block_id"], element)
+        for block in message.get("blocks", [])
+        for element in [*block.get("elements", []), *([block["accessory"]] if "accessory" in block else [])]
+        if element.get("action_id") == action_id
+    ]
+    assert len(found) == 1, f"{len(found)} elements with action_id {action_id!r} in the message"
+    block_id, element = found[0]
+    action: dict[str, Any] = {
+        "type": element["type"],
+        "action_id": action_id,
+        "block_id": block_id,
+        "action_ts": f"{time.time():.6f}",
+    }
+    if element["type"] == "button":
+        assert value in (None, element.get("value")), f"the button's value is {element.get('value')!r}"
+        action |= {"text": element["text"], **({"value": element["value"]} if "value" in element else {})}
+    else:
+        chosen = [option for option in element["options"] if option["value"] == value]
+        assert chosen, f"no option with value {value!r} in {action_id!r}"
+        action["selected_option"] = chosen[0]
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T0TEAM001"},
+        "api_app_id": "A0APP",
+        "token": "old-verification-token",
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel, "is_ephemeral": False},
+        "trigger_id": f"{int(time.time())}.1.{secrets.token_hex(16)}",
+        "team": {"id": "T0TEAM001", "domain": "acme"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": channel_name or channel.lower()},
+        "message": message,
+        "state": {"values": {}},
+        "response_url": response_url,
+        "actions": [action],
     }

@@ -18,6 +18,26 @@ in Slack. The rules, from Slack's method references (docs.slack.dev/reference/me
   conversations.members pages with `limit` (1–999, default 100) and `cursor` (`response_metadata.next_cursor`);
 - each method needs its scope (`missing_scope`, naming it); the bot's scopes are the manifest's (manifest.yaml),
   as Slack grants them at install; an unknown method is `unknown_method`.
+
+Messages and files:
+
+- chat.postMessage keeps each message in its channel (`fake.message(channel, ts)`, `fake.messages`) with its `ts`,
+  `thread_ts`, `text`, `blocks` and poster; it needs `text` or `blocks` (`no_text`); `blocks` come as a list or a
+  JSON string (not an array: `invalid_blocks_format`) and are checked as Slack checks them (tests/fakes/blocks.py:
+  the kinds the bot uses, 50 blocks, Slack's lengths); a malformed block is `invalid_blocks` with Slack's `errors`
+  and `response_metadata.messages` (`[ERROR] … [json-pointer:/blocks/…]`); a block without a `block_id` gets one;
+- chat.update (channel + ts) edits a message the bot posted: an unknown ts is `message_not_found`, someone else's
+  message (`fake.message_from`) `cant_update_message`; new `blocks` replace the old ones, and `text` without
+  `blocks` drops them (chat.update's reference); the earlier versions are kept in `Message.edits`;
+- a completed upload is a file of the bot's (`fake.files`; without `channel_id` a private one, shown nowhere),
+  which Slack processes a while after the upload: `fake.file_ready_after` seconds on the fake's clock (0: at once;
+  `fake.advance(seconds)` moves the clock, so no test sleeps). An image block's `slack_file` (`{"id": F…}`, or
+  `{"url": …}` with the file's `url_private` or `permalink`) is `invalid_blocks` (`invalid slack file`) until the
+  file is processed, and for a file that is unknown or not a png/jpg/gif;
+- files.info (files:read) shows a file as Slack does; until it is processed `mimetype`, `filetype` and
+  `pretty_type` are empty and it has no `original_w`/`original_h`/`thumb_*` (the docs name no readiness field;
+  python-slack-sdk#1575 shows a fresh upload's empty `mimetype`, and the file object's reference a processed
+  image's `original_w` and `thumb_*`: a bot may wait on either, they appear together here).
 """
 
 from __future__ import annotations
@@ -29,6 +49,7 @@ import json
 import math
 import re
 import secrets
+import struct
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -39,10 +60,14 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes import blocks as block_kit
+
 BOT_USER = "UBOT0001"
 APP_TOKEN = "xapp-1-test"
 BOT_TOKEN = "xoxb-test-token"
 TEAM = "T0TEAM001"
+BOT_ID = "B0001"
+APP_ID = "A0APP"
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yaml"
 
 # The default workspace (`FakeSlack.default_workspace`): the people and channels the tests talk about.
@@ -55,6 +80,8 @@ DEFAULT_LOCALE = "en-US"
 SCOPES = {
     "chat.postMessage": "chat:write",
     "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "files.info": "files:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
@@ -97,6 +124,58 @@ class Post:
     data: bytes
     file_id: str = ""
     at: float = 0.0  # time.time() when Slack accepted it
+
+
+@dataclass
+class Message:
+    """A message in a channel (a person's `D…` for a direct message from the bot), as Slack keeps it."""
+
+    channel: str
+    ts: str
+    user: str  # who posted it: BOT_USER for the bot
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    edits: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # earlier (text, blocks), oldest first
+
+    def shown(self) -> dict[str, Any]:
+        """As Slack returns it: chat.postMessage's and chat.update's `message`, a block_actions payload's."""
+        shown: dict[str, Any] = {"type": "message", "user": self.user, "text": self.text, "ts": self.ts, "team": TEAM}
+        if self.user == BOT_USER:
+            shown |= {"bot_id": BOT_ID, "app_id": APP_ID}
+        if self.blocks:
+            shown["blocks"] = self.blocks
+        if self.thread_ts:
+            shown["thread_ts"] = self.thread_ts
+        return shown
+
+
+@dataclass
+class File:
+    """A completed upload: a file of the bot's, private unless shared into `channels`."""
+
+    id: str
+    name: str
+    title: str
+    alt_txt: str
+    data: bytes
+    channels: list[str]
+    completed_at: float  # on the fake's clock (`FakeSlack.now`)
+    created: int  # Unix time, as files.info shows it
+
+    @property
+    def url_private(self) -> str:
+        return f"https://files.slack.com/files-pri/{TEAM}-{self.id}/{self.name}"
+
+    @property
+    def permalink(self) -> str:
+        return f"https://acme.slack.com/files/{BOT_USER}/{self.id}/{self.name}"
+
+    @property
+    def image_type(self) -> str:
+        """png, jpg or gif by the file's bytes (the image types a slack_file may be); "" for anything else."""
+        signatures = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg", b"GIF87a": "gif", b"GIF89a": "gif"}
+        return next((kind for magic, kind in signatures.items() if self.data.startswith(magic)), "")
 
 
 @dataclass
@@ -165,6 +244,11 @@ class FakeSlack:
         self.token_error = ""  # e.g. "token_revoked": Slack's answer to every call with the bot token, auth.test too
         self.socket_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._uploads: dict[str, dict[str, Any]] = {}
+        self.messages: dict[str, dict[str, Message]] = {}  # channel → ts → message
+        self.files: dict[str, File] = {}  # completed uploads by ID
+        self.file_ready_after = 0.0  # seconds after its upload completes until Slack has processed a file
+        self.clock_offset = 0.0  # added to time.monotonic(): `advance()`
+        self._last_ts = 0  # microseconds of the last message ts handed out
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_ready = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -239,7 +323,29 @@ class FakeSlack:
             self.channel(channel_id, name, members=PEOPLE)
         return self
 
+    def message_from(self, user: str, channel: str, text: str) -> Message:
+        """A message someone (not the bot) posted in `channel`: one the bot may not edit."""
+        return self._keep(Message(channel, self._new_ts(), user, text, []))
+
+    # The fake's clock: when an uploaded file is processed ---------------------------------------------------------
+
+    def now(self) -> float:
+        return time.monotonic() + self.clock_offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the fake's clock on, as if `seconds` had passed (files get processed; nothing sleeps)."""
+        self.clock_offset += seconds
+
+    def processed(self, file: File) -> bool:
+        return self.now() - file.completed_at >= self.file_ready_after
+
     # What tests look at ---------------------------------------------------------------------------------------
+
+    def message(self, channel: str, ts: str) -> Message:
+        """The message `ts` in `channel` as it stands now (after any chat.update)."""
+        found = self.messages.get(channel, {}).get(ts)
+        assert found is not None, f"no message {ts} in {channel}; there are {list(self.messages.get(channel, {}))}"
+        return found
 
     def methods(self) -> list[str]:
         return [call.method for call in self.calls]
@@ -360,7 +466,7 @@ class FakeSlack:
             "user": "servicewatch",
             "team_id": TEAM,
             "team": "Acme",
-            "bot_id": "B0001",
+            "bot_id": BOT_ID,
             "url": "https://acme.slack.com/",
         }
 
@@ -389,6 +495,16 @@ class FakeSlack:
         for item in files:
             upload = self._uploads[item["id"]]
             assert upload["data"] is not None, "completed before the bytes were uploaded"
+            self.files[item["id"]] = File(
+                id=item["id"],
+                name=upload["params"].get("filename", ""),
+                title=item.get("title") or "",
+                alt_txt=upload["params"].get("alt_txt", ""),
+                data=upload["data"],
+                channels=[channel_id] if channel_id else [],
+                completed_at=self.now(),
+                created=int(time.time()),
+            )
             if not channel_id:
                 continue
             self.posts.append(
@@ -405,6 +521,64 @@ class FakeSlack:
                 )
             )
         return {"ok": True, "files": [{"id": item["id"], "title": item.get("title")} for item in files]}
+
+    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        file = self.files.get(params.get("file", ""))
+        if file is None:
+            raise SlackError("file_not_found")
+        return {"ok": True, "file": self._file(file), "comments": [], "response_metadata": {"next_cursor": ""}}
+
+    def _file(self, file: File) -> dict[str, Any]:
+        """A file object (docs.slack.dev/reference/objects/file-object); type, size and thumbnails once processed."""
+        shared = [self.channels[c] for c in file.channels if c in self.channels]
+        shown: dict[str, Any] = {
+            "id": file.id,
+            "created": file.created,
+            "timestamp": file.created,
+            "name": file.name,
+            "title": file.title,
+            "mimetype": "",
+            "filetype": "",
+            "pretty_type": "",
+            "user": BOT_USER,
+            "user_team": TEAM,
+            "editable": False,
+            "size": len(file.data),
+            "mode": "hosted",
+            "is_external": False,
+            "external_type": "",
+            "is_public": any(not c.is_private for c in shared),
+            "public_url_shared": False,
+            "display_as_bot": False,
+            "username": "",
+            "url_private": file.url_private,
+            "url_private_download": file.url_private.replace("/files-pri/", "/files-pri/download/", 1),
+            "permalink": file.permalink,
+            "channels": [c.id for c in shared if not c.is_private],
+            "groups": [c.id for c in shared if c.is_private],
+            "ims": [],
+            "comments_count": 0,
+            "has_rich_preview": False,
+        }
+        if file.alt_txt:
+            shown["alt_txt"] = file.alt_txt
+        if not self.processed(file):
+            return shown
+        kind = file.image_type
+        if not kind:
+            return shown | {"mimetype": "application/octet-stream", "filetype": "binary", "pretty_type": "Binary"}
+        shown |= {
+            "mimetype": f"image/{'jpeg' if kind == 'jpg' else kind}",
+            "filetype": kind,
+            "pretty_type": kind.upper(),
+        }
+        if kind == "png":  # the width and height from the PNG header (the bot's charts are PNGs)
+            width, height = struct.unpack(">II", file.data[16:24])
+            shown |= {"original_w": width, "original_h": height, "image_exif_rotation": 1}
+        stem = file.url_private.rsplit(".", 1)[0]
+        for size in (64, 80, 160, 360, 480, 720, 800, 960, 1024):
+            shown[f"thumb_{size}"] = f"{stem}_{size}.png"
+        return shown
 
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "view": {"id": "VHOME"}}
@@ -471,11 +645,76 @@ class FakeSlack:
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         target = params.get("channel", "")
-        ts = f"{time.time():.6f}"
-        if target in self.users:  # a person's user ID: a direct message from the bot, in its Messages tab
-            return {"ok": True, "channel": f"D{target[1:]}", "ts": ts}
-        channel = self._postable(target, "chat.postMessage")
-        return {"ok": True, "channel": channel.id, "ts": ts}
+        # a person's user ID: a direct message from the bot, in its Messages tab
+        channel_id = f"D{target[1:]}" if target in self.users else self._postable(target, "chat.postMessage").id
+        blocks = self._blocks(params)
+        if not params.get("text") and not blocks:
+            raise SlackError("no_text")
+        # thread_ts is kept as given: the docs do not say what Slack answers for a parent it does not know
+        message = Message(channel_id, self._new_ts(), BOT_USER, params.get("text") or "", blocks or [])
+        message.thread_ts = params.get("thread_ts") or None
+        self._keep(message)
+        return {"ok": True, "channel": channel_id, "ts": message.ts, "message": message.shown()}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel_id = params.get("channel", "")
+        if not (channel_id.startswith("D") and f"U{channel_id[1:]}" in self.users):  # a DM from the bot
+            self._visible(channel_id)
+        message = self.messages.get(channel_id, {}).get(params.get("ts", ""))
+        if message is None:
+            raise SlackError("message_not_found")
+        if message.user != BOT_USER:
+            raise SlackError("cant_update_message")
+        blocks = self._blocks(params)
+        if blocks is None and not params.get("text"):
+            raise SlackError("no_text")
+        message.edits.append((message.text, message.blocks))
+        # chat.update's reference: blocks left out are kept only when text is left out too; text left out is kept
+        message.text = params.get("text") or message.text
+        message.blocks = blocks if blocks is not None else []
+        return {"ok": True, "channel": channel_id, "ts": message.ts, "text": message.text, "message": message.shown()}
+
+    def _new_ts(self) -> str:
+        """A message ts as Slack's ("1503435956.000247"): the time, unique and increasing."""
+        self._last_ts = max(self._last_ts + 1, time.time_ns() // 1000)
+        return f"{self._last_ts // 10**6}.{self._last_ts % 10**6:06d}"
+
+    def _keep(self, message: Message) -> Message:
+        self.messages.setdefault(message.channel, {})[message.ts] = message
+        return message
+
+    def _blocks(self, params: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The `blocks` argument checked as Slack checks it, each with a block_id (Slack makes one when it is
+        missing); None when there is none."""
+        blocks = params.get("blocks")
+        if blocks is None or blocks == "":
+            return None
+        if isinstance(blocks, str):
+            try:
+                blocks = json.loads(blocks)
+            except ValueError:
+                raise SlackError("invalid_blocks_format") from None
+        if not isinstance(blocks, list):
+            raise SlackError("invalid_blocks_format")
+        found = block_kit.problems(blocks, self._slack_file_problem)
+        if found:
+            raise SlackError(
+                "invalid_blocks", errors=found, response_metadata={"messages": [f"[ERROR] {p}" for p in found]}
+            )
+        return [{"block_id": secrets.token_hex(3), **block} for block in blocks]
+
+    def _slack_file_problem(self, ref: dict[str, Any]) -> str | None:
+        """Why an image block may not show this slack_file; None when it may. Every file here is the bot's own, so
+        it may show any of them (private ones too) once Slack has processed it: the docs do not word the refusal
+        before that, and Slack answers a file it cannot show with "invalid slack file" (python-slack-sdk#1658,
+        #1797), so that is the answer until then too (python-slack-sdk#1521: it works about a second later)."""
+        if "id" in ref:
+            file = self.files.get(ref["id"])
+        else:
+            file = next((f for f in self.files.values() if ref["url"] in (f.url_private, f.permalink)), None)
+        if file is None or not file.image_type or not self.processed(file):
+            return "invalid slack file"
+        return None
 
     async def _upload(self, request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["file_id"]
