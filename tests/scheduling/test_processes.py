@@ -142,9 +142,10 @@ def test_two_replicas_on_postgresql_post_each_run_exactly_once(tmp_path: Path) -
                 running(start_bot(tmp_path, "replica-b", **env)) as b,
             ):
                 started = time.monotonic()
-                for _ in range(10):
-                    a.command("schedule lag every 2s", response_url=fake.response_url())  # made on A …
+                for n in range(10):  # ten different schedules (the same one twice is "already scheduled")
+                    a.command(f"schedule lag every 2s title lag{n}", response_url=fake.response_url())  # made on A …
                 wait_until(lambda: len(fake.responses) == 10, 30, "the schedules", a, b)
+                assert all(str(r["text"]).startswith("Scheduled #") for r in fake.responses), fake.responses
                 wait_until(
                     lambda: len({r[4] for r in asyncio.run(_runs(url))}) == 2,
                     60,
