@@ -57,9 +57,9 @@ class SlackListeners:
         self.command = command
         self.bot_user_id = bot_user_id
         self.commands = CommandListener(self.requests, router.policy, command)
-        self.home = HomeTab(router, saved, ledger, command, people)
+        self.home = HomeTab(router, saved, ledger, command, people, work)
         self.events = EventListeners(self.requests, ledger, self.home, bot_user_id=bot_user_id, command=command)
-        self.shortcuts = ShortcutListener(router.policy, saved, default_window, people)
+        self.shortcuts = ShortcutListener(router.policy, saved, default_window, people, work)
         self.modal = ModalListeners(self.requests, router, ledger, command)
 
     def register(self, app: AsyncApp) -> None:

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.charts.spec import ScheduleRequest
 from bot.chat import Asker, error_text
 from bot.i18n import speaking
-from bot.router import Router
+from bot.router import BackgroundWork, Router
 from bot.scheduling.actions import ScheduleActions
 from bot.slack.home import ACTIONS, home_view
 from bot.slack.people import People
@@ -24,9 +24,17 @@ log = logging.getLogger(__name__)
 
 
 class HomeTab:
-    def __init__(self, router: Router, saved: SavedCharts, ledger: EventLedger, command: str, people: People) -> None:
+    def __init__(
+        self,
+        router: Router,
+        saved: SavedCharts,
+        ledger: EventLedger,
+        command: str,
+        people: People,
+        work: BackgroundWork,
+    ) -> None:
         self.router, self.saved, self.ledger, self.command = router, saved, ledger, command
-        self.people = people
+        self.people, self.work = people, work
 
     def register(self, app: AsyncApp) -> None:
         for action in ACTIONS:
@@ -53,7 +61,12 @@ class HomeTab:
         request: AsyncBoltRequest,
     ) -> None:
         await ack()
-        if not await first_delivery(self.ledger, signature_of(request)):
+        self.work.spawn(self._clicked(body, action, client, signature_of(request)), name="an App Home button")
+
+    async def _clicked(
+        self, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, signature: str
+    ) -> None:
+        if not await first_delivery(self.ledger, signature):
             return
         user_id = body["user"]["id"]
         verb = action["action_id"].removeprefix("home_")

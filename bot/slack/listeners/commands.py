@@ -30,7 +30,8 @@ class CommandListener:
             await ack(response_type="ephemeral", text=refusal)
             return
         await ack()
-        await self.start(command, client, respond)
+        # After the acknowledgement, as the process's own work: a shutdown waits for it (Bolt's task it would not).
+        self.requests.work.spawn(self.start(command, client, respond), name=f"command of {command.get('user_id')}")
 
     def refusal(self, text: str, user_id: str = "") -> str | None:
         """What the acknowledgement says when a command is refused at once (a usage error, a link into another

@@ -30,6 +30,10 @@ class EventListeners:
         app.event("app_home_opened")(self.on_home_opened)
 
     async def on_mention(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        # After Slack's acknowledgement, as the process's own work: a shutdown waits for it (Bolt's task it would not).
+        self.requests.work.spawn(self._mention_work(body, event, client), name="a mention")
+
+    async def _mention_work(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         user_id = event.get("user")
         if not user_id or event.get("bot_id") or user_id == self.bot_user_id:
             log.info("ignored a mention posted by a bot (%s)", event.get("bot_id") or user_id or "no user")
@@ -48,4 +52,4 @@ class EventListeners:
 
     async def on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") == "home":
-            await self.home.publish(client, event["user"])
+            self.requests.work.spawn(self.home.publish(client, event["user"]), name="App Home")

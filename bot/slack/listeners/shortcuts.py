@@ -10,20 +10,27 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.access import AccessPolicy
 from bot.errors import UserError
 from bot.i18n import speaking
+from bot.router import BackgroundWork
 from bot.slack.modal import SHORTCUT_ID, chart_modal, notice_modal
 from bot.slack.people import People
 from bot.store import SavedCharts
 
 
 class ShortcutListener:
-    def __init__(self, policy: AccessPolicy, saved: SavedCharts, default_window: str, people: People) -> None:
+    def __init__(
+        self, policy: AccessPolicy, saved: SavedCharts, default_window: str, people: People, work: BackgroundWork
+    ) -> None:
         self.policy, self.saved, self.default_window, self.people = policy, saved, default_window, people
+        self.work = work
 
     def register(self, app: AsyncApp) -> None:
         app.shortcut(SHORTCUT_ID)(self.on_shortcut)
 
     async def on_shortcut(self, ack: AsyncAck, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
+        self.work.spawn(self._opening(shortcut, client), name="a shortcut")  # a shutdown waits for it
+
+    async def _opening(self, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
         with speaking(await self.people.language(shortcut["user"]["id"])):
             await self._open(shortcut, client)
 

@@ -47,7 +47,12 @@ class ModalListeners:
                 await ack(response_action="errors", errors={"window": str(exc).splitlines()[0][:150]})
                 return
         await ack()
-        if not await first_delivery(self.ledger, signature_of(request)):
+        self.requests.work.spawn(self._submitted(text, body, view, client, signature_of(request)), name="a form")
+
+    async def _submitted(
+        self, text: str, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, signature: str
+    ) -> None:
+        if not await first_delivery(self.ledger, signature):
             return
         where = json.loads(view.get("private_metadata") or "{}")
         destination = Destination(where["channel_id"], where["thread_ts"])
