@@ -128,7 +128,10 @@ class ChatActions:
             reply = await self._handle(request, asker, now)
         except AlreadyDone as done:
             return TextReply(
-                done.answer or _("Done already, before the bot restarted: “{text}”.").format(text=text[:80])
+                done.answer
+                or _(
+                    "Done already, before the bot restarted: “{text}”. `schedules` and `saved` show the result."
+                ).format(text=text[:80])
             )
         if isinstance(reply, TextReply) and reply.changed and asker.request_key and self.answers is not None:
             await self.answers.answered(asker.request_key, reply.text)

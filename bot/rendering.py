@@ -34,32 +34,8 @@ class PlotSeries:
     color: str | None = None
 
 
-def render_line_chart(
-    series: Sequence[PlotSeries],
-    *,
-    title: str,
-    start: int,
-    end: int,
-    timezone: str = "UTC",
-    width: int = 1400,
-    height: int = 500,
-    unit: str = "",
-    y_label: str = "",
-    footnote: str = "",
-) -> bytes:
-    """Draw `series` between `start` and `end` (Unix seconds) on a `width` x `height` PNG, times in `timezone`."""
-    figure = draw_line_chart(
-        series,
-        title=title,
-        start=start,
-        end=end,
-        timezone=timezone,
-        width=width,
-        height=height,
-        unit=unit,
-        y_label=y_label,
-        footnote=footnote,
-    )
+def to_png(figure: Figure) -> bytes:
+    """A chart drawn by `draw_line_chart` as PNG bytes."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
@@ -78,7 +54,7 @@ def draw_line_chart(
     y_label: str = "",
     footnote: str = "",
 ) -> Figure:
-    """The chart as a matplotlib Figure (render_line_chart saves it): y ticks in the metric's `unit` (`2 MiB`, `40%`,
+    """The chart as a matplotlib Figure (`to_png` makes the PNG): y ticks in the metric's `unit` (`2 MiB`, `40%`,
     `1.2k`), the legend below the axes, the date on a tick at midnight, Korean text in the bundled Hangul font."""
     # Imported here: matplotlib takes most of a second to import and only rendering needs it.
     import matplotlib

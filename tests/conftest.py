@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from bot.rendering import PlotSeries, render_line_chart
+from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
 from tests.clocks import RecordedSleep
@@ -82,7 +82,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
 def warm_matplotlib() -> None:
     """matplotlib's first chart in a process (imports, and on a new machine its font cache) takes seconds: draw it
     here, outside any test's timeouts, once per worker."""
-    render_line_chart([PlotSeries("warm", [(0, 1.0), (60, 2.0)])], title="warm", start=0, end=60)
+    to_png(draw_line_chart([PlotSeries("warm", [(0, 1.0), (60, 2.0)])], title="warm", start=0, end=60))
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.fonts import HANGUL_FAMILY, bundled_font_path, use_hangul_fallback
-from bot.rendering import PlotSeries, draw_line_chart, render_line_chart
+from bot.rendering import PlotSeries, draw_line_chart, to_png
 from tests.pngs import png_size
 
 KST = ZoneInfo("Asia/Seoul")
@@ -107,13 +107,15 @@ def glyph_warnings(draw: object) -> list[str]:
 
 
 def korean_chart() -> bytes:
-    return render_line_chart(
-        [PlotSeries("주문 DB 복제본", wave(EVENING, 3, 40.0))],
-        title="[Sandbox data] 복제 지연 · 주문-db · 지난 3시간 (Nov 27 21:00–00:00 KST) · MAX",
-        start=EVENING,
-        end=EVENING + 3 * 3600,
-        timezone="Asia/Seoul",
-        unit="MILLISECOND",
+    return to_png(
+        draw_line_chart(
+            [PlotSeries("주문 DB 복제본", wave(EVENING, 3, 40.0))],
+            title="[Sandbox data] 복제 지연 · 주문-db · 지난 3시간 (Nov 27 21:00–00:00 KST) · MAX",
+            start=EVENING,
+            end=EVENING + 3 * 3600,
+            timezone="Asia/Seoul",
+            unit="MILLISECOND",
+        )
     )
 
 

@@ -14,7 +14,7 @@ from bot.charts.spec import ChartSpec
 from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, sandbox_note, summarize, time_range
 from bot.errors import UserError
 from bot.i18n import _
-from bot.rendering import PlotSeries, render_line_chart
+from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.errors import (
@@ -168,16 +168,18 @@ def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> byte
         PlotSeries(label=line.display_name, points=series[i].values if i < len(series) else (), color=line.color)
         for i, line in enumerate(plan.lines)
     ]
-    return render_line_chart(
-        lines,
-        title=plan.request.title or plan.title,  # as ServiceWatch would have titled it (sandbox mark included)
-        start=int(plan.start.timestamp()),
-        end=int(plan.end.timestamp()),
-        timezone=plan.timezone,
-        width=plan.width,
-        height=plan.height,
-        unit=plan.unit,
-        footnote="Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)",
+    return to_png(
+        draw_line_chart(
+            lines,
+            title=plan.request.title or plan.title,  # as ServiceWatch would have titled it (sandbox mark included)
+            start=int(plan.start.timestamp()),
+            end=int(plan.end.timestamp()),
+            timezone=plan.timezone,
+            width=plan.width,
+            height=plan.height,
+            unit=plan.unit,
+            footnote="Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)",
+        )
     )
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.rendering import PlotSeries, render_line_chart
+from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import catalog as sandbox_catalog
 from bot.sandbox.faults import API_PATHS, Fault, FaultPlan
 from bot.sandbox.series import MAX_POINTS, points_count, series
@@ -290,8 +290,10 @@ class Sandbox:
 
         def draw() -> bytes:
             with _render_lock:
-                return render_line_chart(
-                    lines, title=title, start=start, end=end, timezone=zone, width=width, height=height, unit=unit
+                return to_png(
+                    draw_line_chart(
+                        lines, title=title, start=start, end=end, timezone=zone, width=width, height=height, unit=unit
+                    )
                 )
 
         if not self.stock_images:
