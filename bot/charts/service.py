@@ -9,8 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.charts.compare import draw_compared
 from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
 from bot.charts.spec import ChartSpec
+from bot.charts.steering import ChartView, view_of
 from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, sandbox_note, summarize, time_range
 from bot.errors import UserError
 from bot.i18n import _
@@ -45,6 +47,7 @@ class RenderedChart:
     summaries: tuple[SeriesSummary, ...]
     plan: ChartPlan
     fallback: bool = False
+    view: ChartView | None = None  # what its buttons steer (None: a chart without buttons)
 
 
 class NoDataError(UserError):
@@ -92,10 +95,20 @@ class ChartService:
         asked_by: str = "",
         now: datetime | None = None,
         title: str | None = None,
+        steered_as: str | None = None,
+        compare: bool = False,
     ) -> RenderedChart:
         """The chart for `spec`: ServiceWatch's image, or one drawn here from the numbers when the image call
-        fails on ServiceWatch's side; NoDataError when the window holds nothing; UserError for what people can fix."""
+        fails on ServiceWatch's side; NoDataError when the window holds nothing; UserError for what people can fix.
+        With `steered_as` (the chart as typed) it carries the view its buttons steer; `compare` draws it here from
+        the numbers, beside the same window yesterday and a week ago."""
+        now = now or self._clock()
         plan = await self.plan(spec, timezone=timezone, now=now, title=title)
+        view = (
+            view_of(plan, chart=steered_as, by=asked_by, now=now, compare=compare) if steered_as is not None else None
+        )
+        if compare:
+            return await self._compared(plan, asked_by, view)
         started = time.monotonic()
         ttl = plan.period  # the same ask within one period is the same chart
         image_task = asyncio.create_task(self._sw.image(plan.request, ttl=ttl))
@@ -151,6 +164,25 @@ class ChartService:
             summaries=summaries if series is not None else (),
             plan=plan,
             fallback=bool(fallback_reason),
+            view=view,
+        )
+
+    async def _compared(self, plan: ChartPlan, asked_by: str, view: ChartView | None) -> RenderedChart:
+        """The chart drawn here from ListMetricData beside the same window yesterday and a week ago (ServiceWatch's
+        image call cannot shift time)."""
+        try:
+            compared = await draw_compared(self._sw, plan)
+        except ServiceWatchError as exc:
+            raise _user_facing(exc) from exc
+        return RenderedChart(
+            image=compared.png,
+            filename=file_name(plan),
+            title=plan.title,
+            comment=comment_line(plan, asked_by=asked_by, compared=True),
+            alt_text=alt_text(plan, compared.summaries),
+            summaries=compared.summaries,
+            plan=plan,
+            view=view,
         )
 
 
