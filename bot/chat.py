@@ -13,7 +13,7 @@ from bot.access import AccessPolicy
 from bot.charts.help import help_text, metrics_text
 from bot.charts.parse import parse_chart, parse_request
 from bot.charts.resolve import find_metric
-from bot.charts.service import ChartService, RenderedChart
+from bot.charts.service import ChartService, NoDataError, RenderedChart
 from bot.charts.spec import (
     ChartRequest,
     ChartSpec,
@@ -27,6 +27,7 @@ from bot.charts.spec import (
     ScheduleRequest,
     ThreadRef,
 )
+from bot.charts.steering import ChartView, spec_for
 from bot.errors import AlreadyDone, UserError
 from bot.i18n import ENGLISH, _, ngettext
 from bot.servicewatch.client import encode_body
@@ -173,8 +174,32 @@ class ChatActions:
             body = encode_body(plan.request.wire_json()).decode()
             summary = _("{title} · {window} · nothing was sent").format(title=plan.title, window=plan.window_text)
             return DryRunReply(body=body, summary=summary)
-        chart = await self.charts.render(spec, timezone=zone, asked_by=asker.mention, title=title, now=now)
+        chart = await self.charts.render(
+            spec, timezone=zone, asked_by=asker.mention, title=title, now=now, steered_as=request.text
+        )
         return ChartReply(chart, spec.thread)
+
+    async def redraw(self, view: ChartView, asker: Asker, *, now: datetime | None = None) -> RenderedChart:
+        """The chart `view` shows, drawn again (after a click on one of its controls) for `asker`, in the channel
+        it was posted in; a UserError that says so when it no longer resolves (its metric gone, its saved chart
+        forgotten)."""
+        try:
+            spec, title = await self.with_saved(spec_for(view, command=self.command), asker.channel_id)
+            return await self.charts.render(
+                spec,
+                timezone=view.zone,
+                asked_by=view.by,
+                title=title,
+                now=now,
+                steered_as=view.chart,
+                compare=view.compare,
+            )
+        except NoDataError:
+            raise
+        except UserError as exc:
+            raise UserError(
+                _("This chart cannot be drawn again: {reason}").format(reason=str(exc).split("\nUsage:")[0])
+            ) from exc
 
     async def with_saved(self, spec: ChartSpec, channel_id: str) -> tuple[ChartSpec, str | None]:
         """A spec whose first metric is a saved chart's name, run as that chart with this spec's overrides."""

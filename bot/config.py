@@ -109,6 +109,7 @@ class Settings(BaseSettings):
     schedule_sync_interval: str = "5s"
     schedule_max_failures: int = Field(default=3, ge=1, le=100)
     request_orphan_age: str = "2m"
+    slack_file_wait: str = "10s"  # how long a chart's upload may take to be processed before it is shown another way
     follow_default_duration: str = "4h"
     follow_max_duration: str = "24h"
     # Old rows are pruned in the background (bot/store/retention.py): how long each kind is kept, and how often.
@@ -183,6 +184,7 @@ class Settings(BaseSettings):
         "follow_default_duration",
         "follow_max_duration",
         "request_orphan_age",
+        "slack_file_wait",
         "retention_handled_events",
         "retention_schedule_runs",
         "retention_pending_requests",

@@ -83,6 +83,21 @@ def parse_chart(text: str, *, command: str = "/chart") -> ChartSpec:
         return _ChartParser(tokenize(text)).parse()
 
 
+def chart_without_window(text: str, *, command: str = "/chart") -> str:
+    """A chart line as typed, less its window, statistic, thread link and dry-run: what a form pre-fills before the
+    window and statistic a chart shows now (ChartUsageError when it is no chart)."""
+    with usage_on_error(command):
+        parser = _ChartParser(tokenize(text))
+        parser.parse()
+    tokens, line = parser.tokens, clean(text)
+    kept, cut = [], 0
+    for first, end in parser.steered:
+        kept.append(line[cut : tokens[first].start])
+        cut = tokens[end].start if end < len(tokens) else len(line)
+    kept.append(line[cut:])
+    return " ".join(piece.strip() for piece in kept if piece.strip())
+
+
 def parse_window(text: str, *, command: str = "/chart") -> Window:
     """Read a window alone (`last 3h`, `3h`, `yesterday`, `지난 3시간`); raises ChartUsageError."""
     with usage_on_error(command):
@@ -196,6 +211,7 @@ class _ChartParser:
         self.colours: list[str] = []
         self.labels: list[str] = []
         self.values: dict[str, object] = {}
+        self.steered: list[tuple[int, int]] = []  # token ranges of what buttons change: window, stat, thread, dry-run
 
     def parse(self) -> ChartSpec:
         while self.i < len(self.tokens):
@@ -272,26 +288,32 @@ class _ChartParser:
                 )
             self._flush()
             self.window, self.window_words = found, found.text
+            self.steered.append((self.i, self.i + consumed))
             self.i += consumed
             return
         name, has_equals, value = token.text.partition("=")
         option = OPTIONS.get(name.lower())
         if option is not None:
             self._flush()
+            start = self.i
             if has_equals:
                 self._option(option, Token(value, kind=Kind.WORD) if value else None, name)
                 self.i += 1
             else:
                 self._option(option, self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None, name)
                 self.i += 2
+            if option in ("stat", "thread"):
+                self.steered.append((start, min(self.i, len(self.tokens))))
             return
         self.i += 1
         if low in FLAGS:
             self._flush()
             self.values[FLAGS[low]] = True
+            self.steered.append((self.i - 1, self.i))
         elif low in BARE_STATISTICS:  # 최대, 평균: no metric is called that
             self._flush()
             self._option("stat", token, token.text)
+            self.steered.append((self.i - 1, self.i))
         elif low in JOINING_WORDS:
             if self.words:  # kept: the catalog decides whether it parts two names or belongs to one
                 self.words.append(token.text)

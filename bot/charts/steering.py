@@ -113,9 +113,7 @@ def spec_for(view: ChartView, *, command: str = "/chart") -> ChartSpec:
     typed with the chart is kept while it still draws the window in at most MAX_POINTS points."""
     spec = parse_chart(view.chart, command=command)
     period = spec.period if spec.period and view.span / spec.period <= MAX_POINTS else None
-    return replace(
-        spec, window=view.window(), stat=view.stat, tz=view.zone, period=period, thread=None, dry_run=False
-    )
+    return replace(spec, window=view.window(), stat=view.stat, tz=view.zone, period=period, thread=None, dry_run=False)
 
 
 def encode_view(view: ChartView) -> str | None:
@@ -152,9 +150,9 @@ def decode_view(value: object) -> ChartView:
     chart, span, end, stat = data.get("c"), data.get("s"), data.get("e"), data.get("t")
     zone, by, compare, digest = data.get("z"), data.get("b", ""), data.get("k", 0), data.get("d", "")
     checks = (
-        isinstance(chart, str) and 0 < len(chart.strip()) and len(chart) <= VALUE_LIMIT,
-        _whole(span) and _SHORTEST <= span <= _LONGEST,
-        end is None or (_whole(end) and 946684800 <= end <= 4102444800),  # 2000–2100
+        isinstance(chart, str) and len(chart.strip()) > 0 and len(chart) <= VALUE_LIMIT,
+        _within(span, _SHORTEST, _LONGEST),
+        end is None or _within(end, 946684800, 4102444800),  # 2000–2100
         stat in STATISTIC_TYPES,
         isinstance(zone, str) and _zone(zone),
         isinstance(by, str) and len(by) <= 300,
@@ -166,8 +164,8 @@ def decode_view(value: object) -> ChartView:
     return ChartView(chart, span, end, stat, zone, by, bool(compare), digest)  # type: ignore[arg-type]
 
 
-def _whole(number: object) -> bool:
-    return isinstance(number, int) and not isinstance(number, bool)
+def _within(number: object, least: int, most: int) -> bool:
+    return isinstance(number, int) and not isinstance(number, bool) and least <= number <= most
 
 
 def _zone(name: str) -> bool:

@@ -119,6 +119,7 @@ class ScheduledRunner:
                 ),
                 now=slot,
                 title=title or schedule.label,
+                steered_as=schedule.chart_text,
             )
         except NoDataError as exc:
             if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):

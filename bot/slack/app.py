@@ -57,7 +57,8 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     # One connection pool for every call (slack_sdk otherwise opens a session and a connection per call).
     session = aiohttp.ClientSession()
     client = slack_client(token, settings.slack_api_url, pacer=pacer, session=session)
-    access = SlackAccess(pacer, confirm=client.auth_test)  # a refused token is believed once auth.test agrees
+    # A refused token is believed once auth.test agrees.
+    access = SlackAccess(pacer, confirm=client.auth_test, file_wait=parse_duration(settings.slack_file_wait))
     try:
         auth = await client.auth_test()
     except SlackApiError as exc:

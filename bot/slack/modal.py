@@ -127,3 +127,8 @@ def notice_modal(text: str) -> dict[str, Any]:
         "close": _text(_("Close")),
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
     }
+
+
+async def open_chart_form(client: Any, trigger_id: str, kind: str, chart_line: str, channel_id: str) -> None:
+    """(temporary: replaced by the forms branch)"""
+    await client.views_open(trigger_id=trigger_id, view=notice_modal(chart_line))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from aiohttp import ClientError
@@ -18,6 +19,7 @@ from bot.chat import Asker
 from bot.errors import UserError
 from bot.i18n import _
 from bot.router import Destination
+from bot.slack.chart_message import chart_blocks
 from bot.slack.pacing import UploadPacer
 
 log = logging.getLogger(__name__)
@@ -57,8 +59,10 @@ class SlackAccess:
         *,
         confirm: Callable[[], Awaitable[Any]] | None = None,
         confirm_within: float = 10.0,
+        file_wait: float = 10.0,
     ) -> None:
         self.lost: str | None = None
+        self.file_wait = file_wait  # seconds an upload may take to be processed before it is shown another way
         self.pacer = pacer
         self._confirm = confirm
         self._confirm_within = confirm_within
@@ -130,10 +134,23 @@ class SlackOutbox:
         return self.access.lost is None
 
     async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
-        """Upload the chart once; on not_in_channel join a public channel and try once more. Returns the file id."""
+        """Post the chart once; on not_in_channel join a public channel and try once more. Returns the file id.
+
+        A chart with a view (`bot.charts.steering`) becomes a message with its controls: uploaded unshared, shown
+        by an image block once Slack has processed the file, so a click can replace it in place (`replace_chart`).
+        When Slack has not processed it within `file_wait`, it is shared as a plain upload instead (without
+        controls): the chart is never held back for its buttons."""
         self.access.check()
         try:
-            return await self._joining(destination, lambda: self._upload(destination, chart))
+            if chart.view is not None:
+                file_id = await self.upload_unshared(chart)
+                if await self.processed(file_id):
+                    await self._joining(destination, lambda: self._post_blocks(destination, chart, file_id))
+                    return file_id
+                log.info(
+                    "chart %s was not processed within %.0f s; shared as a plain upload", file_id, self.access.file_wait
+                )
+            return await self.post_file(destination, chart)
         except (ClientError, OSError) as exc:
             # Slack may have posted before the connection broke; a second upload could double it, so ask instead.
             log.warning("upload to %s broke off (%s); not retried", destination.channel_id, type(exc).__name__)
@@ -143,6 +160,100 @@ class SlackOutbox:
                     "doesn't within a minute, ask again."
                 )
             ) from exc
+
+    async def post_file(self, destination: Destination, chart: RenderedChart) -> str:
+        """The chart as a plain file share (no controls), joining a public channel when needed."""
+        return await self._joining(destination, lambda: self._upload(destination, chart))
+
+    async def upload_unshared(self, chart: RenderedChart) -> str:
+        """Upload the chart's image into no channel (nobody sees it until a message shows it); the file id."""
+        self.access.check()
+        if self._turns:
+            self._turns -= 1
+        elif self.access.pacer is not None:
+            await self.access.pacer.wait(scheduled=self._scheduled)
+        try:
+            try:
+                response = await self._unshared(chart)
+            except (ClientError, OSError) as exc:  # nobody sees an unshared file: trying again cannot double a post
+                log.info("an unshared upload broke off (%s); trying once more", type(exc).__name__)
+                response = await self._unshared(chart)
+        except SlackApiError as exc:
+            error = slack_error(exc)
+            await self.access.note(error)
+            raise self._explain(error, "") from exc
+        file = response.get("file") or {}
+        return str(file.get("id", "")) if isinstance(file, dict) else ""
+
+    async def _unshared(self, chart: RenderedChart) -> Any:
+        return await self._client.files_upload_v2(
+            file=chart.image, filename=chart.filename, title=chart.title, alt_txt=chart.alt_text
+        )
+
+    async def processed(self, file_id: str) -> bool:
+        """Whether Slack has processed the upload `file_id` within `file_wait` (files.info shows its type once it
+        has; an image block may show it only then). False too when files.info cannot tell (an older install
+        without files:read): the caller shows the chart another way."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.access.file_wait
+        pause = 0.1
+        while True:
+            try:
+                info = await self._client.files_info(file=file_id)
+            except SlackApiError as exc:
+                error = slack_error(exc)
+                await self.access.note(error)
+                log.warning("files.info on a chart said %s; showing the chart another way", error)
+                return False
+            file = info.get("file") or {}
+            if isinstance(file, dict) and file.get("mimetype"):
+                return True
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            await asyncio.sleep(min(pause, left))
+            pause = min(pause * 2, 1.0)
+
+    async def _post_blocks(self, destination: Destination, chart: RenderedChart, file_id: str) -> Any:
+        return await self._client.chat_postMessage(
+            channel=destination.channel_id,
+            thread_ts=destination.thread_ts,
+            text=chart.comment[:3000],
+            blocks=chart_blocks(chart, file_id),
+            unfurl_links=False,
+        )
+
+    async def replace_chart(
+        self, channel_id: str, ts: str, chart: RenderedChart, file_id: str, changed_by: str
+    ) -> None:
+        """Show `chart` (its file processed) in place of the chart message `ts`, saying who changed it."""
+        await self._call(
+            self._client.chat_update,
+            channel=channel_id,
+            ts=ts,
+            text=chart.comment[:3000],
+            blocks=chart_blocks(chart, file_id, changed_by=changed_by),
+        )
+
+    async def show_privately(self, asker: Asker, destination: Destination, chart: RenderedChart, file_id: str) -> None:
+        """The chart (its file processed) in a message only the asker sees, without controls."""
+        blocks = chart_blocks(replace(chart, view=None), file_id)
+        note = _("Only you can see this chart; the buttons stay on the shared one.")
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+        await self._call(
+            self._client.chat_postEphemeral,
+            channel=destination.channel_id,
+            user=asker.user_id,
+            thread_ts=destination.thread_ts,
+            text=chart.comment[:3000],
+            blocks=blocks,
+        )
+
+    async def send_directly(self, user_id: str, chart: RenderedChart) -> None:
+        """The chart as a file in the bot's direct messages with `user_id` (the bot opens the conversation)."""
+        self.access.check()
+        opened = await self._client.chat_postMessage(channel=user_id, text=chart.comment[:3000])
+        await self.post_file(Destination(str(opened.get("channel") or user_id)), replace(chart, comment=""))
 
     async def turn(self) -> None:
         """Wait for an upload slot under Slack's limit (scheduled runs take it before they are marked posting, so

@@ -113,7 +113,8 @@ class Call:
 
 @dataclass
 class Post:
-    """A chart as Slack would show it: a completed upload with its bytes."""
+    """A chart as Slack would show it: a completed upload shared into a channel, or a message (`ts`) whose image
+    block shows an uploaded file, with its bytes."""
 
     channel: str
     thread_ts: str | None
@@ -124,6 +125,7 @@ class Post:
     data: bytes
     file_id: str = ""
     at: float = 0.0  # time.time() when Slack accepted it
+    ts: str = ""  # the message showing it, when it is shown by an image block
 
 
 @dataclass
@@ -456,6 +458,10 @@ class FakeSlack:
             raise SlackError("not_in_channel")
         return channel
 
+    def _direct(self, channel_id: str) -> bool:
+        """A direct message conversation of the bot with a person, opened by a message the bot sent them."""
+        return channel_id.startswith("D") and f"U{channel_id[1:]}" in self.users and channel_id in self.messages
+
     def _read_scope(self, channel: Channel) -> None:
         self._needs("groups:read" if channel.is_private else "channels:read")
 
@@ -489,7 +495,7 @@ class FakeSlack:
 
     def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:
         channel_id = params.get("channel_id") or ""
-        if channel_id:  # without one the file stays private to the bot: nobody sees it
+        if channel_id and not self._direct(channel_id):  # without one the file stays private to the bot
             self._postable(channel_id, "files.completeUploadExternal")
         files = json.loads(params.get("files") or "[]")
         for item in files:
@@ -641,6 +647,8 @@ class FakeSlack:
         channel = self._postable(params.get("channel", ""), "chat.postEphemeral")
         if params.get("user") not in channel.members:
             raise SlackError("user_not_in_channel")
+        if not params.get("text") and not self._blocks(params):
+            raise SlackError("no_text")
         return {"ok": True, "message_ts": f"{time.time():.6f}"}
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -654,7 +662,29 @@ class FakeSlack:
         message = Message(channel_id, self._new_ts(), BOT_USER, params.get("text") or "", blocks or [])
         message.thread_ts = params.get("thread_ts") or None
         self._keep(message)
+        self._note_images(message)
         return {"ok": True, "channel": channel_id, "ts": message.ts, "message": message.shown()}
+
+    def _note_images(self, message: Message) -> None:
+        """A message's image blocks that show uploaded files are charts people see, as a shared upload is."""
+        for block in message.blocks:
+            file = self._file_of(block["slack_file"]) if block["type"] == "image" and "slack_file" in block else None
+            if file is None:
+                continue
+            self.posts.append(
+                Post(
+                    channel=message.channel,
+                    thread_ts=message.thread_ts,
+                    comment=message.text,
+                    title=(block.get("title") or {}).get("text", ""),
+                    filename=file.name,
+                    alt_txt=block.get("alt_text", ""),
+                    data=file.data,
+                    file_id=file.id,
+                    at=time.time(),
+                    ts=message.ts,
+                )
+            )
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel_id = params.get("channel", "")
@@ -708,13 +738,16 @@ class FakeSlack:
         it may show any of them (private ones too) once Slack has processed it: the docs do not word the refusal
         before that, and Slack answers a file it cannot show with "invalid slack file" (python-slack-sdk#1658,
         #1797), so that is the answer until then too (python-slack-sdk#1521: it works about a second later)."""
-        if "id" in ref:
-            file = self.files.get(ref["id"])
-        else:
-            file = next((f for f in self.files.values() if ref["url"] in (f.url_private, f.permalink)), None)
+        file = self._file_of(ref)
         if file is None or not file.image_type or not self.processed(file):
             return "invalid slack file"
         return None
+
+    def _file_of(self, ref: dict[str, Any]) -> File | None:
+        """The file a slack_file object names, by `id` or by its `url_private` or `permalink`."""
+        if "id" in ref:
+            return self.files.get(ref["id"])
+        return next((f for f in self.files.values() if ref.get("url") in (f.url_private, f.permalink)), None)
 
     async def _upload(self, request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["file_id"]

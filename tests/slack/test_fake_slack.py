@@ -432,7 +432,8 @@ async def test_an_uploaded_image_is_shown_only_once_slack_has_processed_it(
     assert await outcome(client.chat_postMessage(channel="C0OPS", text="CPU", blocks=[image(other_url)])) == (
         "invalid_blocks"
     )
-    assert fake.posts == []  # the file itself was shared nowhere
+    assert fake.files[file_id].channels == []  # the file itself was shared nowhere: only messages show it
+    assert [post.ts for post in fake.posts] == list(fake.messages["C0OPS"])
 
 
 async def test_each_file_is_processed_its_own_time_after_its_upload(fake: FakeSlack, client: AsyncWebClient) -> None:

@@ -119,13 +119,23 @@ async def test_a_private_channel_asks_to_be_invited(stack: BotStack) -> None:
     assert stack.fake.posts == []
 
 
-async def test_a_connection_reset_after_the_upload_completed_posts_once(stack: BotStack) -> None:
-    stack.fake.faults.append(Fault("files.completeUploadExternal", "reset_after"))
+async def test_a_connection_reset_after_the_chart_message_was_posted_posts_once(stack: BotStack) -> None:
+    stack.fake.faults.append(Fault("chat.postMessage", "reset_after"))
     await stack.post_command(f"{CPU} resource=web-01")
     await stack.fake.wait_for(lambda: stack.fake.responses)
     assert len(stack.fake.posts) == 1  # done once, never repeated
-    assert stack.fake.methods().count("files.completeUploadExternal") == 1
+    assert stack.fake.methods().count("chat.postMessage") == 1
     assert "It may still appear here" in stack.fake.responses[0]["text"]
+
+
+async def test_a_connection_reset_of_the_unshared_upload_is_tried_again(stack: BotStack) -> None:
+    """Nobody sees a chart's file until its message shows it, so an upload that broke off is simply made again."""
+    stack.fake.faults.append(Fault("files.completeUploadExternal", "reset_after"))
+    await stack.post_command(f"{CPU} resource=web-01")
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    assert stack.fake.methods().count("files.completeUploadExternal") == 2
+    assert len(stack.fake.posts) == 1
+    assert stack.fake.responses == []  # nothing to say: the chart arrived
 
 
 async def test_a_mention_in_a_thread_lands_in_that_thread(stack: BotStack) -> None:

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.router import BackgroundWork, Router
 from bot.slack.listeners.actions import HomeTab
+from bot.slack.listeners.chart_buttons import ChartButtons
 from bot.slack.listeners.commands import CommandListener
 from bot.slack.listeners.events import EventListeners
 from bot.slack.listeners.shortcuts import ShortcutListener
@@ -61,9 +62,10 @@ class SlackListeners:
         self.events = EventListeners(self.requests, ledger, self.home, bot_user_id=bot_user_id, command=command)
         self.shortcuts = ShortcutListener(router.policy, saved, default_window, people, work)
         self.modal = ModalListeners(self.requests, router, ledger, command)
+        self.chart_buttons = ChartButtons(self.requests, ledger, command)
 
     def register(self, app: AsyncApp) -> None:
-        for kind in (self.commands, self.events, self.shortcuts, self.modal, self.home):
+        for kind in (self.commands, self.events, self.shortcuts, self.modal, self.home, self.chart_buttons):
             kind.register(app)
 
     # What HTTP mode's fast path for commands and the process's sweeper use.

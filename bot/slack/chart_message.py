@@ -1,0 +1,130 @@
+"""A chart as a Slack message: its words, the image (an uploaded file, by `slack_file`), what the last click changed,
+and the controls that steer it. Every button carries the chart's view (`bot.charts.steering`); the menus, whose
+option values are too short for it, are read with the view of the message they are in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.charts.service import RenderedChart
+from bot.charts.steering import PRESETS, STEERABLE_STATS, ChartView, UnreadableButton, decode_view, encode_view
+from bot.i18n import _
+
+ACTION_PREFIX = "chart_"
+REFRESH = "chart_refresh"
+STAT_MENU = "chart_stat"
+PRIVATE_MENU = "chart_private"
+SAVE = "chart_save"
+SCHEDULE = "chart_schedule"
+PRIVATE_CONTROLS = ("refresh", *PRESETS, "earlier", "compare")
+TEXT_LIMIT = 3000  # a section's text
+
+
+def _plain(text: str, most: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text[:most], "emoji": True}
+
+
+def _button(action: str, label: str, value: str, *, primary: bool = False) -> dict[str, Any]:
+    button = {"type": "button", "action_id": f"{ACTION_PREFIX}{action}", "text": _plain(label), "value": value}
+    if primary:
+        button["style"] = "primary"
+    return button
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(label), "value": value}
+
+
+def control_labels() -> dict[str, str]:
+    """Each control's label, in the current language (also the console's numbered choices)."""
+    return {
+        "refresh": _("↻ Refresh"),
+        **{preset: preset for preset in PRESETS},
+        "earlier": _("◀ Earlier"),
+        "later": _("Later ▶"),
+        "compare": _("Compare"),
+    }
+
+
+def chart_blocks(chart: RenderedChart, file_id: str, *, changed_by: str = "") -> list[dict[str, Any]]:
+    """The message of a posted chart: its comment line, the image, who changed it last (`changed_by`: their
+    mention, after a click), and its controls (none when the chart has no view, or its view is too long to carry)."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": chart.comment[:TEXT_LIMIT]}},
+        {
+            "type": "image",
+            "slack_file": {"id": file_id},
+            "alt_text": chart.alt_text[:2000] or chart.title[:2000],
+            "title": _plain(chart.title, 2000),
+        },
+    ]
+    view = chart.view
+    if view is not None and changed_by:
+        said = _("{change} — changed by {who}").format(change=view.change(), who=changed_by)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": said[:TEXT_LIMIT]}]})
+    value = encode_view(view) if view is not None else None
+    if view is not None and value is not None:
+        blocks += controls(view, value, chart.plan.lines[0].metric.recommended_stats)
+    return blocks
+
+
+def controls(view: ChartView, value: str, allowed_stats: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Two rows: the window (↻, presets, ◀ ▶), then the statistic, compare, save…, schedule… and just-for-me."""
+    labels = control_labels()
+    when = [_button("refresh", labels["refresh"], value)]
+    when += [
+        _button(preset, preset, value, primary=view.end is None and view.span == span)
+        for preset, span in PRESETS.items()
+    ]
+    when += [_button("earlier", labels["earlier"], value)]
+    if view.end is not None:
+        when.append(_button("later", labels["later"], value))
+    stats = [stat for stat in STEERABLE_STATS if stat in allowed_stats] or list(STEERABLE_STATS)
+    if view.stat not in stats:
+        stats.append(view.stat)
+    stat_options = [_option(stat, f"stat:{stat}") for stat in stats]
+    how: list[dict[str, Any]] = [
+        {
+            "type": "static_select",
+            "action_id": STAT_MENU,
+            "placeholder": _plain(_("Statistic")),
+            "options": stat_options,
+            "initial_option": next(o for o in stat_options if o["value"] == f"stat:{view.stat}"),
+        },
+        _button("compare", _("Hide comparison") if view.compare else labels["compare"], value, primary=view.compare),
+        _button("save", _("Save…"), value),
+        _button("schedule", _("Schedule…"), value),
+        {
+            "type": "static_select",
+            "action_id": PRIVATE_MENU,
+            "placeholder": _plain(_("Just for me…")),
+            "options": [_option(labels[control], control) for control in PRIVATE_CONTROLS],
+        },
+    ]
+    return [
+        {"type": "actions", "block_id": "chart_when", "elements": when},
+        {"type": "actions", "block_id": "chart_how", "elements": how},
+    ]
+
+
+def clicked(action: dict[str, Any], message: dict[str, Any] | None) -> tuple[str, ChartView]:
+    """What a click on a chart's control asks (`refresh`, `6h`, `stat:MAX`, `save`, `private:6h`, …) and the view
+    of the chart it was made on; UnreadableButton when either is not what the bot wrote."""
+    action_id = str(action.get("action_id", ""))
+    if action_id in (STAT_MENU, PRIVATE_MENU):
+        chosen = str((action.get("selected_option") or {}).get("value", ""))
+        control = chosen if action_id == STAT_MENU else f"private:{chosen}"
+        return control, decode_view(_value_in(message, REFRESH))
+    control = action_id.removeprefix(ACTION_PREFIX)
+    if not action_id.startswith(ACTION_PREFIX) or not control:
+        raise UnreadableButton(_("The bot does not know the control “{control}”.").format(control=action_id[:40]))
+    return control, decode_view(action.get("value"))
+
+
+def _value_in(message: dict[str, Any] | None, action_id: str) -> object:
+    """The value of the element `action_id` in the message a menu was used in (None when it is not there)."""
+    for block in (message or {}).get("blocks", []):
+        for element in block.get("elements", []) if isinstance(block, dict) else []:
+            if isinstance(element, dict) and element.get("action_id") == action_id:
+                return element.get("value")
+    return None

@@ -1,0 +1,224 @@
+"""The controls under a posted chart: a click is acknowledged at once, then the chart is drawn again as asked and
+shown in place of the old one (or only to the clicker), by the rules of a typed request."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.charts.parse import chart_without_window
+from bot.charts.service import RenderedChart
+from bot.charts.steering import ChartView, steer
+from bot.chat import Asker, error_text
+from bot.durations import format_duration
+from bot.i18n import _, speaking
+from bot.router import Destination
+from bot.slack.chart_message import ACTION_PREFIX, clicked
+from bot.slack.modal import open_chart_form
+from bot.slack.outbox import SlackOutbox
+from bot.slack.requests import SlackRequests, first_delivery, signature_of
+from bot.store.events import EventLedger
+
+log = logging.getLogger(__name__)
+FORMS = ("save", "schedule")
+
+
+@dataclass
+class _Turn:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    latest: int = 0
+    users: int = 0
+
+
+class MessageTurns:
+    """One redraw of a message at a time, the last click winning: a click takes a number on arrival; when its
+    chart is drawn it waits for the message, and is dropped if a later click has arrived meanwhile."""
+
+    def __init__(self) -> None:
+        self._turns: dict[tuple[str, str], _Turn] = {}
+
+    def take(self, channel_id: str, ts: str) -> int:
+        turn = self._turns.setdefault((channel_id, ts), _Turn())
+        turn.latest += 1
+        turn.users += 1
+        return turn.latest
+
+    @contextlib.asynccontextmanager
+    async def holding(self, channel_id: str, ts: str, number: int) -> AsyncIterator[bool]:
+        """Hold the message for a redraw; yields False when a later click has superseded click `number`."""
+        turn = self._turns[(channel_id, ts)]
+        try:
+            async with turn.lock:
+                yield turn.latest == number
+        finally:
+            turn.users -= 1
+            if turn.users == 0:
+                del self._turns[(channel_id, ts)]
+
+    def leave(self, channel_id: str, ts: str) -> None:
+        """A click that ended before it held the message (it failed, or had nothing to show)."""
+        turn = self._turns[(channel_id, ts)]
+        turn.users -= 1
+        if turn.users == 0 and not turn.lock.locked():
+            del self._turns[(channel_id, ts)]
+
+
+@dataclass(frozen=True)
+class Click:
+    """A click on a chart's control, as the payload says it."""
+
+    user_id: str
+    channel_id: str
+    message_ts: str
+    thread_ts: str | None  # the thread the chart message is in, if any
+    trigger_id: str
+    response_url: str | None
+    action: dict[str, Any]
+    message: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, body: dict[str, Any], action: dict[str, Any]) -> Click:
+        container = body.get("container") or {}
+        message = body.get("message")
+        return cls(
+            user_id=body["user"]["id"],
+            channel_id=str(container.get("channel_id") or (body.get("channel") or {}).get("id") or ""),
+            message_ts=str(container.get("message_ts") or (message or {}).get("ts") or ""),
+            thread_ts=(message or {}).get("thread_ts") or container.get("thread_ts"),
+            trigger_id=str(body.get("trigger_id") or ""),
+            response_url=body.get("response_url"),
+            action=action,
+            message=message,
+        )
+
+
+class ChartButtons:
+    def __init__(self, requests: SlackRequests, ledger: EventLedger, command: str) -> None:
+        self.requests, self.ledger, self.command = requests, ledger, command
+        self.turns = MessageTurns()
+        self.router = requests.router
+
+    def register(self, app: AsyncApp) -> None:
+        app.action(re.compile(f"^{ACTION_PREFIX}"))(self.on_click)
+
+    async def on_click(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest,
+    ) -> None:
+        await ack()
+        click = Click.of(body, action)
+        self.requests.work.spawn(
+            self.answer(click, client, signature_of(request)), name=f"a chart control of {click.user_id}"
+        )
+
+    async def answer(self, click: Click, client: AsyncWebClient, signature: str) -> None:
+        """After the acknowledgement: draw and show what the click asked, or tell the clicker why not."""
+        if not await first_delivery(self.ledger, signature):
+            return
+        respond = AsyncRespond(response_url=click.response_url) if click.response_url else None
+        outbox = self.requests.outbox(client, respond)
+        here = Destination(click.channel_id, click.thread_ts)
+        asker = Asker(user_id=click.user_id, channel_id=click.channel_id, mention=f"<@{click.user_id}>")
+        try:
+            asker = await self.requests.asker(click.user_id, here, asked_from=None)
+            with speaking(asker.language):
+                await self._answer(click, client, outbox, asker, here)
+        except Exception as exc:
+            with speaking(asker.language):
+                message, _reference = error_text(exc)
+            log.info("a chart control of %s in %s: %s", click.user_id, click.channel_id, message)
+            try:
+                await outbox.tell(asker, here, message)
+            except Exception:
+                log.exception("could not tell %s why their click did nothing", click.user_id)
+
+    async def _answer(
+        self, click: Click, client: AsyncWebClient, outbox: SlackOutbox, asker: Asker, here: Destination
+    ) -> None:
+        control, view = clicked(click.action, click.message)
+        # The clicker sees the message, but must be one who may post here (allowed channel, a member).
+        await self.router.policy.check_post(click.user_id, None, click.channel_id)
+        if control in FORMS:
+            await open_chart_form(client, click.trigger_id, control, form_line(view), click.channel_id)
+            return
+        if control.startswith("private:"):
+            chart = await self.router.actions.redraw(steer(view, control.removeprefix("private:"), now=_now()), asker)
+            await self._show_privately(outbox, asker, here, chart)
+            return
+        number = self.turns.take(click.channel_id, click.message_ts)
+        try:
+            steered = steer(view, control, now=_now())
+            chart = await self.router.actions.redraw(steered, asker)
+        except BaseException:
+            self.turns.leave(click.channel_id, click.message_ts)
+            raise
+        async with self.turns.holding(click.channel_id, click.message_ts, number) as latest:
+            if not latest:
+                await outbox.tell(
+                    asker, here, _("Someone changed this chart again before yours was drawn; theirs is shown.")
+                )
+                return
+            await self._show_in_place(click, outbox, asker, here, view, chart)
+
+    async def _show_in_place(
+        self,
+        click: Click,
+        outbox: SlackOutbox,
+        asker: Asker,
+        here: Destination,
+        shown: ChartView,
+        chart: RenderedChart,
+    ) -> None:
+        assert chart.view is not None
+        if chart.view == shown:  # the same request over the same data: nothing to draw again
+            await outbox.tell(
+                asker,
+                here,
+                _("This chart is up to date: ServiceWatch has no newer point yet (one every {period}).").format(
+                    period=format_duration(chart.plan.period)
+                ),
+            )
+            return
+        file_id = await outbox.upload_unshared(chart)
+        if await outbox.processed(file_id):
+            await outbox.replace_chart(click.channel_id, click.message_ts, chart, file_id, changed_by=asker.mention)
+            return
+        thread = Destination(click.channel_id, click.thread_ts or click.message_ts)
+        await outbox.post_file(thread, chart)
+        await outbox.tell(
+            asker,
+            here,
+            _("Slack was still processing the new chart, so it was posted in the chart's thread instead."),
+        )
+
+    async def _show_privately(self, outbox: SlackOutbox, asker: Asker, here: Destination, chart: RenderedChart) -> None:
+        file_id = await outbox.upload_unshared(chart)
+        if await outbox.processed(file_id):
+            await outbox.show_privately(asker, here, chart, file_id)
+            return
+        await outbox.send_directly(asker.user_id, chart)
+        await outbox.tell(asker, here, _("Slack was still processing your chart, so it was sent to you directly."))
+
+
+def form_line(view: ChartView) -> str:
+    """The line a save… or schedule… form starts from: the chart as typed, with the window and statistic shown."""
+    return f"{chart_without_window(view.chart)} last {format_duration(view.span)} stat {view.stat.lower()}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
