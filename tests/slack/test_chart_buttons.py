@@ -1,0 +1,299 @@
+"""The controls under a posted chart, through the fake Slack and the sandbox: each control redraws the chart in
+place (chat.update), a file Slack has not processed goes to the thread, two clicks at once end with the last, and a
+click is held to the rules of a typed request."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from bot.charts.steering import ChartView, decode_view, encode_view
+from bot.servicewatch.client import IMAGE_PATH
+from tests.fakes.slack import FakeSlack, Message
+from tests.slack_payloads import block_action
+from tests.stacks import BotStack, settings_for, start_stack
+
+CPU = '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01'
+WHEN = "chart_when"
+
+
+async def chart_message(stack: BotStack, text: str = f"{CPU} last 3h", *, channel: str = "C0OPS") -> Message:
+    """Ask for a chart and return the message that shows it, with its controls."""
+    await stack.post_command(text, channel=channel)
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    (post,) = stack.fake.posts
+    return stack.fake.message(post.channel, post.ts)
+
+
+def view_in(message: Message) -> ChartView:
+    """The view the message's ↻ button carries."""
+    for block in message.blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == "chart_refresh":
+                return decode_view(element["value"])
+    raise AssertionError("the message has no controls")
+
+
+async def click(
+    stack: BotStack, message: Message, action_id: str, value: str | None = None, *, user: str = "U0LEE"
+) -> httpx.Response:
+    payload = block_action(
+        message.shown(),
+        action_id,
+        value,
+        user=user,
+        channel=message.channel,
+        response_url=stack.fake.response_url(),
+    )
+    return await post_payload(stack, payload)
+
+
+async def post_payload(stack: BotStack, payload: dict[str, Any]) -> httpx.Response:
+    response = await stack.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    return response
+
+
+async def edited(stack: BotStack, message: Message, times: int = 1) -> None:
+    await stack.fake.wait_for(lambda: len(message.edits) >= times)
+
+
+async def test_a_chart_comes_as_a_message_with_its_controls(stack: BotStack) -> None:
+    message = await chart_message(stack)
+    kinds = [block["type"] for block in message.blocks]
+    assert kinds == ["section", "image", "actions", "actions"]
+    image = message.blocks[1]
+    assert image["slack_file"]["id"] == stack.fake.posts[0].file_id
+    assert stack.fake.files[image["slack_file"]["id"]].channels == []  # the file is shown only by the message
+    labels = [element["text"]["text"] for element in message.blocks[2]["elements"]]
+    assert labels == ["↻ Refresh", "1h", "6h", "24h", "7d", "◀ Earlier"]  # no later ▶: it ends now
+    how = [element["action_id"] for element in message.blocks[3]["elements"]]
+    assert how == ["chart_stat", "chart_compare", "chart_save", "chart_schedule", "chart_private"]
+    stats = [option["value"] for option in message.blocks[3]["elements"][0]["options"]]
+    assert "stat:AVG" in stats and "stat:MAX" in stats
+    view = view_in(message)
+    assert (view.chart, view.span, view.end, view.stat, view.by) == (
+        f"{CPU} last 3h",
+        3 * 3600,
+        None,
+        "AVG",
+        "<@U0KIM>",
+    )
+    assert message.text.startswith("*CPU Usage/Core[Basic] · web-01* · last 3h (")  # the notification's words
+
+
+@pytest.mark.parametrize(
+    ("action", "value", "span", "stat", "ends_now"),
+    [
+        ("chart_refresh", None, 3 * 3600, "AVG", True),
+        ("chart_1h", None, 3600, "AVG", True),
+        ("chart_6h", None, 6 * 3600, "AVG", True),
+        ("chart_24h", None, 86400, "AVG", True),
+        ("chart_7d", None, 7 * 86400, "AVG", True),
+        ("chart_earlier", None, 3 * 3600, "AVG", False),
+        ("chart_stat", "stat:MAX", 3 * 3600, "MAX", True),
+    ],
+)
+async def test_each_control_redraws_the_chart_in_place(
+    stack: BotStack, action: str, value: str | None, span: int, stat: str, ends_now: bool
+) -> None:
+    message = await chart_message(stack)
+    before, before_file = view_in(message), message.blocks[1]["slack_file"]["id"]
+    images = stack.sandbox.calls[IMAGE_PATH]
+    await click(stack, message, action, value)
+    if action == "chart_refresh":  # the same request within one period: nothing is drawn again
+        await stack.fake.wait_for(lambda: stack.fake.responses)
+        assert "This chart is up to date" in stack.fake.responses[0]["text"]
+        assert message.edits == []
+        return
+    await edited(stack, message)
+    after = view_in(message)
+    assert (after.span, after.stat, after.end is None) == (span, stat, ends_now)
+    assert (after.chart, after.by) == (before.chart, before.by)  # the asker's request stays what it was
+    assert message.blocks[1]["slack_file"]["id"] != before_file  # a new image
+    assert "· asked by <@U0KIM>" in message.blocks[0]["text"]["text"]  # the asker's request stays visible
+    context = message.blocks[2]
+    assert context["type"] == "context"
+    assert context["elements"][0]["text"].endswith(" — changed by <@U0LEE>")
+    assert context["elements"][0]["text"].startswith(after.change())
+    assert stack.sandbox.calls[IMAGE_PATH] == images + 1  # one image call per redraw
+    assert len(stack.fake.posts) == 1  # in place: no new message
+    assert stack.fake.responses == []
+
+
+async def test_earlier_then_later_comes_back_to_now(stack: BotStack) -> None:
+    message = await chart_message(stack)
+    await click(stack, message, "chart_earlier")
+    await edited(stack, message)
+    earlier = view_in(message)
+    assert earlier.end is not None
+    labels = [element["text"]["text"] for element in message.blocks[3]["elements"]]
+    assert labels[-1] == "Later ▶"
+    await click(stack, message, "chart_later")
+    await edited(stack, message, 2)
+    assert view_in(message).end is None
+
+
+async def test_later_on_a_chart_that_ends_now_is_answered_privately(stack: BotStack) -> None:
+    message = await chart_message(stack)
+    payload = block_action(
+        message.shown(), "chart_earlier", user="U0LEE", channel="C0OPS", response_url=stack.fake.response_url()
+    )
+    payload["actions"][0]["action_id"] = "chart_later"  # as if the button were there
+    await post_payload(stack, payload)
+    await stack.fake.wait_for(lambda: stack.fake.responses)
+    assert "already ends now" in stack.fake.responses[0]["text"]
+    assert stack.fake.responses[0]["response_type"] == "ephemeral"
+    assert message.edits == []
+
+
+async def test_a_file_slack_has_not_processed_goes_to_the_thread(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    async for stack in start_stack(fake_slack, settings_for(fake_slack, tmp_path, slack_file_wait="1s")):
+        message = await chart_message(stack)
+        fake_slack.file_ready_after = 3600  # from now on Slack is slow to process uploads
+        await click(stack, message, "chart_6h")
+        await fake_slack.wait_for(lambda: stack.fake.responses)
+        assert "posted in the chart's thread instead" in stack.fake.responses[0]["text"]
+        assert message.edits == []  # the message keeps its chart
+        moved = stack.fake.posts[-1]
+        assert (moved.channel, moved.thread_ts, moved.ts) == ("C0OPS", message.ts, "")  # a plain upload in the thread
+        assert "last 6h" in moved.comment
+
+
+async def test_a_first_chart_slack_has_not_processed_is_shared_plainly(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    fake_slack.file_ready_after = 3600
+    async for stack in start_stack(fake_slack, settings_for(fake_slack, tmp_path, slack_file_wait="1s")):
+        await stack.post_command(f"{CPU} last 3h")
+        await fake_slack.wait_for(lambda: stack.fake.posts)
+        (post,) = stack.fake.posts
+        assert (post.channel, post.ts) == ("C0OPS", "")  # shared as a file: seen at once, without controls
+        assert stack.fake.responses == []
+
+
+async def test_two_clicks_at_once_end_with_the_last(stack: BotStack) -> None:
+    message = await chart_message(stack)
+    first = block_action(
+        message.shown(), "chart_24h", user="U0LEE", channel="C0OPS", response_url=stack.fake.response_url()
+    )
+    last = block_action(
+        message.shown(), "chart_7d", user="U0KIM", channel="C0OPS", response_url=stack.fake.response_url()
+    )
+    await asyncio.gather(post_payload(stack, first), post_payload(stack, last))
+    await stack.fake.wait_for(lambda: view_in(message).span == 7 * 86400 or len(message.edits) >= 2)
+    await stack.work.drain(10)
+    assert view_in(message).span == 7 * 86400  # the last click wins
+    assert len(message.edits) in (1, 2)  # the first is drawn and then replaced, or dropped: never after the last
+    assert message.blocks[2]["elements"][0]["text"].endswith("changed by <@U0KIM>")
+
+
+async def test_a_chart_that_no_longer_resolves_is_answered_privately(stack: BotStack) -> None:
+    await stack.post_command(f"save web-cpu {CPU} last 3h")
+    await stack.fake.wait_for(lambda: stack.fake.responses)
+    message = await chart_message(stack, "web-cpu")
+    await stack.post_command("forget web-cpu")
+    await stack.fake.wait_for(lambda: len(stack.fake.responses) >= 2)
+    await click(stack, message, "chart_6h")
+    await stack.fake.wait_for(lambda: len(stack.fake.responses) >= 3)
+    assert stack.fake.responses[2]["text"].startswith("This chart cannot be drawn again: ")
+    assert stack.fake.responses[2]["response_type"] == "ephemeral"
+    assert message.edits == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not json",
+        json.dumps({"v": 1, "c": "cpu", "s": 10, "e": None, "t": "AVG", "z": "UTC"}),  # a window under a minute
+        json.dumps({"v": 1, "c": "cpu", "s": 3600, "e": None, "t": "P99", "z": "UTC"}),  # no such statistic
+        json.dumps({"v": 1, "c": "cpu", "s": 3600, "e": None, "t": "AVG", "z": "../../etc/passwd"}),
+        json.dumps({"v": 9, "c": "cpu", "s": 3600, "e": None, "t": "AVG", "z": "UTC"}),
+        json.dumps({"v": 1, "c": "", "s": 3600, "e": None, "t": "AVG", "z": "UTC"}),
+    ],
+    ids=["not-json", "short-window", "bad-stat", "bad-zone", "other-version", "no-chart"],
+)
+async def test_a_value_edited_by_hand_is_refused_with_a_message(stack: BotStack, value: str) -> None:
+    message = await chart_message(stack)
+    shown = message.shown()
+    for block in shown["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == "chart_6h":
+                element["value"] = value
+    payload = block_action(shown, "chart_6h", user="U0LEE", channel="C0OPS", response_url=stack.fake.response_url())
+    await post_payload(stack, payload)
+    await stack.fake.wait_for(lambda: stack.fake.responses)
+    assert "cannot read" in stack.fake.responses[0]["text"]
+    assert message.edits == []
+
+
+async def test_a_chart_line_in_a_value_is_checked_as_a_typed_line(stack: BotStack) -> None:
+    message = await chart_message(stack)
+    forged = encode_view(ChartView("cpu last", 3600, None, "AVG", "UTC"))
+    assert forged is not None
+    shown = message.shown()
+    for block in shown["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == "chart_6h":
+                element["value"] = forged
+    await post_payload(
+        stack, block_action(shown, "chart_6h", user="U0LEE", channel="C0OPS", response_url=stack.fake.response_url())
+    )
+    await stack.fake.wait_for(lambda: stack.fake.responses)
+    assert "`last` needs a length" in stack.fake.responses[0]["text"]
+    assert message.edits == []
+
+
+async def test_a_click_by_someone_not_in_the_channel_is_refused(stack: BotStack) -> None:
+    stack.fake.user("U0OUT")
+    message = await chart_message(stack)
+    images = stack.sandbox.calls[IMAGE_PATH]
+    await click(stack, message, "chart_6h", user="U0OUT")
+    await stack.fake.wait_for(lambda: stack.fake.responses)
+    assert "<#C0OPS>" in stack.fake.responses[0]["text"]
+    assert message.edits == []
+    assert stack.sandbox.calls[IMAGE_PATH] == images  # refused before anything was drawn
+
+
+async def test_just_for_me_shows_the_redraw_to_the_clicker_only(stack: BotStack) -> None:
+    message = await chart_message(stack)
+    await click(stack, message, "chart_private", "6h")
+    await stack.fake.wait_for(lambda: stack.fake.calls_to("chat.postEphemeral"))
+    (call,) = stack.fake.calls_to("chat.postEphemeral")
+    assert call.params["user"] == "U0LEE"
+    blocks = json.loads(call.params["blocks"]) if isinstance(call.params["blocks"], str) else call.params["blocks"]
+    assert [block["type"] for block in blocks] == ["section", "image", "context"]  # no controls on a private chart
+    assert "last 6h" in call.params["text"]
+    assert message.edits == []
+    assert len(stack.fake.posts) == 1
+
+
+async def test_a_replayed_click_redraws_once(stack: BotStack) -> None:
+    message = await chart_message(stack)
+    payload = block_action(
+        message.shown(), "chart_6h", user="U0LEE", channel="C0OPS", response_url=stack.fake.response_url()
+    )
+    body, stamp = urlencode({"payload": json.dumps(payload)}), int(time.time())
+    for _delivery in range(2):  # the same signed request twice: a replay within Slack's five minutes
+        await stack.post_signed(body, "application/x-www-form-urlencoded", timestamp=stamp)
+    await edited(stack, message)
+    await stack.work.drain(10)
+    assert len(message.edits) == 1
+
+
+async def test_a_scheduled_post_has_the_controls_too(stack: BotStack) -> None:
+    await stack.post_command(f"schedule {CPU} every 1s")
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    post = stack.fake.posts[0]
+    message = stack.fake.message(post.channel, post.ts)
+    view = view_in(message)
+    assert view.chart == CPU
+    assert view.by.startswith("<@U0KIM>'s schedule #")
+    await click(stack, message, "chart_6h")
+    await edited(stack, message)
+    assert view_in(message).span == 6 * 3600
