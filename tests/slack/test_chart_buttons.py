@@ -77,7 +77,8 @@ async def test_a_chart_comes_as_a_message_with_its_controls(stack: BotStack) -> 
     how = [element["action_id"] for element in message.blocks[3]["elements"]]
     assert how == ["chart_stat", "chart_compare", "chart_save", "chart_schedule", "chart_private"]
     stats = [option["value"] for option in message.blocks[3]["elements"][0]["options"]]
-    assert "stat:AVG" in stats and "stat:MAX" in stats
+    assert "stat:AVG" in stats
+    assert "stat:MAX" in stats
     view = view_in(message)
     assert (view.chart, view.span, view.end, view.stat, view.by) == (
         f"{CPU} last 3h",
@@ -159,7 +160,7 @@ async def test_a_file_slack_has_not_processed_goes_to_the_thread(fake_slack: Fak
         message = await chart_message(stack)
         fake_slack.file_ready_after = 3600  # from now on Slack is slow to process uploads
         await click(stack, message, "chart_6h")
-        await fake_slack.wait_for(lambda: stack.fake.responses)
+        await fake_slack.wait_for(lambda: fake_slack.responses)
         assert "posted in the chart's thread instead" in stack.fake.responses[0]["text"]
         assert message.edits == []  # the message keeps its chart
         moved = stack.fake.posts[-1]
@@ -171,7 +172,7 @@ async def test_a_first_chart_slack_has_not_processed_is_shared_plainly(fake_slac
     fake_slack.file_ready_after = 3600
     async for stack in start_stack(fake_slack, settings_for(fake_slack, tmp_path, slack_file_wait="1s")):
         await stack.post_command(f"{CPU} last 3h")
-        await fake_slack.wait_for(lambda: stack.fake.posts)
+        await fake_slack.wait_for(lambda: fake_slack.posts)
         (post,) = stack.fake.posts
         assert (post.channel, post.ts) == ("C0OPS", "")  # shared as a file: seen at once, without controls
         assert stack.fake.responses == []
