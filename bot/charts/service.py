@@ -13,7 +13,8 @@ from bot.charts.compare import draw_compared
 from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
 from bot.charts.spec import ChartSpec
 from bot.charts.steering import ChartView, view_of
-from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, sandbox_note, summarize, time_range
+from bot.charts.summary import NoDataError as NoDataError  # re-exported: where it was first defined
+from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, no_data, sandbox_note, summarize
 from bot.errors import UserError
 from bot.i18n import _
 from bot.rendering import PlotSeries, draw_line_chart, to_png
@@ -48,10 +49,6 @@ class RenderedChart:
     plan: ChartPlan
     fallback: bool = False
     view: ChartView | None = None  # what its buttons steer (None: a chart without buttons)
-
-
-class NoDataError(UserError):
-    """The window holds no data for any line: said instead of posting an empty chart."""
 
 
 class ChartService:
@@ -121,12 +118,7 @@ class ChartService:
             else:
                 data_error = None
             if series is not None and not any(s.values for s in series):
-                raise NoDataError(
-                    _(
-                        "No data for {title} in {window} ({range}). The resource may be stopped or new; try a longer "
-                        "window, or check the dimensions with `metrics`."
-                    ).format(title=plan.title, window=plan.window_text, range=time_range(plan.start, plan.end))
-                )
+                raise no_data(plan)
             try:
                 image: ChartImage | None = await image_task
                 image_error: ServiceWatchError | None = None

@@ -11,11 +11,26 @@ from babel.numbers import format_decimal
 
 from bot.charts.plan import ChartPlan
 from bot.durations import format_duration
+from bot.errors import UserError
 from bot.i18n import LOCALE_NAMES, _, date_time, language, number
 from bot.servicewatch.models import MetricDataSeries
 
 ALT_TEXT_LIMIT = 1000
 _BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
+
+
+class NoDataError(UserError):
+    """The window holds no data for any line: said instead of posting an empty chart."""
+
+
+def no_data(plan: ChartPlan) -> NoDataError:
+    """What a chart whose window holds nothing says instead (the chart service and the compared chart)."""
+    return NoDataError(
+        _(
+            "No data for {title} in {window} ({range}). The resource may be stopped or new; try a longer "
+            "window, or check the dimensions with `metrics`."
+        ).format(title=plan.title, window=plan.window_text, range=time_range(plan.start, plan.end))
+    )
 
 
 @dataclass(frozen=True)
@@ -117,8 +132,9 @@ def sandbox_note() -> str:
 SANDBOX_NOTE = "Sandbox data: synthetic numbers from the built-in ServiceWatch sandbox, not from your SCP account."
 
 
-def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = "") -> str:
-    """`*Web CPU* · last 3h (09:00–12:00 KST) · period 5m · AVG · asked by @kim`."""
+def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = "", compared: bool = False) -> str:
+    """`*Web CPU* · last 3h (09:00–12:00 KST) · period 5m · AVG · asked by @kim`; a second line when the bot drew
+    the chart itself (the image call failed: `fallback_reason`; or `compared` with earlier days)."""
     period = format_duration(plan.period)
     parts = [
         f"*{plan.title}*",
@@ -131,6 +147,10 @@ def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = 
     line = " · ".join(parts)
     if fallback_reason:
         line += "\n_" + _("Drawn by the bot from the numbers: {reason}").format(reason=fallback_reason) + "_"
+    if compared:
+        line += (
+            "\n_" + _("Compared with the same window yesterday and a week ago; drawn by the bot from the numbers") + "_"
+        )
     if plan.sandbox:
         line += f"\n_{sandbox_note()}_"
     return line
