@@ -298,3 +298,15 @@ async def test_a_scheduled_post_has_the_controls_too(stack: BotStack) -> None:
     await click(stack, message, "chart_6h")
     await edited(stack, message)
     assert view_in(message).span == 6 * 3600
+
+
+async def test_compare_is_drawn_by_the_bot_in_place(stack: BotStack) -> None:
+    message = await chart_message(stack)
+    images = stack.sandbox.calls[IMAGE_PATH]
+    await click(stack, message, "chart_compare")
+    await edited(stack, message)
+    assert view_in(message).compare
+    assert stack.sandbox.calls[IMAGE_PATH] == images  # ServiceWatch cannot shift time: drawn from the numbers
+    assert "compared with yesterday and a week ago" in message.blocks[2]["elements"][0]["text"]
+    compare = next(e for e in message.blocks[4]["elements"] if e["action_id"] == "chart_compare")
+    assert compare["text"]["text"] == "Hide comparison"
