@@ -310,3 +310,15 @@ async def test_compare_is_drawn_by_the_bot_in_place(stack: BotStack) -> None:
     assert "compared with yesterday and a week ago" in message.blocks[2]["elements"][0]["text"]
     compare = next(e for e in message.blocks[4]["elements"] if e["action_id"] == "chart_compare")
     assert compare["text"]["text"] == "Hide comparison"
+
+
+async def test_a_redraw_speaks_the_clickers_language(stack: BotStack) -> None:
+    stack.fake.user("U0LEE", locale="ko-KR")
+    message = await chart_message(stack)
+    assert message.blocks[2]["elements"][0]["text"]["text"] == "↻ Refresh"  # the asker's English
+    await click(stack, message, "chart_6h")
+    await edited(stack, message)
+    labels = [element["text"]["text"] for element in message.blocks[3]["elements"]]
+    assert labels[0] == "↻ 새로 고침"
+    assert message.blocks[2]["elements"][0]["text"].endswith("<@U0LEE> 님이 바꿈")
+    assert "지난 6h" in message.blocks[0]["text"]["text"]
