@@ -1,5 +1,5 @@
-"""Requests as Slack sends them: slash command forms, event callbacks, block_actions payloads, and their signature
-headers."""
+"""Requests as Slack sends them: slash command forms, event callbacks, block_actions and view_submission payloads,
+and their signature headers."""
 
 from __future__ import annotations
 
@@ -158,4 +158,35 @@ def block_action(
         "state": {"values": {}},
         "response_url": response_url,
         "actions": [action],
+    }
+
+
+def view_submission(view: dict[str, Any], typed: dict[str, str | None], *, user: str = "U0KIM") -> dict[str, Any]:
+    """What Slack sends when `user` submits the modal `view` (as the bot opened it) with `typed` in its
+    plain_text_inputs (block id → text; None for one left empty, which Slack sends as `value: null`): a
+    view_submission payload (docs.slack.dev/reference/interaction-payloads/view-interactions-payload). Each typed
+    block must be an input of the view, its action_id the block's."""
+    inputs = {
+        block["block_id"]: block["element"]["action_id"]
+        for block in view.get("blocks", [])
+        if block.get("type") == "input" and block["element"]["type"] == "plain_text_input"
+    }
+    assert set(typed) <= set(inputs), f"no plain_text_input {sorted(set(typed) - set(inputs))} in the view"
+    values = {block: {inputs[block]: {"type": "plain_text_input", "value": text}} for block, text in typed.items()}
+    return {
+        "type": "view_submission",
+        "team": {"id": "T0TEAM001", "domain": "acme"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T0TEAM001"},
+        "api_app_id": "A0APP",
+        "token": "old-verification-token",
+        "trigger_id": f"{int(time.time())}.1.{secrets.token_hex(16)}",
+        "view": {
+            **view,
+            "id": f"V{secrets.token_hex(5).upper()}",
+            "team_id": "T0TEAM001",
+            "state": {"values": values},
+            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+        },
+        "response_urls": [],
+        "is_enterprise_install": False,
     }

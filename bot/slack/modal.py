@@ -1,17 +1,33 @@
-"""The "Chart in thread" modal: a saved chart of the channel, or a metric with type-ahead; window; statistic."""
+"""The "Chart in thread" modal: a saved chart of the channel, or a metric with type-ahead; window; statistic. And the
+forms a posted chart's Save… and Schedule… buttons open: the chart pre-filled, a name or a WHEN to add; submitted, they
+stand for the typed `save NAME CHART…` and `schedule CHART… WHEN`."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from bot.charts.tokens import quote_word
-from bot.i18n import _
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.charts.parse import check_saved_name, parse_chart, parse_request
+from bot.charts.spec import SaveRequest, ScheduleRequest
+from bot.charts.tokens import Kind, Token, clean, quote_word, tokenize
+from bot.errors import UserError
+from bot.i18n import _, speaking
+from bot.scheduling.commands import chart_text, parse_schedule
+from bot.scheduling.phrases import starts_when
+from bot.scheduling.when import When, parse_when
 from bot.store import SavedChart
 
 CALLBACK_ID = "chart_in_thread_modal"
 SHORTCUT_ID = "chart_in_thread"
 METRIC_ACTION = "metric"
+SAVE_CALLBACK_ID = "save_chart_modal"
+SCHEDULE_CALLBACK_ID = "schedule_chart_modal"
+FORM_KINDS = ("save", "schedule")
+NAME_EXAMPLE = "web-cpu"
+WHEN_EXAMPLES = ("every weekday 09:00", "every 15m", "매일 오전 9시")  # tests/test_forms.py reads each with the parser
+ERROR_LIMIT = 300  # characters of a refusal shown under a form's field
 STATISTICS = ("auto", "avg", "min", "max", "sum", "count")
 
 
@@ -129,6 +145,214 @@ def notice_modal(text: str) -> dict[str, Any]:
     }
 
 
-async def open_chart_form(client: Any, trigger_id: str, kind: str, chart_line: str, channel_id: str) -> None:
-    """(temporary: replaced by the forms branch)"""
-    await client.views_open(trigger_id=trigger_id, view=notice_modal(chart_line))
+# The Save… and Schedule… forms -------------------------------------------------------------------------------------
+
+
+def _plain_input(
+    block_id: str,
+    label: str,
+    *,
+    initial: str = "",
+    placeholder: str = "",
+    hint: str = "",
+    max_length: int | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "action_id": block_id, "multiline": False}
+    if initial:
+        element["initial_value"] = initial[:3000]  # Slack's limit on a plain_text_input
+    if placeholder:
+        element["placeholder"] = _text(placeholder)
+    if max_length is not None:
+        element["max_length"] = max_length
+    block: dict[str, Any] = {"type": "input", "block_id": block_id, "label": _text(label), "element": element}
+    if hint:
+        block["hint"] = _text(hint)
+    return block
+
+
+def _chart_input(chart_line: str) -> dict[str, Any]:
+    return _plain_input(
+        "chart",
+        _("Chart"),
+        initial=chart_line,
+        placeholder="cpu web-01 last 3h",
+        hint=_("A saved chart's name or metrics, with a window and options, as after /chart."),
+    )
+
+
+def _form(callback_id: str, title: str, submit: str, channel_id: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": _text(title[:24]),
+        "submit": _text(submit[:24]),
+        "close": _text(_("Cancel")),
+        "private_metadata": json.dumps({"channel_id": channel_id}),
+        "blocks": blocks,
+    }
+
+
+def save_modal(chart_line: str, *, channel_id: str) -> dict[str, Any]:
+    """The Save… form: a name for `chart_line` (pre-filled, editable), saved for `channel_id` on submit."""
+    name = _plain_input(
+        "name",
+        _("Name"),
+        placeholder=NAME_EXAMPLE,
+        hint=_("1–40 letters, digits, -, _ or ., starting with a letter or digit. Saved for this channel."),
+        max_length=40,
+    )
+    return _form(SAVE_CALLBACK_ID, _("Save chart"), _("Save"), channel_id, [name, _chart_input(chart_line)])
+
+
+def schedule_modal(chart_line: str, *, channel_id: str) -> dict[str, Any]:
+    """The Schedule… form: `chart_line` (pre-filled, editable) and when it runs, posted to `channel_id`."""
+    when = _plain_input(
+        "when",
+        _("When"),
+        placeholder=WHEN_EXAMPLES[0],
+        hint=_("For example: {examples}").format(examples=" · ".join(WHEN_EXAMPLES)),
+    )
+    return _form(SCHEDULE_CALLBACK_ID, _("Schedule chart"), _("Schedule"), channel_id, [_chart_input(chart_line), when])
+
+
+def chart_form(kind: str, chart_line: str, *, channel_id: str) -> dict[str, Any]:
+    """The form of `kind` (`save` or `schedule`) for `chart_line`."""
+    if kind == "save":
+        return save_modal(chart_line, channel_id=channel_id)
+    if kind == "schedule":
+        return schedule_modal(chart_line, channel_id=channel_id)
+    raise ValueError(f"no form {kind!r}; the forms are {FORM_KINDS}")
+
+
+async def open_chart_form(
+    client: AsyncWebClient,
+    trigger_id: str,
+    kind: str,
+    chart_line: str,
+    channel_id: str,
+    *,
+    language: str | None = None,
+) -> None:
+    """Open the Save… (`kind` "save") or Schedule… ("schedule") form for `chart_line`, to post in `channel_id`.
+    Its words are in `language` when given (the clicker's), else in the language of the work under way."""
+    if language is not None:
+        with speaking(language):
+            view = chart_form(kind, chart_line, channel_id=channel_id)
+    else:
+        view = chart_form(kind, chart_line, channel_id=channel_id)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+def _typed(values: dict[str, dict[str, Any]], block: str) -> str:
+    """What was typed in a form's plain_text_input (Slack sends `value: null` for an empty one), cleaned."""
+    element = values.get(block, {}).get(block) or {}
+    value = element.get("value")
+    return clean(value).strip() if isinstance(value, str) else ""
+
+
+def _refusal(exc: UserError) -> str:
+    """A refusal's first line (the usage line after it is for typed lines), short enough for under a field."""
+    return str(exc).strip().splitlines()[0][:ERROR_LIMIT] if str(exc).strip() else _("This cannot be read.")
+
+
+def _chart_of(values: dict[str, dict[str, Any]], errors: dict[str, str]) -> str:
+    chart = _typed(values, "chart")
+    if not chart:
+        errors["chart"] = _("Write the chart: a saved chart's name or metrics, e.g. cpu web-01 last 3h.")
+        return ""
+    try:
+        parse_chart(chart)
+    except UserError as exc:
+        errors["chart"] = _refusal(exc)
+    return chart
+
+
+def save_words(values: dict[str, dict[str, Any]]) -> tuple[str, dict[str, str]]:
+    """The line `save NAME CHART…` a Save… form's answers stand for, or ("", {block id: what is wrong})."""
+    errors: dict[str, str] = {}
+    typed_name = _typed(values, "name")
+    name = ""
+    if not typed_name:
+        errors["name"] = _("Give the chart a name, e.g. {example}.").format(example=NAME_EXAMPLE)
+    else:
+        try:
+            name = check_saved_name(typed_name)
+        except UserError as exc:
+            errors["name"] = _refusal(exc)
+    chart = _chart_of(values, errors)
+    if errors:
+        return "", errors
+    line = f"save {quote_word(name)} {chart}"
+    try:
+        request = parse_request(line)
+    except UserError as exc:
+        return "", {"chart": _refusal(exc)}
+    if not (isinstance(request, SaveRequest) and request.name == name and request.text == chart):
+        return "", {"chart": _("This chart cannot be saved as written; check its quotes.")}
+    return line, {}
+
+
+def _when_of(values: dict[str, dict[str, Any]], errors: dict[str, str]) -> tuple[str, When | None]:
+    """WHEN alone, as the schedule grammar reads it (`starts_when`, then `parse_when` to its last word)."""
+    typed = _typed(values, "when")
+    examples = " · ".join(WHEN_EXAMPLES)
+    if not typed:
+        errors["when"] = _("Say when it runs, e.g. {examples}.").format(examples=examples)
+        return "", None
+    try:
+        tokens = tokenize(typed)
+        if not tokens:
+            raise UserError(_("Say when it runs, e.g. {examples}.").format(examples=examples))
+        if not _is_word(tokens[0]) or not starts_when(tokens, 0):
+            parse_when(tokens, 0)  # its refusal names the word it could not read
+            raise UserError(
+                _("“{when}” does not say when it runs; e.g. {examples}.").format(when=typed, examples=examples)
+            )
+        when, used = parse_when(tokens, 0)
+    except UserError as exc:
+        errors["when"] = _refusal(exc)
+        return typed, None
+    if used != len(tokens):
+        extra = " ".join(str(t) for t in tokens[used:])
+        errors["when"] = _("“{extra}” is not part of when it runs; a window or options go in Chart.").format(
+            extra=extra
+        )
+        return typed, None
+    return typed, when
+
+
+def _is_word(token: Token) -> bool:
+    return not token.quoted and token.kind is Kind.WORD
+
+
+def schedule_words(values: dict[str, dict[str, Any]]) -> tuple[str, dict[str, str]]:
+    """The line `schedule CHART… WHEN` a Schedule… form's answers stand for, or ("", {block id: what is wrong})."""
+    errors: dict[str, str] = {}
+    chart = _chart_of(values, errors)
+    when_typed, when = _when_of(values, errors)
+    if errors or when is None:
+        return "", errors
+    chart_tokens = tokenize(chart)  # read already by parse_chart
+    if any(_is_word(token) and starts_when(chart_tokens, i) for i, token in enumerate(chart_tokens)):
+        return "", {"chart": _reads_as_when()}
+    line = f"schedule {chart} {when_typed}"
+    try:
+        request = parse_request(line)
+        new = parse_schedule(request.text) if isinstance(request, ScheduleRequest) else None
+        same = (
+            new is not None
+            and isinstance(request, ScheduleRequest)
+            and request.action == "schedule"
+            and new.chart_text == chart_text(tokenize(chart))
+            and new.when == when
+            and new.channel_id is None
+        )
+    except UserError as exc:
+        return "", {"chart": _refusal(exc)}
+    if not same:
+        return "", {"chart": _reads_as_when()}
+    return line, {}
+
+
+def _reads_as_when() -> str:
+    return _("Part of the chart reads as when it runs; put a metric's name that holds such words in quotes.")

@@ -322,3 +322,21 @@ async def test_a_redraw_speaks_the_clickers_language(stack: BotStack) -> None:
     assert labels[0] == "↻ 새로 고침"
     assert message.blocks[2]["elements"][0]["text"].endswith("<@U0LEE> 님이 바꿈")
     assert "지난 6h" in message.blocks[0]["text"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("action", "callback"), [("chart_save", "save_chart_modal"), ("chart_schedule", "schedule_chart_modal")]
+)
+async def test_save_and_schedule_open_their_form_with_the_chart_as_shown(
+    stack: BotStack, action: str, callback: str
+) -> None:
+    message = await chart_message(stack, f"{CPU} last 3h stat max")
+    await click(stack, message, "chart_6h")
+    await edited(stack, message)
+    await click(stack, message, action)
+    await stack.fake.wait_for(lambda: stack.fake.calls_to("views.open"))
+    (call,) = stack.fake.calls_to("views.open")
+    view = json.loads(call.params["view"]) if isinstance(call.params["view"], str) else call.params["view"]
+    assert view["callback_id"] == callback
+    chart = next(block for block in view["blocks"] if block["block_id"] == "chart")
+    assert chart["element"]["initial_value"] == f"{CPU} last 6h stat max"

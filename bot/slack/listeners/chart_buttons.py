@@ -24,14 +24,13 @@ from bot.chat import Asker, error_text
 from bot.durations import format_duration
 from bot.i18n import _, speaking
 from bot.router import Destination
-from bot.slack.chart_message import ACTION_PREFIX, clicked
+from bot.slack.chart_message import ACTION_PREFIX, SAVE, SCHEDULE, clicked
 from bot.slack.modal import open_chart_form
 from bot.slack.outbox import SlackOutbox
 from bot.slack.requests import SlackRequests, first_delivery, signature_of
 from bot.store.events import EventLedger
 
 log = logging.getLogger(__name__)
-FORMS = ("save", "schedule")
 
 
 @dataclass
@@ -122,9 +121,28 @@ class ChartButtons:
     ) -> None:
         await ack()
         click = Click.of(body, action)
+        if click.action.get("action_id") in (SAVE, SCHEDULE):  # a form's trigger lasts 3 s: opened first of all
+            self.requests.work.spawn(self.open_form(click, client), name=f"a chart form of {click.user_id}")
+            return
         self.requests.work.spawn(
             self.answer(click, client, signature_of(request)), name=f"a chart control of {click.user_id}"
         )
+
+    async def open_form(self, click: Click, client: AsyncWebClient) -> None:
+        """Save… or Schedule…: the form, pre-filled with the chart as shown. What it submits is a typed request,
+        checked as one (so nothing is checked here that needs a call: the trigger would expire)."""
+        language = self.requests.people.known_language(click.user_id)
+        with speaking(language):
+            try:
+                control, view = clicked(click.action, click.message)
+                await open_chart_form(client, click.trigger_id, control, form_line(view), click.channel_id)
+            except Exception as exc:
+                message, _reference = error_text(exc)
+                log.info("a chart form of %s: %s", click.user_id, message)
+                if click.response_url:
+                    await AsyncRespond(response_url=click.response_url)(
+                        text=message, response_type="ephemeral", replace_original=False
+                    )
 
     async def answer(self, click: Click, client: AsyncWebClient, signature: str) -> None:
         """After the acknowledgement: draw and show what the click asked, or tell the clicker why not."""
@@ -153,9 +171,6 @@ class ChartButtons:
         control, view = clicked(click.action, click.message)
         # The clicker sees the message, but must be one who may post here (allowed channel, a member).
         await self.router.policy.check_post(click.user_id, None, click.channel_id)
-        if control in FORMS:
-            await open_chart_form(client, click.trigger_id, control, form_line(view), click.channel_id)
-            return
         if control.startswith("private:"):
             chart = await self.router.actions.redraw(steer(view, control.removeprefix("private:"), now=_now()), asker)
             await self._show_privately(outbox, asker, here, chart)

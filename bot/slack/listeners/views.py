@@ -1,8 +1,10 @@
-"""The chart modal: its submission (the chart goes to the thread) and its metric type-ahead."""
+"""The chart modal: its submission (the chart goes to the thread) and its metric type-ahead; and the Save… and
+Schedule… forms of a posted chart: submitted, each runs the line it stands for as if typed."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -12,11 +14,25 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.charts.parse import ChartUsageError, parse_chart
 from bot.i18n import _, speaking
 from bot.router import Destination, Router
-from bot.slack.modal import CALLBACK_ID, METRIC_ACTION, chart_words, metric_options
+from bot.slack.modal import (
+    CALLBACK_ID,
+    METRIC_ACTION,
+    SAVE_CALLBACK_ID,
+    SCHEDULE_CALLBACK_ID,
+    chart_words,
+    metric_options,
+    save_words,
+    schedule_words,
+)
 from bot.slack.requests import SlackRequests, first_delivery, signature_of
 from bot.store.events import EventLedger
 
 TYPE_AHEAD_WAIT = 2.5  # seconds the metric type-ahead may wait on a catalog it does not hold yet
+# Each form's callback_id → what reads its answers into a line of the chat language (or errors by block).
+FORM_WORDS: dict[str, Callable[[dict[str, dict[str, Any]]], tuple[str, dict[str, str]]]] = {
+    SAVE_CALLBACK_ID: save_words,
+    SCHEDULE_CALLBACK_ID: schedule_words,
+}
 
 
 class ModalListeners:
@@ -25,6 +41,8 @@ class ModalListeners:
 
     def register(self, app: AsyncApp) -> None:
         app.view(CALLBACK_ID)(self.on_submit)
+        for callback_id in FORM_WORDS:
+            app.view(callback_id)(self.on_form_submit)
         app.options(METRIC_ACTION)(self.on_metric_options)
 
     async def on_submit(
@@ -49,14 +67,33 @@ class ModalListeners:
         await ack()
         self.requests.work.spawn(self._submitted(text, body, view, client, signature_of(request)), name="a form")
 
+    async def on_form_submit(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest,
+    ) -> None:
+        """Save… or Schedule…: refused field by field within Slack's three seconds (in the clicker's language, as
+        known without a call); else the line runs as if typed, where the chart was posted."""
+        words = FORM_WORDS[view["callback_id"]]
+        with speaking(self.requests.people.known_language(body["user"]["id"])):
+            text, errors = words(view["state"]["values"])
+            if errors:
+                await ack(response_action="errors", errors=errors)
+                return
+        await ack()
+        self.requests.work.spawn(self._submitted(text, body, view, client, signature_of(request)), name="a form")
+
     async def _submitted(
         self, text: str, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, signature: str
     ) -> None:
         if not await first_delivery(self.ledger, signature):
             return
         where = json.loads(view.get("private_metadata") or "{}")
-        destination = Destination(where["channel_id"], where["thread_ts"])
-        # asked_from None: the shortcut may have come from a channel its user only views; membership is checked.
+        destination = Destination(where["channel_id"], where.get("thread_ts"))  # the forms post in the channel
+        # asked_from None: the shortcut (or button) may be in a channel its user only views; membership is checked.
         await self.requests.start(text, body["user"]["id"], destination, self.requests.outbox(client), asked_from=None)
 
     async def on_metric_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
