@@ -60,6 +60,9 @@ class Reading:
 def starts_when(tokens: list[Token], index: int) -> bool:
     """Whether a WHEN begins at `tokens[index]`: `every`, `daily`, `매일`, `평일`, `15분마다`, `월요일마다`, `at 9am
     every day` … (never a window's words, so `지난 3시간` and `오전 9시~오후 5시` stay the chart's)."""
+    token = tokens[index]
+    if token.text.lower() == "cron" and not token.quoted:  # `cron "0 9 * * 1-5"`: the crontab line is quoted
+        return index + 1 < len(tokens) and tokens[index + 1].quoted
     found = pieces(tokens[: index + 6], index)
     if not found:
         return False

@@ -183,6 +183,8 @@ def test_korean_grammar(text: str, interval: int | None, cron: str | None) -> No
         ("lag 10분마다 2시간동안", "lag", 600, None, None, 7200),
         ("lag every 10m for 2 hours", "lag", 600, None, None, 7200),
         ("lag every 10m for 2h", "lag", 600, None, None, 7200),
+        ('lag cron "0 9 * * 1-5" in <#C1|ops>', "lag", None, "0 9 * * mon,tue,wed,thu,fri", "C1", None),  # as help says
+        ('"cron" cron "*/15 * * * *"', "cron", None, "*/15 * * * *", None, None),  # a metric called cron, quoted
     ],
 )
 def test_a_schedule_line(
