@@ -24,6 +24,7 @@ from bot.slack.outbox import SlackAccess, slack_error
 from bot.slack.pacing import UploadPacer
 from bot.slack.people import People
 from bot.store import SavedCharts
+from bot.store.clicks import ChartClicks
 from bot.store.db import Database
 from bot.store.events import EventLedger
 from bot.store.pending import PendingRequests
@@ -98,6 +99,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         router=router,
         people=People(client, language=settings.workspace_language),
         ledger=EventLedger(database),
+        clicks=ChartClicks(database),
         saved=SavedCharts(database),
         work=work,
         command=settings.bot_command,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, select, tuple_
 
 from bot.durations import format_duration, parse_duration
 from bot.store.db import Database
@@ -33,6 +33,8 @@ RETAINED: tuple[tuple[str, str, str], ...] = (
     # A change's note matters only while its request (key `request:<id>`, ids never reused) can still be taken
     # over: kept as long as the request's own row, which it never outlives (done_at comes after received_at).
     ("request_effects", "done_at", "retention_pending_requests"),
+    # A chart's clicks are numbered while people steer it; a day later a click starts the numbers again, harmlessly.
+    ("chart_clicks", "clicked_at", "retention_handled_events"),
 )
 BATCH = 1000  # rows per statement
 PAUSE = 0.05  # seconds between batches: the requests' own writes go in between
@@ -97,12 +99,13 @@ class Pruner:
 
     async def _prune_table(self, rule: Rule) -> int:
         table = _table(rule.table)
-        (key,) = table.primary_key.columns
+        keys = list(table.primary_key.columns)
+        key = keys[0] if len(keys) == 1 else tuple_(*keys)  # a composite key is matched as a row value
         stamp = table.c[rule.column]
         cutoff = (self._clock() - rule.keep).astimezone(UTC)
         removed = 0
         while True:
-            oldest = select(key).where(stamp < cutoff).limit(self._batch)
+            oldest = select(*keys).where(stamp < cutoff).limit(self._batch)
             async with self._engine.begin() as connection:
                 count = (await connection.execute(delete(table).where(key.in_(oldest)))).rowcount
             removed += count

@@ -111,3 +111,15 @@ class RequestEffectRow(Base):
     request_key: Mapped[str] = mapped_column(String(100), primary_key=True)
     answer: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class ChartClickRow(Base):
+    """The latest click on the controls of a posted chart (a message), numbered across replicas: a redraw shows only
+    if no later click came meanwhile."""
+
+    __tablename__ = "chart_clicks"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    latest: Mapped[int] = mapped_column(Integer, nullable=False)
+    clicked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

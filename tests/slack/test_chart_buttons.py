@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ import pytest
 
 from bot.charts.steering import ChartView, decode_view, encode_view
 from bot.servicewatch.client import IMAGE_PATH
+from bot.store.tables import ChartClickRow
 from tests.fakes.slack import FakeSlack, Message
 from tests.slack_payloads import block_action
 from tests.stacks import BotStack, settings_for, start_stack
@@ -179,6 +181,8 @@ async def test_a_first_chart_slack_has_not_processed_is_shared_plainly(fake_slac
 
 
 async def test_two_clicks_at_once_end_with_the_last(stack: BotStack) -> None:
+    """The first click is numbered before the second is sent, and both redraws are under way together: whichever
+    is drawn first, the message ends showing the last, and never the first after it."""
     message = await chart_message(stack)
     first = block_action(
         message.shown(), "chart_24h", user="U0LEE", channel="C0OPS", response_url=stack.fake.response_url()
@@ -186,12 +190,31 @@ async def test_two_clicks_at_once_end_with_the_last(stack: BotStack) -> None:
     last = block_action(
         message.shown(), "chart_7d", user="U0KIM", channel="C0OPS", response_url=stack.fake.response_url()
     )
-    await asyncio.gather(post_payload(stack, first), post_payload(stack, last))
-    await stack.fake.wait_for(lambda: view_in(message).span == 7 * 86400 or len(message.edits) >= 2)
+    await post_payload(stack, first)
+    await wait_until(lambda: is_numbered(stack, message, 1))
+    await post_payload(stack, last)
+    await stack.fake.wait_for(lambda: view_in(message).span == 7 * 86400)
     await stack.work.drain(10)
     assert view_in(message).span == 7 * 86400  # the last click wins
-    assert len(message.edits) in (1, 2)  # the first is drawn and then replaced, or dropped: never after the last
-    assert message.blocks[2]["elements"][0]["text"].endswith("changed by <@U0KIM>")
+    spans = [view_in(Message(message.channel, message.ts, "", blocks)).span for _text, blocks in message.edits[1:]]
+    assert spans in ([], [86400])  # the first was dropped, or shown before the last: never after it
+    told = [response["text"] for response in stack.fake.responses]
+    assert told in ([], ["Someone changed this chart again before yours was drawn; theirs is shown."])
+    assert (len(message.edits), len(told)) in ((1, 1), (2, 0))  # every click ends drawn or its clicker told
+
+
+async def is_numbered(stack: BotStack, message: Message, number: int) -> bool:
+    """Whether the bot has numbered `number` clicks on the message."""
+    async with stack.services.database.sessions() as session:
+        row = await session.get(ChartClickRow, (message.channel, message.ts))
+        return row is not None and row.latest == number
+
+
+async def wait_until(check: Callable[[], Awaitable[bool]], within: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
 
 
 async def test_a_chart_that_no_longer_resolves_is_answered_privately(stack: BotStack) -> None:

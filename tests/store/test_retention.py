@@ -262,6 +262,7 @@ def test_every_retained_table_names_a_table_a_column_and_a_setting() -> None:
         Rule("schedule_runs", "finished_at", 3 * DAY),
         Rule("pending_requests", "received_at", DAY),
         Rule("request_effects", "done_at", DAY),
+        Rule("chart_clicks", "clicked_at", DAY),
     ]
 
 

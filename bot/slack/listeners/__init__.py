@@ -20,6 +20,7 @@ from bot.slack.outbox import SlackAccess
 from bot.slack.people import People
 from bot.slack.requests import SlackRequests
 from bot.store import SavedCharts
+from bot.store.clicks import ChartClicks
 from bot.store.events import EventLedger
 from bot.store.pending import PendingRequests
 
@@ -35,6 +36,7 @@ class SlackListeners:
         router: Router,
         people: People,
         ledger: EventLedger,
+        clicks: ChartClicks,
         saved: SavedCharts,
         work: BackgroundWork,
         command: str,
@@ -62,7 +64,7 @@ class SlackListeners:
         self.events = EventListeners(self.requests, ledger, self.home, bot_user_id=bot_user_id, command=command)
         self.shortcuts = ShortcutListener(router.policy, saved, default_window, people, work)
         self.modal = ModalListeners(self.requests, router, ledger, command)
-        self.chart_buttons = ChartButtons(self.requests, ledger, command)
+        self.chart_buttons = ChartButtons(self.requests, ledger, clicks, command)
 
     def register(self, app: AsyncApp) -> None:
         for kind in (self.commands, self.events, self.shortcuts, self.modal, self.home, self.chart_buttons):

@@ -8,7 +8,7 @@ import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,49 +28,33 @@ from bot.slack.chart_message import ACTION_PREFIX, SAVE, SCHEDULE, clicked
 from bot.slack.modal import open_chart_form
 from bot.slack.outbox import SlackOutbox
 from bot.slack.requests import SlackRequests, first_delivery, signature_of
+from bot.store.clicks import ChartClicks
 from bot.store.events import EventLedger
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class _Turn:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    latest: int = 0
-    users: int = 0
-
-
-class MessageTurns:
-    """One redraw of a message at a time, the last click winning: a click takes a number on arrival; when its
-    chart is drawn it waits for the message, and is dropped if a later click has arrived meanwhile."""
+class MessageLocks:
+    """One redraw of a message at a time in this process (the database row holds off other replicas; SQLite, which
+    has no row locks, runs one process)."""
 
     def __init__(self) -> None:
-        self._turns: dict[tuple[str, str], _Turn] = {}
-
-    def take(self, channel_id: str, ts: str) -> int:
-        turn = self._turns.setdefault((channel_id, ts), _Turn())
-        turn.latest += 1
-        turn.users += 1
-        return turn.latest
+        self._locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
 
     @contextlib.asynccontextmanager
-    async def holding(self, channel_id: str, ts: str, number: int) -> AsyncIterator[bool]:
-        """Hold the message for a redraw; yields False when a later click has superseded click `number`."""
-        turn = self._turns[(channel_id, ts)]
+    async def holding(self, channel_id: str, ts: str) -> AsyncIterator[None]:
+        key = (channel_id, ts)
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
         try:
-            async with turn.lock:
-                yield turn.latest == number
+            async with lock:
+                yield
         finally:
-            turn.users -= 1
-            if turn.users == 0:
-                del self._turns[(channel_id, ts)]
-
-    def leave(self, channel_id: str, ts: str) -> None:
-        """A click that ended before it held the message (it failed, or had nothing to show)."""
-        turn = self._turns[(channel_id, ts)]
-        turn.users -= 1
-        if turn.users == 0 and not turn.lock.locked():
-            del self._turns[(channel_id, ts)]
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
 
 
 @dataclass(frozen=True)
@@ -103,9 +87,9 @@ class Click:
 
 
 class ChartButtons:
-    def __init__(self, requests: SlackRequests, ledger: EventLedger, command: str) -> None:
-        self.requests, self.ledger, self.command = requests, ledger, command
-        self.turns = MessageTurns()
+    def __init__(self, requests: SlackRequests, ledger: EventLedger, clicks: ChartClicks, command: str) -> None:
+        self.requests, self.ledger, self.clicks, self.command = requests, ledger, clicks, command
+        self.locks = MessageLocks()
         self.router = requests.router
 
     def register(self, app: AsyncApp) -> None:
@@ -175,32 +159,10 @@ class ChartButtons:
             chart = await self.router.actions.redraw(steer(view, control.removeprefix("private:"), now=_now()), asker)
             await self._show_privately(outbox, asker, here, chart)
             return
-        number = self.turns.take(click.channel_id, click.message_ts)
-        try:
-            steered = steer(view, control, now=_now())
-            chart = await self.router.actions.redraw(steered, asker)
-        except BaseException:
-            self.turns.leave(click.channel_id, click.message_ts)
-            raise
-        async with self.turns.holding(click.channel_id, click.message_ts, number) as latest:
-            if not latest:
-                await outbox.tell(
-                    asker, here, _("Someone changed this chart again before yours was drawn; theirs is shown.")
-                )
-                return
-            await self._show_in_place(click, outbox, asker, here, view, chart)
-
-    async def _show_in_place(
-        self,
-        click: Click,
-        outbox: SlackOutbox,
-        asker: Asker,
-        here: Destination,
-        shown: ChartView,
-        chart: RenderedChart,
-    ) -> None:
+        number = await self.clicks.take(click.channel_id, click.message_ts)  # the last click to arrive wins
+        chart = await self.router.actions.redraw(steer(view, control, now=_now()), asker)
         assert chart.view is not None
-        if chart.view == shown:  # the same request over the same data: nothing to draw again
+        if chart.view == view:  # the same request over the same data: nothing to draw again
             await outbox.tell(
                 asker,
                 here,
@@ -209,17 +171,25 @@ class ChartButtons:
                 ),
             )
             return
-        file_id = await outbox.upload_unshared(chart)
-        if await outbox.processed(file_id):
-            await outbox.replace_chart(click.channel_id, click.message_ts, chart, file_id, changed_by=asker.mention)
-            return
-        thread = Destination(click.channel_id, click.thread_ts or click.message_ts)
-        await outbox.post_file(thread, chart)
-        await outbox.tell(
-            asker,
-            here,
-            _("Slack was still processing the new chart, so it was posted in the chart's thread instead."),
-        )
+        file_id = await outbox.upload_unshared(chart)  # unshared: nobody sees it unless it is shown below
+        ready = await outbox.processed(file_id)
+        async with (
+            self.locks.holding(click.channel_id, click.message_ts),
+            self.clicks.holding(click.channel_id, click.message_ts, number) as latest,
+        ):
+            if not latest:
+                await outbox.tell(
+                    asker, here, _("Someone changed this chart again before yours was drawn; theirs is shown.")
+                )
+            elif ready:
+                await outbox.replace_chart(click.channel_id, click.message_ts, chart, file_id, changed_by=asker.mention)
+            else:
+                await outbox.post_file(Destination(click.channel_id, click.thread_ts or click.message_ts), chart)
+                await outbox.tell(
+                    asker,
+                    here,
+                    _("Slack was still processing the new chart, so it was posted in the chart's thread instead."),
+                )
 
     async def _show_privately(self, outbox: SlackOutbox, asker: Asker, here: Destination, chart: RenderedChart) -> None:
         file_id = await outbox.upload_unshared(chart)
