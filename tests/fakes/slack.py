@@ -10,7 +10,8 @@ in Slack. The rules, from Slack's method references (docs.slack.dev/reference/me
   channel is `is_archived`, into a channel the bot is not in `not_in_channel` (chat:write.public lets the chat.*
   methods reach public channels; file shares still need membership); chat.postMessage to a person's user ID is
   a direct message from the bot (its Messages tab);
-- chat.postEphemeral to someone not in the channel is `user_not_in_channel`;
+- chat.postEphemeral to someone not in the channel is `user_not_in_channel`; its `blocks` are checked as
+  chat.postMessage's are;
 - conversations.join adds the bot to a public channel (scope channels:join; `already_in_channel` is a warning);
   a private channel is joined only by invitation (one the bot is not in is not found; one it is in is
   `method_not_supported_for_channel_type`);
@@ -29,7 +30,8 @@ Messages and files:
 - chat.update (channel + ts) edits a message the bot posted: an unknown ts is `message_not_found`, someone else's
   message (`fake.message_from`) `cant_update_message`; new `blocks` replace the old ones, and `text` without
   `blocks` drops them (chat.update's reference); the earlier versions are kept in `Message.edits`;
-- a completed upload is a file of the bot's (`fake.files`; without `channel_id` a private one, shown nowhere),
+- a completed upload is a file of the bot's (`fake.files`; without `channel_id` a private one, shown nowhere; a
+  `D…` channel_id shares it into the bot's direct messages with that person, once the bot has written there),
   which Slack processes a while after the upload: `fake.file_ready_after` seconds on the fake's clock (0: at once;
   `fake.advance(seconds)` moves the clock, so no test sleeps). An image block's `slack_file` (`{"id": F…}`, or
   `{"url": …}` with the file's `url_private` or `permalink`) is `invalid_blocks` (`invalid slack file`) until the
@@ -38,7 +40,9 @@ Messages and files:
   `pretty_type` are empty and it has no `original_w`/`original_h`/`thumb_*` (the docs name no readiness field;
   python-slack-sdk#1575 shows a fresh upload's empty `mimetype`, and the file object's reference a processed
   image's `original_w` and `thumb_*`: a bot may wait on either, they appear together here).
-"""
+
+`fake.posts` are the charts people see: uploads shared into a channel, and messages whose image block shows an
+uploaded file (their `ts` set)."""
 
 from __future__ import annotations
 
