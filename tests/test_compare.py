@@ -75,13 +75,13 @@ async def service(sandbox: Sandbox) -> AsyncIterator[tuple[ChartService, Recorde
 @pytest.fixture
 def drawn(monkeypatch: pytest.MonkeyPatch) -> Drawn:
     seen = Drawn()
-    draw = compare._draw
+    draw = compare.draw_plan
 
     def spy(plan: ChartPlan, lines: Sequence[PlotSeries], footnote: str) -> bytes:
         seen.lines, seen.footnote = lines, footnote
         return draw(plan, lines, footnote)
 
-    monkeypatch.setattr(compare, "_draw", spy)
+    monkeypatch.setattr(compare, "draw_plan", spy)
     return seen
 
 

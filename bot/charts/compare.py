@@ -62,7 +62,7 @@ async def draw_compared(sw: CoalescingServiceWatch, plan: ChartPlan) -> Compared
     footnote = _("Drawn by the bot from ListMetricData: compared with the same window yesterday and a week ago")
     if notes:
         footnote += " (" + "; ".join(notes) + ")"
-    png = await asyncio.to_thread(_draw, plan, lines, footnote)
+    png = await asyncio.to_thread(draw_plan, plan, lines, footnote)
     return ComparedChart(png=png, summaries=summarize(plan, today))
 
 
@@ -93,7 +93,8 @@ def _short(error: ServiceWatchError) -> str:
     return str(error.status_code) if isinstance(error, APIStatusError) else type(error).__name__
 
 
-def _draw(plan: ChartPlan, lines: Sequence[PlotSeries], footnote: str) -> bytes:
+def draw_plan(plan: ChartPlan, lines: Sequence[PlotSeries], footnote: str) -> bytes:
+    """A chart of `plan` drawn here (not by ServiceWatch): its lines, titled as ServiceWatch would title it."""
     return to_png(
         draw_line_chart(
             lines,

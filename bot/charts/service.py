@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.charts.compare import draw_compared
+from bot.charts.compare import draw_compared, draw_plan
 from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
 from bot.charts.spec import ChartSpec
 from bot.charts.steering import ChartView, view_of
@@ -17,7 +17,7 @@ from bot.charts.summary import NoDataError as NoDataError  # re-exported: where 
 from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, no_data, sandbox_note, summarize
 from bot.errors import UserError
 from bot.i18n import _
-from bot.rendering import PlotSeries, draw_line_chart, to_png
+from bot.rendering import PlotSeries
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.errors import (
@@ -192,19 +192,7 @@ def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> byte
         PlotSeries(label=line.display_name, points=series[i].values if i < len(series) else (), color=line.color)
         for i, line in enumerate(plan.lines)
     ]
-    return to_png(
-        draw_line_chart(
-            lines,
-            title=plan.request.title or plan.title,  # as ServiceWatch would have titled it (sandbox mark included)
-            start=int(plan.start.timestamp()),
-            end=int(plan.end.timestamp()),
-            timezone=plan.timezone,
-            width=plan.width,
-            height=plan.height,
-            unit=plan.unit,
-            footnote="Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)",
-        )
-    )
+    return draw_plan(plan, lines, "Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)")
 
 
 def _alt_without_numbers(plan: ChartPlan) -> str:
