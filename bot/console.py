@@ -1,4 +1,5 @@
-"""The local console: `/chart …` and `@bot …` lines behave as in Slack; charts are written to ./charts/."""
+"""The local console: `/chart …` and `@bot …` lines behave as in Slack; charts are written to ./charts/, with their
+controls as numbered choices (`bot.console_controls`): a bare number clicks one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import TextIO
 
 from bot.charts.service import RenderedChart
 from bot.chat import Asker
+from bot.console_controls import choice_lines, choose
 from bot.i18n import ENGLISH, _, speaking
 from bot.router import Destination, Router
 
@@ -25,29 +27,45 @@ def plain(text: str) -> str:
 
 
 class ConsoleOutbox:
-    """Charts become PNG files (their path and words printed); notes are printed."""
+    """Charts become PNG files (their path, words and numbered controls printed); notes are printed."""
 
     surface = "console"
 
     def __init__(self, out: TextIO, charts_dir: Path) -> None:
         self.out = out
         self._charts_dir = charts_dir
+        self.last: tuple[Destination, RenderedChart] | None = None  # the last chart with choices, where it went
 
     async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
+        return await self.show(destination, chart)
+
+    async def show(self, destination: Destination, chart: RenderedChart, *, changed_by: str = "") -> str:
+        """Write the chart's PNG and print its path, words, what changed (after a numbered choice, by
+        `changed_by`) and its controls as numbered choices; the last chart with choices is the one numbers click."""
         self._charts_dir.mkdir(parents=True, exist_ok=True)
         path = self._charts_dir / chart.filename
         path.write_bytes(chart.image)
         head = _("chart (in the thread): {path}") if destination.thread_ts else _("chart: {path}")
         lines = [head.format(path=path), plain(chart.comment)]
         lines += [f"  {summary.describe()}" for summary in chart.summaries]
+        if chart.view is not None and changed_by:
+            lines.append(_("{change} — changed by {who}").format(change=chart.view.change(), who=changed_by))
+        numbered = choice_lines(chart)
+        if numbered:
+            lines += numbered
+            self.last = (destination, chart)
         self._print("\n".join(lines))
         return str(path)
 
-    async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
+    def write(self, text: str) -> None:
+        """Print a note (Slack's mentions as a terminal shows them)."""
         self._print(plain(text))
 
+    async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
+        self.write(text)
+
     async def say(self, destination: Destination, text: str) -> None:
-        self._print(plain(text))
+        self.write(text)
 
     async def turn(self) -> None:
         """The console has no rate limit."""
@@ -119,6 +137,9 @@ async def _read_lines(
             continue
         if line.lower() in ("quit", "exit", "q", ":q"):
             return 0
+        if line.isdecimal():  # a numbered choice under the last chart
+            await choose(int(line), router, asker, outbox, command=command)
+            continue
         head, _space, rest = line.partition(" ")
         destination = Destination(CHANNEL)
         speaker = asker

@@ -168,7 +168,7 @@ class ChartService:
             raise _user_facing(exc) from exc
         return RenderedChart(
             image=compared.png,
-            filename=file_name(plan),
+            filename=file_name(plan, compared=True),
             title=plan.title,
             comment=comment_line(plan, asked_by=asked_by, compared=True),
             alt_text=alt_text(plan, compared.summaries),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.charts.parse import parse_chart
+from bot.charts.parse import chart_without_window, parse_chart
 from bot.charts.plan import MAX_POINTS, ChartPlan
 from bot.charts.spec import ChartSpec
 from bot.charts.timerange import RETENTION_SECONDS, Ago, Instant, Window
@@ -105,6 +105,11 @@ def steer(view: ChartView, control: str, *, now: datetime) -> ChartView:
     if control.startswith("stat:") and stat in STATISTIC_TYPES:
         return replace(view, stat=stat)
     raise UnreadableButton(_("The bot does not know the control “{control}”.").format(control=control[:40]))
+
+
+def form_line(view: ChartView) -> str:
+    """The line a save… or schedule… form starts from: the chart as typed, with the window and statistic shown."""
+    return f"{chart_without_window(view.chart)} last {format_duration(view.span)} stat {view.stat.lower()}"
 
 
 def spec_for(view: ChartView, *, command: str = "/chart") -> ChartSpec:

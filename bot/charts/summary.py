@@ -178,9 +178,10 @@ def _more(count: int) -> str:
     return _("(+{count} more)").format(count=count)
 
 
-def file_name(plan: ChartPlan) -> str:
+def file_name(plan: ChartPlan, *, compared: bool = False) -> str:
     """`servicewatch-<slug>-<yyyymmdd-hhmmss>-<hash>.png`: the window's end in the chart's timezone, to the second,
     and four hex digits of the request body, so two charts of one metric in one minute (another statistic, size,
-    resource or window) never share a name; the same request at the same second is the same chart."""
+    resource or window) never share a name; the same request at the same second is the same chart. A chart compared
+    with earlier days ends `-compared.png` (the same request, drawn otherwise)."""
     slug = re.sub(r"[^a-z0-9]+", "-", plan.title.lower()).strip("-")[:50].strip("-") or "chart"
-    return f"servicewatch-{slug}-{plan.end:%Y%m%d-%H%M%S}-{plan.digest[:4]}.png"
+    return f"servicewatch-{slug}-{plan.end:%Y%m%d-%H%M%S}-{plan.digest[:4]}{'-compared' if compared else ''}.png"

@@ -17,9 +17,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.charts.parse import chart_without_window
 from bot.charts.service import RenderedChart
-from bot.charts.steering import ChartView, steer
+from bot.charts.steering import ChartView, form_line, steer
 from bot.chat import Asker, error_text
 from bot.durations import format_duration
 from bot.i18n import _, speaking
@@ -198,11 +197,6 @@ class ChartButtons:
             return
         await outbox.send_directly(asker.user_id, chart)
         await outbox.tell(asker, here, _("Slack was still processing your chart, so it was sent to you directly."))
-
-
-def form_line(view: ChartView) -> str:
-    """The line a save… or schedule… form starts from: the chart as typed, with the window and statistic shown."""
-    return f"{chart_without_window(view.chart)} last {format_duration(view.span)} stat {view.stat.lower()}"
 
 
 def _now() -> datetime:

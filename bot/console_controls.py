@@ -1,0 +1,98 @@
+"""A chart's controls on the console: the console prints them as numbered choices under each chart that has a view,
+and a bare number typed at the prompt clicks one on the last chart shown, as a click in Slack does (steer, redraw).
+One person sits at a console, so there is no "just for me"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bot.charts.service import RenderedChart
+from bot.charts.steering import PRESETS, STEERABLE_STATS, ChartView, form_line, steer
+from bot.chat import Asker, error_text
+from bot.durations import format_duration
+from bot.i18n import _
+from bot.router import Router
+from bot.slack.chart_message import control_labels  # labels only: it imports nothing of Slack's libraries
+
+if TYPE_CHECKING:
+    from bot.console import ConsoleOutbox
+
+FORMS = ("save", "schedule")
+
+
+@dataclass(frozen=True)
+class Choice:
+    control: str  # what `steer` takes (`6h`, `stat:MAX`, …), or one of FORMS
+    label: str
+
+
+def choices(chart: RenderedChart) -> list[list[Choice]]:
+    """The choices under `chart`, in two rows as Slack shows its controls: the window (↻, presets, ◀, and ▶ when
+    the chart does not end now), then each other allowed statistic, compare, save… and schedule…; none without a
+    view."""
+    view = chart.view
+    if view is None:
+        return []
+    labels = control_labels()
+    when = ["refresh", *PRESETS, "earlier", *(["later"] if view.end is not None else [])]
+    allowed = chart.plan.lines[0].metric.recommended_stats
+    stats = [stat for stat in STEERABLE_STATS if stat in allowed] or list(STEERABLE_STATS)
+    how = [Choice(f"stat:{stat}", stat) for stat in stats if stat != view.stat]
+    how.append(Choice("compare", _("Hide comparison") if view.compare else labels["compare"]))
+    how += [Choice("save", _("Save…")), Choice("schedule", _("Schedule…"))]
+    return [[Choice(control, labels[control]) for control in when], how]
+
+
+def choice_lines(chart: RenderedChart) -> list[str]:
+    """The choices under `chart`, numbered from 1: `  [1] ↻ Refresh  [2] 1h  …`."""
+    lines, number = [], 0
+    for row in choices(chart):
+        words = []
+        for choice in row:
+            number += 1
+            words.append(f"[{number}] {choice.label}")
+        lines.append("  " + "  ".join(words))
+    return lines
+
+
+async def choose(number: int, router: Router, asker: Asker, outbox: ConsoleOutbox, *, command: str) -> None:
+    """Click choice `number` of the last chart shown: redraw it as that control asks and show the new chart with
+    what changed, or print the line that saves or schedules it; say why not when it cannot."""
+    shown = outbox.last
+    if shown is None:
+        outbox.write(_("No chart has been drawn yet: draw one, then type a number to use its controls."))
+        return
+    destination, chart = shown
+    flat = [choice for row in choices(chart) for choice in row]
+    if not 1 <= number <= len(flat):
+        outbox.write(
+            _("There is no choice {number}: the last chart's are 1–{count}.").format(number=number, count=len(flat))
+        )
+        return
+    control = flat[number - 1].control
+    assert chart.view is not None  # a chart without a view has no choices
+    if control in FORMS:
+        outbox.write(_("Type: {line}").format(line=typed_form(chart.view, control, command)))
+        return
+    try:
+        redrawn = await router.actions.redraw(steer(chart.view, control, now=datetime.now(UTC)), asker)
+    except Exception as exc:  # as the router answers any line: a UserError as written, anything else referenced
+        outbox.write(error_text(exc)[0])
+        return
+    if redrawn.view == chart.view:  # the same request over the same data: nothing new to draw (as in Slack)
+        outbox.write(
+            _("This chart is up to date: ServiceWatch has no newer point yet (one every {period}).").format(
+                period=format_duration(redrawn.plan.period)
+            )
+        )
+        return
+    await outbox.show(destination, redrawn, changed_by=asker.mention)
+
+
+def typed_form(view: ChartView, form: str, command: str) -> str:
+    """The line that saves (`/chart save NAME …`) or schedules (`/chart schedule … every day at 09:00`) a view."""
+    if form == "save":
+        return f"{command} save NAME {form_line(view)}"
+    return f"{command} schedule {form_line(view)} every day at 09:00"
