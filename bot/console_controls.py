@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.charts.service import RenderedChart
-from bot.charts.steering import PRESETS, STEERABLE_STATS, ChartView, form_line, steer
+from bot.charts.steering import PRESETS, STEERABLE_STATS, ChartView, control_labels, form_line, steer
 from bot.chat import Asker, error_text
 from bot.durations import format_duration
 from bot.i18n import _
 from bot.router import Router
-from bot.slack.chart_message import control_labels  # labels only: it imports nothing of Slack's libraries
 
 if TYPE_CHECKING:
     from bot.console import ConsoleOutbox

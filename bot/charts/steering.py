@@ -66,6 +66,17 @@ class ChartView:
         return " · ".join(parts)
 
 
+def control_labels() -> dict[str, str]:
+    """Each control's label, in the current language (Slack's buttons, the console's numbered choices)."""
+    return {
+        "refresh": _("↻ Refresh"),
+        **{preset: preset for preset in PRESETS},
+        "earlier": _("◀ Earlier"),
+        "later": _("Later ▶"),
+        "compare": _("Compare"),
+    }
+
+
 def view_of(plan: ChartPlan, *, chart: str, by: str, now: datetime, compare: bool = False) -> ChartView:
     """The view of a chart drawn from `plan` for the line `chart` at `now`."""
     span = max(_SHORTEST, round((plan.end - plan.start).total_seconds()))

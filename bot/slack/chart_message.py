@@ -7,7 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from bot.charts.service import RenderedChart
-from bot.charts.steering import PRESETS, STEERABLE_STATS, ChartView, UnreadableButton, decode_view, encode_view
+from bot.charts.steering import (
+    PRESETS,
+    STEERABLE_STATS,
+    ChartView,
+    UnreadableButton,
+    control_labels,
+    decode_view,
+    encode_view,
+)
 from bot.i18n import _
 
 ACTION_PREFIX = "chart_"
@@ -33,17 +41,6 @@ def _button(action: str, label: str, value: str, *, primary: bool = False) -> di
 
 def _option(label: str, value: str) -> dict[str, Any]:
     return {"text": _plain(label), "value": value}
-
-
-def control_labels() -> dict[str, str]:
-    """Each control's label, in the current language (also the console's numbered choices)."""
-    return {
-        "refresh": _("↻ Refresh"),
-        **{preset: preset for preset in PRESETS},
-        "earlier": _("◀ Earlier"),
-        "later": _("Later ▶"),
-        "compare": _("Compare"),
-    }
 
 
 def chart_blocks(chart: RenderedChart, file_id: str, *, changed_by: str = "") -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts.service import RenderedChart
-from bot.charts.steering import ChartView, form_line, steer
+from bot.charts.steering import form_line, steer
 from bot.chat import Asker, error_text
 from bot.durations import format_duration
 from bot.i18n import _, speaking
