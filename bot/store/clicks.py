@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.db import Database
@@ -32,6 +32,20 @@ class ChartClicks:
                 set_={"latest": ChartClickRow.latest + 1, "clicked_at": statement.excluded.clicked_at},
             ).returning(ChartClickRow.latest)
             return int((await session.execute(numbered)).scalar_one())
+
+    async def withdraw(self, channel_id: str, message_ts: str, number: int) -> None:
+        """Click `number` drew nothing (it failed, or found the chart up to date): unless a later click came, the
+        one before it is the latest again, so a redraw of that one still under way is shown."""
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(ChartClickRow)
+                .where(
+                    ChartClickRow.channel_id == channel_id,
+                    ChartClickRow.message_ts == message_ts,
+                    ChartClickRow.latest == number,
+                )
+                .values(latest=number - 1)
+            )
 
     @contextlib.asynccontextmanager
     async def holding(self, channel_id: str, message_ts: str, number: int) -> AsyncIterator[bool]:

@@ -363,3 +363,26 @@ async def test_save_and_schedule_open_their_form_with_the_chart_as_shown(
     assert view["callback_id"] == callback
     chart = next(block for block in view["blocks"] if block["block_id"] == "chart")
     assert chart["element"]["initial_value"] == f"{CPU} last 6h stat max"
+
+
+async def test_a_later_click_that_draws_nothing_leaves_the_earlier_to_be_shown(stack: BotStack) -> None:
+    message = await chart_message(stack)
+    stack.sandbox.plan.latency = 2.0  # the first click's chart takes a while to draw
+    first = block_action(
+        message.shown(), "chart_24h", user="U0LEE", channel="C0OPS", response_url=stack.fake.response_url()
+    )
+    await post_payload(stack, first)
+    await wait_until(lambda: is_numbered(stack, message, 1))
+    broken = message.shown()
+    for block in broken["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == "chart_6h":
+                element["value"] = encode_view(ChartView("no-such-metric", 3600, None, "AVG", "UTC"))
+    await post_payload(
+        stack, block_action(broken, "chart_6h", user="U0KIM", channel="C0OPS", response_url=stack.fake.response_url())
+    )
+    await stack.fake.wait_for(lambda: stack.fake.responses)  # the second is refused (its chart does not resolve) …
+    assert stack.fake.responses[0]["text"].startswith("This chart cannot be drawn again: ")
+    await edited(stack, message)  # … and the first, still drawing then, is shown
+    assert view_in(message).span == 86400
+    assert len(stack.fake.responses) == 1

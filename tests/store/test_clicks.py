@@ -79,3 +79,17 @@ async def test_old_clicks_are_pruned_by_their_composite_key(database: Database) 
     assert await pruner.prune() == {"chart_clicks": 2}
     assert await clicks.take("C1", "1.000300") == 2  # the young one kept its count
     assert await clicks.take("C1", "1.000100") == 1  # a pruned one starts again
+
+
+async def test_a_click_that_drew_nothing_gives_its_number_back(database: Database) -> None:
+    clicks = ChartClicks(database)
+    first = await clicks.take("C1", "1.000100")
+    second = await clicks.take("C1", "1.000100")
+    await clicks.withdraw("C1", "1.000100", second)  # it failed: the first, still drawing, is shown
+    async with clicks.holding("C1", "1.000100", first) as latest:
+        assert latest
+    third = await clicks.take("C1", "1.000100")
+    await clicks.take("C1", "1.000100")
+    await clicks.withdraw("C1", "1.000100", third)  # a later click came: nothing changes
+    async with clicks.holding("C1", "1.000100", third) as latest:
+        assert not latest

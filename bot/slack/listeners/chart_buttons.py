@@ -138,7 +138,7 @@ class ChartButtons:
         try:
             asker = await self.requests.asker(click.user_id, here, asked_from=None)
             with speaking(asker.language):
-                await self._answer(click, client, outbox, asker, here)
+                await self._answer(click, outbox, asker, here)
         except Exception as exc:
             with speaking(asker.language):
                 message, _reference = error_text(exc)
@@ -148,9 +148,7 @@ class ChartButtons:
             except Exception:
                 log.exception("could not tell %s why their click did nothing", click.user_id)
 
-    async def _answer(
-        self, click: Click, client: AsyncWebClient, outbox: SlackOutbox, asker: Asker, here: Destination
-    ) -> None:
+    async def _answer(self, click: Click, outbox: SlackOutbox, asker: Asker, here: Destination) -> None:
         control, view = clicked(click.action, click.message)
         # The clicker sees the message, but must be one who may post here (allowed channel, a member).
         await self.router.policy.check_post(click.user_id, None, click.channel_id)
@@ -158,20 +156,26 @@ class ChartButtons:
             chart = await self.router.actions.redraw(steer(view, control.removeprefix("private:"), now=_now()), asker)
             await self._show_privately(outbox, asker, here, chart)
             return
+        steered = steer(view, control, now=_now())  # a control that cannot go there takes no number
         number = await self.clicks.take(click.channel_id, click.message_ts)  # the last click to arrive wins
-        chart = await self.router.actions.redraw(steer(view, control, now=_now()), asker)
-        assert chart.view is not None
-        if chart.view == view:  # the same request over the same data: nothing to draw again
-            await outbox.tell(
-                asker,
-                here,
-                _("This chart is up to date: ServiceWatch has no newer point yet (one every {period}).").format(
-                    period=format_duration(chart.plan.period)
-                ),
-            )
-            return
-        file_id = await outbox.upload_unshared(chart)  # unshared: nobody sees it unless it is shown below
-        ready = await outbox.processed(file_id)
+        try:
+            chart = await self.router.actions.redraw(steered, asker)
+            assert chart.view is not None
+            if chart.view == view:  # the same request over the same data: nothing to draw again
+                await self.clicks.withdraw(click.channel_id, click.message_ts, number)
+                await outbox.tell(
+                    asker,
+                    here,
+                    _("This chart is up to date: ServiceWatch has no newer point yet (one every {period}).").format(
+                        period=format_duration(chart.plan.period)
+                    ),
+                )
+                return
+            file_id = await outbox.upload_unshared(chart)  # unshared: nobody sees it unless it is shown below
+            ready = await outbox.processed(file_id)
+        except Exception:
+            await self.clicks.withdraw(click.channel_id, click.message_ts, number)  # an earlier click may show
+            raise
         async with (
             self.locks.holding(click.channel_id, click.message_ts),
             self.clicks.holding(click.channel_id, click.message_ts, number) as latest,
