@@ -520,7 +520,7 @@ async def clicks(knobs: Knobs) -> list[Figure]:
             "click → redrawn max",
             _ms(slowest.redrawn or 0.0) if slowest else "-",
             "",
-            f"a {slowest.control} click" if slowest else "",
+            f"{slowest.control} click" if slowest else "",
             None,
         ),
         Figure(
