@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import math
 import secrets
@@ -25,17 +26,22 @@ from bench.load import (
     INCIDENT,
     PERSON,
     Seed,
+    chart_click,
     distinct_chart,
     fire_commands,
     fire_spread,
+    message_of,
     modal_submission,
+    post_signed,
     sandbox_stats,
     seed_schedules,
+    slack_stats,
     type_ahead,
     wait_for_posts,
     wait_for_schedules,
 )
 from bench.week import FULL_LOAD, TICK, simulate_week
+from bot.charts.steering import PRESETS, decode_view
 from bot.config import load_settings
 from bot.durations import format_duration, parse_duration
 from bot.slack.modal import chart_modal
@@ -361,6 +367,192 @@ async def _week(knobs: Knobs) -> list[Figure]:
     return figures
 
 
+# A chart's clicks, in runs that leave it steerable for the next: the kind of each control, chosen on the message
+# as it then stands (a preset or statistic other than the one shown, so every click changes the chart).
+CLICK_RUNS = (
+    ("preset",),
+    ("earlier", "later"),
+    ("stat",),
+    ("compare", "compare"),
+    ("preset",),
+    ("earlier", "refresh"),
+    ("stat",),
+    ("earlier", "earlier", "later"),
+)
+REDRAW_WAIT = 20.0  # seconds a click's chart may take before the click counts as not redrawn
+
+
+@dataclass(frozen=True)
+class ClickResult:
+    control: str  # its kind (CLICK_RUNS)
+    ack: float  # request written → status line read
+    redrawn: float | None  # request written → the fake Slack applied the chat.update; None: no edit within REDRAW_WAIT
+
+
+def _click_plan(chart: int, count: int) -> list[str]:
+    """`count` clicks for the chart numbered `chart`: CLICK_RUNS from its own starting run, so the charts' clicks
+    at any moment are on different controls."""
+    runs = CLICK_RUNS[chart % len(CLICK_RUNS) :] + CLICK_RUNS[: chart % len(CLICK_RUNS)]
+    plan: list[str] = []
+    while len(plan) < count:
+        plan += [kind for run in runs for kind in run]
+    return plan[:count]
+
+
+def _elements(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        element["action_id"]: element
+        for block in message.get("blocks", [])
+        for element in block.get("elements", [])
+        if "action_id" in element
+    }
+
+
+def _control(kind: str, message: dict[str, Any], k: int) -> tuple[str, str | None]:
+    """The element (action_id) to click for `kind` on `message`, and a menu's option value."""
+    elements = _elements(message)
+    view = decode_view(elements["chart_refresh"]["value"])
+    if kind == "preset":
+        names = list(PRESETS)
+        names = names[k % len(names) :] + names[: k % len(names)]
+        chosen = next(p for p in names if PRESETS[p] != view.span or view.end is not None)
+        return f"chart_{chosen}", None
+    if kind == "stat":
+        options = [o["value"] for o in elements["chart_stat"]["options"] if o["value"] != f"stat:{view.stat}"]
+        return "chart_stat", options[k % len(options)]
+    return f"chart_{kind}", None
+
+
+async def _click_through(
+    bot_url: str, slack_url: str, channel: str, ts: str, *, chart: int, count: int, pause: float, offset: float
+) -> list[ClickResult]:
+    """Click `count` controls of one chart message, one at a time: each once the message shows the last one's
+    chart (or REDRAW_WAIT has passed), after a person's `pause`; the first `offset` seconds later than the other
+    charts' (first clicks all at once would queue for Slack's upload limit, not for the bot)."""
+    await asyncio.sleep(offset)
+    current = await message_of(slack_url, channel, ts)
+    results = []
+    for k, kind in enumerate(_click_plan(chart, count)):
+        await asyncio.sleep(pause)
+        action_id, value = _control(kind, current["message"], k)
+        user = f"U{(chart * 7 + k) % 100:04d}"
+        body = chart_click(
+            chart * 1000 + k, current["message"], channel, action_id, value, user=user, slack_url=slack_url
+        )
+        sent_at, ack = await post_signed(bot_url, body)
+        after = await message_of(slack_url, channel, ts, after_edits=current["edits"], within=REDRAW_WAIT)
+        redrawn = after["edited_at"][-1] - sent_at if after["edits"] > current["edits"] else None
+        results.append(ClickResult(kind, ack, redrawn))
+        current = after
+    return results
+
+
+async def clicks(knobs: Knobs) -> list[Figure]:
+    """5 charts posted by /chart, then 12 clicks on each one's controls (presets, ◀ ▶, ↻, the statistic menu,
+    compare), ServiceWatch answering in 300 ms: one click at a time on a chart (the next once the message shows
+    the last one's chart), the charts at once. People pause between clicks (charts × 60 s / R), and the charts'
+    first clicks are spread over one pause, so the redraws together stay under Slack's upload limit R: the figures
+    are the bot's, not the limit's."""
+    charts, per_chart, latency = knobs.scaled(5, 2), knobs.scaled(12, 6), 0.3
+    pause = charts * 60 / knobs.uploads_per_minute
+    servicewatch, slack, bot = await _bot_with(knobs, "clicks", latency=latency)
+    with processes.running(bot, slack, servicewatch):
+        await fire_commands(bot.url, slack.url, charts, users=charts, channel=INCIDENT)
+        posted = [(p["channel"], p["ts"]) for p in (await wait_for_posts(slack.url, charts, within=60))["posts"]]
+        if len(posted) < charts or not all(ts for _, ts in posted):
+            raise RuntimeError(f"{len(posted)}/{charts} charts posted as messages; see {knobs.workdir / 'clicks'}")
+        upstream, shown = (await sandbox_stats(servicewatch.url))["calls"], await slack_stats(slack.url)
+        cpu = bot.cpu_seconds()
+        started = time.monotonic()
+        found = await asyncio.gather(
+            *(
+                _click_through(
+                    bot.url, slack.url, channel, ts, chart=m, count=per_chart, pause=pause, offset=m * pause / charts
+                )
+                for m, (channel, ts) in enumerate(posted)
+            )
+        )
+        took = time.monotonic() - started
+        used = bot.cpu_seconds() - cpu
+        upstream_after, shown_after = (await sandbox_stats(servicewatch.url))["calls"], await slack_stats(slack.url)
+        _profile_stop(knobs, bot)
+    results = [r for chart in found for r in chart]
+    record = [[dataclasses.asdict(r) for r in chart] for chart in found]
+    (knobs.workdir / "clicks" / "clicks.json").write_text(json.dumps(record, indent=1))  # each chart's clicks
+    acks = [r.ack for r in results]
+    redraws = [r.redrawn for r in results if r.redrawn is not None]
+    count, done = len(results), len(redraws)
+    image = "/v1/metrics/data/download/image"
+    images = upstream_after.get(image, 0) - upstream.get(image, 0)
+    data = upstream_after.get("/v1/metrics/data", 0) - upstream.get("/v1/metrics/data", 0)
+    slack_calls = {
+        method: shown_after["calls"].get(method, 0) - shown["calls"].get(method, 0)
+        for method in ("files.getUploadURLExternal", "files.info", "chat.update", "chat.postEphemeral")
+    }
+    notes = shown_after["responses"] - shown["responses"] + slack_calls["chat.postEphemeral"]
+    refused = sum(shown_after["ratelimited"].values()) - sum(shown["ratelimited"].values())
+    compares = sum(1 for r in results if r.control == "compare" and r.redrawn is not None)
+    p99, p90 = _percentile(acks, 99), _percentile(redraws, 90) if redraws else math.inf
+    by_control = {
+        kind: statistics.median(times)
+        for kind in dict.fromkeys(r.control for r in results)
+        if (times := [r.redrawn for r in results if r.control == kind and r.redrawn is not None])
+    }
+    per = max(done, 1)
+    slowest = max((r for r in results if r.redrawn is not None), key=lambda r: r.redrawn or 0.0, default=None)
+    return [
+        Figure("clicks", f"click acknowledgement p50 ({count})", _ms(statistics.median(acks)), "", "Slack's 3 s", None),
+        Figure("clicks", f"click acknowledgement p99 ({count})", _ms(p99), "≤ 150 ms", "Slack's 3 s", p99 <= 0.150),
+        Figure("clicks", "click acknowledgement max", _ms(max(acks)), "", "Slack's 3 s", None),
+        Figure("clicks", "redrawn in place", f"{done}/{count}", f"{count}/{count}", "", done == count),
+        Figure("clicks", "notes instead of a redraw", str(notes), "0", "", notes == 0),
+        Figure(
+            "clicks",
+            "click → redrawn p50",
+            _ms(statistics.median(redraws)) if redraws else "-",
+            "",
+            f"ServiceWatch {latency:g} s",
+            None,
+        ),
+        Figure("clicks", "click → redrawn p90", _ms(p90), "≤ 1 s", f"ServiceWatch {latency:g} s", p90 <= 1.0),
+        Figure(
+            "clicks",
+            "click → redrawn max",
+            _ms(slowest.redrawn or 0.0) if slowest else "-",
+            "",
+            f"{slowest.control} click" if slowest else "",
+            None,
+        ),
+        Figure(
+            "clicks",
+            "click → redrawn p50 by control",
+            ", ".join(f"{kind} {_ms(t)}" for kind, t in by_control.items()),
+            "",
+            "",
+            None,
+        ),
+        Figure(
+            "clicks",
+            "upstream image calls per redraw",
+            f"{images / per:.2f} ({images}/{done})",
+            "≤ 1",
+            f"compare draws from data: {compares} of the redraws",
+            images <= done,
+        ),
+        Figure("clicks", "upstream data calls per redraw", f"{data / per:.2f} ({data}/{done})", "", "", None),
+        Figure(
+            "clicks",
+            "Slack calls per redraw",
+            ", ".join(f"{m.split('.')[-1]} {n / per:.2f}" for m, n in slack_calls.items() if m != "chat.postEphemeral"),
+            "",
+            "",
+            None,
+        ),
+        Figure("clicks", "429s from Slack", str(refused), "", f"R = {knobs.uploads_per_minute:g}/min", None),
+        Figure("clicks", "bot CPU per click (ack + redraw)", _ms(used / per), "", f"{took:.0f} s of clicking", None),
+    ]
+
+
 def _profile_stop(knobs: Knobs, bot: processes.Process) -> None:
     if knobs.profile:
         bot.stop()  # cProfile writes its file when the bot exits
@@ -376,4 +568,5 @@ BENCHES: dict[str, Callable[[Knobs], Awaitable[list[Figure]]]] = {
     "storm": storm,
     "coalesce": coalesce,
     "scale": scale,
+    "clicks": clicks,
 }

@@ -19,6 +19,7 @@ from sqlalchemy import insert
 from bench.processes import SECRET
 from bot.store.db import Database
 from bot.store.tables import ScheduleRow
+from tests.slack_payloads import block_action
 
 # Distinct charts: several metrics and resources, each with many windows.
 CHARTS = (
@@ -135,27 +136,57 @@ def modal_submission(n: int, view: dict[str, Any], *, user: str) -> str:
 async def fire_spread(bot_url: str, bodies: list[str], *, over: float) -> list[float]:
     """Send the signed form `bodies` one after another, evenly spread over `over` seconds, each on its own
     connection; returns each one's acknowledgement time (request written → status line read)."""
-    host, port = bot_url.removeprefix("http://").split(":")
     gap = over / max(len(bodies), 1)
 
     async def one(n: int, body: str) -> float:
         await asyncio.sleep(n * gap)
-        reader, writer = await asyncio.open_connection(host, int(port))
-        headers = "".join(f"{k}: {v}\r\n" for k, v in signed(body).items())
-        started = time.perf_counter()
-        writer.write(
-            f"POST /slack/events HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}Content-Length: {len(body.encode())}\r\n"
-            f"Connection: close\r\n\r\n{body}".encode()
-        )
-        status = await reader.readline()
-        took = time.perf_counter() - started
-        await reader.read()
-        writer.close()
-        if b" 200 " not in status:
-            raise RuntimeError(f"the bot answered {status.decode().strip()}")
+        _, took = await post_signed(bot_url, body)
         return took
 
     return list(await asyncio.gather(*(one(n, body) for n, body in enumerate(bodies))))
+
+
+async def post_signed(bot_url: str, body: str) -> tuple[float, float]:
+    """Send one signed form `body` to the bot on its own connection; returns when it was sent (time.time()) and
+    its acknowledgement time (request written → status line read)."""
+    host, port = bot_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    headers = "".join(f"{k}: {v}\r\n" for k, v in signed(body).items())
+    sent_at, started = time.time(), time.perf_counter()
+    writer.write(
+        f"POST /slack/events HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}Content-Length: {len(body.encode())}\r\n"
+        f"Connection: close\r\n\r\n{body}".encode()
+    )
+    status = await reader.readline()
+    took = time.perf_counter() - started
+    await reader.read()
+    writer.close()
+    if b" 200 " not in status:
+        raise RuntimeError(f"the bot answered {status.decode().strip()}")
+    return sent_at, took
+
+
+def chart_click(
+    n: int, message: dict[str, Any], channel: str, action_id: str, value: str | None, *, user: str, slack_url: str
+) -> str:
+    """`user`'s click on the control `action_id` (a menu: its option `value`) of the chart `message` in `channel`
+    (as the fake Slack shows it): the form body of Slack's block_actions request."""
+    response_url = f"{slack_url}/commands/T0TEAM001/{n}/click{n:06d}"
+    return _interaction(block_action(message, action_id, value, user=user, channel=channel, response_url=response_url))
+
+
+async def message_of(
+    slack_url: str, channel: str, ts: str, *, after_edits: int = -1, within: float = 0
+) -> dict[str, Any]:
+    """The fake Slack's message `ts` in `channel` (`message`, `edits`, `edited_at`); with `after_edits`, once it
+    has more edits than that (or `within` seconds have passed)."""
+    query: dict[str, str | int | float] = {"channel": channel, "ts": ts, "edits": after_edits, "within": within}
+    timeout = aiohttp.ClientTimeout(total=within + 30)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.get(f"{slack_url}/_fake/message", params=query) as response,
+    ):
+        return dict(await response.json())
 
 
 async def slack_stats(slack_url: str, *, brief: bool = False) -> dict[str, Any]:

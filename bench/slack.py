@@ -1,5 +1,6 @@
 """`python -m bench.slack`: the fake Slack of the tests as a process of its own, with Slack's upload limit
-enforced (429 + Retry-After) and what it received readable at `/_fake/stats`."""
+enforced (429 + Retry-After) and what it received readable at `/_fake/stats`; a message as it stands, and when
+each chat.update edited it, at `/_fake/message` (which can wait for the next edit)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import argparse
 import asyncio
 import re
 import signal
+import time
 from collections import Counter
+from typing import Any
 
 from aiohttp import web
 
@@ -28,6 +31,8 @@ class BenchSlack(FakeSlack):
         super().__init__()
         self.rate_limits = {method: RateLimit(uploads_per_minute, burst) for method in UPLOAD_METHODS}
         self.counts: Counter[str] = Counter()
+        self.edited_at: dict[tuple[str, str], list[float]] = {}  # (channel, ts) → time.time() of each chat.update
+        self._edited = asyncio.Event()  # set (and replaced) on every edit: what `/_fake/message` waits on
         for user_id in PEOPLE:
             self.user(user_id)
         for channel_id in CHANNELS:
@@ -36,17 +41,46 @@ class BenchSlack(FakeSlack):
     def app_routes(self, app: web.Application) -> None:
         app.router.add_get("/_fake/stats", self._stats)
         app.router.add_delete("/_fake/stats", self._reset)
+        app.router.add_get("/_fake/message", self._message)
 
     async def _stats(self, request: web.Request) -> web.StreamResponse:
         if request.query.get("brief"):  # polled while waiting: only the count
             return web.json_response({"count": len(self.posts)})
         posts = [
-            {"channel": p.channel, "at": p.at, "schedule": _schedule_of(p.comment), "bytes": len(p.data)}
+            {"channel": p.channel, "ts": p.ts, "at": p.at, "schedule": _schedule_of(p.comment), "bytes": len(p.data)}
             for p in self.posts
         ]
         refused = {method: limit.refused for method, limit in self.rate_limits.items()}
         calls = Counter(call.method for call in self.calls)
-        return web.json_response({"posts": posts, "ratelimited": refused, "calls": calls})
+        return web.json_response(
+            {"posts": posts, "ratelimited": refused, "calls": calls, "responses": len(self.responses)}
+        )
+
+    async def _message(self, request: web.Request) -> web.StreamResponse:
+        """`?channel=C…&ts=…`: the message as Slack returns it (`message`), how many times it was edited (`edits`)
+        and when (`edited_at`, time.time() of each chat.update). With `&edits=N&within=S`, answers once it has
+        more than N edits, or after S seconds."""
+        channel, ts = request.query.get("channel", ""), request.query.get("ts", "")
+        found = self.messages.get(channel, {}).get(ts)
+        if found is None:
+            return web.json_response({"error": "message_not_found"}, status=404)
+        seen = int(request.query.get("edits", "-1"))
+        deadline = time.monotonic() + float(request.query.get("within", "0"))
+        while len(found.edits) <= seen and (left := deadline - time.monotonic()) > 0:
+            edited = self._edited
+            try:
+                await asyncio.wait_for(edited.wait(), left)
+            except TimeoutError:
+                break
+        shown: dict[str, Any] = {"message": found.shown(), "edits": len(found.edits)}
+        return web.json_response(shown | {"edited_at": self.edited_at.get((channel, ts), [])})
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        answer = super()._chat_update(params)
+        self.edited_at.setdefault((answer["channel"], answer["ts"]), []).append(time.time())
+        self._edited.set()
+        self._edited = asyncio.Event()
+        return answer
 
     async def _reset(self, request: web.Request) -> web.StreamResponse:
         self.posts.clear()
