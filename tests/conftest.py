@@ -3,6 +3,7 @@ workers, and the sandbox, fake Slack and whole-bot fixtures."""
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from bot import services
 from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
@@ -76,6 +78,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     terminalreporter.write_line(f"Hypothesis seed {seed}: `--hypothesis-seed={seed}` replays this run's examples.")
     if not config.getoption("--slow"):
         terminalreporter.write_line("Tests marked slow were left out; `--slow` runs them too (CI does).")
+
+
+@pytest.fixture(autouse=True)
+def stock_images_in_the_bots_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot's built-in sandbox (the whole-bot stacks, the in-process console) serves one drawing per chart size
+    and worker: drawing each chart with matplotlib was most of the suite's CPU, and no test of the bot reads an
+    image beyond its size. The sandbox's own tests (the `sandbox` fixture) still draw every chart."""
+    monkeypatch.setattr(services, "Sandbox", functools.partial(Sandbox, stock_images=True))
 
 
 @pytest.fixture(scope="session")

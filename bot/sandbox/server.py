@@ -47,6 +47,7 @@ VERSION_TABLE: dict[str, tuple[str, date | None]] = {
 _VERSION = re.compile(r"1\.(0|[1-9][0-9]*)")
 MAX_METRICS = 10
 _render_lock = threading.Lock()  # matplotlib is not thread-safe; renders run one at a time off the event loop
+_STOCK: dict[tuple[int, int], bytes] = {}  # stock images: one drawing per size for every sandbox of the process
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -104,7 +105,6 @@ class Sandbox:
         self._max_clock_skew = max_clock_skew
         self._min_size = min_size
         self.stock_images = stock_images  # one drawing per size, served for every chart (benchmarks, timing tests)
-        self._stock: dict[tuple[int, int], bytes] = {}
         self._clock = clock
         self.as_of = as_of  # the day the version table is read on (None: today); tests of 1.0 bodies set an earlier one
         self.plan = FaultPlan()
@@ -298,10 +298,10 @@ class Sandbox:
 
         if not self.stock_images:
             return web.Response(body=await asyncio.to_thread(draw), content_type="image/png")
-        # Benchmarks: one drawing per size, so the sandbox's matplotlib does not compete with the bot for CPU.
-        png = self._stock.get((width, height))
+        # Benchmarks and tests: one drawing per size, so the sandbox's matplotlib does not compete with the bot for CPU.
+        png = _STOCK.get((width, height))
         if png is None:
-            png = self._stock[(width, height)] = await asyncio.to_thread(draw)
+            png = _STOCK[(width, height)] = await asyncio.to_thread(draw)
         return web.Response(body=png, content_type="image/png")
 
     def _series_for(self, item: dict[str, Any], chart: dict[str, Any]) -> tuple[str, list[tuple[int, float]]]:

@@ -196,7 +196,7 @@ async def test_two_clicks_at_once_end_with_the_last(stack: BotStack) -> None:
     await stack.fake.wait_for(lambda: view_in(message).span == 7 * 86400)
     await stack.work.drain(10)
     assert view_in(message).span == 7 * 86400  # the last click wins
-    spans = [view_in(Message(message.channel, message.ts, "", blocks)).span for _text, blocks in message.edits[1:]]
+    spans = [view_in(Message(message.channel, message.ts, "", "", blocks)).span for _text, blocks in message.edits[1:]]
     assert spans in ([], [86400])  # the first was dropped, or shown before the last: never after it
     told = [response["text"] for response in stack.fake.responses]
     assert told in ([], ["Someone changed this chart again before yours was drawn; theirs is shown."])
