@@ -62,6 +62,7 @@ def run_bot(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
     )
 
 
+@pytest.mark.slow
 def test_help_lists_the_commands_of_the_spec(tmp_path: Path) -> None:
     result = run_bot("--help", cwd=tmp_path)
     assert result.returncode == 0
@@ -69,6 +70,7 @@ def test_help_lists_the_commands_of_the_spec(tmp_path: Path) -> None:
         assert f"\n    {command} " in result.stdout
 
 
+@pytest.mark.slow
 def test_check_against_the_built_in_sandbox(tmp_path: Path) -> None:
     result = run_bot("check", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -178,6 +180,7 @@ def sandbox_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str
                 process.wait()
 
 
+@pytest.mark.slow
 def test_sandbox_command_serves_until_sigterm(
     sandbox_process: tuple[subprocess.Popen[str], str], tmp_path: Path
 ) -> None:
@@ -327,6 +330,7 @@ def test_chart_out_that_cannot_be_written_exits_2_naming_the_path(
     assert not path.is_file()
 
 
+@pytest.mark.slow
 def test_saved_charts_from_the_shell_and_migrate(tmp_path: Path) -> None:
     saved = run_bot("chart", "save", "db-lag", "Replication Lag", "resource=orders-db", "last", "6h", cwd=tmp_path)
     assert saved.returncode == 0, saved.stderr
@@ -341,6 +345,7 @@ def test_saved_charts_from_the_shell_and_migrate(tmp_path: Path) -> None:
     assert migrated.stdout.strip() == "sqlite+aiosqlite:///./bot.db is up to date."
 
 
+@pytest.mark.slow
 def test_chart_help(tmp_path: Path) -> None:
     result = run_bot("chart", "--help", cwd=tmp_path)
     assert result.returncode == 0

@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.fakes.slack import fake_slack_in_thread
 from tests.pngs import png_size
 from tests.processes import clean_env
 
 
+@pytest.mark.slow
 def test_the_console_draws_a_real_png(tmp_path: Path) -> None:
     lines = "\n".join(
         [
@@ -64,6 +66,7 @@ def test_the_console_ends_at_end_of_input(tmp_path: Path) -> None:
     assert result.returncode == 0
 
 
+@pytest.mark.slow
 def test_http_mode_runs_until_sigterm(tmp_path: Path) -> None:
     with fake_slack_in_thread() as fake:
         env = clean_env(
@@ -103,6 +106,7 @@ def test_http_mode_runs_until_sigterm(tmp_path: Path) -> None:
             assert "s3cret" not in (process.stderr.read() if process.stderr else "")
 
 
+@pytest.mark.slow
 def test_a_refused_token_stops_the_bot_with_a_clear_message(tmp_path: Path) -> None:
     with fake_slack_in_thread() as fake:
         env = clean_env(

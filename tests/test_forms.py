@@ -277,7 +277,7 @@ CHART_LINES = st.one_of(
     st.lists(st.sampled_from(WORDS) | st.text(min_size=1, max_size=6), max_size=7).map(" ".join),
     st.text(max_size=40),
 )
-SETTINGS = settings(max_examples=300, deadline=None)
+SETTINGS = settings(max_examples=100, deadline=None)
 
 
 @SETTINGS

@@ -87,6 +87,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     http = settings.resolved_mode is BotMode.HTTP
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     bolt = AsyncApp(
+        name="servicewatch-charts",  # named, so Bolt does not walk the call stack (inspect.stack) to make one up
         # The token comes from `authorize`, per request.
         client=slack_client(None, settings.slack_api_url, pacer=access.pacer, session=session),
         authorize=authorize,

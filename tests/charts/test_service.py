@@ -20,7 +20,7 @@ from bot.servicewatch.client import DATA_PATH, IMAGE_PATH, METRICS_PATH
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.store import Database, SavedCharts
 from tests.pngs import png_size
-from tests.sandboxes import wait_for_sandbox
+from tests.sandboxes import use_stock_images, wait_for_sandbox
 
 NOW = datetime(2026, 11, 27, 3, 0, 10, tzinfo=UTC)
 CPU = '"Virtual Server:CPU Usage/Core[Basic]"'
@@ -123,6 +123,7 @@ async def test_ten_identical_requests_make_one_image_call(charts: ChartService, 
 
 
 async def test_the_concurrency_limit_holds(charts: ChartService, sandbox: Sandbox) -> None:
+    await use_stock_images(sandbox, (1400, 500))  # the calls' overlap is the subject, not matplotlib
     sandbox.plan.latency = 0.1
     await charts.catalog()
     windows = ["1h", "2h", "3h", "4h", "5h", "6h"]

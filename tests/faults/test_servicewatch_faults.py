@@ -57,8 +57,16 @@ CASES = [
 
 @pytest.mark.parametrize(
     ("fault", "path", "outcome"),
-    CASES,
-    ids=[f"{p or 'all'}-{f.kind}-{f.status}-{f.times}-{o[:12]}" for f, p, o in CASES],
+    [
+        pytest.param(
+            f,
+            p,
+            o,
+            id=f"{p or 'all'}-{f.kind}-{f.status}-{f.times}-{o[:12]}",
+            marks=[pytest.mark.slow] if f.kind == "timeout" else [],  # each waits out the 1 s timeout, twice
+        )
+        for f, p, o in CASES
+    ],
 )
 async def test_servicewatch_faults(quick_stack: BotStack, fault: Fault, path: str | None, outcome: str) -> None:
     stack, fake = quick_stack, quick_stack.fake

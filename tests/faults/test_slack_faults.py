@@ -52,6 +52,7 @@ async def test_channel_not_found_asks_to_be_invited(stack: BotStack) -> None:
     assert "Invite me with `/invite @servicewatch`" in await told(stack)
 
 
+@pytest.mark.slow
 async def test_a_revoked_token_is_logged_once_and_slack_is_left_alone(
     stack: BotStack, caplog: pytest.LogCaptureFixture
 ) -> None:

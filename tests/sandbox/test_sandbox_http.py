@@ -189,7 +189,7 @@ async def test_faults_that_are_not_retried(
         Fault(kind="status", status=429, retry_after="1", times=2),
         Fault(kind="reset", times=2),
         Fault(kind="truncate", times=2),
-        Fault(kind="timeout", delay=3.0, times=2),
+        pytest.param(Fault(kind="timeout", delay=3.0, times=2), marks=pytest.mark.slow),
     ],
 )
 async def test_transient_faults_are_retried_until_the_answer_comes(

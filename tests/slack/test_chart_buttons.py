@@ -95,11 +95,11 @@ async def test_a_chart_comes_as_a_message_with_its_controls(stack: BotStack) -> 
 @pytest.mark.parametrize(
     ("action", "value", "span", "stat", "ends_now"),
     [
-        ("chart_refresh", None, 3 * 3600, "AVG", True),
-        ("chart_1h", None, 3600, "AVG", True),
+        pytest.param(*("chart_refresh", None, 3 * 3600, "AVG", True), marks=pytest.mark.slow),
+        pytest.param(*("chart_1h", None, 3600, "AVG", True), marks=pytest.mark.slow),
         ("chart_6h", None, 6 * 3600, "AVG", True),
-        ("chart_24h", None, 86400, "AVG", True),
-        ("chart_7d", None, 7 * 86400, "AVG", True),
+        pytest.param(*("chart_24h", None, 86400, "AVG", True), marks=pytest.mark.slow),
+        pytest.param(*("chart_7d", None, 7 * 86400, "AVG", True), marks=pytest.mark.slow),
         ("chart_earlier", None, 3 * 3600, "AVG", False),
         ("chart_stat", "stat:MAX", 3 * 3600, "MAX", True),
     ],
@@ -170,6 +170,7 @@ async def test_a_file_slack_has_not_processed_goes_to_the_thread(fake_slack: Fak
         assert "last 6h" in moved.comment
 
 
+@pytest.mark.slow
 async def test_a_first_chart_slack_has_not_processed_is_shared_plainly(fake_slack: FakeSlack, tmp_path: Path) -> None:
     fake_slack.file_ready_after = 3600
     async for stack in start_stack(fake_slack, settings_for(fake_slack, tmp_path, slack_file_wait="1s")):
@@ -234,11 +235,17 @@ async def test_a_chart_that_no_longer_resolves_is_answered_privately(stack: BotS
     "value",
     [
         "not json",
-        json.dumps({"v": 1, "c": "cpu", "s": 10, "e": None, "t": "AVG", "z": "UTC"}),  # a window under a minute
+        pytest.param(
+            json.dumps({"v": 1, "c": "cpu", "s": 10, "e": None, "t": "AVG", "z": "UTC"}), marks=pytest.mark.slow
+        ),  # a window under a minute
         json.dumps({"v": 1, "c": "cpu", "s": 3600, "e": None, "t": "P99", "z": "UTC"}),  # no such statistic
         json.dumps({"v": 1, "c": "cpu", "s": 3600, "e": None, "t": "AVG", "z": "../../etc/passwd"}),
-        json.dumps({"v": 9, "c": "cpu", "s": 3600, "e": None, "t": "AVG", "z": "UTC"}),
-        json.dumps({"v": 1, "c": "", "s": 3600, "e": None, "t": "AVG", "z": "UTC"}),
+        pytest.param(
+            json.dumps({"v": 9, "c": "cpu", "s": 3600, "e": None, "t": "AVG", "z": "UTC"}), marks=pytest.mark.slow
+        ),
+        pytest.param(
+            json.dumps({"v": 1, "c": "", "s": 3600, "e": None, "t": "AVG", "z": "UTC"}), marks=pytest.mark.slow
+        ),
     ],
     ids=["not-json", "short-window", "bad-stat", "bad-zone", "other-version", "no-chart"],
 )
@@ -297,6 +304,7 @@ async def test_just_for_me_shows_the_redraw_to_the_clicker_only(stack: BotStack)
     assert len(stack.fake.posts) == 1
 
 
+@pytest.mark.slow
 async def test_a_replayed_click_redraws_once(stack: BotStack) -> None:
     message = await chart_message(stack)
     payload = block_action(
@@ -365,6 +373,7 @@ async def test_save_and_schedule_open_their_form_with_the_chart_as_shown(
     assert chart["element"]["initial_value"] == f"{CPU} last 6h stat max"
 
 
+@pytest.mark.slow
 async def test_a_later_click_that_draws_nothing_leaves_the_earlier_to_be_shown(stack: BotStack) -> None:
     message = await chart_message(stack)
     stack.sandbox.plan.latency = 2.0  # the first click's chart takes a while to draw

@@ -8,6 +8,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import httpx
+import pytest
 
 from bot.charts.summary import SANDBOX_NOTE
 from bot.sandbox import Fault as SandboxFault
@@ -289,6 +290,7 @@ async def test_healthz_and_metrics(stack: BotStack) -> None:
     assert 'servicewatch_bot_upstream_calls_total{path="/v1/metrics/data/download/image"} 1.0' in metrics.text
 
 
+@pytest.mark.slow
 async def test_the_type_ahead_answers_in_time_while_the_catalog_hangs(stack: BotStack) -> None:
     """Slack drops an options answer after 3 s: with ListMetricInfos hanging and no catalog held yet, the answer
     comes anyway (empty) instead of waiting for it; once a catalog is held it answers from that, however old."""

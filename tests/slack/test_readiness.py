@@ -90,8 +90,8 @@ async def test_a_refused_token_confirmed_by_auth_test_fails_readiness_not_livene
     "auth_test",
     [
         None,  # auth.test accepts the token
-        Fault("auth.test", "status", status=500, times=3),  # a 5xx, retried twice, every time
-        Fault("auth.test", "ratelimited", retry_after=1, times=4),  # a 429, retried three times, every time
+        pytest.param(Fault("auth.test", "status", status=500, times=3), marks=pytest.mark.slow),  # retried twice
+        pytest.param(Fault("auth.test", "ratelimited", retry_after=1, times=4), marks=pytest.mark.slow),  # 3 times
         Fault("auth.test", "error", error="fatal_error"),  # Slack's own failure, not a verdict on the token
     ],
     ids=["accepted", "5xx", "ratelimited", "fatal_error"],
@@ -116,7 +116,7 @@ async def test_a_refusal_auth_test_does_not_confirm_keeps_slack_access(
     "fault",
     [
         Fault("files.completeUploadExternal", "status", status=503),
-        Fault("files.getUploadURLExternal", "ratelimited", retry_after=1),
+        pytest.param(Fault("files.getUploadURLExternal", "ratelimited", retry_after=1), marks=pytest.mark.slow),
         Fault("files.completeUploadExternal", "reset_after"),
     ],
     ids=["5xx", "ratelimited", "connection-broken"],
@@ -141,6 +141,7 @@ async def test_refusals_together_ask_auth_test_once(fake_slack: FakeSlack) -> No
     assert fake_slack.methods().count("auth.test") == 1
 
 
+@pytest.mark.slow
 async def test_auth_test_that_does_not_answer_or_cannot_be_reached_confirms_nothing(fake_slack: FakeSlack) -> None:
     async def never() -> None:
         await asyncio.Event().wait()

@@ -148,6 +148,7 @@ async def test_follow_in_a_thread_until_stop(stack: BotStack) -> None:
     assert fake.calls_to("chat.postEphemeral")[1].params["text"] == "Stopped following Replication Lag here."
 
 
+@pytest.mark.slow
 async def test_follow_ends_by_itself(stack: BotStack) -> None:
     fake = stack.fake
     event = mention_event("<@UBOT0001> follow lag every 1s for 2s", event_id="EvF3", thread_ts="1700000000.000100")
