@@ -35,6 +35,8 @@ RETAINED: tuple[tuple[str, str, str], ...] = (
     ("request_effects", "done_at", "retention_pending_requests"),
     # A chart's clicks are numbered while people steer it; a day later a click starts the numbers again, harmlessly.
     ("chart_clicks", "clicked_at", "retention_handled_events"),
+    # An alert's announced changes: only pending, claimed and posting ones (done_at NULL) are the exactly-once fence.
+    ("alert_changes", "done_at", "retention_schedule_runs"),
 )
 BATCH = 1000  # rows per statement
 PAUSE = 0.05  # seconds between batches: the requests' own writes go in between

@@ -123,3 +123,64 @@ class ChartClickRow(Base):
     message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
     latest: Mapped[int] = mapped_column(Integer, nullable=False)
     clicked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class AlertWatchRow(Base):
+    """A channel watching ServiceWatch alert policies: those that matched its words and level when it was made."""
+
+    __tablename__ = "alert_watches"
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy's declarative attribute)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel_id: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    owner_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    level: Mapped[str | None] = mapped_column(String(16))  # the lowest level watched; None: every level
+    words: Mapped[str] = mapped_column(Text, nullable=False)  # as typed: what the alerts were matched against
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class AlertWatchItemRow(Base):
+    """One alert policy of a watch (gone when the alert is deleted or no longer readable)."""
+
+    __tablename__ = "alert_watch_items"
+
+    watch_id: Mapped[int] = mapped_column(Integer, ForeignKey("alert_watches.id", ondelete="CASCADE"), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
+    alert_name: Mapped[str] = mapped_column(String(200), nullable=False)
+
+
+class AlertIncidentRow(Base):
+    """What a channel has been told of an alert: its last state, how many changes it has seen (`seq`), and the
+    message of the current (or last) incident."""
+
+    __tablename__ = "alert_incidents"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    alert_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    state: Mapped[str] = mapped_column(String(64), nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class AlertChangeRow(Base):
+    """A state change of an alert, to announce in a channel exactly once: made by the poll that saw it (unique per
+    channel, alert and `seq`), claimed with a lease by the replica that announces it."""
+
+    __tablename__ = "alert_changes"
+    __table_args__ = (UniqueConstraint("channel_id", "alert_id", "seq"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    alert_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    from_state: Mapped[str] = mapped_column(String(64), nullable=False)
+    to_state: Mapped[str] = mapped_column(String(64), nullable=False)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    late: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    holder: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
