@@ -1,0 +1,133 @@
+"""The poll loop: every watched alert's ShowAlert once an interval, spread over it and a few at a time; what changed
+is recorded once (whichever replica saw it) and then announced by whichever replica claims it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Protocol
+
+from bot.servicewatch.errors import NotFoundError, PermissionDeniedError, ServiceWatchError
+from bot.store.alerts import AlertIncidents, AlertWatches, Change, Dropped
+
+log = logging.getLogger(__name__)
+
+
+class AlertState(Protocol):
+    """What a poll needs of ShowAlert's answer."""
+
+    @property
+    def state(self) -> str: ...
+
+
+class Announcer(Protocol):
+    """Where changes are said: the channel's message (and its thread), and the subscriber of a watch that lost an
+    alert. `announce` calls `incidents.posting` just before it posts and `incidents.done` after."""
+
+    async def announce(self, change: Change) -> None: ...
+
+    async def dropped(self, dropped: Dropped, why: str) -> None: ...
+
+
+class AlertWatcher:
+    def __init__(
+        self,
+        show_alert: Callable[[str], Awaitable[AlertState]],
+        watches: AlertWatches,
+        incidents: AlertIncidents,
+        announcer: Announcer,
+        *,
+        interval: float = 60.0,
+        concurrency: int = 8,
+        lease: timedelta = timedelta(minutes=2),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._show_alert = show_alert
+        self.watches = watches
+        self.incidents = incidents
+        self.announcer = announcer
+        self.interval = interval
+        self._gate = asyncio.Semaphore(concurrency)
+        self.lease = lease
+        self._sleep = sleep
+        self._clock = clock
+        self._last_seen: dict[str, float] = {}  # alert id → when its ShowAlert last answered
+
+    async def poll_once(self) -> int:
+        """Ask every watched alert once, spread evenly over the interval, and record what changed; then announce
+        what is claimable. Returns how many changes were recorded."""
+        watched = await self.watches.watched()
+        ids = sorted(watched)
+        spacing = self.interval / len(ids) if ids else 0.0
+        started = self._clock()
+
+        async def one(index: int, alert_id: str) -> int:
+            wait = started + index * spacing - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+            async with self._gate:
+                return await self._poll(alert_id, watched[alert_id])
+
+        counts = await asyncio.gather(*(one(index, alert_id) for index, alert_id in enumerate(ids)))
+        await self.announce_pending()
+        return sum(counts)
+
+    async def _poll(self, alert_id: str, channels: list[str]) -> int:
+        try:
+            detail = await self._show_alert(alert_id)
+        except (NotFoundError, PermissionDeniedError) as exc:
+            why = "deleted" if isinstance(exc, NotFoundError) else "not readable"
+            for dropped in await self.watches.drop_alert(alert_id):
+                await self._tell_dropped(dropped, why)
+            return 0
+        except ServiceWatchError as exc:  # an outage delays announcements, never loses them
+            log.warning("ShowAlert %s failed (%s); asked again next round", alert_id, type(exc).__name__)
+            return 0
+        now = self._clock()
+        last = self._last_seen.get(alert_id)
+        late = last is not None and now - last > 2 * self.interval  # polls failed meanwhile
+        self._last_seen[alert_id] = now
+        recorded = 0
+        for channel_id in channels:
+            if await self.incidents.observe(channel_id, alert_id, detail.state, late=late) is not None:
+                recorded += 1
+        return recorded
+
+    async def announce_pending(self) -> None:
+        """Announce every change this replica can claim (its own and those of a dead replica)."""
+        for change in await self.incidents.claim(self.lease):
+            try:
+                await self.announcer.announce(change)
+            except Exception:
+                log.exception(
+                    "announcing %s of alert %s in %s failed", change.to_state, change.alert_id, change.channel_id
+                )
+        for forsaken in await self.incidents.forsake(self.lease):
+            log.warning(
+                "alert %s → %s in %s was being posted when its process stopped; not posted again",
+                forsaken.alert_id,
+                forsaken.to_state,
+                forsaken.channel_id,
+            )
+
+    async def _tell_dropped(self, dropped: Dropped, why: str) -> None:
+        try:
+            await self.announcer.dropped(dropped, why)
+        except Exception:
+            log.exception(
+                "could not tell %s that alert %s left watch %s", dropped.owner_id, dropped.alert_name, dropped.watch_id
+            )
+
+    async def run(self) -> None:
+        """Poll every interval until cancelled; a failed round is logged and the next one comes."""
+        while True:
+            started = self._clock()
+            try:
+                await self.poll_once()
+            except Exception:
+                log.exception("a round of alert polling failed; trying again next interval")
+            await self._sleep(max(0.0, self.interval - (self._clock() - started)))
