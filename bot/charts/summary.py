@@ -44,6 +44,7 @@ class SeriesSummary:
     maximum: float | None = None
     average: float | None = None
     last: float | None = None
+    maximum_at: int | None = None  # Unix seconds of the first point at the maximum
 
     def describe(self) -> str:
         if not self.points:
@@ -62,7 +63,8 @@ def summarize(plan: ChartPlan, series: Sequence[MetricDataSeries]) -> tuple[Seri
     summaries = []
     one_metric = len({line.metric.name for line in plan.lines}) == 1
     for index, line in enumerate(plan.lines):
-        values = [v for _, v in series[index].values] if index < len(series) else []
+        points = list(series[index].values) if index < len(series) else []
+        values = [v for _, v in points]
         label = line.resource if one_metric else line.display_name
         if not values:
             summaries.append(SeriesSummary(label, line.metric.unit, 0))
@@ -76,6 +78,7 @@ def summarize(plan: ChartPlan, series: Sequence[MetricDataSeries]) -> tuple[Seri
                 maximum=max(values),
                 average=sum(values) / len(values),
                 last=values[-1],
+                maximum_at=int(max(points, key=lambda point: point[1])[0]),
             )
         )
     return tuple(summaries)

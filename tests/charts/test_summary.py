@@ -73,7 +73,7 @@ def test_summaries_alt_text_and_file_name() -> None:
     )
     summaries = summarize(plan, series)
     assert summaries == (
-        SeriesSummary("orders-db", "MILLISECOND", 3, 10.0, 30.0, 20.0, 20.0),
+        SeriesSummary("orders-db", "MILLISECOND", 3, 10.0, 30.0, 20.0, 20.0, maximum_at=2),  # the peak, at 2
         SeriesSummary("orders-db-replica", "MILLISECOND", 0),
     )
     text = alt_text(plan, summaries)
