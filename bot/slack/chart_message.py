@@ -4,6 +4,7 @@ option values are too short for it, are read with the view of the message they a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.charts.service import RenderedChart
@@ -26,6 +27,7 @@ SAVE = "chart_save"
 SCHEDULE = "chart_schedule"
 PRIVATE_CONTROLS = ("refresh", *PRESETS, "earlier", "compare")
 TEXT_LIMIT = 3000  # a section's text
+KEEP = "keep_"  # block ids of a chart message's own blocks, kept when the chart is redrawn
 
 
 def _plain(text: str, most: int = 75) -> dict[str, Any]:
@@ -43,10 +45,20 @@ def _option(label: str, value: str) -> dict[str, Any]:
     return {"text": _plain(label), "value": value}
 
 
-def chart_blocks(chart: RenderedChart, file_id: str, *, changed_by: str = "") -> list[dict[str, Any]]:
+def chart_blocks(
+    chart: RenderedChart,
+    file_id: str,
+    *,
+    changed_by: str = "",
+    above: Sequence[dict[str, Any]] = (),
+    below: Sequence[dict[str, Any]] = (),
+) -> list[dict[str, Any]]:
     """The message of a posted chart: its comment line, the image, who changed it last (`changed_by`: their
-    mention, after a click), and its controls (none when the chart has no view, or its view is too long to carry)."""
+    mention, after a click), and its controls (none when the chart has no view, or its view is too long to carry).
+    `above` and `below` are the message's own blocks around the chart (an alert's heading, its follow button):
+    their block_ids start with KEEP, so a redraw keeps them (`kept_blocks`)."""
     blocks: list[dict[str, Any]] = [
+        *above,
         {"type": "section", "text": {"type": "mrkdwn", "text": chart.comment[:TEXT_LIMIT]}},
         {
             "type": "image",
@@ -62,7 +74,23 @@ def chart_blocks(chart: RenderedChart, file_id: str, *, changed_by: str = "") ->
     value = encode_view(view) if view is not None else None
     if view is not None and value is not None:
         blocks += controls(view, value, chart.plan.lines[0].metric.recommended_stats)
-    return blocks
+    return [*blocks, *below]
+
+
+def kept_blocks(message: dict[str, Any] | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The blocks of a chart message that are its own, not the chart's (block_id starting with KEEP): those before
+    the chart, and those after it."""
+    above: list[dict[str, Any]] = []
+    below: list[dict[str, Any]] = []
+    seen_chart = False
+    for block in (message or {}).get("blocks", []):
+        if not isinstance(block, dict):
+            continue
+        if str(block.get("block_id", "")).startswith(KEEP):
+            (below if seen_chart else above).append(block)
+        else:
+            seen_chart = True
+    return above, below
 
 
 def controls(view: ChartView, value: str, allowed_stats: tuple[str, ...]) -> list[dict[str, Any]]:

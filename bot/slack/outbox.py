@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -224,15 +224,64 @@ class SlackOutbox:
         )
 
     async def replace_chart(
-        self, channel_id: str, ts: str, chart: RenderedChart, file_id: str, changed_by: str
+        self,
+        channel_id: str,
+        ts: str,
+        chart: RenderedChart,
+        file_id: str,
+        changed_by: str = "",
+        *,
+        above: Sequence[dict[str, Any]] = (),
+        below: Sequence[dict[str, Any]] = (),
+        text: str = "",
     ) -> None:
-        """Show `chart` (its file processed) in place of the chart message `ts`, saying who changed it."""
+        """Show `chart` (its file processed) in place of the chart message `ts`, saying who changed it, with the
+        message's own blocks `above` and `below` it (and `text` for notifications: else the chart's comment)."""
         await self._call(
             self._client.chat_update,
             channel=channel_id,
             ts=ts,
-            text=chart.comment[:3000],
-            blocks=chart_blocks(chart, file_id, changed_by=changed_by),
+            text=(text or chart.comment)[:3000],
+            blocks=chart_blocks(chart, file_id, changed_by=changed_by, above=above, below=below),
+        )
+
+    async def post_chart_message(
+        self,
+        destination: Destination,
+        chart: RenderedChart,
+        *,
+        text: str,
+        above: Sequence[dict[str, Any]] = (),
+        below: Sequence[dict[str, Any]] = (),
+    ) -> tuple[str, str | None]:
+        """A message whose own blocks (`above`, `below`; `text` for notifications) come with the chart and its
+        controls; (its ts, the chart's file id). When Slack has not processed the chart within `file_wait`, the
+        message comes without it and the chart follows in its thread as a plain upload (file id None)."""
+        self.access.check()
+        uploaded = await self.upload_unshared(chart)
+        file_id: str | None = uploaded if await self.processed(uploaded) else None
+        blocks = chart_blocks(chart, file_id, above=above, below=below) if file_id else [*above, *below]
+        posted = await self._joining(
+            destination,
+            lambda: self._client.chat_postMessage(
+                channel=destination.channel_id, thread_ts=destination.thread_ts, text=text[:3000], blocks=blocks
+            ),
+        )
+        ts = str(posted.get("ts") or "")
+        if file_id is None:
+            await self.post_file(Destination(destination.channel_id, destination.thread_ts or ts), chart)
+        return ts, file_id
+
+    async def show_file(self, destination: Destination, chart: RenderedChart, file_id: str) -> None:
+        """A message showing an already processed chart file `file_id` again (no controls), e.g. in a thread."""
+        await self._joining(
+            destination,
+            lambda: self._client.chat_postMessage(
+                channel=destination.channel_id,
+                thread_ts=destination.thread_ts,
+                text=chart.comment[:3000],
+                blocks=chart_blocks(replace(chart, view=None), file_id),
+            ),
         )
 
     async def show_privately(self, asker: Asker, destination: Destination, chart: RenderedChart, file_id: str) -> None:

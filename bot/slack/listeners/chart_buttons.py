@@ -23,7 +23,7 @@ from bot.chat import Asker, error_text
 from bot.durations import format_duration
 from bot.i18n import _, speaking
 from bot.router import Destination
-from bot.slack.chart_message import ACTION_PREFIX, SAVE, SCHEDULE, clicked
+from bot.slack.chart_message import ACTION_PREFIX, SAVE, SCHEDULE, clicked, kept_blocks
 from bot.slack.modal import open_chart_form
 from bot.slack.outbox import SlackOutbox
 from bot.slack.requests import SlackRequests, first_delivery, signature_of
@@ -185,7 +185,10 @@ class ChartButtons:
                     asker, here, _("Someone changed this chart again before yours was drawn; theirs is shown.")
                 )
             elif ready:
-                await outbox.replace_chart(click.channel_id, click.message_ts, chart, file_id, changed_by=asker.mention)
+                above, below = kept_blocks(click.message)  # an alert's heading, its follow button: kept
+                await outbox.replace_chart(
+                    click.channel_id, click.message_ts, chart, file_id, asker.mention, above=above, below=below
+                )
             else:
                 await outbox.post_file(Destination(click.channel_id, click.thread_ts or click.message_ts), chart)
                 await outbox.tell(
