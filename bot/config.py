@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     schedule_max_failures: int = Field(default=3, ge=1, le=100)
     request_orphan_age: str = "2m"
     slack_file_wait: str = "10s"  # how long a chart's upload may take to be processed before it is shown another way
+    alert_poll_interval: str = "60s"  # how often each watched ServiceWatch alert is asked for its state
+    alert_poll_concurrency: int = Field(default=8, ge=1, le=100)  # ShowAlert calls at once
+    alert_quiet_time: str = "10m"  # an alert firing again this soon after it cleared reopens the same thread
     follow_default_duration: str = "4h"
     follow_max_duration: str = "24h"
     # Old rows are pruned in the background (bot/store/retention.py): how long each kind is kept, and how often.
@@ -185,6 +188,8 @@ class Settings(BaseSettings):
         "follow_max_duration",
         "request_orphan_age",
         "slack_file_wait",
+        "alert_poll_interval",
+        "alert_quiet_time",
         "retention_handled_events",
         "retention_schedule_runs",
         "retention_pending_requests",
