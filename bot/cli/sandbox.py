@@ -67,6 +67,7 @@ async def _serve(host: str, port: int, latency: float, faults: list[Fault], *, s
     print(
         f"  Faults and latency: POST {url}/_sandbox/faults, PUT {url}/_sandbox/latency; stats: GET {url}/_sandbox/stats"
     )
+    print(f"""  Alerts: GET {url}/_sandbox/alerts, PUT {url}/_sandbox/alerts/<id> {{"state": "ALERT"}}""")
     print("  Ctrl-C stops it.", flush=True)
     await until_signalled()
     await sandbox.stop()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+AlertRefs = Callable[[str, str, str], list[dict[str, str]]]
+"""The `alerts` of (namespace, metric, resource name) in ListMetricInfos: `[{"id", "name"}]`."""
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,17 @@ class SandboxGroup:
     resources: tuple[SandboxResource, ...]
 
 
-def _id(name: str) -> str:
+def stable_id(name: str) -> str:
+    """A UUID derived from `name`: the same across restarts."""
     return str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{name}.sandbox.servicewatch"))
+
+
+_id = stable_id
+
+
+def metric_info_id(group: SandboxGroup, metric: SandboxMetric, resource: SandboxResource) -> str:
+    """The id ListMetricInfos gives one metric of one resource."""
+    return stable_id(f"{group.namespace}/{metric.name}/{resource.name}")
 
 
 PERCENT = Profile(base=35, swing=20, noise=6, ceiling=100, spiky=True)
@@ -140,8 +153,10 @@ def list_metric_infos(
     namespaces: list[str] | None = None,
     resource_id: str | None = None,
     resource_name: str | None = None,
+    alerts: AlertRefs | None = None,
 ) -> dict[str, Any]:
-    """A ListMetricInfos answer in the documented shape, quirks included (arrays inside strings)."""
+    """A ListMetricInfos answer in the documented shape, quirks included (arrays inside strings); each metric's
+    `alerts` from `alerts` (none without it)."""
     out: list[dict[str, Any]] = []
     count = 0
     for group in GROUPS:
@@ -155,7 +170,8 @@ def list_metric_infos(
                 ids = {value for _, value in resource.dimensions}
                 if (resource_id and resource_id not in ids) or (resource_name and resource_name != resource.name):
                     continue
-                metrics.append(_metric_info(group, metric, resource))
+                refs = alerts(group.namespace, metric.name, resource.name) if alerts else []
+                metrics.append(_metric_info(group, metric, resource, refs))
         if metrics:
             count += len(metrics)
             out.append(
@@ -175,10 +191,12 @@ def list_metric_infos(
     return {"count": count, "namespaces": out}
 
 
-def _metric_info(group: SandboxGroup, metric: SandboxMetric, resource: SandboxResource) -> dict[str, Any]:
+def _metric_info(
+    group: SandboxGroup, metric: SandboxMetric, resource: SandboxResource, alerts: list[dict[str, str]]
+) -> dict[str, Any]:
     stats = ", ".join(f'"{stat}"' for stat in metric.stats)
     return {
-        "id": _id(f"{group.namespace}/{metric.name}/{resource.name}"),
+        "id": metric_info_id(group, metric, resource),
         "name": metric.name,
         "namespace_name": group.namespace,
         "unit": metric.unit,
@@ -188,6 +206,6 @@ def _metric_info(group: SandboxGroup, metric: SandboxMetric, resource: SandboxRe
         "recommended_stat_types": f"[{stats}]",
         "dimensions": [{"key": key, "value": value} for key, value in resource.dimensions],
         "named_dimensions": [{"key": key, "value": value, "name": resource.name} for key, value in resource.dimensions],
-        "alerts": [],
+        "alerts": alerts,
         "tags": [{"key": "env", "value": "sandbox"}],
     }

@@ -9,7 +9,13 @@ from typing import Any, Literal
 
 FaultKind = Literal["status", "timeout", "reset", "html", "json", "empty", "truncate"]
 FAULT_KINDS: tuple[str, ...] = ("status", "timeout", "reset", "html", "json", "empty", "truncate")
-API_PATHS = ("/v1/metrics", "/v1/metrics/data", "/v1/metrics/data/download/image")
+ALERTS_PATH = "/v1/alerts"  # as a fault's path or in the stats: every ShowAlert, `GET /v1/alerts/{id}`
+API_PATHS = ("/v1/metrics", "/v1/metrics/data", "/v1/metrics/data/download/image", ALERTS_PATH)
+
+
+def path_matches(path: str, request_path: str) -> bool:
+    """Whether `request_path` is `path`, or (for ALERTS_PATH) a ShowAlert of any alert."""
+    return request_path == path or (path == ALERTS_PATH and request_path.startswith(ALERTS_PATH + "/"))
 
 
 @dataclass
@@ -76,7 +82,7 @@ class FaultPlan:
     def take(self, path: str) -> Fault | None:
         """The next fault for a request to `path`, counting it as used."""
         for fault in self.faults:
-            if fault.path is None or fault.path == path:
+            if fault.path is None or path_matches(fault.path, path):
                 if fault.times == 1:
                     self.faults.remove(fault)
                 elif fault.times > 1:

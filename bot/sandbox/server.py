@@ -1,7 +1,21 @@
 """A ServiceWatch-compatible server on loopback, with synthetic data, real PNG charts and injectable faults.
 
 Same paths, headers, signature check and error body shape as ServiceWatch, so the bot's client talks
-to it unchanged. `/_sandbox/…` (unsigned, loopback only) lets tests add latency and faults.
+to it unchanged. `/_sandbox/…` (unsigned, loopback only) lets tests add latency and faults, and change alerts.
+
+The API: `POST /v1/metrics` (ListMetricInfos, each metric with its `alerts: [{id, name}]`), `POST /v1/metrics/data`,
+`POST /v1/metrics/data/download/image`, and `GET /v1/alerts/{id}` (ShowAlert, API 1.2 and later; a 400 under 1.0
+and 1.1). Control, from loopback only:
+
+- `GET /_sandbox/health`, `GET /_sandbox/stats` (calls per path; every ShowAlert under `/v1/alerts`);
+- `POST /_sandbox/faults` (a fault or a list; `path` `/v1/alerts` means every ShowAlert), `DELETE /_sandbox/faults`;
+- `PUT /_sandbox/latency` `{"seconds": N}`;
+- `GET /_sandbox/alerts`: every alert with its `state`, `changed_at` (epoch seconds of the last state change),
+  `deleted`, `forbidden` and `history` (`[[when, state], …]`);
+- `PUT /_sandbox/alerts/{id}` with any of `{"state": "ALERT"}` (any string; anything but NORMAL fires, and the
+  metric's series of that resource breaches the rule from then on until NORMAL again), `{"deleted": true}`
+  (ShowAlert answers 404 and ListMetricInfos no longer lists it; false brings it back), `{"forbidden": true}`
+  (ShowAlert answers 403). In-process: `Sandbox.set_alert_state`, `update_alert`, `alert_ids`, `alert_calls`.
 """
 
 from __future__ import annotations
@@ -25,7 +39,8 @@ from aiohttp import web
 
 from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import catalog as sandbox_catalog
-from bot.sandbox.faults import API_PATHS, Fault, FaultPlan
+from bot.sandbox.alerts import AlertBook, AlertState
+from bot.sandbox.faults import ALERTS_PATH, API_PATHS, Fault, FaultPlan, path_matches
 from bot.sandbox.series import MAX_POINTS, points_count, series
 from bot.sandbox.signature import expected_signature
 from bot.sandbox.validation import body_problems
@@ -45,6 +60,7 @@ VERSION_TABLE: dict[str, tuple[str, date | None]] = {
     "1.2": ("CURRENT", None),
 }
 _VERSION = re.compile(r"1\.(0|[1-9][0-9]*)")
+ALERTS_SINCE = 2  # ShowAlert is in the API reference from 1.2 on (the minor version)
 MAX_METRICS = 10
 _render_lock = threading.Lock()  # matplotlib is not thread-safe; renders run one at a time off the event loop
 _STOCK: dict[tuple[int, int], bytes] = {}  # stock images: one drawing per size for every sandbox of the process
@@ -114,6 +130,7 @@ class Sandbox:
         self.languages: Counter[str] = Counter()  # calls per Accept-Language (the asker's language reaching the API)
         self.in_flight = 0
         self.peak_in_flight = 0
+        self.alerts = AlertBook(clock)
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -124,11 +141,14 @@ class Sandbox:
         app.router.add_post("/v1/metrics", self._api(self._list_metric_infos))
         app.router.add_post("/v1/metrics/data", self._api(self._list_metric_data))
         app.router.add_post("/v1/metrics/data/download/image", self._api(self._download_image))
+        app.router.add_get("/v1/alerts/{alert_id}", self._api(self._show_alert))
         app.router.add_get("/_sandbox/health", _loopback_only(self._health))
         app.router.add_get("/_sandbox/stats", _loopback_only(self._stats))
         app.router.add_post("/_sandbox/faults", _loopback_only(self._add_faults))
         app.router.add_delete("/_sandbox/faults", _loopback_only(self._clear_faults))
         app.router.add_put("/_sandbox/latency", _loopback_only(self._set_latency))
+        app.router.add_get("/_sandbox/alerts", _loopback_only(self._list_alerts))
+        app.router.add_put("/_sandbox/alerts/{alert_id}", _loopback_only(self._change_alert))
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -146,6 +166,27 @@ class Sandbox:
         bound = server.sockets[0].getsockname()  # type: ignore[attr-defined]
         self.url = f"http://{host}:{bound[1]}"
         return self.url
+
+    # Alerts, in process -----------------------------------------------------------------------------------
+
+    def alert_ids(self) -> tuple[str, ...]:
+        """The id of every alert policy of the sandbox (deleted ones too)."""
+        return self.alerts.ids()
+
+    def set_alert_state(self, alert_id: str, state: str, *, at: float | None = None) -> None:
+        """Set an alert's state (any string; anything but NORMAL fires), recorded at `at` (default now)."""
+        self.alerts.update(alert_id, state=state, at=at)
+
+    def update_alert(
+        self, alert_id: str, *, state: str | None = None, deleted: bool | None = None, forbidden: bool | None = None
+    ) -> AlertState:
+        """What `PUT /_sandbox/alerts/{id}` does; KeyError for an unknown id."""
+        return self.alerts.update(alert_id, state=state, deleted=deleted, forbidden=forbidden)
+
+    @property
+    def alert_calls(self) -> int:
+        """ShowAlert calls answered or refused, every alert together (`calls` has them per path)."""
+        return sum(count for path, count in self.calls.items() if path_matches(ALERTS_PATH, path))
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -256,6 +297,7 @@ class Sandbox:
                 namespaces=[ns["name"] for ns in search["namespaces"]] if search.get("namespaces") else None,
                 resource_id=search.get("resource_id"),
                 resource_name=search.get("resource_name"),
+                alerts=self.alerts.refs,
             )
         )
 
@@ -332,7 +374,30 @@ class Sandbox:
         if resource is None or not resource.reporting:
             return label, []  # like ServiceWatch: an unknown or stopped resource is no error, just no data
         statistic = item.get("statistic_type") or chart["statistic_type"]
-        return label, series(metric, resource, start=start, end=end, period=period, statistic=statistic)
+        points = series(metric, resource, start=start, end=end, period=period, statistic=statistic)
+        return label, self.alerts.lift(
+            group.namespace,
+            metric.name,
+            resource.name,
+            points,
+            period=period,
+            statistic=statistic,
+            ceiling=metric.profile.ceiling,
+        )
+
+    async def _show_alert(self, request: web.Request, body: Any, version: str) -> web.StreamResponse:
+        if int(version.split(".")[1]) < ALERTS_SINCE:
+            raise SandboxError(
+                400, f"ShowAlert is not available in API version servicewatch {version}; it exists from 1.2"
+            )
+        alert_id = request.match_info["alert_id"]
+        alert = self.alerts.alerts.get(alert_id)
+        held = self.alerts.states.get(alert_id)
+        if alert is None or held is None or held.deleted:
+            raise SandboxError(404, f"Alert '{alert_id}' does not exist")
+        if held.forbidden:
+            raise SandboxError(403, f"You do not have permission to read alert '{alert_id}'")
+        return web.json_response(alert.detail(held.state))
 
     # Control ----------------------------------------------------------------------------------------------
 
@@ -340,9 +405,9 @@ class Sandbox:
         return web.json_response({"ok": True})
 
     async def _stats(self, request: web.Request) -> web.StreamResponse:
-        return web.json_response(
-            {"calls": {path: self.calls[path] for path in API_PATHS}, "faults": len(self.plan.faults)}
-        )
+        calls = {path: self.calls[path] for path in API_PATHS}
+        calls[ALERTS_PATH] = self.alert_calls
+        return web.json_response({"calls": calls, "faults": len(self.plan.faults)})
 
     async def _add_faults(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -368,6 +433,28 @@ class Sandbox:
             return error_response(400, ['Send {"seconds": N} with 0 ≤ N ≤ 600'])
         self.plan.latency = seconds
         return web.json_response({"latency": seconds})
+
+    async def _list_alerts(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response({"alerts": [self.alerts.view(alert_id) for alert_id in self.alerts.ids()]})
+
+    async def _change_alert(self, request: web.Request) -> web.StreamResponse:
+        alert_id = request.match_info["alert_id"]
+        if alert_id not in self.alerts.alerts:
+            return error_response(404, [f"Alert '{alert_id}' does not exist; GET /_sandbox/alerts lists them"])
+        usage = 'Send a JSON object with any of {"state": "ALERT"}, {"deleted": true}, {"forbidden": true}'
+        try:
+            change = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return error_response(400, [usage])
+        if not isinstance(change, dict) or not change or set(change) - {"state", "deleted", "forbidden"}:
+            return error_response(400, [usage])
+        state, deleted, forbidden = change.get("state"), change.get("deleted"), change.get("forbidden")
+        if (state is not None and not isinstance(state, str)) or any(
+            flag is not None and not isinstance(flag, bool) for flag in (deleted, forbidden)
+        ):
+            return error_response(400, [f"{usage}: state a string, deleted and forbidden true or false"])
+        self.alerts.update(alert_id, state=state, deleted=deleted, forbidden=forbidden)
+        return web.json_response(self.alerts.view(alert_id))
 
 
 def _is_loopback(address: str | None) -> bool:

@@ -1,7 +1,7 @@
 """ServiceWatch over HTTP: signing, models, the client and its errors. Knows nothing of Slack."""
 
 from bot.servicewatch.auth import ServiceWatchAuth, sign
-from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
+from bot.servicewatch.catalog import Catalog, CatalogAlert, CatalogMetric, CatalogResource
 from bot.servicewatch.client import ServiceWatchClient
 from bot.servicewatch.errors import (
     APIConnectionError,
@@ -25,6 +25,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "Catalog",
+    "CatalogAlert",
     "CatalogMetric",
     "CatalogResource",
     "ChartImage",

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.durations import parse_duration
-from bot.servicewatch.models import Dimension, MetricInfo, MetricsResponse
+from bot.servicewatch.models import AlertRef, Dimension, MetricInfo, MetricsResponse
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ class CatalogResource:
 
     dimensions: tuple[Dimension, ...]
     name: str = ""
+    # The alert policies set on this metric of this resource (API 1.2). Not part of equality: the same resource
+    # under another metric, or before an alert was added, is the same resource.
+    alerts: tuple[AlertRef, ...] = field(default=(), compare=False)
 
     def label(self) -> str:
         """A short human label: the resource name, else its dimension values."""
@@ -100,13 +103,38 @@ class Catalog:
     def resource_count(self) -> int:
         return sum(len(metric.resources) for metric in self.metrics)
 
+    def alerts(self) -> tuple[CatalogAlert, ...]:
+        """Every alert policy the catalog lists, once each (by id; the first metric and resource listing it win),
+        sorted by name."""
+        found: dict[str, CatalogAlert] = {}
+        for metric in self.metrics:
+            for resource in metric.resources:
+                for alert in resource.alerts:
+                    found.setdefault(alert.id, CatalogAlert(alert.id, alert.name, metric, resource))
+        return tuple(sorted(found.values(), key=lambda a: (a.name.lower(), a.name, a.id)))
+
+
+@dataclass(frozen=True)
+class CatalogAlert:
+    """An alert policy (API 1.2) and the metric and resource it watches, as the catalog lists it; its state is
+    ShowAlert's to tell."""
+
+    id: str
+    name: str
+    metric: CatalogMetric
+    resource: CatalogResource
+
 
 def _merge(namespace: str, keys: tuple[str, ...], name: str, infos: list[MetricInfo]) -> CatalogMetric:
     first = infos[0]
     resources: dict[tuple[Dimension, ...], CatalogResource] = {}
     for info in infos:
         dimensions = tuple(Dimension(key=d.key, value=d.value) for d in info.dimensions)
-        resources.setdefault(dimensions, CatalogResource(dimensions, _resource_name(info)))
+        held = resources.get(dimensions)
+        if held is None:
+            resources[dimensions] = CatalogResource(dimensions, _resource_name(info), _unique(info.alerts))
+        elif info.alerts:  # the same resource listed twice: its alerts together, each once
+            resources[dimensions] = CatalogResource(dimensions, held.name, _unique(held.alerts + info.alerts))
     return CatalogMetric(
         namespace=namespace,
         name=name,
@@ -118,6 +146,14 @@ def _merge(namespace: str, keys: tuple[str, ...], name: str, infos: list[MetricI
         detailed_interval=interval_seconds(first.detailed_collection_interval),
         resources=tuple(resources.values()),
     )
+
+
+def _unique(alerts: tuple[AlertRef, ...]) -> tuple[AlertRef, ...]:
+    """Each alert once (by id), the first listing kept, in order."""
+    first: dict[str, AlertRef] = {}
+    for alert in alerts:
+        first.setdefault(alert.id, alert)
+    return tuple(first.values())
 
 
 def _resource_name(info: MetricInfo) -> str:

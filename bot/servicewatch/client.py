@@ -6,11 +6,13 @@ import asyncio
 import json
 import logging
 import random
+import re
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import aiohttp
 import httpx
@@ -21,7 +23,7 @@ from bot import __version__, i18n
 from bot.i18n import _
 from bot.servicewatch._retry import backoff_delay, is_retryable_status, parse_retry_after
 from bot.servicewatch.catalog import Catalog, CatalogCache
-from bot.servicewatch.endpoints import DEFAULT_API_VERSION, api_version_problem, versions_to_try
+from bot.servicewatch.endpoints import DEFAULT_API_VERSION, api_version_problem, version_at_least, versions_to_try
 from bot.servicewatch.errors import (
     APIConnectionError,
     APIStatusError,
@@ -36,6 +38,7 @@ from bot.servicewatch.errors import (
 )
 from bot.servicewatch.images import MAX_IMAGE_BYTES, ChartImage, TruncatedImageError, check_image, image_too_large
 from bot.servicewatch.models import (
+    AlertDetail,
     ImageRequest,
     MetricDataRequest,
     MetricDataResponse,
@@ -51,6 +54,10 @@ T = TypeVar("T")
 IMAGE_PATH = "/v1/metrics/data/download/image"
 METRICS_PATH = "/v1/metrics"
 DATA_PATH = "/v1/metrics/data"
+ALERTS_PATH = "/v1/alerts"
+ALERT_CALLS_KEY = f"{ALERTS_PATH}/{{id}}"  # ShowAlert's calls are counted under one key, not one per alert
+ALERTS_SINCE = "1.2"  # ShowAlert is in the API reference from 1.2 on
+_ALERT_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def encode_body(body: dict[str, Any]) -> bytes:
@@ -154,21 +161,55 @@ class ServiceWatchClient:
         response = await self._call(DATA_PATH, request.wire_json(), parse=_json_model(MetricDataResponse))
         return response.metrics
 
+    async def show_alert(self, alert_id: str) -> AlertDetail:
+        """ShowAlert (`GET /v1/alerts/{id}`, API 1.2): an alert policy and its state. A deleted or unknown alert is
+        NotFoundError, one the keys may not read PermissionDeniedError; retries and errors as every call.
+
+        Raises ValueError, before any call, for an id that is not 1..128 of `A-Z a-z 0-9 . _ : -` (or is `.`/`..`)."""
+        if not isinstance(alert_id, str) or not _ALERT_ID.fullmatch(alert_id) or alert_id in (".", ".."):
+            raise ValueError(f"{alert_id!r} is not a ServiceWatch alert id (1 to 128 of A-Z a-z 0-9 . _ : -)")
+        # ShowAlert exists from API 1.2 on: a client set to 1.0 or 1.1 (for its image bodies) asks for this call
+        # alone in 1.2; 1.2 and later are sent as they are.
+        version = version_at_least(self.api_version, ALERTS_SINCE)
+        return await self._call(
+            f"{ALERTS_PATH}/{quote(alert_id, safe='')}",
+            None,
+            method="GET",
+            parse=_json_model(AlertDetail),
+            version=version,
+            count_as=ALERT_CALLS_KEY,
+            forbidden_is_keys=False,  # one alert out of the keys' reach (IAM per policy) is not the keys refused
+        )
+
     async def _fetch_catalog(self) -> Catalog:
         return Catalog.from_response(await self.list_metric_infos())
 
     # Transport, retries and errors --------------------------------------------------------------------------
 
-    async def _post(self, path: str, body: dict[str, Any], accept: str, max_bytes: int | None) -> httpx.Response:
-        """POST `body` to `path`; the answer read as it comes, and no further than `max_bytes`: a successful body
-        longer than that is refused (by its Content-Length when it has one, before any of it is read), and an error
-        body is cut there (its start says what went wrong)."""
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        accept: str,
+        max_bytes: int | None,
+        version: str | None = None,
+    ) -> httpx.Response:
+        """Send `body` (a POST's; None for a GET) to `path`; the answer read as it comes, and no further than
+        `max_bytes`: a successful body longer than that is refused (by its Content-Length when it has one, before
+        any of it is read), and an error body is cut there (its start says what went wrong). `version` overrides the
+        client's Scp-Api-Version for this request."""
         headers = {
             "Accept": accept,
             "Accept-Language": i18n.accept_language(),  # the asker's language (the work under way's)
-            "Content-Type": "application/json",
         }
-        request = self._http.build_request("POST", path, content=encode_body(body), headers=headers)
+        if version is not None and version != self.api_version:
+            headers["Scp-Api-Version"] = f"servicewatch {version}"
+        content = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            content = encode_body(body)
+        request = self._http.build_request(method, path, content=content, headers=headers)
         response = await self._http.send(request, stream=True)
         try:
             if max_bytes is None:
@@ -209,19 +250,26 @@ class ServiceWatchClient:
     async def _call(
         self,
         path: str,
-        body: dict[str, Any],
+        body: dict[str, Any] | None,
         *,
         parse: Callable[[httpx.Response], T],
         accept: str = "application/json",
         max_bytes: int | None = None,
+        method: str = "POST",
+        version: str | None = None,
+        count_as: str | None = None,
+        forbidden_is_keys: bool = True,
     ) -> T:
+        """One call with its retries. `version`: the Scp-Api-Version of this call when not the client's;
+        `count_as`: the key of `calls` (default the path); `forbidden_is_keys`: whether a 403 says the keys are
+        refused (`keys_refused`), rather than this one thing being out of their reach."""
         attempts = self._max_retries + 1
         for attempt in range(attempts):
-            self.calls[path] += 1
+            self.calls[count_as or path] += 1
             started = time.monotonic()
             retry_after: float | None = None
             try:
-                response = await self._post(path, body, accept, max_bytes)
+                response = await self._send(method, path, body, accept, max_bytes, version)
             except httpx.TransportError as exc:
                 error: ServiceWatchError = self._transport_error(exc)
             else:
@@ -240,8 +288,10 @@ class ServiceWatchClient:
                     except TruncatedImageError as exc:
                         error = exc
                 else:
-                    status_error = _status_error(response, self.api_version)
-                    if isinstance(status_error, AuthenticationError | PermissionDeniedError):
+                    status_error = _status_error(response, version or self.api_version)
+                    if isinstance(status_error, AuthenticationError) or (
+                        forbidden_is_keys and isinstance(status_error, PermissionDeniedError)
+                    ):
                         code = f" {status_error.code}" if status_error.code else ""
                         self.keys_refused = f"ServiceWatch answered {response.status_code}{code} on {path}"
                     if not is_retryable_status(response.status_code):

@@ -61,6 +61,12 @@ def body_version(version: str) -> str:
     return KNOWN_API_VERSIONS[-1] if is_newer_than_known(version) else version
 
 
+def version_at_least(version: str, since: str) -> str:
+    """The version to send for a call that exists from `since` on: `version` when it is that or later, else `since`
+    (e.g. ShowAlert, new in 1.2, is sent as 1.2 by a client set to 1.0 or 1.1)."""
+    return version if _minor(version) >= _minor(since) else since
+
+
 def versions_to_try(refused: str) -> list[str]:
     """When ServiceWatch refuses `refused`: the versions it is likeliest to take, newest first."""
     return [v for v in reversed(KNOWN_API_VERSIONS) if v != refused and v != "1.0"]

@@ -7,6 +7,7 @@ tolerant of extra fields and of the documented quirks (JSON arrays sent inside s
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
@@ -275,6 +276,29 @@ class ResponseDimension(_Response):
     key: str
     value: str = ""
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _null_value(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class AlertRef(_Response):
+    """An alert policy set on a metric of a resource, as ListMetricInfos lists it: `{"id", "name"}` (API 1.2)."""
+
+    id: str
+    name: str = ""
+
+
+def _alert_refs(value: Any) -> tuple[dict[str, str], ...]:
+    """`alerts` of a ListMetricInfos metric: absent, null, a string holding a JSON array, or the array. Entries
+    without an id (nothing to ask ShowAlert about) are left out rather than failing the whole catalog."""
+    refs = []
+    for entry in parse_json_string(value) or ():
+        if isinstance(entry, dict) and entry.get("id") not in (None, ""):
+            name = entry.get("name")
+            refs.append({"id": str(entry["id"]), "name": "" if name is None else str(name)})
+    return tuple(refs)
+
 
 class MetricInfo(_Response):
     """One metric of one resource as ListMetricInfos describes it."""
@@ -289,11 +313,17 @@ class MetricInfo(_Response):
     recommended_stat_types: tuple[str, ...] = ()
     dimensions: tuple[ResponseDimension, ...] = ()
     named_dimensions: tuple[Any, ...] = ()
+    alerts: tuple[AlertRef, ...] = ()
 
     @field_validator("recommended_stat_types", "dimensions", "named_dimensions", mode="before")
     @classmethod
     def _arrays(cls, value: Any) -> Any:
         return parse_json_string(value) or ()
+
+    @field_validator("alerts", mode="before")
+    @classmethod
+    def _alerts(cls, value: Any) -> Any:
+        return _alert_refs(value)
 
     @field_validator("recommended_stat_types")
     @classmethod
@@ -332,3 +362,128 @@ class MetricsResponse(_Response):
 
     count: int = 0
     namespaces: tuple[NamespaceInfo, ...] = ()
+
+
+# ShowAlert (API 1.2) ----------------------------------------------------------------------------------------
+
+
+def _number(value: Any) -> float | None:
+    """A number as ServiceWatch may send it, a number or a string holding one; None for nothing (None, "") and for
+    what is no number (these fields are shown, never computed with)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+class AlertDetail(_Response):
+    """ShowAlert's answer (`AlertDetailResponse`, API 1.2): one alert policy and its current state.
+
+    Tolerant beyond the other responses: only `name` is required; numbers may come as strings; a number that cannot
+    be read is None (these fields are for showing, the state is what matters); `dimensions` falls back to the single
+    `dimension` object; null strings are empty. `state` is kept verbatim: only `NORMAL` is documented, and any other
+    value means the alert is firing (the user guide: the status "changes to Alert").
+    """
+
+    id: str = ""
+    name: str
+    level: str = ""
+    state: str = ""
+    activated_yn: str = "Y"
+    type: str = ""
+    metric_id: str = ""
+    metric_name: str = ""
+    metric_unit: str = ""
+    namespace_id: str = ""
+    namespace_name: str = ""
+    dimensions: tuple[ResponseDimension, ...] = ()
+    statistic: str = ""
+    period: int | None = None
+    operator: str = ""
+    threshold: float | None = None
+    lower_bound: float | None = None
+    upper_bound: float | None = None
+    evaluation_count: int | None = None
+    evaluation_time_window: int | None = None
+    violation_count: int | None = None
+    missing_data_option: str = ""
+    srn: str = ""
+    created_at: str = ""
+    modified_at: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for wrapper in ("alert", "data"):  # a wrapped answer (not documented, cheap to accept)
+            if "name" not in data and isinstance(data.get(wrapper), dict):
+                data = data[wrapper]
+                break
+        data = dict(data)
+        dimensions = parse_json_string(data.get("dimensions")) if data.get("dimensions") is not None else None
+        if not dimensions and isinstance(data.get("dimension"), dict):
+            dimensions = [data["dimension"]]
+        data["dimensions"] = tuple(d for d in dimensions or () if isinstance(d, dict) and d.get("key"))
+        return data
+
+    @field_validator(
+        "id",
+        "level",
+        "state",
+        "type",
+        "metric_id",
+        "metric_name",
+        "metric_unit",
+        "namespace_id",
+        "namespace_name",
+        "statistic",
+        "operator",
+        "missing_data_option",
+        "srn",
+        "created_at",
+        "modified_at",
+        mode="before",
+    )
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        if value is None:
+            return ""
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    @field_validator("activated_yn", mode="before")
+    @classmethod
+    def _yes_no(cls, value: Any) -> Any:
+        if value is None:
+            return "Y"
+        if isinstance(value, bool):
+            return "Y" if value else "N"
+        return value
+
+    @field_validator("threshold", "lower_bound", "upper_bound", mode="before")
+    @classmethod
+    def _float(cls, value: Any) -> Any:
+        return _number(value)
+
+    @field_validator("period", "evaluation_count", "evaluation_time_window", "violation_count", mode="before")
+    @classmethod
+    def _int(cls, value: Any) -> Any:
+        number = _number(value)
+        return int(number) if number is not None and number.is_integer() else None
+
+    @property
+    def firing(self) -> bool:
+        """Whether the alert is in any state but NORMAL (the only documented one); an empty state is not firing."""
+        state = self.state.strip().upper()
+        return bool(state) and state != "NORMAL"
+
+    @property
+    def active(self) -> bool:
+        """Whether the policy is switched on (`activated_yn` is not N)."""
+        return self.activated_yn.strip().upper() != "N"

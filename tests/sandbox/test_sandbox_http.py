@@ -289,6 +289,8 @@ async def control(app: web.Application, method: str, path: str, remote: str | No
         ("POST", "/_sandbox/faults"),
         ("DELETE", "/_sandbox/faults"),
         ("PUT", "/_sandbox/latency"),
+        ("GET", "/_sandbox/alerts"),
+        ("PUT", "/_sandbox/alerts/84b72b4f-81ec-55d3-9752-35b6cbd39022"),
     ],
 )
 async def test_control_endpoints_refuse_callers_that_are_not_loopback(
