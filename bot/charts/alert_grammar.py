@@ -63,7 +63,8 @@ def _watch(tokens: list[Token], text: str, typed: str) -> WatchRequest:
             named = token.text, 1
         if named is not None:
             if channel is not None and channel != named[0]:
-                raise UserError(_("A watch posts to one channel; “{second}” is a second one.").format(second=token))
+                second = next(t for t in tokens[i : i + named[1]] if t.kind is Kind.CHANNEL)
+                raise UserError(_("A watch posts to one channel; “{second}” is a second one.").format(second=second))
             channel, taken = named
             i += taken
         elif _is_word(token) and name.lower() in LEVEL_WORDS:
