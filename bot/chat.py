@@ -15,6 +15,7 @@ from bot.charts.parse import parse_chart, parse_request
 from bot.charts.resolve import find_metric
 from bot.charts.service import ChartService, NoDataError, RenderedChart
 from bot.charts.spec import (
+    AlertsRequest,
     ChartRequest,
     ChartSpec,
     ForgetRequest,
@@ -26,6 +27,9 @@ from bot.charts.spec import (
     SaveRequest,
     ScheduleRequest,
     ThreadRef,
+    UnwatchRequest,
+    WatchesRequest,
+    WatchRequest,
 )
 from bot.charts.steering import ChartView, spec_for
 from bot.errors import AlreadyDone, UserError
@@ -159,6 +163,9 @@ class ChatActions:
                 )
             answer = await self.schedule_handler.handle(request, asker)
             return TextReply(answer, changed=request.action in CHANGING)
+        if isinstance(request, AlertsRequest | WatchRequest | WatchesRequest | UnwatchRequest):
+            # Until the alert watcher is wired in (the chat language reads these lines already).
+            raise UserError(_("Alert commands are not available in this bot yet."))
         return await self._chart(request, asker, now)
 
     async def _chart(self, request: ChartRequest, asker: Asker, now: datetime | None) -> Reply:

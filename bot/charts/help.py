@@ -31,6 +31,10 @@ def help_text(command: str, default_window: str) -> str:
 *Schedules*  `{cmd} schedule CHART… WHEN [in #channel] [WINDOW]` — WHEN: `every 15m` · `every day at 09:00` ·
   `every weekday at 9am` · `every mon,wed at 18:00` · `cron "0 9 * * 1-5"` · then `{cmd} schedules [all]`,
   `pause|resume|delete|run|next ID`. In an incident thread: `@bot follow CHART every 15m for 4h`, `@bot stop`.
+*Alerts*  `{cmd} alerts [TEXT]` lists the ServiceWatch alerts, firing ones first ·
+  `{cmd} watch alerts [level high|middle|low] [TEXT] [in #channel]` posts a chart when a matching alert fires
+  (`level middle`: middle and high; TEXT: words of a namespace, metric, alert name or resource) · then
+  `{cmd} watches`, `{cmd} unwatch ID`.
 *한국어*  `cpu web-01 지난 3시간 최대` — Korean words work everywhere too (`{cmd} 도움말`).
 Times are read in your Slack timezone unless you say `tz`."""
     ).format(cmd=command, window=default_window)

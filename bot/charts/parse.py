@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from bot.charts import options
+from bot.charts.alert_grammar import alert_request
 from bot.charts.particles import split_particles
 from bot.charts.spec import (
     ChartRequest,
@@ -27,6 +28,9 @@ from bot.charts.timerange import Window, parse_span
 from bot.charts.tokens import Kind, Token, clean, tokenize
 from bot.charts.windows import window_at
 from bot.charts.words import (
+    ALERT_COMMANDS,
+    ALERT_NOUNS,
+    ALERT_PHRASES,
     BARE_STATISTICS,
     COMMAND_SYNONYMS,
     COMMANDS,
@@ -36,6 +40,7 @@ from bot.charts.words import (
     OPTIONS,
     RESERVED,
     SCHEDULE_COMMANDS,
+    WATCH_SYNONYMS,
     korean_command,
 )
 from bot.errors import UserError
@@ -134,6 +139,9 @@ def _parse_request(text: str) -> Request:
     tokens = tokenize(text)
     if not tokens:
         return HelpRequest()
+    alert = alert_request(tokens, text)
+    if alert is not None:
+        return alert
     typed = tokens[0].text.lower() if not tokens[0].quoted and tokens[0].kind is Kind.WORD else ""
     head = COMMANDS.get(typed) or SCHEDULE_COMMANDS.get(typed, "")
     rest = tokens[1:]
@@ -163,8 +171,11 @@ def _parse_request(text: str) -> Request:
         )
     meant = _command_meant(typed, rest)
     if meant is not None:
-        said = korean_command(meant) if language() == KOREAN else meant
-        instead = " ".join([said, *(t.text for t in rest[:1])])
+        if meant in ALERT_PHRASES:
+            said = ALERT_PHRASES[meant][language() == KOREAN]
+        else:
+            said = korean_command(meant) if language() == KOREAN else meant
+        instead = " ".join([said, *(t.text for t in rest[:1] if meant != "watch")])
         raise UserError(
             _("“{word}” is not a command of the chart language. Did you mean `{instead}`?").format(
                 word=tokens[0].text, instead=instead
@@ -175,15 +186,25 @@ def _parse_request(text: str) -> Request:
 
 def _command_meant(typed: str, rest: list[Token]) -> str | None:
     """The command a first word stands for when it is no command but reads like one before an id or alone:
-    `unschedule 3` → delete, `pasue 3` → pause (a metric is never followed by a bare number)."""
+    `unschedule 3` → delete, `pasue 3` → pause (a metric is never followed by a bare number); and `wacth` before
+    `alerts` → watch (`watch alerts …`), whatever follows."""
+    if typed and rest and rest[0].text.lower() in ALERT_NOUNS and typed not in _ALERT_WORDS:
+        if typed in WATCH_SYNONYMS:
+            return "watch"
+        return "watch" if difflib.get_close_matches(typed, ["watch"], n=1, cutoff=0.75) else None
     if not typed or (rest and not _ID.match(rest[0].text)) or len(rest) > 1:
         return None
     if typed in COMMAND_SYNONYMS:
         return COMMAND_SYNONYMS[typed]
     if not rest:
         return None
-    close = difflib.get_close_matches(typed, [*SCHEDULE_COMMANDS, *COMMANDS], n=1, cutoff=0.75)
-    return (SCHEDULE_COMMANDS.get(close[0]) or COMMANDS[close[0]]) if close else None
+    commands = {**COMMANDS, **SCHEDULE_COMMANDS, **_SINGLE_ALERT_WORDS}
+    close = difflib.get_close_matches(typed, list(commands), n=1, cutoff=0.75)
+    return commands[close[0]] if close else None
+
+
+_ALERT_WORDS = frozenset(word for words in ALERT_COMMANDS for word in words)
+_SINGLE_ALERT_WORDS = {words[0]: command for words, command in ALERT_COMMANDS.items() if len(words) == 1}
 
 
 # The chart part ------------------------------------------------------------------------------------------------

@@ -120,4 +120,51 @@ class ScheduleRequest:
     text: str = ""  # the rest of the line as typed, for the scheduler's own grammar
 
 
-Request = ChartRequest | HelpRequest | MetricsRequest | SaveRequest | SavedRequest | ForgetRequest | ScheduleRequest
+@dataclass(frozen=True)
+class AlertsRequest:
+    """`/chart alerts [TEXT]` (`알림 [TEXT]`, `알림 목록 [TEXT]`): the ServiceWatch alert policies whose name,
+    namespace, metric or resource holds every word (see `bot.charts.alerts.matches`)."""
+
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WatchRequest:
+    """`/chart watch alerts [level high|middle|low] [NAMESPACE|METRIC|ALERT NAME…] [in #channel]` (`알림 감시
+    [심각도 높음|중간|낮음] [단어…] [#채널에]`): post a chart to the channel when a matching alert fires.
+
+    `level` is the lowest level watched, `HIGH`, `MIDDLE` or `LOW` (`level middle`: MIDDLE and HIGH; see
+    `bot.charts.alerts.at_least`); None: every level. `words` must each be found in the alert (empty: every alert).
+    `channel_id`: None means the channel it was asked in. `text`: what followed the command words, as typed."""
+
+    level: str | None
+    words: tuple[str, ...]
+    channel_id: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class WatchesRequest:
+    """`/chart watches` (`감시 목록`): this channel's alert watches."""
+
+
+@dataclass(frozen=True)
+class UnwatchRequest:
+    """`/chart unwatch ID` (`감시 해제 ID`): stop one watch."""
+
+    watch_id: int
+
+
+Request = (
+    ChartRequest
+    | HelpRequest
+    | MetricsRequest
+    | SaveRequest
+    | SavedRequest
+    | ForgetRequest
+    | ScheduleRequest
+    | AlertsRequest
+    | WatchRequest
+    | WatchesRequest
+    | UnwatchRequest
+)

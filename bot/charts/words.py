@@ -29,6 +29,34 @@ COMMAND_SYNONYMS = {
     "drop": "delete", "취소": "delete", "unpause": "resume", "continue": "resume", "restart": "resume",
     "suspend": "pause", "hold": "pause", "list": "schedules", "ls": "schedules", "show": "saved",
     "trigger": "run", "when": "next", "unsave": "forget", "untrack": "stop", "unfollow": "stop",
+    "unsubscribe": "unwatch", "watchlist": "watches", "watching": "watches",
+}  # fmt: skip
+
+# Alerts: the words a line starts with (one or two) → the command. `watch` and `감시` start commands but are none
+# alone (`watch alerts`, `감시 목록`, `감시 해제`): a stray `watch` must not watch every alert.
+ALERT_COMMANDS = {
+    ("alerts",): "alerts", ("alert",): "alerts", ("알림",): "alerts", ("알림", "목록"): "alerts",
+    ("알림목록",): "alerts",
+    ("watch", "alerts"): "watch", ("watch", "alert"): "watch", ("알림", "감시"): "watch", ("알림감시",): "watch",
+    ("watches",): "watches", ("감시", "목록"): "watches", ("감시목록",): "watches",
+    ("unwatch",): "unwatch", ("감시", "해제"): "unwatch", ("감시해제",): "unwatch",
+}  # fmt: skip
+ALERT_NOUNS = ("alerts", "alert", "알림")  # `wacth alerts` reads as a typo of `watch alerts`
+WATCH_SYNONYMS = ("subscribe", "monitor", "track")  # before `alerts`: `subscribe alerts` → watch alerts
+ALERT_HEADS = frozenset(words[0] for words in ALERT_COMMANDS)  # alerts, alert, 알림, watch, 감시, …
+# How each alert command is written, in English and in Korean (did-you-mean, refusals).
+ALERT_PHRASES = {
+    "alerts": ("alerts", "알림"),
+    "watch": ("watch alerts", "알림 감시"),
+    "watches": ("watches", "감시 목록"),
+    "unwatch": ("unwatch", "감시 해제"),
+}
+# `level high` (`심각도 높음`): the lowest level a watch posts for.
+LEVEL_WORDS = ("level", "심각도", "등급")
+LEVEL_VALUES = {
+    "high": "HIGH", "높음": "HIGH", "상": "HIGH",
+    "middle": "MIDDLE", "medium": "MIDDLE", "mid": "MIDDLE", "중간": "MIDDLE", "보통": "MIDDLE", "중": "MIDDLE",
+    "low": "LOW", "낮음": "LOW", "하": "LOW",
 }  # fmt: skip
 
 OPTIONS = {
@@ -95,6 +123,8 @@ RESERVED = frozenset(
         *FLAGS,
         *WINDOW_WORDS,
         *JOINERS,
+        *(word for words in ALERT_COMMANDS for word in words),
+        *LEVEL_WORDS,
         "to",
         "in",
         "all",
@@ -114,4 +144,5 @@ def korean_command(command: str) -> str:
 
 def language_words() -> list[str]:
     """Every word of the language (for did-you-mean beside the catalog's names)."""
-    return sorted({*COMMANDS, *SCHEDULE_COMMANDS, *OPTIONS, *FLAGS, *WINDOW_WORDS, *STATISTICS})
+    alert_words = {word for words in ALERT_COMMANDS for word in words}
+    return sorted({*COMMANDS, *SCHEDULE_COMMANDS, *OPTIONS, *FLAGS, *WINDOW_WORDS, *STATISTICS, *alert_words})

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.charts.channels import channel_at
 from bot.charts.timerange import parse_span, span_with_unit
 from bot.charts.tokens import Kind, Token, quote_word, tokenize
 from bot.errors import UserError
@@ -15,10 +16,6 @@ from bot.scheduling.phrases import did_you_mean, examples, starts_when
 from bot.scheduling.vocabulary import HEAD_WORDS
 from bot.scheduling.when import When, parse_when
 
-# After a channel link: `<#C1|ops>에`, `<#C1|ops> 채널에`, `<#C1|ops>로`.
-CHANNEL_PARTICLES = frozenset(
-    f"{prefix}{particle}" for prefix in ("", "채널") for particle in ("에", "에서", "로", "으로", "방에")
-) | {"채널"}
 _KOREAN_SPAN = re.compile(r"^(?:(\d{1,6})일)?(?:(\d{1,6})시간)?(?:(\d{1,6})분)?(?:(\d{1,6})초)?$")
 
 
@@ -86,23 +83,9 @@ def _where_and_how_long(tokens: list[Token], *, follow: bool) -> tuple[str | Non
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        word = token.text.lower() if _is_word(token) else ""
-        following = tokens[i + 1] if i + 1 < len(tokens) else None
-        after = tokens[i + 2] if i + 2 < len(tokens) else None
-        if word == "in" and following is not None and following.kind is Kind.CHANNEL:
-            channel = following.text
-            i += 2
-        elif token.kind is Kind.CHANNEL and following is not None and following.text in CHANNEL_PARTICLES:
-            channel = token.text
-            i += 2 + (following.text == "채널" and after is not None and after.text in CHANNEL_PARTICLES)
-        elif (word == "in" and following is not None and following.text.startswith("#")) or _unlinked(token, following):
-            typed = following.text if word == "in" and following is not None else token.text
-            raise UserError(
-                _(
-                    "“{word}” is not a channel link: type `#` and pick the channel from Slack's list, so it arrives "
-                    "as a link."
-                ).format(word=typed)
-            )
+        if (named := channel_at(tokens, i)) is not None:
+            channel, taken = named
+            i += taken
         elif follow and (found := _duration(tokens, i)) is not None:
             duration, taken = found
             i += taken
@@ -110,15 +93,6 @@ def _where_and_how_long(tokens: list[Token], *, follow: bool) -> tuple[str | Non
             rest.append(token)
             i += 1
     return channel, duration, rest
-
-
-def _unlinked(token: Token, following: Token | None) -> bool:
-    """`#ops에` or `#ops 채널에` typed as plain text (Slack sends a picked channel as a link)."""
-    if not (_is_word(token) and token.text.startswith("#") and len(token.text) > 1):
-        return False
-    return any(token.text.endswith(p) for p in CHANNEL_PARTICLES) or (
-        following is not None and following.text in CHANNEL_PARTICLES
-    )
 
 
 def _duration(tokens: list[Token], i: int) -> tuple[int, int] | None:

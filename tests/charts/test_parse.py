@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot.charts.help import help_text
 from bot.charts.parse import ChartUsageError, check_saved_name, parse_chart, parse_request, parse_window
 from bot.charts.spec import (
+    AlertsRequest,
     ChartRequest,
     ChartSpec,
     ForgetRequest,
@@ -25,6 +26,9 @@ from bot.charts.spec import (
     SaveRequest,
     ScheduleRequest,
     ThreadRef,
+    UnwatchRequest,
+    WatchesRequest,
+    WatchRequest,
 )
 from bot.charts.timerange import Ago, Clock, Instant, OnDate, Window
 from bot.errors import UserError
@@ -247,6 +251,15 @@ def test_everything_at_once() -> None:
         ("pause 12", ScheduleRequest),
         ("cpu 3h", ChartRequest),
         ('"help"', ChartRequest),  # quoted: a metric called help, not the command
+        ("alerts", AlertsRequest),
+        ("알림 목록 cpu", AlertsRequest),
+        ("watch alerts level high", WatchRequest),
+        ("알림 감시 심각도 중간 <#C1|ops>에", WatchRequest),
+        ("watches", WatchesRequest),
+        ("감시 목록", WatchesRequest),
+        ("unwatch 3", UnwatchRequest),
+        ("감시 해제 #3", UnwatchRequest),
+        ('"alerts"', ChartRequest),  # quoted: a metric
     ],
 )
 def test_requests(text: str, request_type: type) -> None:
@@ -310,6 +323,10 @@ def test_metrics_and_schedule_words_are_kept() -> None:
         ("save bad/name cpu", "cannot be a saved chart's name"),
         ("forget", "`forget` takes one saved chart's name"),
         ("saved extra", "`saved` takes nothing after it"),
+        ("watch", "“watch” starts an alert command"),
+        ("watch alerts level extreme", "“extreme” is not a level; use high, middle or low"),
+        ("unwatch", "`unwatch` takes a watch's number"),
+        ("wacth alerts level high", "Did you mean `watch alerts`"),
     ],
 )
 def test_errors_name_the_word_and_end_with_usage(text: str, message: str) -> None:
@@ -349,6 +366,10 @@ VALID = [
     "schedule lag every weekday at 9am in <#C0OPS|ops> last 6h",
     "follow lag every 15m for 4h",
     "pause #12",
+    "watch alerts level middle cpu web-01 in <#C0OPS|ops>",
+    "알림 감시 심각도 높음 web-01 <#C0OPS|ops>에",
+    "alerts web-01",
+    "감시 해제 3",
 ]
 
 
@@ -376,13 +397,15 @@ KOREAN_FORMS = ["지난 3시간", "최근 30분", "3시간", "1시간30분", "�
                 "오전 9시~오후 5시", "2시간 전까지", "2시간전부터", "3시간 전부터 1시간 전까지", "이번 주", "지난주",
                 "월요일 09:00-12:00", "평균", "최대", "최소", "합계", "개수", "통계 최대", "주기 5분", "시간대 KST",
                 "web-01의", "web-01과 web-02", "저장 x lag", "목록", "잊기 x", "일시정지 1", "재개 2", "삭제 3",
-                "도움말", "메트릭", "동안", "오후", "부터", "까지", "~"]  # fmt: skip
+                "도움말", "메트릭", "동안", "오후", "부터", "까지", "~", "알림", "알림 목록", "알림 감시", "알림감시",
+                "심각도 높음", "심각도 낮음", "감시 목록", "감시 해제 2", "#ops에"]  # fmt: skip
 PHRASES = sorted(_help_phrases(ENGLISH) | _help_phrases(KOREAN) | set(KOREAN_FORMS))
 PIECES = ["last", "3h", '"', "\u201c", "'", "=", ":", "+", ",", "<", ">", "|", "#", "@", "period", "stat", "size",
           "tz", "from", "to", "since", "today", "-", "now-", "PT", "P1", "x", " ", "<#C1|a>", "<@U1>", "&lt;", "0",
           "99999999999", "T", "/", "am", "pm", "\u2019", "\\", "every", "cron", "in", "for", "at", "지난", "시간",
           "분", "전", "부터", "까지", "~", "오전", "오후", "시", "어제", "의", "최대", "주기", "ago", "of", "and",
-          "until"]  # fmt: skip
+          "until", "watch", "alerts", "level", "high", "unwatch", "watches", "알림", "감시", "심각도", "높음",
+          "해제"]  # fmt: skip
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
@@ -407,7 +430,9 @@ def near_misses(draw: st.DrawFn) -> str:
 
 # A chart or command word followed by documented phrases in any order: combinations the help never shows.
 phrase_lines = st.tuples(
-    st.sampled_from(["lag", f'"{CPU}"', "web-cpu", "schedule lag", "follow lag", "save x lag", ""]),
+    st.sampled_from(
+        ["lag", f'"{CPU}"', "web-cpu", "schedule lag", "follow lag", "save x lag", "watch alerts", "알림 감시", ""]
+    ),
     st.lists(st.sampled_from(PHRASES), min_size=1, max_size=4),
 ).map(lambda parts: " ".join([parts[0], *parts[1]]))
 lines = st.one_of(
@@ -427,7 +452,17 @@ def read_line(text: str) -> object:
         return exc
     assert isinstance(
         request,
-        ChartRequest | HelpRequest | MetricsRequest | SaveRequest | SavedRequest | ForgetRequest | ScheduleRequest,
+        ChartRequest
+        | HelpRequest
+        | MetricsRequest
+        | SaveRequest
+        | SavedRequest
+        | ForgetRequest
+        | ScheduleRequest
+        | AlertsRequest
+        | WatchRequest
+        | WatchesRequest
+        | UnwatchRequest,
     )
     if not isinstance(request, ScheduleRequest):
         return request
