@@ -86,6 +86,14 @@ class ScheduleHandler(Protocol):
     async def handle(self, request: ScheduleRequest, asker: Asker) -> str: ...
 
 
+class AlertHandler(Protocol):
+    """The alert commands, when the bot watches alerts (Slack modes and the console, not the CLI)."""
+
+    async def handle(
+        self, request: AlertsRequest | WatchRequest | WatchesRequest | UnwatchRequest, asker: Asker
+    ) -> str: ...
+
+
 class AnswerLog(Protocol):
     """Where the answers of requests that changed something are noted (see `bot.store.effects`)."""
 
@@ -119,6 +127,7 @@ class ChatActions:
         self.command = command
         self.default_timezone = default_timezone
         self.schedule_handler: ScheduleHandler | None = None
+        self.alert_handler: AlertHandler | None = None
 
     async def handle(self, text: str, asker: Asker, *, now: datetime | None = None) -> Reply:
         """Parse and run `text` (at `now`, default the clock); raises UserError (show as written) or another
@@ -164,8 +173,12 @@ class ChatActions:
             answer = await self.schedule_handler.handle(request, asker)
             return TextReply(answer, changed=request.action in CHANGING)
         if isinstance(request, AlertsRequest | WatchRequest | WatchesRequest | UnwatchRequest):
-            # Until the alert watcher is wired in (the chat language reads these lines already).
-            raise UserError(_("Alert commands are not available in this bot yet."))
+            if self.alert_handler is None:
+                return TextReply(
+                    _("Alert watches live in the running bot: use them in Slack or the console (`python -m bot`).")
+                )
+            answer = await self.alert_handler.handle(request, asker)
+            return TextReply(answer, changed=isinstance(request, WatchRequest | UnwatchRequest))
         return await self._chart(request, asker, now)
 
     async def _chart(self, request: ChartRequest, asker: Asker, now: datetime | None) -> Reply:
@@ -274,7 +287,7 @@ class ChatActions:
 def _changes(request: Request) -> bool:
     if isinstance(request, ScheduleRequest):
         return request.action in CHANGING
-    return isinstance(request, SaveRequest | ForgetRequest)
+    return isinstance(request, SaveRequest | ForgetRequest | WatchRequest | UnwatchRequest)
 
 
 def error_text(error: BaseException) -> tuple[str, str | None]:

@@ -11,16 +11,10 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.servicewatch.errors import NotFoundError, PermissionDeniedError, ServiceWatchError
+from bot.servicewatch.models import AlertDetail
 from bot.store.alerts import AlertIncidents, AlertWatches, Change, Dropped
 
 log = logging.getLogger(__name__)
-
-
-class AlertState(Protocol):
-    """What a poll needs of ShowAlert's answer."""
-
-    @property
-    def state(self) -> str: ...
 
 
 class Announcer(Protocol):
@@ -35,10 +29,10 @@ class Announcer(Protocol):
 class AlertWatcher:
     def __init__(
         self,
-        show_alert: Callable[[str], Awaitable[AlertState]],
+        show_alert: Callable[[str], Awaitable[AlertDetail]],
         watches: AlertWatches,
         incidents: AlertIncidents,
-        announcer: Announcer,
+        announcer: Announcer | None = None,
         *,
         interval: float = 60.0,
         concurrency: int = 8,
@@ -56,6 +50,7 @@ class AlertWatcher:
         self._sleep = sleep
         self._clock = clock
         self._last_seen: dict[str, float] = {}  # alert id → when its ShowAlert last answered
+        self._details: dict[str, AlertDetail] = {}  # alert id → its last answer (what an announcement says)
 
     async def poll_once(self) -> int:
         """Ask every watched alert once, spread evenly over the interval, and record what changed; then announce
@@ -87,6 +82,7 @@ class AlertWatcher:
         except ServiceWatchError as exc:  # an outage delays announcements, never loses them
             log.warning("ShowAlert %s failed (%s); asked again next round", alert_id, type(exc).__name__)
             return 0
+        self._details[alert_id] = detail
         now = self._clock()
         last = self._last_seen.get(alert_id)
         late = last is not None and now - last > 2 * self.interval  # polls failed meanwhile
@@ -97,8 +93,15 @@ class AlertWatcher:
                 recorded += 1
         return recorded
 
+    async def detail(self, alert_id: str) -> AlertDetail:
+        """The alert as the last poll saw it (asked afresh when this process has not polled it: a takeover)."""
+        found = self._details.get(alert_id)
+        return found if found is not None else await self._show_alert(alert_id)
+
     async def announce_pending(self) -> None:
         """Announce every change this replica can claim (its own and those of a dead replica)."""
+        if self.announcer is None:
+            return
         for change in await self.incidents.claim(self.lease):
             try:
                 await self.announcer.announce(change)
@@ -115,6 +118,8 @@ class AlertWatcher:
             )
 
     async def _tell_dropped(self, dropped: Dropped, why: str) -> None:
+        if self.announcer is None:
+            return
         try:
             await self.announcer.dropped(dropped, why)
         except Exception:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.charts.alerts import condition_text, level_label
+from bot.charts.alerts import condition_text, level_label, slack_escape
 from bot.charts.parse import parse_chart
 from bot.charts.service import ChartService, RenderedChart
 from bot.charts.summary import format_value
@@ -98,11 +98,20 @@ class SlackAlertAnnouncer:
             thread = Destination(change.channel_id, incident.message_ts)
             if await self.outbox.processed(file_id):
                 await self.outbox.replace_chart(
-                    change.channel_id, incident.message_ts, chart, file_id, above=heading, below=follow(chart), text=text
+                    change.channel_id,
+                    incident.message_ts,
+                    chart,
+                    file_id,
+                    above=heading,
+                    below=follow(chart),
+                    text=text,
                 )
-                await self.outbox.say(thread, _("It fired again within {quiet} of clearing: {heading}").format(
-                    quiet=format_duration(int(self.quiet.total_seconds())), heading=text
-                ))
+                await self.outbox.say(
+                    thread,
+                    _("It fired again within {quiet} of clearing: {heading}").format(
+                        quiet=format_duration(int(self.quiet.total_seconds())), heading=text
+                    ),
+                )
             else:
                 await self.outbox.post_file(thread, chart)
             await self.incidents.done(change, message_ts=incident.message_ts, fired_at=change.seen_at)
@@ -151,7 +160,9 @@ def window_before(detail: AlertDetail) -> int:
 
 def chart_line(detail: AlertDetail, *, span: int) -> str:
     """The alert's metric and resource as a chart line, with its statistic, over `span` seconds ending now."""
-    metric = quote_word(f"{detail.namespace_name}:{detail.metric_name}" if detail.namespace_name else detail.metric_name)
+    metric = quote_word(
+        f"{detail.namespace_name}:{detail.metric_name}" if detail.namespace_name else detail.metric_name
+    )
     dimensions = " ".join(quote_word(f"{d.key}={d.value}") for d in detail.dimensions if d.key and d.value)
     stat = f" stat {detail.statistic.lower()}" if detail.statistic else ""
     return f"{metric} {dimensions} last {format_duration(span)}{stat}".replace("  ", " ")
@@ -177,21 +188,33 @@ def alert_title(detail: AlertDetail) -> str:
 def fired_heading(detail: AlertDetail, change: Change, *, value: str) -> list[dict[str, Any]]:
     mark = LEVEL_MARKS.get(detail.level.upper(), "⚪")
     resource = ", ".join(d.value for d in detail.dimensions if d.value) or detail.namespace_name
-    condition = alert_title(detail).partition(" · ")[2]
+    condition = slack_escape(alert_title(detail).partition(" · ")[2])
     head = _("{mark} *{level}* · *{name}* is {state} on {resource}").format(
-        mark=mark, level=level_label(detail.level), name=detail.name, state=change.to_state, resource=resource
+        mark=mark,
+        level=level_label(detail.level),
+        name=slack_escape(detail.name),
+        state=slack_escape(change.to_state),
+        resource=slack_escape(resource),
     )
     lines = [head, _("{condition} · now {value}").format(condition=condition, value=value)]
     if change.late:
         lines.append(_("_Seen late: ServiceWatch could not be asked for a while._"))
-    return [{"type": "section", "block_id": f"{KEEP}alert_head", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:3000]}}]
+    return [
+        {
+            "type": "section",
+            "block_id": f"{KEEP}alert_head",
+            "text": {"type": "mrkdwn", "text": "\n".join(lines)[:3000]},
+        }
+    ]
 
 
-def resolved_heading(detail: AlertDetail, change: Change, incident: Incident, chart: RenderedChart) -> list[dict[str, Any]]:
+def resolved_heading(
+    detail: AlertDetail, change: Change, incident: Incident, chart: RenderedChart
+) -> list[dict[str, Any]]:
     assert incident.fired_at is not None
     lasted = format_duration(max(60, int((change.seen_at - incident.fired_at).total_seconds()) // 60 * 60))
     peak = chart.summaries[0] if chart.summaries else None
-    head = _("✅ *{name}* resolved after {lasted}").format(name=detail.name, lasted=lasted)
+    head = _("✅ *{name}* resolved after {lasted}").format(name=slack_escape(detail.name), lasted=lasted)
     if peak is not None and peak.maximum is not None and peak.maximum_at is not None:
         at = datetime.fromtimestamp(peak.maximum_at, UTC).astimezone(chart.plan.start.tzinfo)
         head += " · " + _("peak {value} at {time}").format(
@@ -203,9 +226,13 @@ def resolved_heading(detail: AlertDetail, change: Change, incident: Incident, ch
 
 
 def follow(chart: RenderedChart) -> list[dict[str, Any]]:
-    """The incident's follow button: the chart, every period, in this message's thread."""
+    """The incident's follow button: `follow` of the chart, every period, in this message's thread (the value is
+    the line it runs, checked as a typed line is)."""
     line = chart.view.chart if chart.view is not None else ""
-    if not line or len(line) > 1900:
+    if not line:
+        return []
+    line = f"follow {line} every {format_duration(max(300, chart.plan.period))}"
+    if len(line) > 1900:
         return []
     return [
         {

@@ -6,16 +6,20 @@ work under way."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
+from bot.alerting.setup import alert_watcher
 from bot.config import BotMode, Settings
+from bot.durations import parse_duration
 from bot.health import Readiness, database_check, from_state
 from bot.router import BackgroundWork, Router, cancel_and_wait
 from bot.scheduling.setup import schedule_service
 from bot.services import Services
+from bot.slack.alerts import SlackAlertAnnouncer
 from bot.slack.app import SlackApp
 from bot.slack.http import serve, web_app
 from bot.slack.outbox import SlackOutbox
@@ -34,6 +38,17 @@ class SlackBot:
             router.policy,
         )
         self.schedules.runner.owner_language = slack.listeners.requests.people.language
+        self.alerts = alert_watcher(
+            services,
+            lambda watcher: SlackAlertAnnouncer(
+                SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
+                services.charts,
+                watcher.incidents,
+                watcher.detail,
+                quiet=timedelta(seconds=parse_duration(settings.alert_quiet_time)),
+                language=settings.local_language,
+            ),
+        )
         self.readiness = Readiness(
             {
                 "slack": from_state(lambda: slack.access.problem),
@@ -46,6 +61,7 @@ class SlackBot:
         self.url = ""  # HTTP mode's base URL once started
         self._sweeper: asyncio.Task[None] | None = None
         self._pruning: asyncio.Task[None] | None = None
+        self._polling: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
 
@@ -64,6 +80,7 @@ class SlackBot:
         await self.schedules.start(wait=False)
         self._sweeper = asyncio.create_task(self.slack.listeners.keep_sweeping(self.slack.client))
         self._pruning = asyncio.create_task(pruner_for(self.services.database, self.settings).keep_pruning())
+        self._polling = asyncio.create_task(self.alerts.run())
         if self.mode is BotMode.SOCKET:
             assert self.settings.slack_app_token is not None
             self._socket = AsyncSocketModeHandler(
@@ -95,5 +112,6 @@ class SlackBot:
         finally:
             await cancel_and_wait(self._sweeper)
             await cancel_and_wait(self._pruning)
+            await cancel_and_wait(self._polling)
             left = await self.schedules.stop(grace)
         return left + await self.work.drain(grace)

@@ -23,6 +23,7 @@ from bot.chat import Asker, error_text
 from bot.durations import format_duration
 from bot.i18n import _, speaking
 from bot.router import Destination
+from bot.slack.alerts import FOLLOW_ACTION
 from bot.slack.chart_message import ACTION_PREFIX, SAVE, SCHEDULE, clicked, kept_blocks
 from bot.slack.modal import open_chart_form
 from bot.slack.outbox import SlackOutbox
@@ -93,6 +94,39 @@ class ChartButtons:
 
     def register(self, app: AsyncApp) -> None:
         app.action(re.compile(f"^{ACTION_PREFIX}"))(self.on_click)
+        app.action(FOLLOW_ACTION)(self.on_follow)
+
+    async def on_follow(
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        request: AsyncBoltRequest,
+    ) -> None:
+        """An alert's *Follow in the thread*: its `follow …` line, run as if typed in the incident's thread."""
+        await ack()
+        click = Click.of(body, action)
+        self.requests.work.spawn(
+            self._follow(click, client, signature_of(request)), name=f"a follow of {click.user_id}"
+        )
+
+    async def _follow(self, click: Click, client: AsyncWebClient, signature: str) -> None:
+        if not await first_delivery(self.ledger, signature):
+            return
+        line = str(click.action.get("value") or "")
+        respond = AsyncRespond(response_url=click.response_url) if click.response_url else None
+        outbox = self.requests.outbox(client, respond)
+        thread = Destination(click.channel_id, click.thread_ts or click.message_ts)
+        if not line.startswith("follow "):  # a value edited by hand: never run as another command
+            asker = await self.requests.asker(click.user_id, thread, asked_from=None)
+            with speaking(asker.language):
+                await outbox.tell(
+                    asker, thread, _("This button carries something the bot cannot read; nothing was done.")
+                )
+            return
+        # asked_from None: whoever clicks must be a member of the channel the follow posts into.
+        await self.requests.start(line, click.user_id, thread, outbox, asked_from=None, response_url=click.response_url)
 
     async def on_click(
         self,

@@ -1,0 +1,192 @@
+"""The alert commands: `alerts [TEXT]` lists the alert policies of the catalog with their state; `watch alerts …`
+subscribes a channel; `watches` lists a channel's watches; `unwatch ID` stops one."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
+from bot.access import AccessPolicy
+from bot.charts.alerts import AlertLine, alerts_text, at_least, condition_text, level_label, matches, slack_escape
+from bot.charts.spec import AlertsRequest, UnwatchRequest, WatchesRequest, WatchRequest
+from bot.chat import Asker
+from bot.durations import format_duration
+from bot.errors import UserError
+from bot.i18n import _, ngettext
+from bot.servicewatch.catalog import Catalog, CatalogAlert
+from bot.servicewatch.errors import ServiceWatchError
+from bot.servicewatch.models import AlertDetail
+from bot.store.alerts import AlertWatches
+
+AlertRequest = AlertsRequest | WatchRequest | WatchesRequest | UnwatchRequest
+MOST_ASKED = 200  # ShowAlert calls one command may make (the listing shows at most 40 lines anyway)
+
+
+class AlertCommands:
+    def __init__(
+        self,
+        catalog: Callable[[], Awaitable[Catalog]],
+        show_alert: Callable[[str], Awaitable[AlertDetail]],
+        watches: AlertWatches,
+        policy: AccessPolicy,
+        *,
+        interval: int,
+        concurrency: int = 8,
+        command: str = "/chart",
+    ) -> None:
+        self._catalog, self._show_alert = catalog, show_alert
+        self.watches, self.policy = watches, policy
+        self.interval, self.command = interval, command
+        self._gate = asyncio.Semaphore(concurrency)
+
+    async def handle(self, request: AlertRequest, asker: Asker) -> str:
+        if isinstance(request, AlertsRequest):
+            return await self._list(request.words)
+        if isinstance(request, WatchRequest):
+            return await self._watch(request, asker)
+        if isinstance(request, WatchesRequest):
+            return await self._watches(asker)
+        gone = await self.watches.end(
+            request.watch_id, asker.channel_id, asker.user_id, is_admin=asker.is_admin, request_key=asker.request_key
+        )
+        return _("Stopped watch #{id} ({count} alerts).").format(id=gone.id, count=len(gone.alerts))
+
+    async def _candidates(self, words: Sequence[str]) -> list[CatalogAlert]:
+        catalog = await self._catalog()
+        return [
+            alert
+            for alert in catalog.alerts()
+            if matches(
+                words,
+                alert_name=alert.name,
+                namespace=alert.metric.namespace,
+                metric_name=alert.metric.name,
+                resource=alert.resource.label(),
+            )
+        ]
+
+    async def _details(self, alerts: Sequence[CatalogAlert]) -> list[tuple[CatalogAlert, AlertDetail | None]]:
+        """Each alert's ShowAlert answer, a few at a time; None for one that could not be read."""
+
+        async def one(alert: CatalogAlert) -> tuple[CatalogAlert, AlertDetail | None]:
+            async with self._gate:
+                try:
+                    return alert, await self._show_alert(alert.id)
+                except ServiceWatchError:
+                    return alert, None
+
+        return list(await asyncio.gather(*(one(alert) for alert in alerts[:MOST_ASKED])))
+
+    async def _list(self, words: Sequence[str]) -> str:
+        candidates = await self._candidates(words)
+        lines = [_line(alert, detail) for alert, detail in await self._details(candidates)]
+        return alerts_text(lines, words, self.command)
+
+    async def _watch(self, request: WatchRequest, asker: Asker) -> str:
+        channel = request.channel_id or asker.channel_id
+        if channel != asker.channel_id or asker.asked_from is None:
+            await self.policy.check_post(asker.user_id, asker.asked_from, channel)
+        candidates = await self._candidates(request.words)
+        if request.level is not None:
+            read = await self._details(candidates)
+            candidates = [
+                alert for alert, detail in read if detail is not None and at_least(detail.level, request.level)
+            ]
+        if not candidates:
+            wanted = slack_escape(" ".join(request.words)) or "*"
+            if request.level:
+                raise UserError(
+                    _(
+                        "No alert policy of level {level} or above matches “{text}”. `{command} alerts` lists them."
+                    ).format(level=level_label(request.level), text=wanted, command=self.command)
+                )
+            raise UserError(
+                _("No alert policy matches “{text}”. `{command} alerts` lists them.").format(
+                    text=wanted, command=self.command
+                )
+            )
+        watch = await self.watches.create(
+            channel_id=channel,
+            owner_id=asker.user_id,
+            level=request.level,
+            words=request.text,
+            alerts=[(alert.id, alert.name) for alert in candidates],
+            request_key=asker.request_key,
+        )
+        listed = _names(watch.alerts, 10)
+        return ngettext(
+            "Watching {count} alert in <#{channel}> (watch #{id}): {names}. ServiceWatch is asked every {interval}; "
+            "when it fires, its chart comes here and its thread is the incident. `watches` lists watches, "
+            "`unwatch {id}` stops this one.",
+            "Watching {count} alerts in <#{channel}> (watch #{id}): {names}. ServiceWatch is asked every {interval}; "
+            "when one fires, its chart comes here and its thread is the incident. `watches` lists watches, "
+            "`unwatch {id}` stops this one.",
+            len(watch.alerts),
+        ).format(
+            count=len(watch.alerts),
+            channel=channel,
+            id=watch.id,
+            names=listed,
+            interval=format_duration(self.interval),
+        )
+
+    async def _watches(self, asker: Asker) -> str:
+        watches = await self.watches.in_channel(asker.channel_id)
+        if not watches:
+            return _("No alert watches in this channel. Start one: `{command} watch alerts level high`.").format(
+                command=self.command
+            )
+        lines = [
+            _("*Alert watches in this channel* (stop one with `{command} unwatch ID`):").format(command=self.command)
+        ]
+        for watch in watches:
+            line = _("• #{id} by <@{owner}>: {count} alerts ({names})").format(
+                id=watch.id, owner=watch.owner_id, count=len(watch.alerts), names=_names(watch.alerts, 5)
+            )
+            if watch.level:
+                line += " · " + _("level {level} and above").format(level=level_label(watch.level))
+            lines.append(line)
+        return "\n".join(lines)
+
+
+def _names(alerts: Sequence[tuple[str, str]], most: int) -> str:
+    """The first `most` alerts' names, and how many more."""
+    names = ", ".join(slack_escape(name) for _id, name in alerts[:most])
+    more = len(alerts) - most
+    return _("{names} and {count} more").format(names=names, count=more) if more > 0 else names
+
+
+def _line(alert: CatalogAlert, detail: AlertDetail | None) -> AlertLine:
+    if detail is None:
+        return AlertLine(
+            alert.id,
+            alert.name,
+            "",
+            _("unknown"),
+            "",
+            alert.resource.label(),
+            alert.metric.namespace,
+            alert.metric.name,
+        )
+    condition = condition_text(
+        statistic=detail.statistic,
+        metric_name=detail.metric_name or alert.metric.name,
+        unit=detail.metric_unit or alert.metric.unit,
+        operator=detail.operator,
+        threshold=detail.threshold,
+        lower_bound=detail.lower_bound,
+        upper_bound=detail.upper_bound,
+        violation_count=detail.violation_count,
+        evaluation_count=detail.evaluation_count,
+        period=detail.period,
+    )
+    return AlertLine(
+        alert.id,
+        alert.name,
+        detail.level,
+        detail.state,
+        condition,
+        alert.resource.label(),
+        alert.metric.namespace,
+        alert.metric.name,
+    )
