@@ -18,6 +18,7 @@ from bot.charts.tokens import quote_word
 from bot.durations import format_duration
 from bot.i18n import _, date_time, speaking
 from bot.router import Destination
+from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail
 from bot.slack.chart_message import KEEP
 from bot.slack.outbox import SlackOutbox
@@ -77,7 +78,7 @@ class SlackAlertAnnouncer:
         now = self._clock()
         before = window_before(detail)
         chart = await self._chart(detail, span=before, by=_("alert “{name}”").format(name=detail.name))
-        heading = fired_heading(detail, change, value=_last(chart))
+        heading = fired_heading(detail, change, value=_last(chart), resource=await self._resource(change.alert_id))
         text = heading_text(heading)
         reopen = (
             incident is not None
@@ -145,6 +146,14 @@ class SlackAlertAnnouncer:
             await self.outbox.post_file(thread, replace(chart, comment=text))
         await self.incidents.done(change, cleared=True)
 
+    async def _resource(self, alert_id: str) -> str:
+        """The name of the resource the alert watches, as the catalog lists it ("" when it does not)."""
+        try:
+            catalog = await self.charts.catalog()
+        except ServiceWatchError:
+            return ""
+        return next((alert.resource.label() for alert in catalog.alerts() if alert.id == alert_id), "")
+
     async def _chart(self, detail: AlertDetail, *, span: int, by: str) -> RenderedChart:
         line = chart_line(detail, span=span)
         return await self.charts.render(
@@ -185,9 +194,9 @@ def alert_title(detail: AlertDetail) -> str:
     return f"{detail.name} · {condition}"[:200]
 
 
-def fired_heading(detail: AlertDetail, change: Change, *, value: str) -> list[dict[str, Any]]:
+def fired_heading(detail: AlertDetail, change: Change, *, value: str, resource: str = "") -> list[dict[str, Any]]:
     mark = LEVEL_MARKS.get(detail.level.upper(), "⚪")
-    resource = ", ".join(d.value for d in detail.dimensions if d.value) or detail.namespace_name
+    resource = resource or ", ".join(d.value for d in detail.dimensions if d.value) or detail.namespace_name
     condition = slack_escape(alert_title(detail).partition(" · ")[2])
     head = _("{mark} *{level}* · *{name}* is {state} on {resource}").format(
         mark=mark,

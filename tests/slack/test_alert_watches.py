@@ -1,0 +1,131 @@
+"""Watched alerts through the sandbox and the fake Slack: a firing comes as one message with its chart, a clear
+edits it in place and puts the recovery chart in its thread, a flap reopens the same thread, two replicas announce
+each change once, and a deleted alert ends its watch with its subscriber told once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.alerting.setup import alert_watcher
+from bot.slack.alerts import SlackAlertAnnouncer
+from bot.slack.outbox import SlackOutbox
+from tests.fakes.slack import FakeSlack, Message
+from tests.stacks import BotStack, settings_for, start_stack
+
+
+@pytest.fixture
+async def watching(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
+    """The bot polling watched alerts every second."""
+    settings = settings_for(fake_slack, tmp_path, alert_poll_interval="1s", alert_quiet_time="1h")
+    async for stack in start_stack(fake_slack, settings):
+        yield stack
+
+
+async def alert_id(stack: BotStack, name: str) -> str:
+    catalog = await stack.router.actions.charts.catalog()
+    return next(alert.id for alert in catalog.alerts() if alert.name == name)
+
+
+async def watch(stack: BotStack, line: str = "watch alerts web-01 cpu") -> str:
+    await stack.post_command(line)
+    await stack.fake.wait_for(lambda: stack.fake.responses)
+    return str(stack.fake.responses[-1]["text"])
+
+
+def top_messages(stack: BotStack, channel: str = "C0OPS") -> list[Message]:
+    return [m for m in stack.fake.messages.get(channel, {}).values() if m.thread_ts is None]
+
+
+def heading(message: Message) -> str:
+    return str(message.blocks[0]["text"]["text"])
+
+
+async def test_fire_clear_and_flap_make_one_incident_message(watching: BotStack) -> None:
+    stack = watching
+    answer = await watch(stack)
+    assert answer.startswith("Watching 1 alert in <#C0OPS> (watch #1): web-01 CPU high.")
+    web01 = await alert_id(stack, "web-01 CPU high")
+    await stack.fake.wait_for(lambda: stack.sandbox.alert_calls >= 2)  # polled, normal: nothing said
+    assert top_messages(stack) == []
+
+    stack.sandbox.set_alert_state(web01, "ALERT")
+    await stack.fake.wait_for(lambda: top_messages(stack))
+    (message,) = top_messages(stack)
+    assert heading(message).startswith("🔴 *High* · *web-01 CPU high* is ALERT on web-01")
+    kinds = [block["type"] for block in message.blocks]
+    assert kinds[:3] == ["section", "section", "image"]  # the heading, then the chart
+    follow = message.blocks[-1]["elements"][0]
+    assert follow["action_id"] == "alert_follow"
+    assert follow["value"].startswith('follow "Virtual Server:CPU Usage/Core[Basic]"')
+
+    stack.sandbox.set_alert_state(web01, "NORMAL")
+    await stack.fake.wait_for(lambda: message.edits)
+    assert heading(message).startswith("✅ *web-01 CPU high* resolved after ")
+    assert "peak " in heading(message)
+    await stack.fake.wait_for(lambda: any(p.thread_ts == message.ts for p in stack.fake.posts))  # recovery chart
+
+    stack.sandbox.set_alert_state(web01, "ALERT")  # within the quiet time: the same incident reopens
+    await stack.fake.wait_for(lambda: len(message.edits) >= 2)
+    assert heading(message).startswith("🔴 *High* · *web-01 CPU high* is ALERT")
+    await stack.fake.wait_for(
+        lambda: any("fired again" in m.text for m in stack.fake.messages["C0OPS"].values() if m.thread_ts == message.ts)
+    )
+    assert len(top_messages(stack)) == 1  # one incident message throughout
+
+
+async def test_two_replicas_announce_each_change_once(watching: BotStack) -> None:
+    stack = watching
+    await watch(stack)
+    web01 = await alert_id(stack, "web-01 CPU high")
+    other = alert_watcher(
+        stack.services,
+        lambda watcher: SlackAlertAnnouncer(
+            SlackOutbox(stack.slack.client, access=stack.slack.access, scheduled=True),
+            stack.services.charts,
+            watcher.incidents,
+            watcher.detail,
+            quiet=stack.bot.alerts.announcer.quiet,  # type: ignore[union-attr]
+            language="en",
+        ),
+    )
+    stack.sandbox.set_alert_state(web01, "ALERT")
+    for _round in range(3):
+        await other.poll_once()
+    await stack.fake.wait_for(lambda: top_messages(stack))
+    await stack.work.drain(5)
+    assert len(top_messages(stack)) == 1
+
+
+async def test_a_deleted_alert_ends_the_watch_and_its_owner_is_told_once(watching: BotStack) -> None:
+    stack = watching
+    await watch(stack)
+    web01 = await alert_id(stack, "web-01 CPU high")
+    stack.sandbox.update_alert(web01, deleted=True)
+
+    def told() -> list[Message]:
+        return [m for m in stack.fake.messages.get("D0KIM", {}).values() if "web-01 CPU high" in m.text]
+
+    await stack.fake.wait_for(lambda: stack.fake.count("chat.postMessage"))
+    await stack.fake.wait_for(told)
+    assert len(told()) == 1
+    assert "was deleted in ServiceWatch" in told()[0].text
+    assert "It watched nothing else, so it has ended." in told()[0].text
+    await stack.post_command("watches")
+    await stack.fake.wait_for(lambda: len(stack.fake.responses) >= 2)
+    assert stack.fake.responses[-1]["text"].startswith("No alert watches in this channel.")
+
+
+async def test_alerts_lists_the_policies_with_their_state(watching: BotStack) -> None:
+    stack = watching
+    web01 = await alert_id(stack, "web-01 CPU high")
+    stack.sandbox.set_alert_state(web01, "ALERT")
+    await stack.post_command("alerts cpu")
+    await stack.fake.wait_for(lambda: stack.fake.responses)
+    listing = stack.fake.responses[0]["text"]
+    assert "web-01 CPU high" in listing
+    assert "ALERT" in listing
+    assert json.dumps(listing).count("CPU high") >= 2  # web-01's and web-02's
