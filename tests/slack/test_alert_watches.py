@@ -4,6 +4,7 @@ each change once, and a deleted alert ends its watch with its subscriber told on
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,8 +20,8 @@ from tests.stacks import BotStack, settings_for, start_stack
 
 @pytest.fixture
 async def watching(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
-    """The bot polling watched alerts every second."""
-    settings = settings_for(fake_slack, tmp_path, alert_poll_interval="1s", alert_quiet_time="1h")
+    """The bot watching alerts; its own round comes once an hour, so each test polls when it wants (`poll`)."""
+    settings = settings_for(fake_slack, tmp_path, alert_poll_interval="1h", alert_quiet_time="1h")
     async for stack in start_stack(fake_slack, settings):
         yield stack
 
@@ -36,6 +37,11 @@ async def watch(stack: BotStack, line: str = "watch alerts web-01 cpu") -> str:
     return str(stack.fake.responses[-1]["text"])
 
 
+async def poll(stack: BotStack) -> None:
+    """One round of polling, as the bot's loop makes it (one watched alert: no wait to spread it)."""
+    await stack.bot.alerts.poll_once()
+
+
 def top_messages(stack: BotStack, channel: str = "C0OPS") -> list[Message]:
     return [m for m in stack.fake.messages.get(channel, {}).values() if m.thread_ts is None]
 
@@ -49,11 +55,14 @@ async def test_fire_clear_and_flap_make_one_incident_message(watching: BotStack)
     answer = await watch(stack)
     assert answer.startswith("Watching 1 alert in <#C0OPS> (watch #1): web-01 CPU high.")
     web01 = await alert_id(stack, "web-01 CPU high")
-    await stack.fake.wait_for(lambda: stack.sandbox.alert_calls >= 2)  # polled, normal: nothing said
-    assert top_messages(stack) == []
+    await poll(stack)
+    assert stack.sandbox.alert_calls == 1
+    assert top_messages(stack) == []  # polled, normal: nothing said
 
     stack.sandbox.set_alert_state(web01, "ALERT")
-    await stack.fake.wait_for(lambda: top_messages(stack))
+    await poll(stack)
+    await poll(stack)  # seen again: nothing more
+    assert len(top_messages(stack)) == 1
     (message,) = top_messages(stack)
     assert heading(message).startswith("🔴 *High* · *web-01 CPU high* is ALERT on web-01")
     kinds = [block["type"] for block in message.blocks]
@@ -63,17 +72,17 @@ async def test_fire_clear_and_flap_make_one_incident_message(watching: BotStack)
     assert follow["value"].startswith('follow "Virtual Server:CPU Usage/Core[Basic]"')
 
     stack.sandbox.set_alert_state(web01, "NORMAL")
-    await stack.fake.wait_for(lambda: message.edits)
+    await poll(stack)
+    assert len(message.edits) == 1
     assert heading(message).startswith("✅ *web-01 CPU high* resolved after ")
     assert "peak " in heading(message)
-    await stack.fake.wait_for(lambda: any(p.thread_ts == message.ts for p in stack.fake.posts))  # recovery chart
+    assert [p.thread_ts for p in stack.fake.posts if p.thread_ts] == [message.ts]  # the recovery chart
 
     stack.sandbox.set_alert_state(web01, "ALERT")  # within the quiet time: the same incident reopens
-    await stack.fake.wait_for(lambda: len(message.edits) >= 2)
+    await poll(stack)
+    assert len(message.edits) == 2
     assert heading(message).startswith("🔴 *High* · *web-01 CPU high* is ALERT")
-    await stack.fake.wait_for(
-        lambda: any("fired again" in m.text for m in stack.fake.messages["C0OPS"].values() if m.thread_ts == message.ts)
-    )
+    assert any("fired again" in m.text for m in stack.fake.messages["C0OPS"].values() if m.thread_ts == message.ts)
     assert len(top_messages(stack)) == 1  # one incident message throughout
 
 
@@ -93,10 +102,7 @@ async def test_two_replicas_announce_each_change_once(watching: BotStack) -> Non
         ),
     )
     stack.sandbox.set_alert_state(web01, "ALERT")
-    for _round in range(3):
-        await other.poll_once()
-    await stack.fake.wait_for(lambda: top_messages(stack))
-    await stack.work.drain(5)
+    await asyncio.gather(poll(stack), other.poll_once(), poll(stack), other.poll_once())
     assert len(top_messages(stack)) == 1
 
 
@@ -105,12 +111,11 @@ async def test_a_deleted_alert_ends_the_watch_and_its_owner_is_told_once(watchin
     await watch(stack)
     web01 = await alert_id(stack, "web-01 CPU high")
     stack.sandbox.update_alert(web01, deleted=True)
+    await asyncio.gather(poll(stack), poll(stack))
 
     def told() -> list[Message]:
         return [m for m in stack.fake.messages.get("D0KIM", {}).values() if "web-01 CPU high" in m.text]
 
-    await stack.fake.wait_for(lambda: stack.fake.count("chat.postMessage"))
-    await stack.fake.wait_for(told)
     assert len(told()) == 1
     assert "was deleted in ServiceWatch" in told()[0].text
     assert "It watched nothing else, so it has ended." in told()[0].text
