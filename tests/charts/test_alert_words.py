@@ -154,7 +154,7 @@ watch_words = st.lists(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(
     st.sampled_from(["watch alerts", "알림 감시", "알림감시", "watch alert"]),
     watch_words,

@@ -338,7 +338,7 @@ WORDS = ["cpu", "memory", "lag", "web-01", "web-02", "web-09", "orders-db", "rep
          "monday", "this week", "from 22:00 to 02:00", "tz UTC+9", "period 300", "stat p99"]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6), st.sampled_from([ENGLISH, KOREAN]))
 def test_any_chart_resolves_or_is_refused(words: list[str], language: str) -> None:
     with speaking(language):

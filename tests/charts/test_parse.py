@@ -506,7 +506,7 @@ def test_every_phrase_of_the_help_is_read() -> None:
         read_line(f"lag {phrase}")
 
 
-@settings(max_examples=500)
+@settings(max_examples=300)
 @given(lines, st.sampled_from([ENGLISH, KOREAN]))
 def test_any_line_gives_a_request_or_the_user_error(text: str, language: str) -> None:
     with speaking(language):

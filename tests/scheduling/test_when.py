@@ -369,7 +369,7 @@ def near_whens(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(near_whens(), st.booleans(), st.sampled_from(["en", "ko"]))
 def test_any_line_near_a_when_is_read_or_refused(line: str, follow: bool, language: str) -> None:
     with speaking(language):

@@ -94,6 +94,7 @@ async def test_bad_signature_and_stale_timestamp_are_refused_and_nothing_runs(st
     assert stack.work.pending == 0
 
 
+@pytest.mark.slow  # waits out a Retry-After
 async def test_429_is_retried_after_retry_after(stack: BotStack) -> None:
     stack.fake.faults.append(Fault("files.getUploadURLExternal", "ratelimited", retry_after=1))
     started = time.monotonic()

@@ -65,6 +65,7 @@ async def limited(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotSta
         yield running
 
 
+@pytest.mark.slow  # waits out a Retry-After
 async def test_a_429_holds_the_uploads_for_its_retry_after_and_the_chart_arrives_once(limited: BotStack) -> None:
     for window in ("last 3h", "last 6h"):
         assert (await limited.post_command(f"{CPU} resource=web-01 {window}")).status_code == 200
