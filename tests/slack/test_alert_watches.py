@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.alerting.setup import alert_watcher
+from bot.sandbox import Fault as SandboxFault
 from bot.slack.alerts import SlackAlertAnnouncer
 from bot.slack.outbox import SlackOutbox
 from tests.fakes.slack import FakeSlack, Message
@@ -134,3 +135,45 @@ async def test_alerts_lists_the_policies_with_their_state(watching: BotStack) ->
     assert "web-01 CPU high" in listing
     assert "ALERT" in listing
     assert json.dumps(listing).count("CPU high") >= 2  # web-01's and web-02's
+
+
+async def test_watching_for_a_channel_the_asker_is_not_in_is_refused(watching: BotStack) -> None:
+    stack = watching
+    stack.fake.channel("C0SEC", "security", members=["U0LEE"])
+    answer = await watch(stack, "watch alerts cpu in <#C0SEC|security>")
+    assert answer.startswith("I won't post in <#C0SEC> for you: you aren't a member of it.")  # a typed request's rules
+    assert await stack.bot.alerts.watches.watched() == {}
+
+
+async def test_the_commands_in_korean(watching: BotStack) -> None:
+    stack = watching
+    stack.fake.user("U0KIM", locale="ko-KR")
+    answer = await watch(stack, "알림 감시 심각도 높음 web-01")
+    assert answer.startswith("<#C0OPS>에서 알림 1개를 감시합니다(감시 #1): web-01 CPU high.")
+    await stack.post_command("감시 목록")
+    await stack.fake.wait_for(lambda: len(stack.fake.responses) >= 2)
+    assert stack.fake.responses[-1]["text"].startswith("*이 채널의 알림 감시*")
+    await stack.post_command("감시 해제 1")
+    await stack.fake.wait_for(lambda: len(stack.fake.responses) >= 3)
+    assert stack.fake.responses[-1]["text"] == "감시 #1을(를) 멈췄습니다(알림 1개)."
+
+
+async def test_an_outage_delays_a_firing_and_marks_it_late(watching: BotStack) -> None:
+    stack = watching
+    await watch(stack)
+    web01 = await alert_id(stack, "web-01 CPU high")
+    watcher = stack.bot.alerts
+    now = [0.0]
+    watcher._clock = lambda: now[0]  # the poller's own clock, moved a round at a time
+    await poll(stack)
+    stack.sandbox.set_alert_state(web01, "ALERT")
+    stack.sandbox.plan.add(SandboxFault(kind="status", status=503, times=0, path="/v1/alerts"))
+    for _round in range(3):  # ServiceWatch down for three rounds: nothing said, nothing lost
+        now[0] += 3600
+        await poll(stack)
+    assert top_messages(stack) == []
+    stack.sandbox.plan.clear()
+    now[0] += 3600
+    await poll(stack)
+    (message,) = top_messages(stack)
+    assert "_Seen late: ServiceWatch could not be asked for a while._" in heading(message)
