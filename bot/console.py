@@ -22,8 +22,10 @@ _MENTIONS = re.compile(r"<([@#])([A-Z0-9a-z_.-]+)(?:\|([^>]*))?>")
 
 
 def plain(text: str) -> str:
-    """Slack's `<@U1>` / `<#C1|ops>` as a terminal shows them: `@U1`, `#ops`."""
-    return _MENTIONS.sub(lambda m: f"{m.group(1)}{m.group(3) or m.group(2)}", text)
+    """Slack's `<@U1>` / `<#C1|ops>` as a terminal shows them: `@U1`, `#ops`; its escaped `&lt;`, `&gt;` and
+    `&amp;` as `<`, `>` and `&`."""
+    text = _MENTIONS.sub(lambda m: f"{m.group(1)}{m.group(3) or m.group(2)}", text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 class ConsoleOutbox:

@@ -13,6 +13,7 @@ from bot import __version__
 from bot.cli.check import describe_settings
 from bot.config import BotMode, Settings
 from bot.console import ConsoleOutbox, run_console
+from bot.console_alerts import console_alert_watcher
 from bot.errors import UserError
 from bot.metrics import Metrics
 from bot.router import BackgroundWork, Router, cancel_and_wait
@@ -65,6 +66,7 @@ async def run(settings: Settings) -> int:
                 schedules.runner.owner_language = _speaks(settings.local_language)
                 await schedules.start()
                 pruning = asyncio.create_task(pruner_for(services.database, settings).keep_pruning())
+                polling = asyncio.create_task(console_alert_watcher(services, console).run())
                 try:
                     return await run_console(
                         router,
@@ -76,6 +78,7 @@ async def run(settings: Settings) -> int:
                         language=settings.local_language,
                     )
                 finally:
+                    await cancel_and_wait(polling)
                     await cancel_and_wait(pruning)
                     await schedules.stop(DRAIN_SECONDS)
             work = BackgroundWork()

@@ -1,0 +1,118 @@
+"""Watched alerts on the console: what Slack posts (bot/slack/alerts.py) is printed, in the same words
+(bot/alerting/messages.py). A firing prints its heading and writes its chart (with its numbered controls, so it is
+steered as any other); a clear prints the incident message's new heading and the recovery chart; a firing soon
+after a clear says the incident reopens; an alert that left a watch is told to its subscriber."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from bot.alerting.messages import (
+    alert_chart,
+    alert_resource,
+    dropped_text,
+    fired_text,
+    incident_span,
+    last_value,
+    renamed,
+    reopened_text,
+    reopens,
+    resolved_text,
+    window_before,
+)
+from bot.alerting.setup import alert_watcher
+from bot.alerting.watcher import AlertWatcher
+from bot.charts.service import ChartService
+from bot.console import ConsoleOutbox
+from bot.durations import parse_duration
+from bot.i18n import _, speaking
+from bot.router import Destination
+from bot.services import Services
+from bot.servicewatch.models import AlertDetail
+from bot.store.alerts import AlertIncidents, Change, Dropped, Incident, firing
+
+
+def console_alert_watcher(services: Services, outbox: ConsoleOutbox) -> AlertWatcher:
+    """The console's alert poller, printing to `outbox` (its commands attached); run `watcher.run()` in a task."""
+    settings = services.settings
+    return alert_watcher(
+        services,
+        lambda watcher: ConsoleAlertAnnouncer(
+            outbox,
+            services.charts,
+            watcher.incidents,
+            watcher.detail,
+            quiet=timedelta(seconds=parse_duration(settings.alert_quiet_time)),
+            language=settings.local_language,
+            timezone=settings.bot_timezone,
+        ),
+    )
+
+
+class ConsoleAlertAnnouncer:
+    def __init__(
+        self,
+        outbox: ConsoleOutbox,
+        charts: ChartService,
+        incidents: AlertIncidents,
+        detail_of: Callable[[str], Awaitable[AlertDetail]],
+        *,
+        quiet: timedelta,
+        language: str,
+        timezone: str = "UTC",
+    ) -> None:
+        self.outbox, self.charts, self.incidents = outbox, charts, incidents
+        self.detail_of = detail_of
+        self.quiet = quiet
+        self.language = language
+        self.timezone = timezone
+
+    async def announce(self, change: Change) -> None:
+        """Print `change` (only while this process holds it), and note it done."""
+        detail = await self.detail_of(change.alert_id)
+        incident = await self.incidents.incident(change.channel_id, change.alert_id)
+        with speaking(self.language):
+            if firing(change.to_state):
+                await self._fired(change, detail, incident)
+            else:
+                await self._cleared(change, detail, incident)
+
+    async def dropped(self, dropped: Dropped, why: str) -> None:
+        with speaking(self.language):
+            await self.outbox.notify(dropped.owner_id, dropped_text(dropped, why))
+
+    async def _fired(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
+        chart = await alert_chart(self.charts, detail, span=window_before(detail), timezone=self.timezone)
+        resource = await alert_resource(self.charts, change.alert_id)
+        text = fired_text(detail, change, value=last_value(chart), resource=resource)
+        if renamed(change, incident):
+            if await self.incidents.posting(change.id):
+                self.outbox.write(_("(in the incident's thread) {text}").format(text=text))
+                await self.incidents.done(change)
+            return
+        if reopens(change, incident, self.quiet) and incident is not None and incident.message_ts is not None:
+            if not await self.incidents.posting(change.id):
+                return
+            self.outbox.write(reopened_text(self.quiet, text))
+            await self.outbox.show(Destination(change.channel_id, incident.message_ts), chart)
+            await self.incidents.done(change, message_ts=incident.message_ts, fired_at=change.seen_at)
+            return
+        if not await self.incidents.posting(change.id):
+            return
+        self.outbox.write(text)
+        await self.outbox.show(Destination(change.channel_id), chart)
+        await self.incidents.done(change, message_ts=f"console-{change.id}", fired_at=change.seen_at)
+
+    async def _cleared(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
+        if incident is None or incident.message_ts is None or incident.fired_at is None:
+            await self.incidents.done(change)  # it was never said to fire here: nothing to clear
+            return
+        span = incident_span(detail, change, incident)
+        chart = await alert_chart(self.charts, detail, span=span, timezone=self.timezone)
+        text = resolved_text(detail, change, incident, chart)
+        if not await self.incidents.posting(change.id):
+            return
+        self.outbox.write(_("(the incident message is updated) {text}").format(text=text))
+        await self.outbox.show(Destination(change.channel_id, incident.message_ts), chart)
+        await self.incidents.done(change, cleared=True)
