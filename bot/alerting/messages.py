@@ -36,6 +36,9 @@ def incident_span(detail: AlertDetail, change: Change, incident: Incident) -> in
     return max(SHORTEST_BEFORE, -(-(lasted + window_before(detail)) // 60) * 60)
 
 
+TITLE_LIMIT = 150  # what the chart language's `title` takes
+
+
 def chart_line(detail: AlertDetail, *, span: int) -> str:
     """The alert's metric and resource as a chart line, with its statistic, over `span` seconds ending now."""
     metric = quote_word(
@@ -65,13 +68,10 @@ def alert_title(detail: AlertDetail) -> str:
 
 async def alert_chart(charts: ChartService, detail: AlertDetail, *, span: int, timezone: str = "UTC") -> RenderedChart:
     """The alert's metric over `span` seconds ending now, titled with the alert (steerable as any chart)."""
-    line = chart_line(detail, span=span)
+    # The title is part of the line, so a chart steered from its buttons keeps it.
+    line = f"{chart_line(detail, span=span)} title {quote_word(alert_title(detail)[:TITLE_LIMIT])}"
     return await charts.render(
-        parse_chart(line),
-        timezone=timezone,
-        asked_by=_("alert “{name}”").format(name=detail.name),
-        steered_as=line,
-        title=alert_title(detail),
+        parse_chart(line), timezone=timezone, asked_by=_("alert “{name}”").format(name=detail.name), steered_as=line
     )
 
 

@@ -73,6 +73,7 @@ async def test_fire_clear_and_flap_make_one_incident_message(watching: BotStack)
     follow = message.blocks[-1]["elements"][0]
     assert follow["action_id"] == "alert_follow"
     assert follow["value"].startswith('follow "Virtual Server:CPU Usage/Core[Basic]"')
+    assert 'title "web-01 CPU high · avg CPU Usage/Core[Basic] > 80%' in follow["value"]  # steering keeps the title
 
     stack.sandbox.set_alert_state(web01, "NORMAL")
     await poll(stack)
