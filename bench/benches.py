@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import json
 import math
+import re
 import secrets
 import statistics
 import sys
@@ -36,6 +37,7 @@ from bench.load import (
     sandbox_stats,
     seed_schedules,
     slack_stats,
+    slash_command,
     type_ahead,
     wait_for_posts,
     wait_for_schedules,
@@ -85,14 +87,20 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def _bot_with(
-    knobs: Knobs, name: str, *, latency: float, seeds: list[Seed] | None = None, **settings: str
+    knobs: Knobs,
+    name: str,
+    *,
+    latency: float,
+    seeds: list[Seed] | None = None,
+    sandbox_alerts: int = 0,
+    **settings: str,
 ) -> tuple[processes.Process, processes.Process, processes.Process]:
     workdir = knobs.workdir / name
     workdir.mkdir(parents=True, exist_ok=True)
     database_url = knobs.database_url = await _fresh_database(knobs, name, workdir)
     if seeds:
         await seed_schedules(database_url, seeds)
-    servicewatch = processes.sandbox(workdir, latency=latency)
+    servicewatch = processes.sandbox(workdir, latency=latency, alerts=sandbox_alerts)
     slack = processes.fake_slack(workdir, uploads_per_minute=knobs.uploads_per_minute)
     bot = processes.bot(
         workdir,
@@ -563,10 +571,234 @@ async def _reset(slack_url: str) -> dict[str, Any]:
         return dict(await response.json())
 
 
+ALERT_LATENCY = 0.2  # seconds every ServiceWatch call (ShowAlert among them) takes in the alerts bench
+WATCH_WORDS = "synthetic"  # what the bench's watch asks for: every generated policy (bot/sandbox/alerts.py)
+LEVEL_CHANNEL = "C0000"  # where the bench's last watch, `level high`, is made
+
+
+@dataclass(frozen=True)
+class Flip:
+    """One alert flipped to ALERT and back: the sandbox's `changed_at` of each change, and when the fake Slack got
+    its message (posted) and the clear's edit (chat.update); None: not within the wait."""
+
+    alert: str  # its name's token, `synthetic-0007`
+    fired: float
+    posted: float | None = None
+    cleared: float | None = None
+    edited: float | None = None
+
+
+class ChannelWatch:
+    """The fake Slack's messages of one channel, read every quarter second while the bench waits on them."""
+
+    def __init__(self, slack_url: str, channel: str) -> None:
+        self.slack_url, self.channel = slack_url, channel
+        self.messages: list[dict[str, Any]] = []
+
+    async def run(self) -> None:
+        async with aiohttp.ClientSession() as session:
+            while True:
+                query = {"channel": self.channel}
+                async with session.get(f"{self.slack_url}/_fake/messages", params=query) as response:
+                    self.messages = (await response.json())["messages"]
+                await asyncio.sleep(0.25)
+
+    def of(self, token: str) -> list[dict[str, Any]]:
+        """The channel's top-level messages that name the alert `token`."""
+        return [m for m in self.messages if m["thread_ts"] is None and f"{token} " in m["text"]]
+
+    async def wait(self, token: str, *, edited: bool, within: float) -> dict[str, Any] | None:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            found = [m for m in self.of(token) if m["edits"] > 0 or not edited]
+            if found:
+                return found[0]
+            await asyncio.sleep(0.25)
+        return None
+
+
+async def _set_alert(sandbox_url: str, alert_id: str, state: str) -> dict[str, Any]:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.put(f"{sandbox_url}/_sandbox/alerts/{alert_id}", json={"state": state}) as response,
+    ):
+        return dict(await response.json())
+
+
+async def _sandbox_alerts(sandbox_url: str) -> list[dict[str, Any]]:
+    async with aiohttp.ClientSession() as session, session.get(f"{sandbox_url}/_sandbox/alerts") as response:
+        return list((await response.json())["alerts"])
+
+
+async def _alert_calls(sandbox_url: str) -> int:
+    return int((await sandbox_stats(sandbox_url))["calls"]["/v1/alerts"])
+
+
+async def _watch_alerts(
+    bot_url: str, slack_url: str, words: str, n: int, *, channel: str = INCIDENT, within: float = 60
+) -> tuple[float, str]:
+    """Send the `n`-th `/chart watch alerts WORDS` (from `channel`); its acknowledgement time and the answer the
+    bot sent to the command's response_url."""
+    url = f"{slack_url}/commands/T0TEAM001/{n}/watch{n:06d}"
+    body = slash_command(f"watch alerts {words}", user=PERSON, channel=channel, response_url=url, n=n)
+    _, ack = await post_signed(bot_url, body)
+    deadline = time.monotonic() + within
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            async with session.get(f"{slack_url}/_fake/responses") as response:
+                answers = (await response.json())["responses"]
+            if len(answers) >= n:
+                return ack, str(answers[n - 1].get("text", answers[n - 1]))
+            await asyncio.sleep(0.25)
+    return ack, ""
+
+
+async def alerts(knobs: Knobs) -> list[Figure]:
+    """500 watched alerts at a 60 s interval (quick: 50 at 10 s), every ServiceWatch call 200 ms: one
+    `/chart watch alerts` subscribes a channel to all of them; then ShowAlert calls a minute and the bot's CPU over
+    one interval of polling; then 20 (quick: 5) alerts flipped to ALERT, spread over half an interval, each flipped
+    back to NORMAL once its message is in Slack: state change (the sandbox's `changed_at`) → message posted, and
+    clear → message edited."""
+    count, interval, flips = knobs.scaled(500, 50), knobs.scaled(60, 10), knobs.scaled(20, 5)
+    goal, wait = interval + 5.0, 2 * interval + 30.0
+    servicewatch, slack, bot = await _bot_with(
+        knobs, "alerts", latency=ALERT_LATENCY, sandbox_alerts=count, ALERT_POLL_INTERVAL=f"{interval}s"
+    )
+    with processes.running(bot, slack, servicewatch):
+        generated = [a for a in await _sandbox_alerts(servicewatch.url) if a["name"].startswith(WATCH_WORDS)]
+        ack, answer = await _watch_alerts(bot.url, slack.url, WATCH_WORDS, 1)
+        found = re.search(r"Watching (\d+) alert", answer)
+        watched = int(found.group(1)) if found else 0
+        if not watched:
+            raise RuntimeError(f"the watch was not made: {answer!r}; see {knobs.workdir / 'alerts'}")
+        deadline = time.monotonic() + interval + 30
+        while await _alert_calls(servicewatch.url) == 0:  # the watcher takes the watch up at its next round
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no ShowAlert call within {interval + 30} s; see {knobs.workdir / 'alerts'}")
+            await asyncio.sleep(0.1)
+        calls, cpu, started = await _alert_calls(servicewatch.url), bot.cpu_seconds(), time.monotonic()
+        await asyncio.sleep(interval)
+        took = time.monotonic() - started
+        per_minute = (await _alert_calls(servicewatch.url) - calls) / took * 60
+        poll_cpu = (bot.cpu_seconds() - cpu) / took  # of a core
+
+        channel = ChannelWatch(slack.url, INCIDENT)
+        reading = asyncio.create_task(channel.run())
+        chosen = generated[:: max(1, len(generated) // flips)][:flips]
+        spread = interval / 2
+
+        async def flip(k: int, alert: dict[str, Any]) -> Flip:
+            await asyncio.sleep(k * spread / flips)
+            token = alert["name"].split()[0]
+            result = Flip(token, (await _set_alert(servicewatch.url, alert["id"], "ALERT"))["changed_at"])
+            posted = await channel.wait(token, edited=False, within=wait)
+            if posted is None:
+                return result
+            result = dataclasses.replace(result, posted=posted["posted_at"])
+            cleared = (await _set_alert(servicewatch.url, alert["id"], "NORMAL"))["changed_at"]
+            edited = await channel.wait(token, edited=True, within=wait)
+            return dataclasses.replace(result, cleared=cleared, edited=edited["edited_at"][0] if edited else None)
+
+        cpu, started = bot.cpu_seconds(), time.monotonic()
+        results = await asyncio.gather(*(flip(k, alert) for k, alert in enumerate(chosen)))
+        await asyncio.sleep(2.0)  # a doubled post or edit would come right after the first
+        flipping_cpu, flipping = bot.cpu_seconds() - cpu, time.monotonic() - started
+        reading.cancel()
+        messages = channel.messages
+        # Last, a watch with a level in another channel: the bot reads each candidate's level with ShowAlert.
+        high = sum(1 for a in generated if a["level"] == "HIGH")
+        _, answer = await _watch_alerts(bot.url, slack.url, f"level high {WATCH_WORDS}", 2, channel=LEVEL_CHANNEL)
+        found = re.search(r"Watching (\d+) alert", answer)
+        watched_high = int(found.group(1)) if found else 0
+        _profile_stop(knobs, bot)
+    (knobs.workdir / "alerts" / "flips.json").write_text(json.dumps([dataclasses.asdict(r) for r in results], indent=1))
+    tokens = {a["name"].split()[0] for a in generated}
+    per_alert = Counter(
+        token for m in messages if m["thread_ts"] is None for token in tokens if f"{token} " in m["text"]
+    )
+    flipped = {r.alert for r in results}
+    doubled = sum(n - 1 for n in per_alert.values() if n > 1)
+    stray = sum(n for token, n in per_alert.items() if token not in flipped)
+    edits = Counter(
+        token
+        for m in messages
+        if m["thread_ts"] is None
+        for token in flipped
+        if f"{token} " in m["text"]
+        for _ in range(m["edits"])
+    )
+    double_edits = sum(n - 1 for n in edits.values() if n > 1)
+    fired = [r.posted - r.fired for r in results if r.posted is not None]
+    clears = [r.edited - r.cleared for r in results if r.edited is not None and r.cleared is not None]
+    lost = flips - len(fired) + (len(fired) - len(clears))
+    expected = count / interval * 60
+    extra_cpu = flipping_cpu - poll_cpu * flipping
+    announced = max(len(fired) + len(clears), 1)
+
+    def spread_of(values: list[float], what: str) -> list[Figure]:
+        if not values:
+            return [Figure("alerts", f"{what} (none seen)", "-", f"≤ {goal:g} s", "", False)]
+        p50, p90, top = statistics.median(values), _percentile(values, 90), max(values)
+        limit = f"interval {interval} s + 5 s"
+        return [
+            Figure("alerts", f"{what} p50 ({len(values)})", f"{p50:.1f} s", "", limit, None),
+            Figure("alerts", f"{what} p90", f"{p90:.1f} s", "", limit, None),
+            Figure("alerts", f"{what} max", f"{top:.1f} s", f"≤ {goal:g} s", limit, top <= goal),
+        ]
+
+    return [
+        Figure(
+            "alerts",
+            f"one watch of {count} alerts",
+            f"{watched} watched, ack {_ms(ack)}",
+            f"{count}",
+            "",
+            watched == count,
+        ),
+        Figure(
+            "alerts",
+            "ShowAlert calls a minute",
+            f"{per_minute:.0f}",
+            f"≈ {expected:.0f} (±10 %)",
+            f"N / interval; ServiceWatch {ALERT_LATENCY:g} s",
+            abs(per_minute - expected) <= 0.1 * expected,
+        ),
+        Figure(
+            "alerts",
+            "bot CPU while polling",
+            f"{poll_cpu * 60:.2f} s a minute ({poll_cpu * 100:.1f} % of a core)",
+            "",
+            f"{poll_cpu * took / max(per_minute * took / 60, 1) * 1000:.2f} ms a ShowAlert",
+            None,
+        ),
+        *spread_of(fired, "state change → message"),
+        *spread_of(clears, "clear → message edited"),
+        Figure(
+            "alerts",
+            f"a `level high` watch of the {count}",
+            f"{watched_high} watched",
+            f"{high} (every HIGH one)",
+            "MOST_ASKED: ShowAlert calls one command may make",
+            watched_high == high,
+        ),
+        Figure("alerts", "lost (no message or no edit)", str(lost), "0", f"waited {wait:g} s each", lost == 0),
+        Figure(
+            "alerts",
+            "doubled (messages / edits)",
+            f"{doubled} / {double_edits}",
+            "0 / 0",
+            f"messages for alerts not flipped: {stray}",
+            doubled == double_edits == stray == 0,
+        ),
+        Figure("alerts", "bot CPU per announcement", _ms(max(extra_cpu, 0.0) / announced), "", "beyond polling", None),
+    ]
+
+
 BENCHES: dict[str, Callable[[Knobs], Awaitable[list[Figure]]]] = {
     "ack": ack,
     "storm": storm,
     "coalesce": coalesce,
     "scale": scale,
     "clicks": clicks,
+    "alerts": alerts,
 }

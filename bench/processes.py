@@ -76,10 +76,10 @@ def spawn(name: str, args: list[str], workdir: Path, ready_line: str, env: dict[
     raise RuntimeError(f"{name} did not start; its log:\n{log.read_text()[-3000:]}")
 
 
-def sandbox(workdir: Path, *, latency: float) -> Process:
+def sandbox(workdir: Path, *, latency: float, alerts: int = 0) -> Process:
     """The ServiceWatch sandbox, answering after `latency` seconds, with stock images (its drawing would
-    otherwise take the CPU the bot is measured on)."""
-    args = ["-m", "bot", "sandbox", "--port", "0", "--latency", str(latency), "--stock-images"]
+    otherwise take the CPU the bot is measured on) and `alerts` generated alert policies beside its own."""
+    args = ["-m", "bot", "sandbox", "--port", "0", "--latency", str(latency), "--stock-images", "--alerts", str(alerts)]
     return spawn("sandbox", args, workdir, "sandbox listening on", clean_env())
 
 

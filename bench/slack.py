@@ -1,6 +1,7 @@
 """`python -m bench.slack`: the fake Slack of the tests as a process of its own, with Slack's upload limit
 enforced (429 + Retry-After) and what it received readable at `/_fake/stats`; a message as it stands, and when
-each chat.update edited it, at `/_fake/message` (which can wait for the next edit)."""
+each chat.update edited it, at `/_fake/message` (which can wait for the next edit); every message of a channel with
+its times at `/_fake/messages`, and the slash commands' answers (response_url) at `/_fake/responses`."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ class BenchSlack(FakeSlack):
         app.router.add_get("/_fake/stats", self._stats)
         app.router.add_delete("/_fake/stats", self._reset)
         app.router.add_get("/_fake/message", self._message)
+        app.router.add_get("/_fake/messages", self._messages)
+        app.router.add_get("/_fake/responses", self._responses)
 
     async def _stats(self, request: web.Request) -> web.StreamResponse:
         if request.query.get("brief"):  # polled while waiting: only the count
@@ -74,6 +77,31 @@ class BenchSlack(FakeSlack):
                 break
         shown: dict[str, Any] = {"message": found.shown(), "edits": len(found.edits)}
         return web.json_response(shown | {"edited_at": self.edited_at.get((channel, ts), [])})
+
+    async def _messages(self, request: web.Request) -> web.StreamResponse:
+        """`?channel=C…`: its messages, oldest first: `ts`, `thread_ts`, `text`, `posted_at` (time.time() when posted,
+        from the ts), `edits` and `edited_at`."""
+        channel = request.query.get("channel", "")
+        found = sorted(self.messages.get(channel, {}).values(), key=lambda m: float(m.ts))
+        return web.json_response(
+            {
+                "messages": [
+                    {
+                        "ts": m.ts,
+                        "thread_ts": m.thread_ts,
+                        "text": m.text,
+                        "posted_at": float(m.ts),
+                        "edits": len(m.edits),
+                        "edited_at": self.edited_at.get((channel, m.ts), []),
+                    }
+                    for m in found
+                ]
+            }
+        )
+
+    async def _responses(self, request: web.Request) -> web.StreamResponse:
+        """What the bot sent to response_urls, oldest first, as sent."""
+        return web.json_response({"responses": self.responses})
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         answer = super()._chat_update(params)

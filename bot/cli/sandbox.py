@@ -23,6 +23,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="draw one image per size and serve it for every chart (benchmarks: keeps the CPU for the bot)",
     )
     sandbox.add_argument(
+        "--alerts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N generated alert policies (synthetic-0001 …) beside the stock ones (benchmarks)",
+    )
+    sandbox.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -38,7 +45,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"--fault: {exc}", file=sys.stderr)
         return 2
     setup_logging("INFO", "text")
-    return asyncio.run(_serve(args.host, args.port, args.latency, faults, stock_images=args.stock_images))
+    if args.alerts < 0:
+        print("--alerts: must be 0 or more", file=sys.stderr)
+        return 2
+    return asyncio.run(
+        _serve(args.host, args.port, args.latency, faults, stock_images=args.stock_images, alerts=args.alerts)
+    )
 
 
 def _json_object(text: str) -> dict[str, object]:
@@ -51,8 +63,10 @@ def _json_object(text: str) -> dict[str, object]:
     return value
 
 
-async def _serve(host: str, port: int, latency: float, faults: list[Fault], *, stock_images: bool = False) -> int:
-    sandbox = Sandbox(stock_images=stock_images)
+async def _serve(
+    host: str, port: int, latency: float, faults: list[Fault], *, stock_images: bool = False, alerts: int = 0
+) -> int:
+    sandbox = Sandbox(stock_images=stock_images, extra_alerts=alerts)
     sandbox.plan.latency = latency
     for fault in faults:
         sandbox.plan.add(fault)

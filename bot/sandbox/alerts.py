@@ -140,6 +140,41 @@ ALERTS: tuple[SandboxAlert, ...] = (
 )
 
 
+SYNTHETIC_PREFIX = "synthetic-"  # the names of generated policies: `synthetic-0001 CPU Usage/Core[Basic] on web-01`
+_LEVELS = ("HIGH", "MIDDLE", "LOW")
+
+
+def synthetic_alerts(count: int) -> tuple[SandboxAlert, ...]:
+    """`count` generated policies for benchmarks, round-robin over every metric of every reporting resource of the
+    catalog (so ListMetricInfos lists each under its metric, and a firing one's chart has data); the levels in turn.
+    Their ids derive from their names, so the same `count` gives the same ids across restarts."""
+    targets = [
+        (group.namespace, metric, resource.name)
+        for group in sandbox_catalog.GROUPS
+        for metric in group.metrics
+        for resource in group.resources
+        if resource.reporting
+    ]
+    alerts = []
+    for n in range(count):
+        namespace, metric, resource = targets[n % len(targets)]
+        profile = metric.profile
+        threshold = round(profile.ceiling * 0.9 if profile.ceiling else profile.base + 3 * profile.swing, 1)
+        alerts.append(
+            SandboxAlert(
+                f"{SYNTHETIC_PREFIX}{n + 1:04d} {metric.name} on {resource}",
+                namespace,
+                metric.name,
+                resource,
+                _LEVELS[n % len(_LEVELS)],
+                "GREATER_THAN",
+                threshold,
+                statistic=metric.stats[0],
+            )
+        )
+    return tuple(alerts)
+
+
 def is_firing(state: str) -> bool:
     """Any state but NORMAL (the one documented), and not empty."""
     text = state.strip().upper()
@@ -211,6 +246,7 @@ class AlertBook:
             "namespace": alert.namespace,
             "metric": alert.metric,
             "resource": alert.resource,
+            "level": alert.level,
             "state": held.state,
             "changed_at": held.changed_at,
             "deleted": held.deleted,

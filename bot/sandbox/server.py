@@ -10,12 +10,14 @@ and 1.1). Control, from loopback only:
 - `GET /_sandbox/health`, `GET /_sandbox/stats` (calls per path; every ShowAlert under `/v1/alerts`);
 - `POST /_sandbox/faults` (a fault or a list; `path` `/v1/alerts` means every ShowAlert), `DELETE /_sandbox/faults`;
 - `PUT /_sandbox/latency` `{"seconds": N}`;
-- `GET /_sandbox/alerts`: every alert with its `state`, `changed_at` (epoch seconds of the last state change),
+- `GET /_sandbox/alerts`: every alert with its `level`, `state`, `changed_at` (epoch seconds of the last state change),
   `deleted`, `forbidden` and `history` (`[[when, state], …]`);
 - `PUT /_sandbox/alerts/{id}` with any of `{"state": "ALERT"}` (any string; anything but NORMAL fires, and the
   metric's series of that resource breaches the rule from then on until NORMAL again), `{"deleted": true}`
   (ShowAlert answers 404 and ListMetricInfos no longer lists it; false brings it back), `{"forbidden": true}`
-  (ShowAlert answers 403). In-process: `Sandbox.set_alert_state`, `update_alert`, `alert_ids`, `alert_calls`.
+  (ShowAlert answers 403). `Sandbox(extra_alerts=N)` (`python -m bot sandbox --alerts N`) adds N generated
+  policies (`synthetic-0001 …`) for benchmarks, with the same routes. In-process: `Sandbox.set_alert_state`,
+  `update_alert`, `alert_ids`, `alert_calls`.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from aiohttp import web
 
 from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import catalog as sandbox_catalog
-from bot.sandbox.alerts import AlertBook, AlertState
+from bot.sandbox.alerts import ALERTS, AlertBook, AlertState, synthetic_alerts
 from bot.sandbox.faults import ALERTS_PATH, API_PATHS, Fault, FaultPlan, path_matches
 from bot.sandbox.series import MAX_POINTS, points_count, series
 from bot.sandbox.signature import expected_signature
@@ -114,6 +116,7 @@ class Sandbox:
         stock_images: bool = False,
         clock: Callable[[], float] = time.time,
         as_of: date | None = None,
+        extra_alerts: int = 0,
     ) -> None:
         self.access_key = access_key
         self._secret_key = secret_key
@@ -130,7 +133,8 @@ class Sandbox:
         self.languages: Counter[str] = Counter()  # calls per Accept-Language (the asker's language reaching the API)
         self.in_flight = 0
         self.peak_in_flight = 0
-        self.alerts = AlertBook(clock)
+        # `extra_alerts` generated policies (benchmarks) beside the stock ones: `synthetic_alerts`.
+        self.alerts = AlertBook(clock, ALERTS + synthetic_alerts(extra_alerts))
         self._runner: web.AppRunner | None = None
         self.url = ""
 

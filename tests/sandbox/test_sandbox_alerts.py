@@ -10,13 +10,14 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from bot.sandbox import Fault, Sandbox
-from bot.sandbox.alerts import ALERTS
+from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
+from bot.sandbox.alerts import ALERTS, synthetic_alerts
 from bot.servicewatch import (
     AuthenticationError,
     BadRequestError,
     NotFoundError,
     PermissionDeniedError,
+    ServiceWatchAuth,
     ServiceWatchClient,
 )
 from bot.servicewatch.client import ALERT_CALLS_KEY, ALERTS_PATH
@@ -241,3 +242,30 @@ def test_the_detail_has_the_documented_fields() -> None:
     assert parsed.lower_bound is not None
     assert parsed.upper_bound is not None
     assert parsed.lower_bound < parsed.upper_bound
+
+
+async def test_extra_alerts_are_generated_listed_and_shown_like_the_stock_ones(recorded_sleep: RecordedSleep) -> None:
+    sandbox = Sandbox(extra_alerts=40)
+    await sandbox.start()
+    client = ServiceWatchClient(
+        sandbox.url, ServiceWatchAuth(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY), sleep=recorded_sleep
+    )
+    try:
+        extra = synthetic_alerts(40)
+        assert [a.id for a in extra] == [a.id for a in synthetic_alerts(40)]  # ids from names: stable
+        assert len({a.id for a in extra} | {a.id for a in ALERTS}) == 40 + len(ALERTS)
+        assert len({(a.namespace, a.metric) for a in extra}) > 10  # spread over the catalog's metrics
+        catalog = await client.catalog()
+        assert {a.id for a in catalog.alerts()} == set(sandbox.alert_ids()) == {a.id for a in ALERTS + extra}
+        last = extra[-1]
+        detail = await client.show_alert(last.id)
+        assert (detail.name, detail.state, detail.metric_name) == (last.name, "NORMAL", last.metric)
+        async with httpx.AsyncClient(base_url=sandbox.url) as plain:
+            changed = await plain.put(f"/_sandbox/alerts/{last.id}", json={"state": "ALERT"})
+            assert changed.json()["state"] == "ALERT"
+            assert len((await plain.get("/_sandbox/alerts")).json()["alerts"]) == 40 + len(ALERTS)
+        assert (await client.show_alert(last.id)).firing
+    finally:
+        await client.aclose()
+        await sandbox.stop()
+    assert len(Sandbox().alert_ids()) == len(ALERTS)  # the default is unchanged
