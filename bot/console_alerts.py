@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.alerting.announcing import IncidentAnnouncer
 from bot.alerting.messages import (
     alert_chart,
     alert_resource,
-    dropped_text,
     fired_text,
     incident_span,
     last_value,
@@ -26,11 +26,11 @@ from bot.alerting.watcher import AlertWatcher
 from bot.charts.service import ChartService
 from bot.console import ConsoleOutbox
 from bot.durations import parse_duration
-from bot.i18n import _, speaking
+from bot.i18n import _
 from bot.router import Destination
 from bot.services import Services
 from bot.servicewatch.models import AlertDetail
-from bot.store.alerts import AlertIncidents, Change, Dropped, Incident, firing
+from bot.store.alerts import AlertIncidents, Change, Incident
 
 
 def console_alert_watcher(services: Services, outbox: ConsoleOutbox) -> AlertWatcher:
@@ -50,7 +50,7 @@ def console_alert_watcher(services: Services, outbox: ConsoleOutbox) -> AlertWat
     )
 
 
-class ConsoleAlertAnnouncer:
+class ConsoleAlertAnnouncer(IncidentAnnouncer):
     def __init__(
         self,
         outbox: ConsoleOutbox,
@@ -62,25 +62,12 @@ class ConsoleAlertAnnouncer:
         language: str,
         timezone: str = "UTC",
     ) -> None:
-        self.outbox, self.charts, self.incidents = outbox, charts, incidents
-        self.detail_of = detail_of
-        self.quiet = quiet
-        self.language = language
+        super().__init__(charts, incidents, detail_of, quiet=quiet, language=language)
+        self.outbox = outbox
         self.timezone = timezone
 
-    async def announce(self, change: Change) -> None:
-        """Print `change` (only while this process holds it), and note it done."""
-        detail = await self.detail_of(change.alert_id)
-        incident = await self.incidents.incident(change.channel_id, change.alert_id)
-        with speaking(self.language):
-            if firing(change.to_state):
-                await self._fired(change, detail, incident)
-            else:
-                await self._cleared(change, detail, incident)
-
-    async def dropped(self, dropped: Dropped, why: str) -> None:
-        with speaking(self.language):
-            await self.outbox.notify(dropped.owner_id, dropped_text(dropped, why))
+    async def _notify(self, user_id: str, text: str) -> None:
+        await self.outbox.notify(user_id, text)
 
     async def _fired(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
         chart = await alert_chart(self.charts, detail, span=window_before(detail), timezone=self.timezone)

@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from bot.alerting.announcing import IncidentAnnouncer
 from bot.alerting.messages import (
     alert_chart,
     alert_resource,
-    dropped_text,
     fired_text,
     incident_span,
     last_value,
@@ -26,18 +26,18 @@ from bot.alerting.messages import (
 )
 from bot.charts.service import ChartService, RenderedChart
 from bot.durations import format_duration
-from bot.i18n import _, speaking
+from bot.i18n import _
 from bot.router import Destination
 from bot.servicewatch.models import AlertDetail
 from bot.slack.chart_message import KEEP
 from bot.slack.outbox import SlackOutbox
-from bot.store.alerts import AlertIncidents, Change, Dropped, Incident, firing
+from bot.store.alerts import AlertIncidents, Change, Incident
 
 log = logging.getLogger(__name__)
 FOLLOW_ACTION = "alert_follow"
 
 
-class SlackAlertAnnouncer:
+class SlackAlertAnnouncer(IncidentAnnouncer):
     def __init__(
         self,
         outbox: SlackOutbox,
@@ -47,31 +47,14 @@ class SlackAlertAnnouncer:
         *,
         quiet: timedelta,
         language: str,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.outbox, self.charts, self.incidents = outbox, charts, incidents
-        self.detail_of = detail_of
-        self.quiet = quiet
-        self.language = language
-        self._clock = clock
+        super().__init__(charts, incidents, detail_of, quiet=quiet, language=language)
+        self.outbox = outbox
 
-    async def announce(self, change: Change) -> None:
-        """Say `change` in its channel (posting only while this replica holds it), and note it done."""
-        detail = await self.detail_of(change.alert_id)
-        incident = await self.incidents.incident(change.channel_id, change.alert_id)
-        with speaking(self.language):
-            if firing(change.to_state):
-                await self._fired(change, detail, incident)
-            else:
-                await self._cleared(change, detail, incident)
-
-    async def dropped(self, dropped: Dropped, why: str) -> None:
-        """Tell the watch's subscriber, once, that an alert left it (deleted, or no longer readable)."""
-        with speaking(self.language):
-            await self.outbox.notify(dropped.owner_id, dropped_text(dropped, why))
+    async def _notify(self, user_id: str, text: str) -> None:
+        await self.outbox.notify(user_id, text)
 
     async def _fired(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
-        now = self._clock()
         chart = await alert_chart(self.charts, detail, span=window_before(detail))
         text = fired_text(
             detail, change, value=last_value(chart), resource=await alert_resource(self.charts, change.alert_id)
@@ -108,7 +91,7 @@ class SlackAlertAnnouncer:
             Destination(change.channel_id), chart, text=text, above=heading, below=follow(chart)
         )
         await self.incidents.done(change, message_ts=ts, fired_at=change.seen_at)
-        log.info("alert %s fired in %s (%s)", change.alert_id, change.channel_id, now.isoformat())
+        log.info("alert %s fired in %s", change.alert_id, change.channel_id)
 
     async def _cleared(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
         if incident is None or incident.message_ts is None or incident.fired_at is None:
