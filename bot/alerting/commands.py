@@ -19,7 +19,7 @@ from bot.servicewatch.models import AlertDetail
 from bot.store.alerts import AlertWatches
 
 AlertRequest = AlertsRequest | WatchRequest | WatchesRequest | UnwatchRequest
-MOST_ASKED = 200  # ShowAlert calls one command may make (the listing shows at most 40 lines anyway)
+MOST_LISTED = 200  # ShowAlert calls `alerts` may make; beyond it the text must be narrowed (40 lines show anyway)
 
 
 class AlertCommands:
@@ -75,10 +75,15 @@ class AlertCommands:
                 except ServiceWatchError:
                     return alert, None
 
-        return list(await asyncio.gather(*(one(alert) for alert in alerts[:MOST_ASKED])))
+        return list(await asyncio.gather(*(one(alert) for alert in alerts)))
 
     async def _list(self, words: Sequence[str]) -> str:
         candidates = await self._candidates(words)
+        if len(candidates) > MOST_LISTED:
+            return _(
+                "{count} alert policies match “{text}”, too many to ask ServiceWatch for each one's state. Narrow it "
+                "down: `{command} alerts TEXT` (part of a name, a metric or a resource)."
+            ).format(count=len(candidates), text=slack_escape(" ".join(words)) or "*", command=self.command)
         lines = [_line(alert, detail) for alert, detail in await self._details(candidates)]
         return alerts_text(lines, words, self.command)
 
@@ -87,11 +92,23 @@ class AlertCommands:
         if channel != asker.channel_id or asker.asked_from is None:
             await self.policy.check_post(asker.user_id, asker.asked_from, channel)
         candidates = await self._candidates(request.words)
+        unread = 0  # alerts whose level could not be read now: not watched, and the reply says so
         if request.level is not None:
-            read = await self._details(candidates)
+            read = await self._details(candidates)  # every one: the level is only ShowAlert's to tell
+            unread = sum(detail is None for _alert, detail in read)
             candidates = [
                 alert for alert, detail in read if detail is not None and at_least(detail.level, request.level)
             ]
+        if not candidates and unread:
+            raise UserError(
+                ngettext(
+                    "ServiceWatch could not be asked the level of the {count} matching alert just now, so nothing is "
+                    "watched yet. Try again in a minute.",
+                    "ServiceWatch could not be asked the level of the {count} matching alerts just now, so nothing is "
+                    "watched yet. Try again in a minute.",
+                    unread,
+                ).format(count=unread)
+            )
         if not candidates:
             wanted = slack_escape(" ".join(request.words)) or "*"
             if request.level:
@@ -114,7 +131,7 @@ class AlertCommands:
             request_key=asker.request_key,
         )
         listed = _names(watch.alerts, 10)
-        return ngettext(
+        answer = ngettext(
             "Watching {count} alert in <#{channel}> (watch #{id}): {names}. ServiceWatch is asked every {interval}; "
             "when it fires, its chart comes here and its thread is the incident. `watches` lists watches, "
             "`unwatch {id}` stops this one.",
@@ -129,6 +146,15 @@ class AlertCommands:
             names=listed,
             interval=format_duration(self.interval),
         )
+        if unread:
+            answer += " " + ngettext(
+                "{count} more alert could not be read from ServiceWatch just now, so its level is unknown and it is "
+                "not watched; ask again later to add it.",
+                "{count} more alerts could not be read from ServiceWatch just now, so their level is unknown and they "
+                "are not watched; ask again later to add them.",
+                unread,
+            ).format(count=unread)
+        return answer
 
     async def _watches(self, asker: Asker) -> str:
         watches = await self.watches.in_channel(asker.channel_id)

@@ -1,9 +1,12 @@
 """The poll loop: every watched alert's ShowAlert once an interval, spread over it and a few at a time; what changed
-is recorded once (whichever replica saw it) and then announced by whichever replica claims it."""
+is recorded once (whichever replica saw it) and announced at once by whichever replica claims it. Announcing runs
+beside the round, woken by each recorded change, so a change is said within seconds of being seen and a slow post
+never stretches the round."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -51,10 +54,11 @@ class AlertWatcher:
         self._clock = clock
         self._last_seen: dict[str, float] = {}  # alert id → when its ShowAlert last answered
         self._details: dict[str, AlertDetail] = {}  # alert id → its last answer (what an announcement says)
+        self._changed = asyncio.Event()  # set when a change is recorded: the announcer's cue
 
-    async def poll_once(self) -> int:
-        """Ask every watched alert once, spread evenly over the interval, and record what changed; then announce
-        what is claimable. Returns how many changes were recorded."""
+    async def poll_once(self, *, announce: bool = True) -> int:
+        """Ask every watched alert once, spread evenly over the interval, and record what changed; then (with
+        `announce`) announce what is claimable. Returns how many changes were recorded."""
         watched = await self.watches.watched()
         ids = sorted(watched)
         spacing = self.interval / len(ids) if ids else 0.0
@@ -68,7 +72,8 @@ class AlertWatcher:
                 return await self._poll(alert_id, watched[alert_id])
 
         counts = await asyncio.gather(*(one(index, alert_id) for index, alert_id in enumerate(ids)))
-        await self.announce_pending()
+        if announce:
+            await self.announce_pending()
         return sum(counts)
 
     async def _poll(self, alert_id: str, channels: list[str]) -> int:
@@ -91,6 +96,8 @@ class AlertWatcher:
         for channel_id in channels:
             if await self.incidents.observe(channel_id, alert_id, detail.state, late=late) is not None:
                 recorded += 1
+        if recorded:
+            self._changed.set()
         return recorded
 
     async def detail(self, alert_id: str) -> AlertDetail:
@@ -102,13 +109,16 @@ class AlertWatcher:
         """Announce every change this replica can claim (its own and those of a dead replica)."""
         if self.announcer is None:
             return
-        for change in await self.incidents.claim(self.lease):
-            try:
-                await self.announcer.announce(change)
-            except Exception:
-                log.exception(
-                    "announcing %s of alert %s in %s failed", change.to_state, change.alert_id, change.channel_id
-                )
+        # A batch at a time until none is left: a flap's second change becomes claimable once its first is done,
+        # and a failed one stays leased, so this ends.
+        while claimed := await self.incidents.claim(self.lease):
+            for change in claimed:
+                try:
+                    await self.announcer.announce(change)
+                except Exception:
+                    log.exception(
+                        "announcing %s of alert %s in %s failed", change.to_state, change.alert_id, change.channel_id
+                    )
         for forsaken in await self.incidents.forsake(self.lease):
             log.warning(
                 "alert %s → %s in %s was being posted when its process stopped; not posted again",
@@ -128,11 +138,28 @@ class AlertWatcher:
             )
 
     async def run(self) -> None:
-        """Poll every interval until cancelled; a failed round is logged and the next one comes."""
+        """Poll every interval until cancelled, announcing beside it; a failed round is logged and the next comes."""
+        announcing = asyncio.create_task(self._announce_as_changes_come())
+        try:
+            while True:
+                started = self._clock()
+                try:
+                    await self.poll_once(announce=False)
+                except Exception:
+                    log.exception("a round of alert polling failed; trying again next interval")
+                await self._sleep(max(0.0, self.interval - (self._clock() - started)))
+        finally:
+            announcing.cancel()
+            await asyncio.gather(announcing, return_exceptions=True)
+
+    async def _announce_as_changes_come(self) -> None:
+        """Announce whenever a change is recorded here, and once an interval anyway: another replica's changes,
+        and a dead one's, are claimed then."""
         while True:
-            started = self._clock()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), timeout=self.interval)
+            self._changed.clear()
             try:
-                await self.poll_once()
+                await self.announce_pending()
             except Exception:
-                log.exception("a round of alert polling failed; trying again next interval")
-            await self._sleep(max(0.0, self.interval - (self._clock() - started)))
+                log.exception("announcing alert changes failed; trying again at the next change")

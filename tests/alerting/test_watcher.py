@@ -140,3 +140,49 @@ async def test_polls_are_spread_over_the_interval(database: Database) -> None:
     await poller.poll_once()
     assert sorted(poller._sleep.seconds) == [15.0, 30.0, 45.0]  # type: ignore[attr-defined]
     assert sorted(alerts.calls) == ["a0", "a1", "a2", "a3"]
+
+
+class Held:
+    """A sleep that never ends until released: a round that is still going."""
+
+    def __init__(self) -> None:
+        self.released = asyncio.Event()
+
+    async def __call__(self, seconds: float) -> None:
+        await self.released.wait()
+
+
+@dataclass
+class Told(Announcer):
+    told: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def announce(self, change: Change) -> None:
+        await super().announce(change)
+        self.told.set()
+
+
+async def test_a_change_is_announced_while_the_round_is_still_going(database: Database) -> None:
+    await watch(database, "C1", "a0", "a1")  # a0 is asked at once, a1 half an interval later
+    alerts = Alerts({"a0": "ALERT", "a1": "NORMAL"})
+    incidents = AlertIncidents(database, holder="a")
+    announcer = Told(incidents)
+    held = Held()
+    poller = AlertWatcher(alerts.show, AlertWatches(database), incidents, announcer, interval=3600, sleep=held)
+    running = asyncio.create_task(poller.run())
+    try:
+        async with asyncio.timeout(10):
+            await announcer.told.wait()
+        assert [(c.alert_id, c.to_state) for c in announcer.changes] == [("a0", "ALERT")]
+        assert alerts.calls == ["a0"]  # the round has not reached a1: it is announced mid-round
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+
+async def test_more_changes_than_one_claim_are_all_announced(database: Database) -> None:
+    ids = [f"a{n:03}" for n in range(120)]  # claims come 50 at a time
+    await watch(database, "C1", *ids)
+    alerts = Alerts(dict.fromkeys(ids, "ALERT"))
+    poller = watcher(database, alerts)
+    await poller.poll_once()
+    assert sorted(c.alert_id for c in poller.announcer.changes) == ids  # type: ignore[attr-defined]
