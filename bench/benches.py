@@ -778,7 +778,7 @@ async def alerts(knobs: Knobs) -> list[Figure]:
             f"a `level high` watch of the {count}",
             f"{watched_high} watched",
             f"{high} (every HIGH one)",
-            "MOST_ASKED: ShowAlert calls one command may make",
+            "each one's level from ShowAlert",
             watched_high == high,
         ),
         Figure("alerts", "lost (no message or no edit)", str(lost), "0", f"waited {wait:g} s each", lost == 0),

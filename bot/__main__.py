@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot import __version__
 from bot.cli import chart as chart_cli
 from bot.cli import check as check_cli
+from bot.cli import keys as keys_cli
 from bot.cli import migrate as migrate_cli
 from bot.cli import sandbox as sandbox_cli
 from bot.config import Settings, load_settings
@@ -41,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("chart", help="one chart from the shell: the words you would type after /chart", add_help=False)
     commands.add_parser("migrate", help="apply the database migrations (also done at start)")
+    commands.add_parser("new-key", help="print a new key for SECRETS_KEYS (the key that seals stored secrets)")
+    commands.add_parser(
+        "rotate-key", help="reseal every stored secret with the first key of SECRETS_KEYS (then drop the old keys)"
+    )
     return parser
 
 
@@ -54,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command, rest = args.command or "run", []
         if command == "sandbox":
             return sandbox_cli.run(args)
+        if command == "new-key":
+            return keys_cli.print_new_key()
     settings = _settings()
     if settings is None:
         return 2
@@ -65,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(chart_cli.chart(settings, rest))
         if command == "migrate":
             return asyncio.run(migrate_cli.migrate(settings))
+        if command == "rotate-key":
+            return asyncio.run(keys_cli.rotate_key(settings))
     return asyncio.run(run(settings))
 
 

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
 
     scp_access_key: SecretStr | None = None
     scp_secret_key: SecretStr | None = None
+    # Fernet keys sealing the secrets the bot stores (installations' tokens, SCP accounts' keys), newest first.
+    secrets_keys: SecretStr | None = None
     scp_account_id: str = ""
     scp_region: str = "kr-west1"
     scp_environment: str = "e"
@@ -325,7 +327,13 @@ class Settings(BaseSettings):
         """Every secret's value, for the log filter that keeps them out of log lines."""
         secrets = [self.slack_bot_token, self.slack_app_token, self.slack_signing_secret, self.scp_secret_key]
         secrets.append(self.scp_access_key)
-        return [secret.get_secret_value() for secret in secrets if secret is not None]
+        return [secret.get_secret_value() for secret in secrets if secret is not None] + self.sealing_keys
+
+    @property
+    def sealing_keys(self) -> list[str]:
+        """The keys of SECRETS_KEYS, newest first (comma-separated in the setting)."""
+        text = self.secrets_keys.get_secret_value() if self.secrets_keys is not None else ""
+        return [key.strip() for key in text.split(",") if key.strip()]
 
 
 def load_settings(**values: Any) -> Settings:
