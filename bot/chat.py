@@ -55,6 +55,9 @@ class Asker:
     asked_at: datetime | None = None  # when the request was received (the same on a takeover)
     asked_from: str | None = None  # the channel they typed in, so are in; None: a shortcut or App Home (unknown)
     language: str = ENGLISH  # what they are answered in (`bot.i18n`): their Slack locale's, or BOT_LANGUAGE
+    # The Slack installation asked through: the enterprise id of an org-wide install, else the team id; "" for the
+    # single-workspace setup (SLACK_BOT_TOKEN), the console and the CLI. Keys what is per workspace.
+    workspace: str = ""
 
 
 @dataclass(frozen=True)
