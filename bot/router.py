@@ -26,6 +26,7 @@ class Destination:
 
     channel_id: str
     thread_ts: str | None = None
+    workspace: str = ""  # the Slack workspace of the channel (bot/slack/workspaces.py); "" for a single workspace
 
 
 class Outbox(Protocol):

@@ -129,6 +129,7 @@ class AlertCommands:
             words=request.text,
             alerts=[(alert.id, alert.name) for alert in candidates],
             request_key=asker.request_key,
+            workspace=asker.workspace,
         )
         listed = _names(watch.alerts, 10)
         answer = ngettext(

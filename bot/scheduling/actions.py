@@ -147,6 +147,7 @@ class ScheduleActions:
                 timezone=zone,
                 thread_ts=thread_ts,
                 ends_at=ends_at,
+                workspace=asker.workspace,
             ),
             max_per_channel=self.limits.max_per_channel,
             request_key=asker.request_key,

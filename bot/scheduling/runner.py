@@ -35,7 +35,7 @@ def when_of(schedule: Schedule) -> When:
 
 
 class ScheduledRunner:
-    """Runs due slots of schedules through the chat actions, posting with the given poster."""
+    """Runs due slots of schedules through the chat actions, posting with the poster of each schedule's workspace."""
 
     def __init__(
         self,
@@ -43,14 +43,14 @@ class ScheduledRunner:
         actions: ChatActions,
         schedules: Schedules,
         runs: RunLog,
-        poster: Poster,
+        posters: Callable[[str], Poster],
         settings: RunSettings,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.actions = actions
         self.schedules = schedules
         self.runs = runs
-        self.poster = poster
+        self.poster_for = posters  # a workspace key → its poster (one poster for every key on the console)
         self.settings = settings
         self._clock = clock
         self._active = 0
@@ -86,7 +86,7 @@ class ScheduledRunner:
         self._active += 1
         if self._keeper is None or self._keeper.done():
             self._keeper = asyncio.create_task(self._keep_claims())
-        destination = Destination(schedule.channel_id, schedule.thread_ts)
+        destination = Destination(schedule.channel_id, schedule.thread_ts, schedule.workspace)
         try:
             status, detail, file_id = await self._draw_and_post(schedule, slot, destination)
             if status is None:
@@ -125,18 +125,19 @@ class ScheduledRunner:
             if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
                 return None, None, None
             said = _("{reason} (schedule #{id}, {when})").format(reason=exc, id=schedule.id, when=schedule.when_text)
-            await self.poster.say(destination, said)
+            await self.poster_for(schedule.workspace).say(destination, said)
             return SKIPPED, _("no data in the window"), None
         except Exception as exc:
             return FAILED, error_text(exc)[0], None
-        await self.poster.turn()  # Slack's upload limit: wait here, while the run can still be taken over
+        poster = self.poster_for(schedule.workspace)
+        await poster.turn()  # Slack's upload limit: wait here, while the run can still be taken over
         if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
             log.info(
                 "schedule %s %s: no longer ours (taken over, or the schedule is gone); not posting", schedule.id, slot
             )
             return None, None, None
         try:
-            file_id = await self.poster.post_chart(destination, chart)
+            file_id = await poster.post_chart(destination, chart)
         except Exception as exc:
             return FAILED, str(exc) if isinstance(exc, UserError) else error_text(exc)[0], None
         return POSTED, None, file_id
@@ -175,6 +176,6 @@ class ScheduledRunner:
                 count,
             ).format(count=count, id=schedule.id)
         try:
-            await self.poster.notify(schedule.owner_id, text)
+            await self.poster_for(schedule.workspace).notify(schedule.owner_id, text)
         except Exception:
             log.exception("could not tell %s that schedule %s failed", schedule.owner_id, schedule.id)

@@ -117,10 +117,10 @@ class ScheduleService:
             for schedule_id, ends_at in list(self._ends.items()):
                 if ends_at <= now and (schedule := self._known.get(schedule_id)) is not None:
                     await self._end_follow(schedule)
-            ready = self.runner.poster.ready()
-            for run in await self.runner.runs.stale_claims(now - self._grace) if ready else []:
+            for run in await self.runner.runs.stale_claims(now - self._grace):
                 orphan = self._known.get(run.schedule_id)
-                if orphan is not None and not orphan.paused:  # its holder died mid-run: take it over
+                # Its holder died mid-run: take it over (when its workspace can be posted to at all).
+                if orphan is not None and not orphan.paused and self._ready(orphan):
                     self._work.spawn(self.runner.run(orphan, run.scheduled_for))
             for run in await self.runner.runs.abandoned_posts():
                 await self._tell_unknown(run.schedule_id, run.scheduled_for)
@@ -160,7 +160,7 @@ class ScheduleService:
     def _catch_up(self, schedule: Schedule, trigger: BaseTrigger, now: datetime) -> None:
         """A due run not yet done (the bot was down, or the schedule was just resumed) is run now, if still within
         the grace; never a time from before the schedule was made."""
-        if not self.runner.poster.ready():
+        if not self._ready(schedule):
             return
         slot = latest_run(trigger, now, self._grace)
         if slot is None or slot <= schedule.anchor:
@@ -168,11 +168,14 @@ class ScheduleService:
         if schedule.last_run_at is None or schedule.last_run_at < slot:
             self._work.spawn(self.runner.run(schedule, slot))
 
+    def _ready(self, schedule: Schedule) -> bool:
+        """Whether the schedule's workspace can be posted to at all: when not (its token was refused), its runs are
+        left unclaimed for a fixed bot, and other workspaces' runs go on."""
+        return self.runner.poster_for(schedule.workspace).ready()
+
     async def _wake(self, schedule_id: int) -> None:
-        if not self.runner.poster.ready():  # nothing can be posted: leave the runs unclaimed, for a fixed bot
-            return
         schedule = self._known.get(schedule_id)  # as of the last sync; the runner re-reads it once it has the claim
-        if schedule is None or schedule.paused:
+        if schedule is None or schedule.paused or not self._ready(schedule):
             return
         now = self._clock()
         slot = latest_run(when_of(schedule).trigger(schedule.timezone, schedule.anchor), now, self._grace)
@@ -191,10 +194,10 @@ class ScheduleService:
     async def _end_follow(self, schedule: Schedule) -> None:
         if await self.schedules.delete(schedule.id):
             self._drop(f"schedule:{schedule.id}", schedule.id)
-            destination = Destination(schedule.channel_id, schedule.thread_ts)
+            destination = Destination(schedule.channel_id, schedule.thread_ts, schedule.workspace)
             try:
                 said = _("Stopped following {label}: its time is up.").format(label=schedule.label)
-                await self.runner.poster.say(destination, said)
+                await self.runner.poster_for(schedule.workspace).say(destination, said)
             except Exception:
                 log.exception("could not say that follow %s ended", schedule.id)
 
@@ -211,4 +214,4 @@ class ScheduleService:
             label=schedule.label,
             channel=schedule.channel_id,
         )
-        await self.runner.poster.notify(schedule.owner_id, text)
+        await self.runner.poster_for(schedule.workspace).notify(schedule.owner_id, text)

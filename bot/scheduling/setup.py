@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.access import AccessPolicy
@@ -22,15 +23,18 @@ def replica_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"[:64]
 
 
-def schedule_service(services: Services, poster: Poster, policy: AccessPolicy) -> ScheduleService:
-    """The scheduler for this process, its commands attached to the chat actions; call `start()` to run it."""
+def schedule_service(
+    services: Services, poster: Poster | Callable[[str], Poster], policy: AccessPolicy
+) -> ScheduleService:
+    """The scheduler for this process, its commands attached to the chat actions; call `start()` to run it. `poster`
+    is the one poster (the console), or a workspace key → that workspace's poster (Slack)."""
     settings = services.settings
     schedules = Schedules(services.database)
     runner = ScheduledRunner(
         actions=services.actions,
         schedules=schedules,
         runs=RunLog(services.database, holder=replica_name()),
-        poster=poster,
+        posters=poster if callable(poster) else lambda _workspace: poster,
         settings=RunSettings(
             lease=timedelta(seconds=parse_duration(settings.schedule_lease)),
             grace=timedelta(seconds=parse_duration(settings.schedule_misfire_grace)),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -31,25 +32,54 @@ from bot.router import Destination
 from bot.servicewatch.models import AlertDetail
 from bot.slack.chart_message import KEEP
 from bot.slack.outbox import SlackOutbox
-from bot.store.alerts import AlertIncidents, Change, Incident
+from bot.store.alerts import AlertIncidents, Change, Dropped, Incident
 
 log = logging.getLogger(__name__)
 FOLLOW_ACTION = "alert_follow"
 
 
 class SlackAlertAnnouncer(IncidentAnnouncer):
+    """Says changes in Slack, each with the poster of its channel's workspace (`outboxes`: a workspace key → its
+    outbox; `workspace_of`: a channel → the workspace its watches post into)."""
+
     def __init__(
         self,
-        outbox: SlackOutbox,
+        outboxes: Callable[[str], SlackOutbox],
         charts: ChartService,
         incidents: AlertIncidents,
         detail_of: Callable[[str], Awaitable[AlertDetail]],
         *,
         quiet: timedelta,
         language: str,
+        workspace_of: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         super().__init__(charts, incidents, detail_of, quiet=quiet, language=language)
-        self.outbox = outbox
+        self._outboxes = outboxes
+        self._workspace_of = workspace_of
+        self._speaking_through: ContextVar[SlackOutbox | None] = ContextVar("alert_outbox", default=None)
+
+    @property
+    def outbox(self) -> SlackOutbox:
+        """The outbox of the change (or dropped alert) being said; the single workspace's outside of one."""
+        return self._speaking_through.get() or self._outboxes("")
+
+    async def announce(self, change: Change) -> None:
+        token = self._speaking_through.set(await self._outbox_of(change.channel_id))
+        try:
+            await super().announce(change)
+        finally:
+            self._speaking_through.reset(token)
+
+    async def dropped(self, dropped: Dropped, why: str) -> None:
+        token = self._speaking_through.set(await self._outbox_of(dropped.channel_id))
+        try:
+            await super().dropped(dropped, why)
+        finally:
+            self._speaking_through.reset(token)
+
+    async def _outbox_of(self, channel_id: str) -> SlackOutbox:
+        workspace = await self._workspace_of(channel_id) if self._workspace_of is not None else ""
+        return self._outboxes(workspace)
 
     async def _notify(self, user_id: str, text: str) -> None:
         await self.outbox.notify(user_id, text)

@@ -23,6 +23,7 @@ from bot.slack.membership import SlackMembership
 from bot.slack.outbox import SlackAccess, slack_error
 from bot.slack.pacing import UploadPacer
 from bot.slack.people import People
+from bot.slack.workspaces import SINGLE, Workspaces
 from bot.store import SavedCharts
 from bot.store.clicks import ChartClicks
 from bot.store.db import Database
@@ -40,7 +41,12 @@ class SlackApp:
     bot_user_id: str
     bot_name: str
     team: str
-    access: SlackAccess
+    workspaces: Workspaces
+
+    @property
+    def access(self) -> SlackAccess:
+        """The single workspace's access state (its pace, whether its token was refused)."""
+        return self.workspaces.access(SINGLE)
 
     async def close(self) -> None:
         """Close the HTTP connections to Slack that every call shares."""
@@ -95,6 +101,14 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         request_verification_enabled=http,
         logger=logging.getLogger("slack_bolt"),
     )
+    workspaces = Workspaces(
+        api_url=settings.slack_api_url,
+        session=session,
+        uploads_per_minute=settings.slack_uploads_per_minute,
+        file_wait=access.file_wait,
+        bot_name=str(auth.get("user") or "ServiceWatch"),
+        home=(client, access),
+    )
     orphan_age = timedelta(seconds=parse_duration(settings.request_orphan_age))
     listeners = SlackListeners(
         router=router,
@@ -109,7 +123,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         default_window=settings.chart_default_window,
         pending=PendingRequests(database, holder=replica_name(), lease=orphan_age),
         orphan_age=orphan_age,
-        access=access,
+        workspaces=workspaces,
     )
     router.policy.within_workspace(SlackMembership(client, bot_name=listeners.bot_name), str(auth.get("url") or ""))
     listeners.register(bolt)
@@ -120,5 +134,5 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         listeners.bot_user_id,
         listeners.bot_name,
         str(auth.get("team") or ""),
-        listeners.access,
+        workspaces,
     )

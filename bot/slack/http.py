@@ -146,6 +146,8 @@ def web_app(
         if ledger is not None and not await first_delivery(ledger, signature):
             return
         respond = AsyncRespond(response_url=form["response_url"]) if form.get("response_url") else None
+        if commands.workspaces.installed:  # the workspace's own token, not the app's default client's
+            client = commands.workspaces.client(commands.workspaces.key_of(form))
         await commands.start_command(form, client, respond)
 
     async def healthz(request: web.Request) -> web.StreamResponse:

@@ -16,8 +16,9 @@ from bot.charts.service import RenderedChart
 from bot.chat import Asker, error_text
 from bot.i18n import _, speaking
 from bot.router import BackgroundWork, Destination, Router, Superseded
-from bot.slack.outbox import SlackAccess, SlackOutbox
+from bot.slack.outbox import SlackOutbox
 from bot.slack.people import People
+from bot.slack.workspaces import Workspaces
 from bot.store.events import EventLedger
 from bot.store.pending import POSTING, PendingRequest, PendingRequests
 
@@ -52,7 +53,7 @@ class SlackRequests:
         router: Router,
         people: People,
         work: BackgroundWork,
-        access: SlackAccess,
+        workspaces: Workspaces,
         bot_name: str,
         pending: PendingRequests | None = None,
         orphan_age: timedelta = timedelta(minutes=2),
@@ -60,13 +61,17 @@ class SlackRequests:
         self.router = router
         self.people = people
         self.work = work
-        self.access = access
+        self.workspaces = workspaces
         self.bot_name = bot_name
         self.pending = pending
         self.orphan_age = orphan_age
 
-    def outbox(self, client: AsyncWebClient, respond: AsyncRespond | None = None) -> SlackOutbox:
-        return SlackOutbox(client, bot_name=self.bot_name, respond=respond, access=self.access)
+    def outbox(
+        self, client: AsyncWebClient, respond: AsyncRespond | None = None, *, workspace: str = ""
+    ) -> SlackOutbox:
+        """How a request of `workspace` is answered: with `client` (the request's, carrying the workspace's token) and
+        the workspace's pace and access state."""
+        return SlackOutbox(client, bot_name=self.bot_name, respond=respond, access=self.workspaces.access(workspace))
 
     async def asker(
         self,
@@ -88,6 +93,7 @@ class SlackRequests:
             request_key=f"request:{request_id}" if request_id is not None else None,
             asked_at=asked_at,
             asked_from=asked_from,
+            workspace=destination.workspace,
         )
 
     async def start(
@@ -114,6 +120,7 @@ class SlackRequests:
                     response_url=response_url,
                     asked_from=asked_from,
                     received_at=received_at,
+                    workspace=destination.workspace,
                 )
             except Exception:
                 log.exception("could not note a request of %s; answering it without a note to take over", user_id)
@@ -141,6 +148,7 @@ class SlackRequests:
             channel_id=destination.channel_id,
             mention=f"<@{user_id}>",
             language=self.people.known_language(user_id),
+            workspace=destination.workspace,
         )
         try:
             asker = await self.asker(
@@ -167,7 +175,7 @@ class SlackRequests:
                 except Exception:
                     log.exception("could not mark request %s done; another process may answer it again", request_id)
 
-    async def sweep(self, client: AsyncWebClient) -> int:
+    async def sweep(self) -> int:
         """Finish requests a dead process acknowledged: re-run those that never reached Slack (a change they made
         is not made twice: its answer is sent again); tell the askers of those cut off while posting (they may have
         arrived, so they are not sent twice). Returns how many."""
@@ -175,8 +183,9 @@ class SlackRequests:
             return 0
         orphans = await self.pending.orphans(self.orphan_age)
         for orphan in orphans:
-            destination = Destination(orphan.channel_id, orphan.thread_ts)
-            outbox = self.outbox(client, self._respond(orphan))
+            destination = Destination(orphan.channel_id, orphan.thread_ts, orphan.workspace)
+            client = self.workspaces.client(orphan.workspace)
+            outbox = self.outbox(client, self._respond(orphan), workspace=orphan.workspace)
             if orphan.status == POSTING:
                 await self._tell_maybe_posted(orphan, destination, outbox)
             else:
@@ -213,14 +222,14 @@ class SlackRequests:
             log.exception("could not tell %s about an interrupted request", orphan.user_id)
         await self.pending.done(orphan.id)
 
-    async def keep_sweeping(self, client: AsyncWebClient) -> None:
+    async def keep_sweeping(self) -> None:
         """Renew this process's requests and sweep others' orphans, at start and then every third of the orphan
         age (at most every 30 s), until cancelled."""
         while True:
             try:
                 if self.pending is not None:
                     await self.pending.renew_all()
-                found = await self.sweep(client)
+                found = await self.sweep()
                 if found:
                     log.warning("took over %d requests a stopped process had acknowledged", found)
             except Exception:

@@ -22,7 +22,6 @@ from bot.services import Services
 from bot.slack.alerts import SlackAlertAnnouncer
 from bot.slack.app import SlackApp
 from bot.slack.http import serve, web_app
-from bot.slack.outbox import SlackOutbox
 from bot.store.retention import pruner_for
 
 
@@ -33,20 +32,19 @@ class SlackBot:
         self.settings, self.services, self.slack, self.router, self.work = settings, services, slack, router, work
         self.mode = settings.resolved_mode
         self.schedules = schedule_service(
-            services,
-            SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
-            router.policy,
+            services, lambda workspace: slack.workspaces.outbox(workspace, scheduled=True), router.policy
         )
         self.schedules.runner.owner_language = slack.listeners.requests.people.language
         self.alerts = alert_watcher(
             services,
             lambda watcher: SlackAlertAnnouncer(
-                SlackOutbox(slack.client, bot_name=slack.bot_name, access=slack.access, scheduled=True),
+                lambda workspace: slack.workspaces.outbox(workspace, scheduled=True),
                 services.charts,
                 watcher.incidents,
                 watcher.detail,
                 quiet=timedelta(seconds=parse_duration(settings.alert_quiet_time)),
                 language=settings.local_language,
+                workspace_of=watcher.watches.workspace_of,
             ),
         )
         self.readiness = Readiness(
@@ -78,7 +76,7 @@ class SlackBot:
         """Start the schedules (they load in the background: requests are answered at once), the sweep, and the
         listener of the mode. Call `stop()` afterwards even if this raised."""
         await self.schedules.start(wait=False)
-        self._sweeper = asyncio.create_task(self.slack.listeners.keep_sweeping(self.slack.client))
+        self._sweeper = asyncio.create_task(self.slack.listeners.keep_sweeping())
         self._pruning = asyncio.create_task(pruner_for(self.services.database, self.settings).keep_pruning())
         self._polling = asyncio.create_task(self.alerts.run())
         if self.mode is BotMode.SOCKET:

@@ -90,17 +90,28 @@ class AlertWatches:
         words: str,
         alerts: Sequence[tuple[str, str]],
         request_key: str | None = None,
+        workspace: str = "",
     ) -> Watch:
-        """A watch of `alerts` (id, name) for the channel, made at most once per request."""
+        """A watch of `alerts` (id, name) for the channel (of `workspace`), made at most once per request."""
         now = self._clock()
         async with self._sessions.begin() as session:
             await once(session, request_key, now)
-            row = AlertWatchRow(channel_id=channel_id, owner_id=owner_id, level=level, words=words, created_at=now)
+            row = AlertWatchRow(
+                channel_id=channel_id, owner_id=owner_id, level=level, words=words, created_at=now, workspace=workspace
+            )
             session.add(row)
             await session.flush()
             for alert_id, name in dict(alerts).items():
                 session.add(AlertWatchItemRow(watch_id=row.id, alert_id=alert_id, alert_name=name[:200]))
             return Watch(row.id, channel_id, owner_id, level, words, tuple(dict(alerts).items()), now)
+
+    async def workspace_of(self, channel_id: str) -> str:
+        """The workspace a channel's watches post into ("" for the single-workspace setup, or when none is left)."""
+        async with self._sessions() as session:
+            found = await session.scalar(
+                select(AlertWatchRow.workspace).where(AlertWatchRow.channel_id == channel_id).limit(1)
+            )
+            return found or ""
 
     async def in_channel(self, channel_id: str) -> list[Watch]:
         async with self._sessions() as session:

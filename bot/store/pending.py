@@ -27,6 +27,7 @@ class PendingRequest:
     holder: str
     received_at: datetime
     asked_from: str | None = None
+    workspace: str = ""
 
 
 class PendingRequests:
@@ -58,13 +59,14 @@ class PendingRequests:
         response_url: str | None,
         asked_from: str | None = None,
         received_at: datetime | None = None,
+        workspace: str = "",
     ) -> int:
         """Note a request (received now unless `received_at` says when); returns its id."""
         async with self._sessions.begin() as session:
             row = PendingRequestRow(
                 text=text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts, response_url=response_url,
                 status=RUNNING, holder=self.holder, received_at=received_at or self._clock(),
-                lease_until=self._clock() + self.lease, asked_from=asked_from,
+                lease_until=self._clock() + self.lease, asked_from=asked_from, workspace=workspace,
             )  # fmt: skip
             session.add(row)
             await session.flush()
@@ -132,6 +134,7 @@ class PendingRequests:
                     r.holder,
                     as_utc(r.received_at),
                     r.asked_from,
+                    r.workspace,
                 )
                 for r in rows
             ]

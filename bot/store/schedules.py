@@ -44,6 +44,7 @@ class Schedule:
     last_status: str | None
     last_detail: str | None
     version: int
+    workspace: str = ""  # the Slack workspace posted into (bot/slack/workspaces.py)
 
     @property
     def is_follow(self) -> bool:
@@ -62,6 +63,7 @@ class NewSchedule:
     timezone: str
     thread_ts: str | None = None
     ends_at: datetime | None = None
+    workspace: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,35 @@ class Schedules:
         if not paused:
             values["consecutive_failures"] = 0
         return await self._change(schedule_id, request_key, **values)
+
+    async def pause_workspace(self, workspace: str, reason: str) -> int:
+        """Pause every running schedule of a workspace (its app was uninstalled); returns how many. `reason` marks
+        them, so `resume_workspace` resumes those and not the ones people paused."""
+        return await self._set_workspace_paused(workspace, reason, paused=True)
+
+    async def resume_workspace(self, workspace: str, reason: str) -> int:
+        """Resume the schedules `pause_workspace` paused with `reason` (the app was installed again)."""
+        return await self._set_workspace_paused(workspace, reason, paused=False)
+
+    async def _set_workspace_paused(self, workspace: str, reason: str, *, paused: bool) -> int:
+        now = self._clock()
+        which = (
+            ScheduleRow.paused.is_(False)
+            if paused
+            else (ScheduleRow.paused.is_(True) & (ScheduleRow.paused_reason == reason))
+        )
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ScheduleRow)
+                .where(ScheduleRow.workspace == workspace, which)
+                .values(
+                    paused=paused,
+                    paused_reason=reason if paused else None,
+                    version=ScheduleRow.version + 1,
+                    updated_at=now,
+                )
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def delete(self, *schedule_ids: int, request_key: str | None = None) -> int:
         """Delete these schedules in one transaction; with `request_key`, at most once for that request. Returns

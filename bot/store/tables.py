@@ -58,6 +58,9 @@ class ScheduleRow(Base):
     paused_reason: Mapped[str | None] = mapped_column(Text)
     consecutive_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The Slack workspace (bot/slack/workspaces.py: team id, or enterprise id of an org-wide install; "" for the
+    # single-workspace setup) whose token it is posted with.
+    workspace: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="", index=True)
     last_status: Mapped[str | None] = mapped_column(String(16))
     last_detail: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
@@ -100,6 +103,7 @@ class PendingRequestRow(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # renewed while its process lives
     asked_from: Mapped[str | None] = mapped_column(String(32))  # the channel asked in; None: a shortcut, App Home
+    workspace: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
 
 
 class RequestEffectRow(Base):
@@ -137,6 +141,7 @@ class AlertWatchRow(Base):
     level: Mapped[str | None] = mapped_column(String(16))  # the lowest level watched; None: every level
     words: Mapped[str] = mapped_column(Text, nullable=False)  # as typed: what the alerts were matched against
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    workspace: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
 
 
 class AlertWatchItemRow(Base):

@@ -65,7 +65,7 @@ async def test_a_revoked_token_is_logged_once_and_slack_is_left_alone(
         await fake.wait_for(lambda: fake.methods().count("files.getUploadURLExternal") >= 1)
         await fake.wait_for(lambda: schedules.runs_under_way == 0)
         calls = len(fake.calls)
-        assert not schedules.runner.poster.ready()
+        assert not schedules.runner.poster_for("").ready()
         due = schedules.scheduler.get_job("schedule:1").next_run_time
         # Two more due runs, woken by APScheduler as usual: none reaches Slack.
         await fake.wait_for(

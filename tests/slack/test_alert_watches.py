@@ -97,7 +97,7 @@ async def test_two_replicas_announce_each_change_once(watching: BotStack) -> Non
     other = alert_watcher(
         stack.services,
         lambda watcher: SlackAlertAnnouncer(
-            SlackOutbox(stack.slack.client, access=stack.slack.access, scheduled=True),
+            lambda _workspace: SlackOutbox(stack.slack.client, access=stack.slack.access, scheduled=True),
             stack.services.charts,
             watcher.incidents,
             watcher.detail,

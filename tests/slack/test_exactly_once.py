@@ -118,7 +118,7 @@ async def test_a_takeover_after_a_crash_sends_the_answer_again_without_a_second_
     assert first.startswith("Scheduled #1")
     clock[0] = received
     await dead.renew_all()  # its last renewal, long ago: the request is an orphan now
-    await stack.slack.listeners.requests.sweep(stack.slack.client)  # (or the stack's own sweeper: one of them)
+    await stack.slack.listeners.requests.sweep()  # (or the stack's own sweeper: one of them)
     await stack.fake.wait_for(lambda: stack.fake.responses)
     await stack.work.drain(5)
     assert [r["text"] for r in stack.fake.responses] == [first]

@@ -16,9 +16,9 @@ from bot.slack.listeners.commands import CommandListener
 from bot.slack.listeners.events import EventListeners
 from bot.slack.listeners.shortcuts import ShortcutListener
 from bot.slack.listeners.views import TYPE_AHEAD_WAIT, ModalListeners
-from bot.slack.outbox import SlackAccess
 from bot.slack.people import People
 from bot.slack.requests import SlackRequests
+from bot.slack.workspaces import Workspaces
 from bot.store import SavedCharts
 from bot.store.clicks import ChartClicks
 from bot.store.events import EventLedger
@@ -45,13 +45,13 @@ class SlackListeners:
         default_window: str,
         pending: PendingRequests | None = None,
         orphan_age: timedelta = timedelta(minutes=2),
-        access: SlackAccess | None = None,
+        workspaces: Workspaces,
     ) -> None:
         self.requests = SlackRequests(
             router=router,
             people=people,
             work=work,
-            access=access or SlackAccess(),
+            workspaces=workspaces,
             bot_name=bot_name,
             pending=pending,
             orphan_age=orphan_age,
@@ -81,8 +81,8 @@ class SlackListeners:
         return self.requests.pending
 
     @property
-    def access(self) -> SlackAccess:
-        return self.requests.access
+    def workspaces(self) -> Workspaces:
+        return self.requests.workspaces
 
     @property
     def bot_name(self) -> str:
@@ -96,5 +96,5 @@ class SlackListeners:
     ) -> None:
         await self.commands.start(command, client, respond)
 
-    async def keep_sweeping(self, client: AsyncWebClient) -> None:
-        await self.requests.keep_sweeping(client)
+    async def keep_sweeping(self) -> None:
+        await self.requests.keep_sweeping()

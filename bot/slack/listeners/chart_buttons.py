@@ -69,9 +69,10 @@ class Click:
     response_url: str | None
     action: dict[str, Any]
     message: dict[str, Any] | None
+    workspace: str = ""  # bot/slack/workspaces.py
 
     @classmethod
-    def of(cls, body: dict[str, Any], action: dict[str, Any]) -> Click:
+    def of(cls, body: dict[str, Any], action: dict[str, Any], workspace: str = "") -> Click:
         container = body.get("container") or {}
         message = body.get("message")
         return cls(
@@ -83,6 +84,7 @@ class Click:
             response_url=body.get("response_url"),
             action=action,
             message=message,
+            workspace=workspace,
         )
 
 
@@ -106,7 +108,7 @@ class ChartButtons:
     ) -> None:
         """An alert's *Follow in the thread*: its `follow …` line, run as if typed in the incident's thread."""
         await ack()
-        click = Click.of(body, action)
+        click = Click.of(body, action, self.requests.workspaces.key_of(body))
         self.requests.work.spawn(
             self._follow(click, client, signature_of(request)), name=f"a follow of {click.user_id}"
         )
@@ -116,8 +118,8 @@ class ChartButtons:
             return
         line = str(click.action.get("value") or "")
         respond = AsyncRespond(response_url=click.response_url) if click.response_url else None
-        outbox = self.requests.outbox(client, respond)
-        thread = Destination(click.channel_id, click.thread_ts or click.message_ts)
+        outbox = self.requests.outbox(client, respond, workspace=click.workspace)
+        thread = Destination(click.channel_id, click.thread_ts or click.message_ts, click.workspace)
         if not line.startswith("follow "):  # a value edited by hand: never run as another command
             asker = await self.requests.asker(click.user_id, thread, asked_from=None)
             with speaking(asker.language):
@@ -137,7 +139,7 @@ class ChartButtons:
         request: AsyncBoltRequest,
     ) -> None:
         await ack()
-        click = Click.of(body, action)
+        click = Click.of(body, action, self.requests.workspaces.key_of(body))
         if click.action.get("action_id") in (SAVE, SCHEDULE):  # a form's trigger lasts 3 s: opened first of all
             self.requests.work.spawn(self.open_form(click, client), name=f"a chart form of {click.user_id}")
             return
@@ -166,9 +168,14 @@ class ChartButtons:
         if not await first_delivery(self.ledger, signature):
             return
         respond = AsyncRespond(response_url=click.response_url) if click.response_url else None
-        outbox = self.requests.outbox(client, respond)
-        here = Destination(click.channel_id, click.thread_ts)
-        asker = Asker(user_id=click.user_id, channel_id=click.channel_id, mention=f"<@{click.user_id}>")
+        outbox = self.requests.outbox(client, respond, workspace=click.workspace)
+        here = Destination(click.channel_id, click.thread_ts, click.workspace)
+        asker = Asker(
+            user_id=click.user_id,
+            channel_id=click.channel_id,
+            mention=f"<@{click.user_id}>",
+            workspace=click.workspace,
+        )
         try:
             asker = await self.requests.asker(click.user_id, here, asked_from=None)
             with speaking(asker.language):
@@ -224,7 +231,9 @@ class ChartButtons:
                     click.channel_id, click.message_ts, chart, file_id, asker.mention, above=above, below=below
                 )
             else:
-                await outbox.post_file(Destination(click.channel_id, click.thread_ts or click.message_ts), chart)
+                await outbox.post_file(
+                    Destination(click.channel_id, click.thread_ts or click.message_ts, click.workspace), chart
+                )
                 await outbox.tell(
                     asker,
                     here,

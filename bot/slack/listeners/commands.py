@@ -51,11 +51,12 @@ class CommandListener:
     async def start(self, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None) -> None:
         """After the acknowledgement: the command's work, in the background."""
         channel_id = command["channel_id"]
+        workspace = self.requests.workspaces.key_of(command)
         await self.requests.start(
             command.get("text") or "",
             command["user_id"],
-            Destination(channel_id),
-            self.requests.outbox(client, respond),
+            Destination(channel_id, workspace=workspace),
+            self.requests.outbox(client, respond, workspace=workspace),
             asked_from=channel_id,  # a command is typed inside the channel
             response_url=command.get("response_url"),
         )

@@ -45,10 +45,10 @@ class EventListeners:
         text = self._mention.sub("", event.get("text") or "", count=1).strip()
         text = text.removeprefix(self.command).strip()
         # In a thread: that thread. At top level: a new thread under the mention.
-        destination = Destination(event["channel"], event.get("thread_ts") or event["ts"])
-        await self.requests.start(
-            text, str(user_id), destination, self.requests.outbox(client), asked_from=event["channel"]
-        )
+        workspace = self.requests.workspaces.key_of(body)
+        destination = Destination(event["channel"], event.get("thread_ts") or event["ts"], workspace)
+        outbox = self.requests.outbox(client, workspace=workspace)
+        await self.requests.start(text, str(user_id), destination, outbox, asked_from=event["channel"])
 
     async def on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") == "home":

@@ -92,9 +92,11 @@ class ModalListeners:
         if not await first_delivery(self.ledger, signature):
             return
         where = json.loads(view.get("private_metadata") or "{}")
-        destination = Destination(where["channel_id"], where.get("thread_ts"))  # the forms post in the channel
+        workspace = self.requests.workspaces.key_of(body)
+        destination = Destination(where["channel_id"], where.get("thread_ts"), workspace)  # forms post in the channel
+        outbox = self.requests.outbox(client, workspace=workspace)
         # asked_from None: the shortcut (or button) may be in a channel its user only views; membership is checked.
-        await self.requests.start(text, body["user"]["id"], destination, self.requests.outbox(client), asked_from=None)
+        await self.requests.start(text, body["user"]["id"], destination, outbox, asked_from=None)
 
     async def on_metric_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         # Slack drops an answer after 3 s: never wait on a cold or failing catalog past TYPE_AHEAD_WAIT.

@@ -1,0 +1,134 @@
+"""The Slack workspaces the bot posts into, each with its own token, upload pace and access state, so one workspace's
+429s or revoked token never hold up another's charts.
+
+The single-workspace setup (SLACK_BOT_TOKEN) is one workspace under the key "". An OAuth install keys a workspace by
+its team id, or by its enterprise id when installed org-wide (`workspace_key`), and its token is looked up, per call,
+in the installation store: a rotated token is used at once, an uninstalled workspace's calls fail as Slack fails
+them (`account_inactive`), and that workspace alone stops posting."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from aiohttp import ClientSession
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.slack.client import retry_handlers
+from bot.slack.outbox import SlackAccess, SlackOutbox
+from bot.slack.pacing import UploadPacer
+
+SINGLE = ""  # the key of the single-workspace setup, the console and the CLI
+
+TokenLookup = Callable[[str], Awaitable[str | None]]
+
+
+def workspace_key(enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False) -> str:
+    """What keys a workspace's data: the enterprise id of an org-wide install, else the team id."""
+    if is_enterprise_install and enterprise_id:
+        return enterprise_id
+    return team_id or enterprise_id or SINGLE
+
+
+def key_of_payload(payload: Mapping[str, Any]) -> str:
+    """The workspace key of a Slack payload (a command's form, an event's or an action's body)."""
+    team = payload.get("team")
+    enterprise = payload.get("enterprise")
+    team_id = payload.get("team_id") or (team.get("id") if isinstance(team, Mapping) else team)
+    enterprise_id = payload.get("enterprise_id") or (
+        enterprise.get("id") if isinstance(enterprise, Mapping) else enterprise
+    )
+    installed_org_wide = payload.get("is_enterprise_install") in (True, "true")
+    return workspace_key(enterprise_id, team_id, installed_org_wide)
+
+
+class InstalledClient(AsyncWebClient):
+    """A workspace's client whose token is read from the installation store before every call (cached there), so a
+    rotated token is picked up and an uninstalled workspace gets Slack's own answer without a call going out."""
+
+    def __init__(self, key: str, tokens: TokenLookup, **options: Any) -> None:
+        super().__init__(**options)
+        self.workspace = key
+        self._tokens = tokens
+
+    async def api_call(self, api_method: str, **arguments: Any) -> AsyncSlackResponse:
+        token = await self._tokens(self.workspace)
+        if token is None:
+            response = {"ok": False, "error": "account_inactive"}
+            raise SlackApiError(f"the app is not installed in workspace {self.workspace}", response)  # type: ignore[no-untyped-call]
+        self.token = token
+        return await super().api_call(api_method, **arguments)
+
+
+class Workspaces:
+    """Each workspace's client, pace and access state, made on first use and kept. `home` is the single-workspace
+    setup's; `tokens` (an installation store lookup) serves every other key."""
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        session: ClientSession | None,
+        uploads_per_minute: float,
+        file_wait: float,
+        bot_name: str = "ServiceWatch",
+        home: tuple[AsyncWebClient, SlackAccess] | None = None,
+        tokens: TokenLookup | None = None,
+    ) -> None:
+        self._api_url, self._session = api_url, session
+        self._per_minute, self._file_wait = uploads_per_minute, file_wait
+        self.bot_name = bot_name
+        self._tokens = tokens
+        self._known: dict[str, tuple[AsyncWebClient, SlackAccess]] = {}
+        if home is not None:
+            self._known[SINGLE] = home
+
+    @property
+    def installed(self) -> bool:
+        """Whether workspaces come from installations (OAuth), not one token."""
+        return self._tokens is not None
+
+    def key_of(self, payload: Mapping[str, Any]) -> str:
+        """The key a payload's workspace is kept under: always "" for the single-workspace setup."""
+        return key_of_payload(payload) if self.installed else SINGLE
+
+    def client(self, key: str) -> AsyncWebClient:
+        return self._workspace(key)[0]
+
+    def access(self, key: str) -> SlackAccess:
+        return self._workspace(key)[1]
+
+    def outbox(self, key: str, *, scheduled: bool = False) -> SlackOutbox:
+        """A poster for `key` (scheduled runs, alert announcements)."""
+        client, access = self._workspace(key)
+        return SlackOutbox(client, bot_name=self.bot_name, access=access, scheduled=scheduled)
+
+    def forget(self, key: str) -> None:
+        """An uninstalled workspace: its access state starts afresh if it is installed again."""
+        if key != SINGLE or self.installed:
+            self._known.pop(key, None)
+
+    def lost(self) -> dict[str, str]:
+        """The workspaces whose token Slack refused (confirmed by auth.test), with the reason."""
+        return {key: access.lost for key, (_client, access) in self._known.items() if access.lost is not None}
+
+    def _workspace(self, key: str) -> tuple[AsyncWebClient, SlackAccess]:
+        found = self._known.get(key)
+        if found is not None:
+            return found
+        if self._tokens is None:  # one token: every key is the home workspace
+            return self._known[SINGLE]
+        pacer = UploadPacer(self._per_minute, burst=2)
+        client = InstalledClient(
+            key,
+            self._tokens,
+            base_url=self._api_url,
+            session=self._session,
+            timeout=30,
+            retry_handlers=retry_handlers(pacer),
+        )
+        access = SlackAccess(pacer, confirm=client.auth_test, file_wait=self._file_wait)
+        self._known[key] = (client, access)
+        return client, access
