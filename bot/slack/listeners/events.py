@@ -23,7 +23,14 @@ class EventListeners:
     ) -> None:
         self.requests, self.ledger, self.home, self.command = requests, ledger, home, command
         self.bot_user_id = bot_user_id
-        self._mention = re.compile(rf"^\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*")
+
+    def bot_in(self, body: dict[str, Any]) -> str:
+        """The bot's user id in the event's workspace: the installation's (each workspace's bot user differs), as
+        the event's `authorizations` say; else the single workspace's."""
+        for authorization in body.get("authorizations") or ():
+            if authorization.get("is_bot") and authorization.get("user_id"):
+                return str(authorization["user_id"])
+        return self.bot_user_id
 
     def register(self, app: AsyncApp) -> None:
         app.event("app_mention")(self.on_mention)
@@ -35,14 +42,16 @@ class EventListeners:
 
     async def _mention_work(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         user_id = event.get("user")
-        if not user_id or event.get("bot_id") or user_id == self.bot_user_id:
+        bot_user_id = self.bot_in(body)
+        if not user_id or event.get("bot_id") or user_id == bot_user_id:
             log.info("ignored a mention posted by a bot (%s)", event.get("bot_id") or user_id or "no user")
             return
         event_id = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
         if not await self.ledger.claim(f"event:{event_id}"):
             log.info("event %s delivered again; already handled", event_id)
             return
-        text = self._mention.sub("", event.get("text") or "", count=1).strip()
+        mention = re.compile(rf"^\s*<@{re.escape(bot_user_id)}(?:\|[^>]*)?>\s*")
+        text = mention.sub("", event.get("text") or "", count=1).strip()
         text = text.removeprefix(self.command).strip()
         # In a thread: that thread. At top level: a new thread under the mention.
         workspace = self.requests.workspaces.key_of(body)
