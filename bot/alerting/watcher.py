@@ -55,6 +55,9 @@ class AlertWatcher:
         self._last_seen: dict[str, float] = {}  # alert id → when its ShowAlert last answered
         self._details: dict[str, AlertDetail] = {}  # alert id → its last answer (what an announcement says)
         self._changed = asyncio.Event()  # set when a change is recorded: the announcer's cue
+        # One announcing at a time in a process: `announce_pending` returns only once what was claimable when it was
+        # called is said, even if `run`'s announcer had claimed it first.
+        self._announcing = asyncio.Lock()
 
     async def poll_once(self, *, announce: bool = True) -> int:
         """Ask every watched alert once, spread evenly over the interval, and record what changed; then (with
@@ -109,12 +112,16 @@ class AlertWatcher:
         """Announce every change this replica can claim (its own and those of a dead replica)."""
         if self.announcer is None:
             return
+        async with self._announcing:
+            await self._announce_claimable(self.announcer)
+
+    async def _announce_claimable(self, announcer: Announcer) -> None:
         # A batch at a time until none is left: a flap's second change becomes claimable once its first is done,
         # and a failed one stays leased, so this ends.
         while claimed := await self.incidents.claim(self.lease):
             for change in claimed:
                 try:
-                    await self.announcer.announce(change)
+                    await announcer.announce(change)
                 except Exception:
                     log.exception(
                         "announcing %s of alert %s in %s failed", change.to_state, change.alert_id, change.channel_id

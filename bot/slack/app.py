@@ -112,7 +112,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     orphan_age = timedelta(seconds=parse_duration(settings.request_orphan_age))
     listeners = SlackListeners(
         router=router,
-        people=People(client, language=settings.workspace_language),
+        people=People(client, clients=workspaces.client, language=settings.workspace_language),
         ledger=EventLedger(database),
         clicks=ChartClicks(database),
         saved=SavedCharts(database),

@@ -29,25 +29,27 @@ class People:
         self,
         client: AsyncWebClient,
         *,
+        clients: Callable[[str], AsyncWebClient] | None = None,
         language: str | None = None,
         ttl: float = 3600,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
+        self._clients = clients  # a workspace key → its client: a user is asked about in their own workspace
         self._language = language
         self._ttl = ttl
         self._clock = clock
         self._people: dict[str, tuple[float, Person]] = {}
 
-    async def timezone(self, user_id: str) -> str | None:
+    async def timezone(self, user_id: str, workspace: str = "") -> str | None:
         """The user's IANA timezone, or None when Slack does not say (the bot's default applies)."""
-        return (await self._person(user_id)).timezone
+        return (await self._person(user_id, workspace)).timezone
 
-    async def language(self, user_id: str) -> str:
+    async def language(self, user_id: str, workspace: str = "") -> str:
         """The language to answer the user in: the workspace's when forced, else their Slack locale's."""
         if self._language is not None:
             return self._language
-        return language_of((await self._person(user_id)).locale)
+        return language_of((await self._person(user_id, workspace)).locale)
 
     def known_language(self, user_id: str) -> str:
         """At once, with no call to Slack (an acknowledgement cannot wait): the workspace's language when forced,
@@ -57,12 +59,13 @@ class People:
         cached = self._people.get(user_id)
         return language_of(cached[1].locale) if cached else ENGLISH
 
-    async def _person(self, user_id: str) -> Person:
+    async def _person(self, user_id: str, workspace: str) -> Person:
         cached = self._people.get(user_id)
         if cached and self._clock() - cached[0] < self._ttl:
             return cached[1]
+        client = self._clients(workspace) if self._clients is not None and workspace else self._client
         try:
-            response = await self._client.users_info(user=user_id, include_locale=True)
+            response = await client.users_info(user=user_id, include_locale=True)
             user = response.get("user") or {}
             zone = user.get("tz") if isinstance(user, dict) else None
             locale = user.get("locale") if isinstance(user, dict) else None

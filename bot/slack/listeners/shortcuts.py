@@ -13,6 +13,7 @@ from bot.i18n import speaking
 from bot.router import BackgroundWork
 from bot.slack.modal import SHORTCUT_ID, chart_modal, notice_modal
 from bot.slack.people import People
+from bot.slack.workspaces import key_of_payload
 from bot.store import SavedCharts
 
 
@@ -31,7 +32,7 @@ class ShortcutListener:
         self.work.spawn(self._opening(shortcut, client), name="a shortcut")  # a shutdown waits for it
 
     async def _opening(self, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
-        with speaking(await self.people.language(shortcut["user"]["id"])):
+        with speaking(await self.people.language(shortcut["user"]["id"], key_of_payload(shortcut))):
             await self._open(shortcut, client)
 
     async def _open(self, shortcut: dict[str, Any], client: AsyncWebClient) -> None:
