@@ -8,11 +8,16 @@ them (`account_inactive`), and that workspace alone stops posting."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import ClientSession
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store import Bot
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
@@ -132,3 +137,62 @@ class Workspaces:
         access = SlackAccess(pacer, confirm=client.auth_test, file_wait=self._file_wait)
         self._known[key] = (client, access)
         return client, access
+
+
+class InstalledTokens:
+    """A workspace key → its bot token, from the installation store: rotated (refreshed and saved) before it expires,
+    and kept in memory for `keep` seconds so a storm of posts does not read the store for each call. `forget` drops a
+    workspace at once (uninstalled, tokens revoked)."""
+
+    def __init__(
+        self,
+        store: AsyncInstallationStore,
+        rotator: AsyncTokenRotator | None = None,
+        *,
+        keep: float = 60.0,
+        refresh_before_minutes: int = 120,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._store, self._rotator = store, rotator
+        self._keep, self._refresh_before = keep, refresh_before_minutes
+        self._clock = clock
+        self._known: dict[str, tuple[float, Bot | None]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def __call__(self, key: str) -> str | None:
+        bot = await self.bot(key)
+        return bot.bot_token if bot is not None else None
+
+    async def bot(self, key: str) -> Bot | None:
+        """The workspace's installed bot (its token fresh), or None when the app is not installed there."""
+        found = self._known.get(key)
+        if found is not None and self._clock() - found[0] < self._keep and _fresh(found[1]):
+            return found[1]
+        async with self._locks.setdefault(key, asyncio.Lock()):  # one refresh per workspace, however many calls wait
+            found = self._known.get(key)
+            if found is not None and self._clock() - found[0] < self._keep and _fresh(found[1]):
+                return found[1]
+            bot = await self._find(key)
+            if bot is not None and self._rotator is not None and bot.bot_refresh_token:
+                rotated = await self._rotator.perform_bot_token_rotation(
+                    bot=bot, minutes_before_expiration=self._refresh_before
+                )
+                if rotated is not None:
+                    await self._store.async_save_bot(rotated)
+                    bot = rotated
+            self._known[key] = (self._clock(), bot)
+            return bot
+
+    def forget(self, key: str) -> None:
+        self._known.pop(key, None)
+
+    async def _find(self, key: str) -> Bot | None:
+        if key.startswith("E"):  # an enterprise id: an org-wide install
+            return await self._store.async_find_bot(enterprise_id=key, team_id=None, is_enterprise_install=True)
+        return await self._store.async_find_bot(enterprise_id=None, team_id=key)
+
+
+def _fresh(bot: Bot | None) -> bool:
+    """Whether a kept bot's token is still good for a while (a rotating token is refreshed before it lapses)."""
+    expires = bot.bot_token_expires_at if bot is not None else None
+    return expires is None or expires - time.time() > 60

@@ -4,13 +4,17 @@ single-workspace setup where every key is the one workspace."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import aiohttp
 import pytest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store import Bot, FileInstallationStore, Installation
 
 from bot.slack.client import slack_client
 from bot.slack.outbox import SlackAccess
-from bot.slack.workspaces import SINGLE, Workspaces, key_of_payload, workspace_key
+from bot.slack.workspaces import SINGLE, InstalledTokens, Workspaces, key_of_payload, workspace_key
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 
 
@@ -71,3 +75,40 @@ async def test_the_single_workspace_setup_is_every_key(fake_slack: FakeSlack) ->
     assert workspaces.key_of({"team_id": "T1", "enterprise_id": "E1", "is_enterprise_install": True}) == SINGLE
     assert workspaces.client("T1") is client
     assert workspaces.outbox(SINGLE).access is access
+
+
+class CountingStore(FileInstallationStore):
+    """slack_sdk's file store, counting the lookups."""
+
+    def __init__(self, base_dir: str) -> None:
+        super().__init__(base_dir=base_dir)
+        self.lookups = 0
+
+    async def async_find_bot(self, **where: Any) -> Bot | None:  # type: ignore[override]
+        self.lookups += 1
+        return await super().async_find_bot(**where)
+
+
+def installed(team_id: str, token: str, enterprise_id: str | None = None, *, org_wide: bool = False) -> Installation:
+    return Installation(
+        app_id="A1", enterprise_id=enterprise_id, team_id=None if org_wide else team_id, user_id="U1",
+        bot_token=token, bot_id="B1", bot_user_id="UBOT", is_enterprise_install=org_wide,
+    )  # fmt: skip
+
+
+async def test_installed_tokens_are_kept_briefly_and_forgotten_at_once(tmp_path: Path) -> None:
+    store = CountingStore(str(tmp_path))
+    await store.async_save(installed("T1", "xoxb-t1"))
+    await store.async_save(installed("T9", "xoxb-org", "E1", org_wide=True))
+    now = [0.0]
+    tokens = InstalledTokens(store, keep=60, clock=lambda: now[0])
+    assert [await tokens("T1") for _ in range(5)] == ["xoxb-t1"] * 5
+    assert store.lookups == 1  # a storm of posts reads the store once a minute, not per call
+    assert await tokens("E1") == "xoxb-org"  # an org-wide install, by its enterprise
+    assert await tokens("T2") is None
+    await store.async_delete_bot(enterprise_id=None, team_id="T1")
+    assert await tokens("T1") == "xoxb-t1"  # still kept…
+    tokens.forget("T1")  # …until the uninstall is seen
+    assert await tokens("T1") is None
+    now[0] += 61
+    assert await tokens("E1") == "xoxb-org"
