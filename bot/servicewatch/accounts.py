@@ -6,16 +6,33 @@ Knows HTTP and SCP only; what is built on each client is given by the caller."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from bot.errors import UserError
+from bot.i18n import _
 from bot.servicewatch.auth import ServiceWatchAuth
 from bot.servicewatch.client import ServiceWatchClient
 from bot.servicewatch.endpoints import DEFAULT_API_VERSION, servicewatch_base_url
 from bot.servicewatch.models import MetricSearchRequest
 
 S = TypeVar("S")
+ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
+
+
+def check_account_name(name: str) -> str:
+    """An account's name, lower-cased; UserError saying what names look like."""
+    lowered = name.strip().lower()
+    if not ACCOUNT_NAME.match(lowered):
+        raise UserError(
+            _(
+                "“{name}” cannot be an account's name: use 1–40 letters, digits, `-`, `_` or `.`, starting with a "
+                "letter or digit, e.g. prod."
+            ).format(name=name[:40])
+        )
+    return lowered
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ account. Nothing here shows a secret: listings carry the access key's last four 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,27 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.errors import UserError
 from bot.i18n import _
-from bot.servicewatch.accounts import Account
+from bot.servicewatch.accounts import Account, check_account_name
 from bot.store.db import Database, as_utc
 from bot.store.sealing import Sealer, sealed_column
 from bot.store.tables import ChannelAccountRow, ScpAccountRow
 
 WHAT = "An SCP account's secret key"
 sealed_column(ScpAccountRow.__table__, "secret_key", WHAT)  # type: ignore[arg-type]
-ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
-
-
-def check_account_name(name: str) -> str:
-    """An account's name, lower-cased; UserError saying what names look like."""
-    lowered = name.strip().lower()
-    if not ACCOUNT_NAME.match(lowered):
-        raise UserError(
-            _(
-                "“{name}” cannot be an account's name: use 1–40 letters, digits, `-`, `_` or `.`, starting with a "
-                "letter or digit, e.g. prod."
-            ).format(name=name[:40])
-        )
-    return lowered
 
 
 @dataclass(frozen=True)
