@@ -106,7 +106,7 @@ class AccountRegistry(Generic[S]):
     account), made on first use, rebuilt when the account changed, closed when removed or at shutdown."""
 
     def __init__(self, options: ClientOptions, build: Callable[[ServiceWatchClient], S]) -> None:
-        self._options = options
+        self.options = options
         self._build = build
         self._built: dict[tuple[str, str], _Built[S]] = {}
         self._retired: list[ServiceWatchClient] = []  # replaced clients: a chart may still be drawing on one
@@ -120,7 +120,7 @@ class AccountRegistry(Generic[S]):
             return held.built
         if held is not None:
             self._retired.append(held.client)
-        client = account_client(account, self._options)
+        client = account_client(account, self.options)
         held = _Built(fingerprint, client, self._build(client))
         self._built[key] = held
         return held.built

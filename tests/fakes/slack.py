@@ -220,6 +220,8 @@ class User:
     name: str
     tz: str = DEFAULT_TZ
     locale: str = DEFAULT_LOCALE
+    is_admin: bool = False  # a workspace admin (users.info's is_admin)
+    is_owner: bool = False
 
 
 @dataclass
@@ -295,9 +297,18 @@ class FakeSlack:
 
     # The workspace ----------------------------------------------------------------------------------------------
 
-    def user(self, user_id: str, *, name: str = "", tz: str = DEFAULT_TZ, locale: str = DEFAULT_LOCALE) -> User:
-        """Declare a person of the workspace (again: changes their name, timezone or locale)."""
-        self.users[user_id] = User(user_id, name or user_id.lower(), tz, locale)
+    def user(
+        self,
+        user_id: str,
+        *,
+        name: str = "",
+        tz: str = DEFAULT_TZ,
+        locale: str = DEFAULT_LOCALE,
+        admin: bool = False,
+        owner: bool = False,
+    ) -> User:
+        """Declare a person of the workspace (again: changes their name, timezone, locale or admin rights)."""
+        self.users[user_id] = User(user_id, name or user_id.lower(), tz, locale, admin, owner)
         return self.users[user_id]
 
     def channel(
@@ -487,7 +498,15 @@ class FakeSlack:
         user = self.users.get(params.get("user", ""))
         if user is None:
             raise SlackError("user_not_found")
-        found = {"id": user.id, "team_id": TEAM, "name": user.name, "tz": user.tz, "is_bot": False}
+        found = {
+            "id": user.id,
+            "team_id": TEAM,
+            "name": user.name,
+            "tz": user.tz,
+            "is_bot": False,
+            "is_admin": user.is_admin,
+            "is_owner": user.is_owner,
+        }
         if str(params.get("include_locale", "")).lower() in ("true", "1"):  # as Slack: the locale only when asked
             found["locale"] = user.locale
         return {"ok": True, "user": found}
