@@ -24,12 +24,17 @@ async def test_an_account_is_stored_sealed_and_listed_without_its_secret(databas
     accounts = ScpAccounts(database, Sealer([new_key()]))
     info = await accounts.add("T1", PROD, added_by="U1")
     assert (info.name, info.key_tail, info.region) == ("prod", "1234", "kr-west1")
-    assert SECRET not in repr(info) and SECRET not in repr(PROD)
+    assert SECRET not in repr(info)
+    assert SECRET not in repr(PROD)
     async with database.sessions() as session:
         stored = await session.scalar(select(ScpAccountRow.secret_key))
-    assert stored is not None and SECRET not in stored and stored.startswith("fernet:")
+    assert stored is not None
+    assert SECRET not in stored
+    assert stored.startswith("fernet:")
     opened = await accounts.get("T1", "PROD")
-    assert opened is not None and opened.secret_key == SECRET and opened.name == "prod"
+    assert opened is not None
+    assert opened.secret_key == SECRET
+    assert opened.name == "prod"
     assert await accounts.get("T2", "prod") is None  # another workspace's account is not this one's
     assert [a.name for a in await accounts.listed("T1")] == ["prod"]
 
@@ -72,7 +77,8 @@ async def test_rotate_key_reseals_account_secrets(database: Database) -> None:
     async with database.sessions.begin() as session:
         assert await rotate(session, Sealer([new, old])) == 1
     opened = await ScpAccounts(database, Sealer([new])).get("T1", "prod")
-    assert opened is not None and opened.secret_key == SECRET
+    assert opened is not None
+    assert opened.secret_key == SECRET
 
 
 async def test_the_secret_is_not_in_the_sqlite_file(tmp_path: Path) -> None:
@@ -82,6 +88,11 @@ async def test_the_secret_is_not_in_the_sqlite_file(tmp_path: Path) -> None:
         await ScpAccounts(database, Sealer([new_key()])).add("T1", PROD, added_by="U1")
     finally:
         await database.dispose()
-    data = b"".join(path.read_bytes() for path in tmp_path.glob("plain.db*"))
+    data = _file_bytes(tmp_path, "plain.db*")
     assert b"AK-PROD-1234" in data  # the row is there …
     assert SECRET.encode() not in data  # … its secret is not
+
+
+def _file_bytes(folder: Path, pattern: str) -> bytes:
+    """The database file and its journals, as on disk."""
+    return b"".join(path.read_bytes() for path in folder.glob(pattern))

@@ -24,6 +24,7 @@ from bot.slack.accounts_home import ADD_ACTION, CALLBACK_ID, REMOVE_ACTION, acco
 from bot.slack.modal import ERROR_LIMIT
 from bot.slack.people import People
 from bot.slack.workspaces import Workspaces
+from bot.store.sealing import SealError
 
 log = logging.getLogger(__name__)
 VALIDATE_WAIT = 2.0  # seconds the keys' check may take: a modal's answer is due within Slack's three
@@ -114,7 +115,7 @@ class AccountsAdmin:
             try:
                 await self.chooser.store.add(workspace, account, added_by=user_id)
             except (UserError, SettingsError) as exc:  # a taken name; no SECRETS_KEYS (the message names it)
-                field = "name" if isinstance(exc, UserError) else "secret_key"
+                field = "secret_key" if isinstance(exc, SealError) else "name"
                 await ack(response_action="errors", errors={field: str(exc)[:ERROR_LIMIT]})
                 return
         self.chooser.registry.evict(workspace, account.name)
