@@ -85,8 +85,8 @@ async def test_an_installed_workspace_is_never_drawn_with_the_operators_keys(
         await accounts.store.add("T1", STAGING, added_by="U1")
         with pytest.raises(UserError, match=r"several SCP accounts \(prod, staging\).*`account prod`"):
             await accounts.charts_for("T1", "C1", None)
+        await accounts.store.add("T2", dataclasses.replace(PROD, name="x"), added_by="U1")
         with pytest.raises(UserError, match="no SCP account `prod` in this workspace; the accounts are: `x`"):
-            await accounts.store.add("T2", dataclasses.replace(PROD, name="x"), added_by="U1")
             await accounts.charts_for("T2", "C1", "prod")  # another workspace's account is not this one's
         sandboxed = chooser(database, fallback, scp, everywhere=True)  # the sandbox's data is nobody's
         assert await sandboxed.charts_for("T3", "C1", None) is fallback
