@@ -610,10 +610,23 @@ class FakeSlack:
         return shown
 
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._view(params)
         return {"ok": True, "view": {"id": "VHOME"}}
 
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._view(params)
         return {"ok": True, "view": {"id": "V0001"}}
+
+    def _view(self, params: dict[str, Any]) -> None:
+        """A view as Slack checks it (tests/fakes/blocks.py): `invalid_arguments` with the problems otherwise."""
+        view = params.get("view")
+        try:
+            view = json.loads(view) if isinstance(view, str) else view
+        except json.JSONDecodeError:
+            raise SlackError("invalid_arguments", response_metadata={"messages": ["view is not JSON"]}) from None
+        found = block_kit.view_problems(view)
+        if found:
+            raise SlackError("invalid_arguments", response_metadata={"messages": found})
 
     def _conversation(self, channel: Channel, *, with_count: bool = False) -> dict[str, Any]:
         shown: dict[str, Any] = {

@@ -15,8 +15,10 @@ from sqlalchemy import func, select
 
 from bot.sandbox import SANDBOX_ACCESS_KEY, Sandbox
 from bot.servicewatch.accounts import Account
+from bot.slack.accounts_home import account_modal
 from bot.store.sealing import new_key
 from bot.store.tables import ScpAccountRow
+from tests.fakes.blocks import view_problems
 from tests.fakes.slack import FakeSlack
 from tests.slack_payloads import view_submission
 from tests.stacks import BotStack, settings_for, start_stack
@@ -132,6 +134,8 @@ async def open_home(stack: BotStack, user: str) -> dict[str, Any]:
 
 
 def published(stack: BotStack) -> dict[str, Any]:
+    """The last Home tab published, which the fake Slack accepted (its blocks checked as Slack checks them)."""
+    assert [refused for refused in stack.fake.refusals if refused[0].startswith("views.")] == []
     view = stack.fake.calls_to("views.publish")[-1].params["view"]
     return json.loads(view) if isinstance(view, str) else view
 
@@ -156,6 +160,7 @@ async def click(stack: BotStack, view: dict[str, Any], action_id: str, user: str
 async def submit(stack: BotStack, typed: dict[str, str | None], user: str = "U0BOSS") -> dict[str, Any]:
     await stack.fake.wait_for(lambda: stack.fake.calls_to("views.open"))
     opened = stack.fake.calls_to("views.open")[-1].params["view"]
+    assert [refused for refused in stack.fake.refusals if refused[0] == "views.open"] == []
     modal = json.loads(opened) if isinstance(opened, str) else opened
     payload = view_submission(modal, typed, user=user)
     response = await stack.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
@@ -267,3 +272,22 @@ async def test_without_secrets_keys_the_modal_says_which_setting(
         assert "SECRETS_KEYS" in answer["errors"]["secret_key"]
         assert PROD_SECRET not in json.dumps(answer)
         assert await stored_accounts(running) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"title": {"type": "plain_text", "text": "A title longer than twenty-four"}}, "/view/title/text"),
+        ({"submit": None}, "must provide an object [json-pointer:/view/submit]"),
+        (
+            {"blocks": [{"type": "input", "label": {"type": "plain_text", "text": "x"}}]},
+            "missing required field: element",
+        ),
+        ({"blocks": [{"type": "video"}]}, "unsupported type: video"),
+    ],
+)
+def test_the_fake_slack_refuses_a_broken_modal(change: dict[str, Any], problem: str) -> None:
+    """The check the modal above passes is a real one: a broken view is refused."""
+    modal = {**account_modal(), **change}
+    assert view_problems(account_modal()) == []
+    assert any(problem in found for found in view_problems(modal))
