@@ -13,9 +13,11 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
+from bot.access import AccessPolicy
 from bot.sandbox import SANDBOX_ACCESS_KEY, Sandbox
 from bot.servicewatch.accounts import Account
 from bot.slack.accounts_home import account_modal
+from bot.slack.listeners.accounts import WorkspaceAdmins
 from bot.store.sealing import new_key
 from bot.store.tables import ScpAccountRow
 from tests.fakes.blocks import view_problems
@@ -291,3 +293,32 @@ def test_the_fake_slack_refuses_a_broken_modal(change: dict[str, Any], problem: 
     modal = {**account_modal(), **change}
     assert view_problems(account_modal()) == []
     assert any(problem in found for found in view_problems(modal))
+
+
+class _Users:
+    """A Slack client's users.info, counted."""
+
+    def __init__(self, **flags: bool) -> None:
+        self.flags = flags
+        self.calls = 0
+
+    async def users_info(self, *, user: str) -> dict[str, Any]:
+        self.calls += 1
+        return {"ok": True, "user": {"id": user, **self.flags}}
+
+
+@pytest.mark.parametrize(
+    ("flags", "listed", "admin"),
+    [({}, [], False), ({"is_admin": True}, [], True), ({"is_owner": True}, [], True), ({}, ["U1"], True)],
+)
+async def test_who_is_an_admin(flags: dict[str, bool], listed: list[str], admin: bool) -> None:
+    now = [0.0]
+    admins = WorkspaceAdmins(AccessPolicy([], listed), ttl=60, clock=lambda: now[0])
+    users = _Users(**flags)
+    client: Any = users
+    assert await admins.is_admin(client, "T1", "U1") is admin
+    assert await admins.is_admin(client, "T1", "U1") is admin
+    assert users.calls == (0 if listed else 1)  # asked once a minute at most; ADMIN_USER_IDS needs no call
+    now[0] = 61
+    await admins.is_admin(client, "T1", "U1")
+    assert users.calls == (0 if listed else 2)
