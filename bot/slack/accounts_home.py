@@ -17,6 +17,7 @@ REMOVE_ACTION = "scp_account_remove"
 CALLBACK_ID = "scp_account_modal"
 FIELDS = ("name", "access_key", "secret_key", "region", "environment", "account_id")
 DEFAULT_REGION, DEFAULT_ENVIRONMENT = "kr-west1", "e"
+SHOWN = 20  # accounts shown with their Remove button (App Home holds 100 blocks, shared with schedules)
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -39,7 +40,7 @@ def accounts_blocks(accounts: list[AccountInfo], command: str) -> list[dict[str,
                 ).format(command=command)
             )
         )
-    for info in accounts[:20]:
+    for info in accounts[:SHOWN]:
         remove = {
             "type": "button",
             "action_id": REMOVE_ACTION,
@@ -59,6 +60,9 @@ def accounts_blocks(accounts: list[AccountInfo], command: str) -> list[dict[str,
             name=info.name, region=info.region, environment=info.environment, tail=info.key_tail
         )
         blocks.append({**_section(text), "block_id": f"scp_account_{info.name}", "accessory": remove})
+    if len(accounts) > SHOWN:
+        more = _("… and {count} more; `{command} accounts` lists them all.")
+        blocks.append(_section(more.format(count=len(accounts) - SHOWN, command=command)))
     add = {"type": "button", "action_id": ADD_ACTION, "text": _plain(_("Add SCP account")), "style": "primary"}
     blocks.append({"type": "actions", "block_id": "scp_accounts_add", "elements": [add]})
     return blocks

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -16,8 +17,9 @@ from sqlalchemy import func, select
 from bot.access import AccessPolicy
 from bot.sandbox import SANDBOX_ACCESS_KEY, Sandbox
 from bot.servicewatch.accounts import Account
-from bot.slack.accounts_home import account_modal
+from bot.slack.accounts_home import account_modal, accounts_blocks
 from bot.slack.listeners.accounts import WorkspaceAdmins
+from bot.store.accounts import AccountInfo
 from bot.store.sealing import new_key
 from bot.store.tables import ScpAccountRow
 from tests.fakes.blocks import view_problems
@@ -322,3 +324,14 @@ async def test_who_is_an_admin(flags: dict[str, bool], listed: list[str], admin:
     now[0] = 61
     await admins.is_admin(client, "T1", "U1")
     assert users.calls == (0 if listed else 2)
+
+
+def test_many_accounts_say_how_many_more() -> None:
+    infos = [
+        AccountInfo("", f"acct-{n:02}", "kr-west1", "e", "", f"{n:04}", "U1", datetime(2026, 11, 28, tzinfo=UTC))
+        for n in range(25)
+    ]
+    blocks = accounts_blocks(infos, "/chart")
+    assert sum(1 for block in blocks if block.get("accessory", {}).get("action_id") == "scp_account_remove") == 20
+    assert "… and 5 more; `/chart accounts` lists them all." in json.dumps(blocks, ensure_ascii=False)
+    assert view_problems({"type": "home", "blocks": blocks}) == []
