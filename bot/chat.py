@@ -15,6 +15,7 @@ from bot.charts.parse import parse_chart, parse_request
 from bot.charts.resolve import find_metric
 from bot.charts.service import ChartService, NoDataError, RenderedChart
 from bot.charts.spec import (
+    AccountsRequest,
     AlertsRequest,
     ChartRequest,
     ChartSpec,
@@ -28,6 +29,7 @@ from bot.charts.spec import (
     ScheduleRequest,
     ThreadRef,
     UnwatchRequest,
+    UseAccountRequest,
     WatchesRequest,
     WatchRequest,
 )
@@ -97,6 +99,16 @@ class AlertHandler(Protocol):
     ) -> str: ...
 
 
+class AccountDirectory(Protocol):
+    """The SCP accounts (bot/accounts.py): which one draws a request's chart, and the `accounts`/`use` commands."""
+
+    async def charts_for(self, workspace: str, channel_id: str, named: str | None) -> ChartService: ...
+
+    async def handle(
+        self, request: AccountsRequest | UseAccountRequest, workspace: str, channel_id: str, user: str
+    ) -> str: ...
+
+
 class AnswerLog(Protocol):
     """Where the answers of requests that changed something are noted (see `bot.store.effects`)."""
 
@@ -131,6 +143,24 @@ class ChatActions:
         self.default_timezone = default_timezone
         self.schedule_handler: ScheduleHandler | None = None
         self.alert_handler: AlertHandler | None = None
+        self.accounts: AccountDirectory | None = None  # None: every chart is drawn by `charts`
+
+    async def charts_in(self, workspace: str, channel_id: str, account: str | None) -> ChartService:
+        """The ChartService that draws a chart of `channel_id` naming `account` (None: the channel's or the
+        workspace's account, else the default); UserError for an account that is not there."""
+        if self.accounts is not None:
+            return await self.accounts.charts_for(workspace, channel_id, account)
+        if account is not None:
+            raise UserError(
+                _("There is no SCP account `{name}`: this bot draws every chart with one ServiceWatch.").format(
+                    name=account
+                )
+            )
+        return self.charts
+
+    async def charts_for(self, asker: Asker, account: str | None) -> ChartService:
+        """`charts_in` for the asker's workspace and channel."""
+        return await self.charts_in(asker.workspace, asker.channel_id, account)
 
     async def handle(self, text: str, asker: Asker, *, now: datetime | None = None) -> Reply:
         """Parse and run `text` (at `now`, default the clock); raises UserError (show as written) or another
@@ -158,7 +188,15 @@ class ChatActions:
         if isinstance(request, HelpRequest):
             return TextReply(help_text(self.command, self.charts.defaults.window))
         if isinstance(request, MetricsRequest):
-            return TextReply(metrics_text(await self.charts.catalog(), request.words, self.command))
+            charts = await self.charts_for(asker, None)
+            return TextReply(metrics_text(await charts.catalog(), request.words, self.command))
+        if isinstance(request, AccountsRequest | UseAccountRequest):
+            if self.accounts is None:
+                return TextReply(
+                    _("This bot draws every chart with one ServiceWatch; it has no SCP accounts to choose from.")
+                )
+            answer = await self.accounts.handle(request, asker.workspace, asker.channel_id, asker.user_id)
+            return TextReply(answer, changed=isinstance(request, UseAccountRequest))
         if isinstance(request, SavedRequest):
             return TextReply(await self._saved_list(asker))
         if isinstance(request, ForgetRequest):
@@ -192,12 +230,13 @@ class ChatActions:
                 raise UserError(foreign)
             await self.policy.check_post(asker.user_id, asker.asked_from, spec.thread.channel_id)
         zone = spec.tz or asker.timezone or self.default_timezone
+        charts = await self.charts_for(asker, spec.account)
         if spec.dry_run:
-            plan = await self.charts.plan(spec, timezone=zone, title=title, now=now)
+            plan = await charts.plan(spec, timezone=zone, title=title, now=now)
             body = encode_body(plan.request.wire_json()).decode()
             summary = _("{title} · {window} · nothing was sent").format(title=plan.title, window=plan.window_text)
             return DryRunReply(body=body, summary=summary)
-        chart = await self.charts.render(
+        chart = await charts.render(
             spec, timezone=zone, asked_by=asker.mention, title=title, now=now, steered_as=request.text
         )
         return ChartReply(chart, spec.thread)
@@ -208,7 +247,8 @@ class ChatActions:
         forgotten)."""
         try:
             spec, title = await self.with_saved(spec_for(view, command=self.command), asker.channel_id)
-            return await self.charts.render(
+            charts = await self.charts_for(asker, spec.account)
+            return await charts.render(
                 spec,
                 timezone=view.zone,
                 asked_by=view.by,
@@ -236,9 +276,10 @@ class ChatActions:
         return overrides.over(parse_chart(saved.text, command=self.command)), saved.name
 
     async def _save(self, request: SaveRequest, asker: Asker, now: datetime | None) -> str:
-        await self._refuse_hiding_a_metric(request.name)
+        charts = await self.charts_for(asker, request.spec.account)
+        await self._refuse_hiding_a_metric(request.name, charts)
         zone = request.spec.tz or asker.timezone or self.default_timezone
-        plan = await self.charts.plan(request.spec, timezone=zone, now=now)  # a chart that cannot be drawn is not saved
+        plan = await charts.plan(request.spec, timezone=zone, now=now)  # a chart that cannot be drawn is not saved
         record, created = await self.saved.save(
             asker.channel_id,
             request.name,
@@ -260,11 +301,11 @@ class ChatActions:
             )
         )
 
-    async def _refuse_hiding_a_metric(self, name: str) -> None:
+    async def _refuse_hiding_a_metric(self, name: str, charts: ChartService) -> None:
         """A saved chart's name runs before any metric of that name: one that is (or uniquely matches) a metric of
         the catalog would hide it, so it is refused."""
         try:
-            metric = find_metric(MetricRef(name=name), await self.charts.catalog())
+            metric = find_metric(MetricRef(name=name), await charts.catalog())
         except (UserError, ServiceWatchError):
             return  # no metric answers to it (or none can be told now: the chart's own check decides)
         raise UserError(
@@ -290,7 +331,7 @@ class ChatActions:
 def _changes(request: Request) -> bool:
     if isinstance(request, ScheduleRequest):
         return request.action in CHANGING
-    return isinstance(request, SaveRequest | ForgetRequest | WatchRequest | UnwatchRequest)
+    return isinstance(request, SaveRequest | ForgetRequest | WatchRequest | UnwatchRequest | UseAccountRequest)
 
 
 def error_text(error: BaseException) -> tuple[str, str | None]:

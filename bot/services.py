@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from bot.access import AccessPolicy
+from bot.accounts import AccountChooser
 from bot.charts.plan import ChartDefaults
 from bot.charts.service import ChartService
 from bot.chat import ChatActions
 from bot.config import Settings
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
+from bot.servicewatch.accounts import AccountRegistry, ClientOptions
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.models import SizeLimits
 from bot.store import Database, SavedCharts
+from bot.store.accounts import ScpAccounts
 from bot.store.effects import RequestEffects
+from bot.store.sealing import Sealer
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,7 @@ class Services:
     actions: ChatActions
     policy: AccessPolicy
     sandbox: Sandbox | None = None
+    accounts: AccountChooser | None = None  # the SCP accounts added in App Home, and which one draws a chart
 
     @property
     def servicewatch_label(self) -> str:
@@ -55,6 +61,35 @@ def chart_defaults(settings: Settings) -> ChartDefaults:
         api_version=settings.servicewatch_api_version,
         command=settings.bot_command,
         sandbox=settings.uses_sandbox,
+    )
+
+
+def client_options(settings: Settings) -> ClientOptions:
+    return ClientOptions(
+        api_version=settings.servicewatch_api_version,
+        timeout=settings.servicewatch_timeout,
+        max_retries=settings.servicewatch_max_retries,
+        catalog_ttl=settings.servicewatch_catalog_ttl,
+    )
+
+
+def account_chooser(settings: Settings, database: Database, fallback: ChartService) -> AccountChooser:
+    """The SCP accounts of every workspace, each drawn by its own client, coalescing and ChartService."""
+    defaults = dataclasses.replace(chart_defaults(settings), sandbox=False)
+
+    def build(client: ServiceWatchClient) -> ChartService:
+        coalesced = CoalescingServiceWatch(
+            client, max_concurrency=settings.servicewatch_max_concurrency, max_entries=settings.chart_cache_entries
+        )
+        return ChartService(coalesced, defaults)
+
+    return AccountChooser(
+        ScpAccounts(database, Sealer(settings.sealing_keys)),
+        AccountRegistry(client_options(settings), build),
+        fallback,
+        endpoint=settings.servicewatch_endpoint,
+        fallback_everywhere=settings.uses_sandbox,  # the sandbox's synthetic data is nobody's
+        command=settings.bot_command,
     )
 
 
@@ -86,6 +121,7 @@ async def open_services(settings: Settings, *, migrate: bool = True) -> AsyncIte
         base_url = settings.servicewatch_url
     client = servicewatch_client(settings, base_url)
     database = Database(settings.database_url)
+    accounts: AccountChooser | None = None
     try:
         if migrate:
             await database.migrate()
@@ -102,8 +138,12 @@ async def open_services(settings: Settings, *, migrate: bool = True) -> AsyncIte
             policy=policy,
             answers=RequestEffects(database),
         )
-        yield Services(settings, client, database, charts, actions, policy, sandbox)
+        accounts = account_chooser(settings, database, charts)
+        actions.accounts = accounts
+        yield Services(settings, client, database, charts, actions, policy, sandbox, accounts)
     finally:
+        if accounts is not None:
+            await accounts.registry.aclose()
         await client.aclose()
         await database.dispose()
         if sandbox is not None:

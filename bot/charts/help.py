@@ -9,8 +9,9 @@ from bot.servicewatch.catalog import Catalog, CatalogMetric
 
 def help_text(command: str, default_window: str) -> str:
     """The whole chat language, in the asker's language (the Korean help shows the Korean words)."""
-    return _(
-        """\
+    return (
+        _(
+            """\
 *ServiceWatch charts* — `{cmd} CHART [WINDOW] [OPTIONS]` posts a chart here, now.
 
 *CHART*  a saved chart's name, or metrics: `"Virtual Server:CPU Usage/Core[Basic]"` (namespace:metric),
@@ -37,7 +38,13 @@ def help_text(command: str, default_window: str) -> str:
   `{cmd} watches`, `{cmd} unwatch ID`.
 *한국어*  `cpu web-01 지난 3시간 최대` — Korean words work everywhere too (`{cmd} 도움말`).
 Times are read in your Slack timezone unless you say `tz`."""
-    ).format(cmd=command, window=default_window)
+        ).format(cmd=command, window=default_window)
+        + "\n"
+        + _(
+            "*SCP accounts*  `{cmd} accounts` lists them · `{cmd} use NAME` sets this channel's · `account NAME` in a "
+            "line draws that chart with it (`{cmd} lag 3h account staging`). Admins add them in the bot's App Home."
+        ).format(cmd=command)
+    )
 
 
 def metrics_text(catalog: Catalog, words: tuple[str, ...], command: str = "/chart") -> str:

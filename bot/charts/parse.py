@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from bot.charts import options
+from bot.charts.account_grammar import account_request
 from bot.charts.alert_grammar import alert_request
 from bot.charts.particles import split_particles
 from bot.charts.spec import (
@@ -45,6 +46,7 @@ from bot.charts.words import (
 )
 from bot.errors import UserError
 from bot.i18n import KOREAN, _, language
+from bot.servicewatch.accounts import check_account_name
 
 MAX_METRICS = 10
 SUBCOMMANDS = tuple(sorted(set(COMMANDS.values())))
@@ -139,7 +141,7 @@ def _parse_request(text: str) -> Request:
     tokens = tokenize(text)
     if not tokens:
         return HelpRequest()
-    alert = alert_request(tokens, text)
+    alert = alert_request(tokens, text) or account_request(tokens)
     if alert is not None:
         return alert
     typed = tokens[0].text.lower() if not tokens[0].quoted and tokens[0].kind is Kind.WORD else ""
@@ -259,6 +261,7 @@ class _ChartParser:
             title=self.values.get("title"),  # type: ignore[arg-type]
             thread=self.values.get("thread"),  # type: ignore[arg-type]
             dry_run=bool(self.values.get("dry_run")),
+            account=self.values.get("account"),  # type: ignore[arg-type]
         )
 
     def _metric(self, index: int, draft: _MetricDraft) -> MetricRef:
@@ -405,6 +408,7 @@ _VALUE_PARSERS: dict[str, Callable[[Token], object]] = {
     "label": _text_value(100),
     "color": lambda t: options.parse_colour(t.text),
     "thread": _thread_value,
+    "account": lambda t: check_account_name(t.text),
 }
 _EXAMPLES = {
     "period": "period 5m",
@@ -415,6 +419,7 @@ _EXAMPLES = {
     "label": 'label "web-01"',
     "color": "color #ff0000",
     "thread": "thread https://…/archives/C…/p…",
+    "account": "account prod",
 }
 
 

@@ -47,6 +47,7 @@ class ChartSpec:
     title: str | None = None
     thread: ThreadRef | None = None
     dry_run: bool = False
+    account: str | None = None  # the SCP account named by the line (`account staging`), lower-cased
 
     def over(self, saved: ChartSpec) -> ChartSpec:
         """This request run on top of a saved chart: the saved metrics (plus any named here), and
@@ -62,6 +63,7 @@ class ChartSpec:
             title=self.title or saved.title,
             thread=self.thread or saved.thread,
             dry_run=self.dry_run or saved.dry_run,
+            account=self.account or saved.account,
         )
 
 
@@ -155,6 +157,18 @@ class UnwatchRequest:
     watch_id: int
 
 
+@dataclass(frozen=True)
+class AccountsRequest:
+    """`/chart accounts` (`계정 목록`): the workspace's SCP accounts and this channel's default."""
+
+
+@dataclass(frozen=True)
+class UseAccountRequest:
+    """`/chart use NAME` (`계정 사용 NAME`): the channel's charts use the SCP account NAME unless a line names one."""
+
+    name: str
+
+
 Request = (
     ChartRequest
     | HelpRequest
@@ -167,4 +181,6 @@ Request = (
     | WatchRequest
     | WatchesRequest
     | UnwatchRequest
+    | AccountsRequest
+    | UseAccountRequest
 )

@@ -59,6 +59,14 @@ LEVEL_VALUES = {
     "low": "LOW", "낮음": "LOW", "하": "LOW",
 }  # fmt: skip
 
+# SCP accounts: `accounts` (`계정 목록`) lists them, `use NAME` (`계정 사용 NAME`) sets the channel's default. A line
+# names one with the option `account NAME` (`계정 NAME`), below.
+ACCOUNT_COMMANDS = {
+    ("accounts",): "accounts", ("계정", "목록"): "accounts", ("계정목록",): "accounts",
+    ("use",): "use", ("계정", "사용"): "use", ("계정사용",): "use",
+}  # fmt: skip
+ACCOUNT_PHRASES = {"accounts": ("accounts", "계정 목록"), "use": ("use", "계정 사용")}
+
 OPTIONS = {
     "period": "period", "기간": "period", "주기": "period", "간격": "period",
     "stat": "stat", "stats": "stat", "statistic": "stat", "통계": "stat",
@@ -68,6 +76,7 @@ OPTIONS = {
     "color": "color", "colour": "color", "색": "color", "색상": "color",
     "label": "label", "라벨": "label", "이름표": "label",
     "thread": "thread", "스레드": "thread",
+    "account": "account", "계정": "account",
 }  # fmt: skip
 FLAGS = {"dry-run": "dry_run", "dryrun": "dry_run", "--dry-run": "dry_run", "미리보기": "dry_run"}
 
@@ -124,6 +133,7 @@ RESERVED = frozenset(
         *WINDOW_WORDS,
         *JOINERS,
         *(word for words in ALERT_COMMANDS for word in words),
+        *(word for words in ACCOUNT_COMMANDS for word in words),
         *LEVEL_WORDS,
         "to",
         "in",
@@ -144,5 +154,5 @@ def korean_command(command: str) -> str:
 
 def language_words() -> list[str]:
     """Every word of the language (for did-you-mean beside the catalog's names)."""
-    alert_words = {word for words in ALERT_COMMANDS for word in words}
+    alert_words = {word for words in (*ALERT_COMMANDS, *ACCOUNT_COMMANDS) for word in words}
     return sorted({*COMMANDS, *SCHEDULE_COMMANDS, *OPTIONS, *FLAGS, *WINDOW_WORDS, *STATISTICS, *alert_words})

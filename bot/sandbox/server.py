@@ -10,6 +10,9 @@ and 1.1). Control, from loopback only:
 - `GET /_sandbox/health`, `GET /_sandbox/stats` (calls per path; every ShowAlert under `/v1/alerts`);
 - `POST /_sandbox/faults` (a fault or a list; `path` `/v1/alerts` means every ShowAlert), `DELETE /_sandbox/faults`;
 - `PUT /_sandbox/latency` `{"seconds": N}`;
+- `POST /_sandbox/keys` `{"access_key", "secret_key", "account_id"?}`: one more key pair accepted (an SCP account of
+  its own; `Sandbox(keys={access: secret})` in process); each call is checked with the secret of the access key it
+  names, and `Sandbox.signed_by` lists the access key of every call accepted;
 - `GET /_sandbox/alerts`: every alert with its `level`, `state`, `changed_at` (epoch seconds of the last state change),
   `deleted`, `forbidden` and `history` (`[[when, state], …]`);
 - `PUT /_sandbox/alerts/{id}` with any of `{"state": "ALERT"}` (any string; anything but NORMAL fires, and the
@@ -33,7 +36,7 @@ import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -111,6 +114,7 @@ class Sandbox:
         access_key: str = SANDBOX_ACCESS_KEY,
         secret_key: str = SANDBOX_SECRET_KEY,
         account_id: str = "",
+        keys: Mapping[str, str] | None = None,
         max_clock_skew: float = 300.0,
         min_size: tuple[int, int] | None = None,
         stock_images: bool = False,
@@ -119,8 +123,10 @@ class Sandbox:
         extra_alerts: int = 0,
     ) -> None:
         self.access_key = access_key
-        self._secret_key = secret_key
-        self._account_id = account_id
+        # Every key pair accepted: access key → (secret key, account id). The stock pair is always one of them.
+        self._keys: dict[str, tuple[str, str]] = {access: (secret, "") for access, secret in (keys or {}).items()}
+        self._keys[access_key] = (secret_key, account_id)
+        self.signed_by: list[str] = []  # the access key of each call whose signature was accepted, in order
         self._max_clock_skew = max_clock_skew
         self._min_size = min_size
         self.stock_images = stock_images  # one drawing per size, served for every chart (benchmarks, timing tests)
@@ -151,6 +157,7 @@ class Sandbox:
         app.router.add_post("/_sandbox/faults", _loopback_only(self._add_faults))
         app.router.add_delete("/_sandbox/faults", _loopback_only(self._clear_faults))
         app.router.add_put("/_sandbox/latency", _loopback_only(self._set_latency))
+        app.router.add_post("/_sandbox/keys", _loopback_only(self._add_key))
         app.router.add_get("/_sandbox/alerts", _loopback_only(self._list_alerts))
         app.router.add_put("/_sandbox/alerts/{alert_id}", _loopback_only(self._change_alert))
         return app
@@ -170,6 +177,10 @@ class Sandbox:
         bound = server.sockets[0].getsockname()  # type: ignore[attr-defined]
         self.url = f"http://{host}:{bound[1]}"
         return self.url
+
+    def add_key(self, access_key: str, secret_key: str, account_id: str = "") -> None:
+        """Accept one more key pair (an SCP account of its own); what `POST /_sandbox/keys` does."""
+        self._keys[access_key] = (secret_key, account_id)
 
     # Alerts, in process -----------------------------------------------------------------------------------
 
@@ -263,8 +274,11 @@ class Sandbox:
                 raise SandboxError(401, f"Missing header {name}")
         if headers["Scp-ClientType"] != "Openapi":
             raise SandboxError(401, "Scp-ClientType must be Openapi")
-        if not hmac.compare_digest(headers["Scp-Accesskey"], self.access_key):
+        access_key = headers["Scp-Accesskey"]
+        known = next((pair for key, pair in self._keys.items() if hmac.compare_digest(access_key, key)), None)
+        if known is None:
             raise SandboxError(401, "Unknown access key")
+        secret_key, account_id = known
         timestamp = headers["Scp-Timestamp"]
         if not (timestamp.isascii() and timestamp.isdigit()):
             raise SandboxError(401, "Scp-Timestamp must be epoch milliseconds")
@@ -272,11 +286,10 @@ class Sandbox:
         if skew > self._max_clock_skew:
             raise SandboxError(401, f"Scp-Timestamp is {skew:.0f} s away from the server clock")
         url = f"{request.scheme}://{request.host}{request.raw_path}"
-        expected = expected_signature(
-            request.method, url, timestamp, self.access_key, self._secret_key, self._account_id
-        )
+        expected = expected_signature(request.method, url, timestamp, access_key, secret_key, account_id)
         if not hmac.compare_digest(headers["Scp-Signature"], expected):
             raise SandboxError(401, "Signature mismatch: the secret key or the string to sign is wrong")
+        self.signed_by.append(access_key)
 
     def _version(self, request: web.Request) -> str:
         header = request.headers.get("Scp-Api-Version")
@@ -437,6 +450,18 @@ class Sandbox:
             return error_response(400, ['Send {"seconds": N} with 0 ≤ N ≤ 600'])
         self.plan.latency = seconds
         return web.json_response({"latency": seconds})
+
+    async def _add_key(self, request: web.Request) -> web.StreamResponse:
+        usage = 'Send {"access_key": "…", "secret_key": "…"} and optionally "account_id"'
+        try:
+            body = await request.json()
+            access, secret, account = body["access_key"], body["secret_key"], body.get("account_id", "")
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            return error_response(400, [usage])
+        if not all(isinstance(value, str) for value in (access, secret, account)) or not access or not secret:
+            return error_response(400, [usage])
+        self.add_key(access, secret, account)
+        return web.json_response({"access_key": access, "keys": len(self._keys)})
 
     async def _list_alerts(self, request: web.Request) -> web.StreamResponse:
         return web.json_response({"alerts": [self.alerts.view(alert_id) for alert_id in self.alerts.ids()]})

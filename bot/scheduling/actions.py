@@ -122,9 +122,8 @@ class ScheduleActions:
         resolved, title = await self.chat.with_saved(spec, channel)
         if resolved.window is None:  # checked as it will run: over the time between runs
             resolved = replace(resolved, window=parse_window(f"last {window_text}"))
-        plan = await self.chat.charts.plan(
-            resolved, timezone=zone, title=title
-        )  # a chart that can't be drawn isn't saved
+        charts = await self.chat.charts_in(asker.workspace, channel, resolved.account)
+        plan = await charts.plan(resolved, timezone=zone, title=title)  # a chart that can't be drawn isn't saved
         ends_at = None
         if follow:
             duration = new.duration or self.limits.follow_default

@@ -111,7 +111,8 @@ class ScheduledRunner:
             if spec.window is None:  # a schedule's chart covers the time since the previous run
                 trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
                 spec = replace(spec, window=parse_window(default_window(when_of(schedule), trigger, slot)))
-            chart = await self.actions.charts.render(
+            charts = await self.actions.charts_in(schedule.workspace, schedule.channel_id, spec.account)
+            chart = await charts.render(
                 spec,
                 timezone=spec.tz or schedule.timezone,
                 asked_by=_("{owner}'s schedule #{id} ({when})").format(

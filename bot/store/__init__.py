@@ -1,5 +1,7 @@
-"""The database: saved charts (and, later, schedules). SQLAlchemy 2 async; SQLite by default, PostgreSQL by URL."""
+"""The database: saved charts, schedules, SCP accounts and the rest. SQLAlchemy 2 async; SQLite by default, PostgreSQL
+by URL."""
 
+from bot.store import accounts as _accounts  # noqa: F401 (registers its sealed column for rotate-key and the start check)
 from bot.store.db import Database, migrate
 from bot.store.saved_charts import SavedChart, SavedCharts
 

@@ -189,3 +189,33 @@ class AlertChangeRow(Base):
     holder: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ScpAccountRow(Base):
+    """An SCP account of a workspace: its keys (the secret key only sealed), region and environment."""
+
+    __tablename__ = "scp_accounts"
+    __table_args__ = (UniqueConstraint("workspace", "name", name="uq_scp_accounts_workspace_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workspace: Mapped[str] = mapped_column(String(64), nullable=False)
+    name: Mapped[str] = mapped_column(String(40), nullable=False)
+    access_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    secret_key: Mapped[str] = mapped_column(Text, nullable=False)  # sealed (bot/store/sealing.py), never plain
+    region: Mapped[str] = mapped_column(String(32), nullable=False)
+    environment: Mapped[str] = mapped_column(String(8), nullable=False)
+    account_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    added_by: Mapped[str] = mapped_column(String(32), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class ChannelAccountRow(Base):
+    """The SCP account a channel's charts use when a line names none (`/chart use NAME`)."""
+
+    __tablename__ = "channel_accounts"
+
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account: Mapped[str] = mapped_column(String(40), nullable=False)
+    set_by: Mapped[str] = mapped_column(String(32), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

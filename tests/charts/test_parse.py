@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot.charts.help import help_text
 from bot.charts.parse import ChartUsageError, check_saved_name, parse_chart, parse_request, parse_window
 from bot.charts.spec import (
+    AccountsRequest,
     AlertsRequest,
     ChartRequest,
     ChartSpec,
@@ -27,6 +28,7 @@ from bot.charts.spec import (
     ScheduleRequest,
     ThreadRef,
     UnwatchRequest,
+    UseAccountRequest,
     WatchesRequest,
     WatchRequest,
 )
@@ -398,14 +400,15 @@ KOREAN_FORMS = ["지난 3시간", "최근 30분", "3시간", "1시간30분", "�
                 "월요일 09:00-12:00", "평균", "최대", "최소", "합계", "개수", "통계 최대", "주기 5분", "시간대 KST",
                 "web-01의", "web-01과 web-02", "저장 x lag", "목록", "잊기 x", "일시정지 1", "재개 2", "삭제 3",
                 "도움말", "메트릭", "동안", "오후", "부터", "까지", "~", "알림", "알림 목록", "알림 감시", "알림감시",
-                "심각도 높음", "심각도 낮음", "감시 목록", "감시 해제 2", "#ops에"]  # fmt: skip
+                "심각도 높음", "심각도 낮음", "감시 목록", "감시 해제 2", "#ops에", "계정 staging", "계정 목록",
+                "계정 사용 prod", "계정목록"]  # fmt: skip
 PHRASES = sorted(_help_phrases(ENGLISH) | _help_phrases(KOREAN) | set(KOREAN_FORMS))
 PIECES = ["last", "3h", '"', "\u201c", "'", "=", ":", "+", ",", "<", ">", "|", "#", "@", "period", "stat", "size",
           "tz", "from", "to", "since", "today", "-", "now-", "PT", "P1", "x", " ", "<#C1|a>", "<@U1>", "&lt;", "0",
           "99999999999", "T", "/", "am", "pm", "\u2019", "\\", "every", "cron", "in", "for", "at", "지난", "시간",
           "분", "전", "부터", "까지", "~", "오전", "오후", "시", "어제", "의", "최대", "주기", "ago", "of", "and",
           "until", "watch", "alerts", "level", "high", "unwatch", "watches", "알림", "감시", "심각도", "높음",
-          "해제"]  # fmt: skip
+          "해제", "account", "accounts", "use", "계정", "사용", "목록"]  # fmt: skip
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
@@ -462,7 +465,9 @@ def read_line(text: str) -> object:
         | AlertsRequest
         | WatchRequest
         | WatchesRequest
-        | UnwatchRequest,
+        | UnwatchRequest
+        | AccountsRequest
+        | UseAccountRequest,
     )
     if not isinstance(request, ScheduleRequest):
         return request

@@ -32,11 +32,57 @@ FIELDS: dict[str, set[str]] = {
     "option": {"text", "value", "description", "url"},
     "image element": {"type", "image_url", "slack_file", "alt_text"},
     "slack_file": {"id", "url"},
-}
+    # Views (views.publish, views.open): the Home tab and modals, with their header and input blocks.
+    "header": {"type", "block_id", "text"},
+    "input": {"type", "block_id", "label", "element", "hint", "optional", "dispatch_action"},
+    "plain_text_input": {
+        "type", "action_id", "initial_value", "multiline", "min_length", "max_length", "placeholder",
+        "dispatch_action_config", "focus_on_load",
+    },
+    "external_select": {
+        "type", "action_id", "initial_option", "min_query_length", "placeholder", "confirm", "focus_on_load",
+    },
+    "home": {"type", "blocks", "private_metadata", "callback_id", "external_id"},
+    "modal": {
+        "type", "title", "blocks", "close", "submit", "private_metadata", "callback_id", "clear_on_close",
+        "notify_on_close", "external_id", "submit_disabled",
+    },
+}  # fmt: skip
+MAX_VIEW_BLOCKS = 100  # "Maximum of 100 blocks" in a modal or the Home tab
+INPUT_ELEMENTS = ("plain_text_input", "static_select", "external_select")
 INTERACTIVE = ("button", "static_select", "overflow")
 
 # Says what is wrong with a slack_file object ({"id": …} or {"url": …}), or None when the poster may show it.
 SlackFileCheck = Callable[[dict[str, Any]], "str | None"]
+
+
+def view_problems(view: Any) -> list[str]:
+    """What Slack would refuse in a view (views.publish, views.open): a Home tab or a modal, its limits and its
+    blocks (header and input blocks besides a message's kinds), each as `<what> [json-pointer:<where>]`."""
+    check = _Check(lambda ref: "a view shows no slack_file here")
+    kind = view.get("type") if isinstance(view, dict) else None
+    if kind not in ("home", "modal"):
+        check.problem("must be a valid enum value", "/view/type")
+        return check.found
+    if not check.fields(view, "/view", kind, ("blocks", "title") if kind == "modal" else ("blocks",)):
+        return check.found
+    for name in ("title", "submit", "close"):
+        if name in view:
+            check.text(view[name], f"/view/{name}", 24, plain=True)
+    if "private_metadata" in view:
+        check.string(view["private_metadata"], "/view/private_metadata", 3000, least=0)
+    if "callback_id" in view:
+        check.string(view["callback_id"], "/view/callback_id", 255)
+    blocks = check.items(view["blocks"], "/view/blocks", MAX_VIEW_BLOCKS, least=0)
+    if (
+        kind == "modal"
+        and "submit" not in view
+        and any(b.get("type") == "input" for b in blocks if isinstance(b, dict))
+    ):
+        check.problem("a modal with input blocks must have a submit button", "/view/submit")
+    for n, block in enumerate(blocks):
+        check.block(block, f"/view/blocks/{n}", in_view=True)
+    return check.found
 
 
 def problems(blocks: list[Any], slack_file: SlackFileCheck) -> list[str]:
@@ -101,9 +147,10 @@ class _Check:
         if self.fields(value, at, kind, ("text",)):
             self.string(value["text"], f"{at}/text", most)
 
-    def block(self, block: Any, at: str) -> None:
+    def block(self, block: Any, at: str, *, in_view: bool = False) -> None:
         kind = block.get("type") if isinstance(block, dict) else None
-        if kind not in ("section", "context", "image", "actions", "divider"):
+        kinds = ("section", "context", "image", "actions", "divider") + (("header", "input") if in_view else ())
+        if kind not in kinds:
             self.problem(f"unsupported type: {kind}", f"{at}/type")
             return
         if not self.fields(block, at, kind):
@@ -125,6 +172,40 @@ class _Check:
         elif kind == "actions":
             for n, element in enumerate(self.items(block.get("elements"), f"{at}/elements", 25)):
                 self.element(element, f"{at}/elements/{n}")
+        elif kind == "header":
+            if "text" not in block:
+                self.problem("missing required field: text", at)
+            else:
+                self.text(block["text"], f"{at}/text", 150, plain=True)
+        elif kind == "input":
+            self.input(block, at)
+
+    def input(self, block: dict[str, Any], at: str) -> None:
+        """An input block: a plain_text label, a hint, and one input element."""
+        for name in ("label", "element"):
+            if name not in block:
+                self.problem(f"missing required field: {name}", at)
+        if "label" in block:
+            self.text(block["label"], f"{at}/label", 2000, plain=True)
+        if "hint" in block:
+            self.text(block["hint"], f"{at}/hint", 2000, plain=True)
+        element = block.get("element")
+        kind = element.get("type") if isinstance(element, dict) else None
+        if kind not in INPUT_ELEMENTS:
+            self.problem(f"unsupported type: {kind}", f"{at}/element/type")
+        elif kind == "plain_text_input":
+            if self.fields(element, f"{at}/element", kind):
+                if "action_id" in element:
+                    self.string(element["action_id"], f"{at}/element/action_id", 255)
+                if "initial_value" in element:
+                    self.string(element["initial_value"], f"{at}/element/initial_value", 3000, least=0)
+                if "placeholder" in element:
+                    self.text(element["placeholder"], f"{at}/element/placeholder", 150, plain=True)
+        elif kind == "external_select":
+            if self.fields(element, f"{at}/element", kind) and "placeholder" in element:
+                self.text(element["placeholder"], f"{at}/element/placeholder", 150, plain=True)
+        else:
+            self.element(element, f"{at}/element")
 
     def section(self, block: dict[str, Any], at: str) -> None:
         if "text" not in block and "fields" not in block:

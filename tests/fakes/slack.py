@@ -220,6 +220,8 @@ class User:
     name: str
     tz: str = DEFAULT_TZ
     locale: str = DEFAULT_LOCALE
+    is_admin: bool = False  # a workspace admin (users.info's is_admin)
+    is_owner: bool = False
 
 
 @dataclass
@@ -295,9 +297,18 @@ class FakeSlack:
 
     # The workspace ----------------------------------------------------------------------------------------------
 
-    def user(self, user_id: str, *, name: str = "", tz: str = DEFAULT_TZ, locale: str = DEFAULT_LOCALE) -> User:
-        """Declare a person of the workspace (again: changes their name, timezone or locale)."""
-        self.users[user_id] = User(user_id, name or user_id.lower(), tz, locale)
+    def user(
+        self,
+        user_id: str,
+        *,
+        name: str = "",
+        tz: str = DEFAULT_TZ,
+        locale: str = DEFAULT_LOCALE,
+        admin: bool = False,
+        owner: bool = False,
+    ) -> User:
+        """Declare a person of the workspace (again: changes their name, timezone, locale or admin rights)."""
+        self.users[user_id] = User(user_id, name or user_id.lower(), tz, locale, admin, owner)
         return self.users[user_id]
 
     def channel(
@@ -487,7 +498,15 @@ class FakeSlack:
         user = self.users.get(params.get("user", ""))
         if user is None:
             raise SlackError("user_not_found")
-        found = {"id": user.id, "team_id": TEAM, "name": user.name, "tz": user.tz, "is_bot": False}
+        found = {
+            "id": user.id,
+            "team_id": TEAM,
+            "name": user.name,
+            "tz": user.tz,
+            "is_bot": False,
+            "is_admin": user.is_admin,
+            "is_owner": user.is_owner,
+        }
         if str(params.get("include_locale", "")).lower() in ("true", "1"):  # as Slack: the locale only when asked
             found["locale"] = user.locale
         return {"ok": True, "user": found}
@@ -591,10 +610,23 @@ class FakeSlack:
         return shown
 
     def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._view(params)
         return {"ok": True, "view": {"id": "VHOME"}}
 
     def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._view(params)
         return {"ok": True, "view": {"id": "V0001"}}
+
+    def _view(self, params: dict[str, Any]) -> None:
+        """A view as Slack checks it (tests/fakes/blocks.py): `invalid_arguments` with the problems otherwise."""
+        view = params.get("view")
+        try:
+            view = json.loads(view) if isinstance(view, str) else view
+        except json.JSONDecodeError:
+            raise SlackError("invalid_arguments", response_metadata={"messages": ["view is not JSON"]}) from None
+        found = block_kit.view_problems(view)
+        if found:
+            raise SlackError("invalid_arguments", response_metadata={"messages": found})
 
     def _conversation(self, channel: Channel, *, with_count: bool = False) -> dict[str, Any]:
         shown: dict[str, Any] = {

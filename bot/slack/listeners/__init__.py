@@ -9,7 +9,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.accounts import AccountChooser
 from bot.router import BackgroundWork, Router
+from bot.slack.listeners.accounts import AccountsAdmin, WorkspaceAdmins
 from bot.slack.listeners.actions import HomeTab
 from bot.slack.listeners.chart_buttons import ChartButtons
 from bot.slack.listeners.commands import CommandListener
@@ -65,10 +67,19 @@ class SlackListeners:
         self.shortcuts = ShortcutListener(router.policy, saved, default_window, people, work)
         self.modal = ModalListeners(self.requests, router, ledger, command)
         self.chart_buttons = ChartButtons(self.requests, ledger, clicks, command)
+        self.home.key_of = workspaces.key_of
+        self.accounts: AccountsAdmin | None = None
+        if isinstance(router.actions.accounts, AccountChooser):
+            self.accounts = AccountsAdmin(
+                router.actions.accounts, WorkspaceAdmins(router.policy), people, workspaces, self.home.publish, command
+            )
+            self.home.accounts_part = self.accounts.blocks
 
     def register(self, app: AsyncApp) -> None:
         for kind in (self.commands, self.events, self.shortcuts, self.modal, self.home, self.chart_buttons):
             kind.register(app)
+        if self.accounts is not None:
+            self.accounts.register(app)
 
     # What HTTP mode's fast path for commands and the process's sweeper use.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -21,6 +22,7 @@ from bot.store import SavedCharts
 from bot.store.events import EventLedger
 
 log = logging.getLogger(__name__)
+MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab
 
 
 class HomeTab:
@@ -35,22 +37,29 @@ class HomeTab:
     ) -> None:
         self.router, self.saved, self.ledger, self.command = router, saved, ledger, command
         self.people, self.work = people, work
+        # (client, workspace, user) → the blocks of App Home's *SCP accounts* part (empty for non-admins)
+        self.key_of: Callable[[dict[str, Any]], str] = lambda body: ""  # a payload's workspace (SlackListeners sets it)
+        self.accounts_part: Callable[[AsyncWebClient, str, str], Awaitable[list[dict[str, Any]]]] | None = None
 
     def register(self, app: AsyncApp) -> None:
         for action in ACTIONS:
             app.action(f"home_{action}")(self.on_button)
 
-    async def publish(self, client: AsyncWebClient, user_id: str) -> None:
+    async def publish(self, client: AsyncWebClient, user_id: str, workspace: str = "") -> None:
         with speaking(await self.people.language(user_id)):
-            await self._publish(client, user_id)
+            await self._publish(client, user_id, workspace)
 
-    async def _publish(self, client: AsyncWebClient, user_id: str) -> None:
+    async def _publish(self, client: AsyncWebClient, user_id: str, workspace: str = "") -> None:
         handler = self.router.actions.schedule_handler
         if not isinstance(handler, ScheduleActions):
             return
         schedules = await handler.schedules.owned_by(user_id)
         saved = await self.saved.owned_by(user_id)
-        await client.views_publish(user_id=user_id, view=home_view(schedules, saved, handler, self.command))
+        view = home_view(schedules, saved, handler, self.command)
+        if self.accounts_part is not None:
+            extra = await self.accounts_part(client, workspace, user_id)
+            view["blocks"] = view["blocks"][: MAX_HOME_BLOCKS - len(extra)] + extra
+        await client.views_publish(user_id=user_id, view=view)
 
     async def on_button(
         self,
@@ -89,4 +98,4 @@ class HomeTab:
                 text, _reference = error_text(exc)
                 log.info("App Home %s by %s refused or failed: %s", verb, user_id, text)
             await client.chat_postMessage(channel=user_id, text=text)
-            await self._publish(client, user_id)
+            await self._publish(client, user_id, self.key_of(body))

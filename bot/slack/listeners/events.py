@@ -59,6 +59,7 @@ class EventListeners:
         outbox = self.requests.outbox(client, workspace=workspace)
         await self.requests.start(text, str(user_id), destination, outbox, asked_from=event["channel"])
 
-    async def on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") == "home":
-            self.requests.work.spawn(self.home.publish(client, event["user"]), name="App Home")
+            workspace = self.requests.workspaces.key_of(body)
+            self.requests.work.spawn(self.home.publish(client, event["user"], workspace), name="App Home")
