@@ -22,7 +22,7 @@ from bot.servicewatch.models import SizeLimits
 from bot.store import Database, SavedCharts
 from bot.store.accounts import ScpAccounts
 from bot.store.effects import RequestEffects
-from bot.store.sealing import Sealer
+from bot.store.sealing import Sealer, check_keys
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,8 @@ async def open_services(settings: Settings, *, migrate: bool = True) -> AsyncIte
     try:
         if migrate:
             await database.migrate()
+            async with database.sessions() as session:  # secrets no key opens stop the bot here, naming the setting
+                await check_keys(session, Sealer(settings.sealing_keys))
         coalesced = CoalescingServiceWatch(
             client, max_concurrency=settings.servicewatch_max_concurrency, max_entries=settings.chart_cache_entries
         )

@@ -108,6 +108,11 @@ async def check_keys(session: AsyncSession, sealer: Sealer, columns: Sequence[Se
     for sealed in columns:
         values = (await session.execute(select(sealed.column).where(sealed.column.is_not(None)))).scalars().all()
         total += len(values)
+        if values and not sealer.ready:
+            raise SealError(
+                f"The database holds sealed secrets ({sealed.what.lower()}), and {SETTING} is not set: set it to the "
+                "key they were sealed with. Nothing is ever stored or read in plain text."
+            )
         if values:
             sealer.open(values[0], what=sealed.what)
     return total

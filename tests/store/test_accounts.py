@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.config import load_settings
 from bot.errors import UserError
+from bot.services import open_services
 from bot.servicewatch.accounts import Account
 from bot.store import Database
 from bot.store.accounts import ScpAccounts
@@ -96,3 +98,28 @@ async def test_the_secret_is_not_in_the_sqlite_file(tmp_path: Path) -> None:
 def _file_bytes(folder: Path, pattern: str) -> bytes:
     """The database file and its journals, as on disk."""
     return b"".join(path.read_bytes() for path in folder.glob(pattern))
+
+
+@pytest.mark.parametrize(
+    ("keys", "refusal"),
+    [
+        ([], "holds sealed secrets .* and SECRETS_KEYS is not set"),
+        ([new_key()], "sealed with a key that is not in SECRETS_KEYS"),
+    ],
+)
+async def test_the_bot_stops_at_start_when_no_key_opens_the_secrets(
+    tmp_path: Path, keys: list[str], refusal: str
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    database = Database(url)
+    await database.migrate()
+    try:
+        await ScpAccounts(database, Sealer([new_key()])).add("T1", PROD, added_by="U1")
+    finally:
+        await database.dispose()
+    settings = load_settings(
+        _env_file=None, servicewatch_sandbox=True, database_url=url, secrets_keys=",".join(keys) or None
+    )
+    with pytest.raises(SealError, match=refusal):
+        async with open_services(settings):
+            pass
