@@ -44,6 +44,10 @@ class AccountChooser:
     async def charts_for(self, workspace: str, channel_id: str, named: str | None) -> ChartService:
         """The ChartService of the account that applies; UserError naming the word when `named` is no account of the
         workspace, or when the workspace has accounts but none applies and the fallback is not its own."""
+        return (await self.choose(workspace, channel_id, named))[1]
+
+    async def choose(self, workspace: str, channel_id: str, named: str | None) -> tuple[str, ChartService]:
+        """The name of the account that applies ("": the fallback) and its ChartService (see `charts_for`)."""
         name = named
         if name is None:
             names = await self.store.names(workspace)  # first: with no accounts (the usual case) one query is all
@@ -52,7 +56,7 @@ class AccountChooser:
             if name is None and len(names) == 1:
                 name = names[0]
             elif name is None and (workspace == "" or self.fallback_everywhere):
-                return self.fallback
+                return "", self.fallback
             elif name is None and names:
                 raise UserError(
                     _(
@@ -62,6 +66,15 @@ class AccountChooser:
                 )
             elif name is None:
                 raise UserError(self._none_yet())
+        return name, await self.charts_named(workspace, name)
+
+    async def charts_named(self, workspace: str, name: str) -> ChartService:
+        """The ChartService of the workspace's account `name` ("": the fallback, where it may serve); UserError when
+        there is no such account (any more)."""
+        if name == "":
+            if workspace == "" or self.fallback_everywhere:
+                return self.fallback
+            raise UserError(self._none_yet())
         account = await self.store.get(workspace, name)
         if account is None:
             raise UserError(await self._unknown(workspace, name))

@@ -40,7 +40,7 @@ def console_alert_watcher(services: Services, outbox: ConsoleOutbox) -> AlertWat
         services,
         lambda watcher: ConsoleAlertAnnouncer(
             outbox,
-            services.charts,
+            watcher.charts_of,
             watcher.incidents,
             watcher.detail,
             quiet=timedelta(seconds=parse_duration(settings.alert_quiet_time)),
@@ -54,7 +54,7 @@ class ConsoleAlertAnnouncer(IncidentAnnouncer):
     def __init__(
         self,
         outbox: ConsoleOutbox,
-        charts: ChartService,
+        charts_of: Callable[[str], Awaitable[ChartService]],
         incidents: AlertIncidents,
         detail_of: Callable[[str], Awaitable[AlertDetail]],
         *,
@@ -62,16 +62,18 @@ class ConsoleAlertAnnouncer(IncidentAnnouncer):
         language: str,
         timezone: str = "UTC",
     ) -> None:
-        super().__init__(charts, incidents, detail_of, quiet=quiet, language=language)
+        super().__init__(charts_of, incidents, detail_of, quiet=quiet, language=language)
         self.outbox = outbox
         self.timezone = timezone
 
     async def _notify(self, user_id: str, text: str) -> None:
         await self.outbox.notify(user_id, text)
 
-    async def _fired(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
-        chart = await alert_chart(self.charts, detail, span=window_before(detail), timezone=self.timezone)
-        resource = await alert_resource(self.charts, change.alert_id)
+    async def _fired(
+        self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
+    ) -> None:
+        chart = await alert_chart(charts, detail, span=window_before(detail), timezone=self.timezone)
+        resource = await alert_resource(charts, change.alert_id)
         text = fired_text(detail, change, value=last_value(chart), resource=resource)
         if renamed(change, incident):
             if await self.incidents.posting(change.id):
@@ -91,12 +93,14 @@ class ConsoleAlertAnnouncer(IncidentAnnouncer):
         await self.outbox.show(Destination(change.channel_id), chart)
         await self.incidents.done(change, message_ts=f"console-{change.id}", fired_at=change.seen_at)
 
-    async def _cleared(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
+    async def _cleared(
+        self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
+    ) -> None:
         if incident is None or incident.message_ts is None or incident.fired_at is None:
             await self.incidents.done(change)  # it was never said to fire here: nothing to clear
             return
         span = incident_span(detail, change, incident)
-        chart = await alert_chart(self.charts, detail, span=span, timezone=self.timezone)
+        chart = await alert_chart(charts, detail, span=span, timezone=self.timezone)
         text = resolved_text(detail, change, incident, chart)
         if not await self.incidents.posting(change.id):
             return

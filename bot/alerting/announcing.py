@@ -18,34 +18,39 @@ class IncidentAnnouncer:
 
     def __init__(
         self,
-        charts: ChartService,
+        charts_of: Callable[[str], Awaitable[ChartService]],
         incidents: AlertIncidents,
         detail_of: Callable[[str], Awaitable[AlertDetail]],
         *,
         quiet: timedelta,
         language: str,
     ) -> None:
-        self.charts, self.incidents, self.detail_of = charts, incidents, detail_of
+        self.charts_of, self.incidents, self.detail_of = charts_of, incidents, detail_of
         self.quiet, self.language = quiet, language
 
     async def announce(self, change: Change) -> None:
         detail = await self.detail_of(change.alert_id)
+        charts = await self.charts_of(change.alert_id)  # the alert's account draws its chart
         incident = await self.incidents.incident(change.channel_id, change.alert_id)
         with speaking(self.language):
             if firing(change.to_state):
-                await self._fired(change, detail, incident)
+                await self._fired(charts, change, detail, incident)
             else:
-                await self._cleared(change, detail, incident)
+                await self._cleared(charts, change, detail, incident)
 
     async def dropped(self, dropped: Dropped, why: str) -> None:
         """Tell the watch's subscriber, once, that an alert left it (deleted, or no longer readable)."""
         with speaking(self.language):
             await self._notify(dropped.owner_id, dropped_text(dropped, why))
 
-    async def _fired(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
+    async def _fired(
+        self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
+    ) -> None:
         raise NotImplementedError
 
-    async def _cleared(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
+    async def _cleared(
+        self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
+    ) -> None:
         raise NotImplementedError
 
     async def _notify(self, user_id: str, text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 from bot.access import AccessPolicy
 from bot.charts.alerts import AlertLine, alerts_text, at_least, condition_text, level_label, matches, slack_escape
@@ -16,17 +17,29 @@ from bot.i18n import _, ngettext
 from bot.servicewatch.catalog import Catalog, CatalogAlert
 from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail
-from bot.store.alerts import AlertWatches
+from bot.store.alerts import AlertSource, AlertWatches
 
 AlertRequest = AlertsRequest | WatchRequest | WatchesRequest | UnwatchRequest
 MOST_LISTED = 200  # ShowAlert calls `alerts` may make; beyond it the text must be narrowed (40 lines show anyway)
 
 
+class AlertReader(Protocol):
+    """What the alert commands read from one SCP account's ServiceWatch (a ChartService does)."""
+
+    async def catalog(self) -> Catalog: ...
+
+    async def show_alert(self, alert_id: str) -> AlertDetail: ...
+
+
+# The account a channel's alerts are read with (the channel's default, the workspace's only one, or the environment's
+# keys) and its reader; a UserError names what to do when none applies.
+ReaderOf = Callable[[str, str], Awaitable[tuple[AlertSource, AlertReader]]]  # (workspace, channel) → …
+
+
 class AlertCommands:
     def __init__(
         self,
-        catalog: Callable[[], Awaitable[Catalog]],
-        show_alert: Callable[[str], Awaitable[AlertDetail]],
+        reader_of: ReaderOf,
         watches: AlertWatches,
         policy: AccessPolicy,
         *,
@@ -34,14 +47,15 @@ class AlertCommands:
         concurrency: int = 8,
         command: str = "/chart",
     ) -> None:
-        self._catalog, self._show_alert = catalog, show_alert
+        self._reader_of = reader_of
         self.watches, self.policy = watches, policy
         self.interval, self.command = interval, command
         self._gate = asyncio.Semaphore(concurrency)
 
     async def handle(self, request: AlertRequest, asker: Asker) -> str:
         if isinstance(request, AlertsRequest):
-            return await self._list(request.words)
+            _source, reader = await self._reader_of(asker.workspace, asker.channel_id)
+            return await self._list(reader, request.words)
         if isinstance(request, WatchRequest):
             return await self._watch(request, asker)
         if isinstance(request, WatchesRequest):
@@ -51,8 +65,8 @@ class AlertCommands:
         )
         return _("Stopped watch #{id} ({count} alerts).").format(id=gone.id, count=len(gone.alerts))
 
-    async def _candidates(self, words: Sequence[str]) -> list[CatalogAlert]:
-        catalog = await self._catalog()
+    async def _candidates(self, reader: AlertReader, words: Sequence[str]) -> list[CatalogAlert]:
+        catalog = await reader.catalog()
         return [
             alert
             for alert in catalog.alerts()
@@ -65,36 +79,39 @@ class AlertCommands:
             )
         ]
 
-    async def _details(self, alerts: Sequence[CatalogAlert]) -> list[tuple[CatalogAlert, AlertDetail | None]]:
+    async def _details(
+        self, reader: AlertReader, alerts: Sequence[CatalogAlert]
+    ) -> list[tuple[CatalogAlert, AlertDetail | None]]:
         """Each alert's ShowAlert answer, a few at a time; None for one that could not be read."""
 
         async def one(alert: CatalogAlert) -> tuple[CatalogAlert, AlertDetail | None]:
             async with self._gate:
                 try:
-                    return alert, await self._show_alert(alert.id)
+                    return alert, await reader.show_alert(alert.id)
                 except ServiceWatchError:
                     return alert, None
 
         return list(await asyncio.gather(*(one(alert) for alert in alerts)))
 
-    async def _list(self, words: Sequence[str]) -> str:
-        candidates = await self._candidates(words)
+    async def _list(self, reader: AlertReader, words: Sequence[str]) -> str:
+        candidates = await self._candidates(reader, words)
         if len(candidates) > MOST_LISTED:
             return _(
                 "{count} alert policies match “{text}”, too many to ask ServiceWatch for each one's state. Narrow it "
                 "down: `{command} alerts TEXT` (part of a name, a metric or a resource)."
             ).format(count=len(candidates), text=slack_escape(" ".join(words)) or "*", command=self.command)
-        lines = [_line(alert, detail) for alert, detail in await self._details(candidates)]
+        lines = [_line(alert, detail) for alert, detail in await self._details(reader, candidates)]
         return alerts_text(lines, words, self.command)
 
     async def _watch(self, request: WatchRequest, asker: Asker) -> str:
         channel = request.channel_id or asker.channel_id
         if channel != asker.channel_id or asker.asked_from is None:
             await self.policy.check_post(asker.user_id, asker.asked_from, channel)
-        candidates = await self._candidates(request.words)
+        source, reader = await self._reader_of(asker.workspace, channel)  # the account of the channel it posts in
+        candidates = await self._candidates(reader, request.words)
         unread = 0  # alerts whose level could not be read now: not watched, and the reply says so
         if request.level is not None:
-            read = await self._details(candidates)  # every one: the level is only ShowAlert's to tell
+            read = await self._details(reader, candidates)  # every one: the level is only ShowAlert's to tell
             unread = sum(detail is None for _alert, detail in read)
             candidates = [
                 alert for alert, detail in read if detail is not None and at_least(detail.level, request.level)
@@ -129,7 +146,7 @@ class AlertCommands:
             words=request.text,
             alerts=[(alert.id, alert.name) for alert in candidates],
             request_key=asker.request_key,
-            workspace=asker.workspace,
+            source=source,
         )
         listed = _names(watch.alerts, 10)
         answer = ngettext(

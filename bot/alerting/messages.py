@@ -141,10 +141,13 @@ def reopened_text(quiet: timedelta, heading: str) -> str:
 
 
 def dropped_text(dropped: Dropped, why: str) -> str:
-    """The note to a watch's subscriber that an alert left it (`why`: "deleted", or not readable)."""
-    reason = (
-        _("was deleted in ServiceWatch") if why == "deleted" else _("can no longer be read with the bot's SCP keys")
-    )
+    """The note to a watch's subscriber that an alert left it (`why`: "deleted", "account gone", or not readable)."""
+    if why == "deleted":
+        reason = _("was deleted in ServiceWatch")
+    elif why == "account gone":
+        reason = _("was read with an SCP account that has been removed from the bot")
+    else:
+        reason = _("can no longer be read with the bot's SCP keys")
     text = _("The alert “{name}” {reason}, so watch #{id} in <#{channel}> no longer watches it.").format(
         name=dropped.alert_name, reason=reason, id=dropped.watch_id, channel=dropped.channel_id
     )

@@ -5,32 +5,62 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.alerting.commands import AlertCommands
+from bot.alerting.commands import AlertCommands, AlertReader
 from bot.alerting.watcher import AlertWatcher, Announcer
+from bot.charts.service import ChartService
 from bot.durations import parse_duration
 from bot.scheduling.setup import replica_name
 from bot.services import Services
-from bot.store.alerts import AlertIncidents, AlertWatches
+from bot.servicewatch.models import AlertDetail
+from bot.store.alerts import AlertIncidents, AlertSource, AlertWatches
+
+
+class AlertAccounts:
+    """Which SCP account reads (and draws) a watched alert: a channel's account when a watch is made, the watch's
+    account afterwards. Without SCP accounts, every alert is read with the bot's own keys (or the sandbox)."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    async def reader_of(self, workspace: str, channel_id: str) -> tuple[AlertSource, AlertReader]:
+        """The account a channel's alerts are read with, and its ChartService (a UserError when none applies)."""
+        accounts = self._services.accounts
+        if accounts is None:
+            return AlertSource(workspace), self._services.charts
+        name, charts = await accounts.choose(workspace, channel_id, None)
+        return AlertSource(workspace, name), charts
+
+    async def charts_of(self, source: AlertSource) -> ChartService:
+        """The ChartService of a watch's account (a UserError when it has been removed since)."""
+        accounts = self._services.accounts
+        if accounts is None:
+            return self._services.charts
+        return await accounts.charts_named(source.workspace, source.account)
+
+    async def show_alert(self, source: AlertSource, alert_id: str) -> AlertDetail:
+        return await (await self.charts_of(source)).show_alert(alert_id)
 
 
 def alert_watcher(services: Services, announcer: Callable[[AlertWatcher], Announcer]) -> AlertWatcher:
     """The poller of this process, its commands attached to the chat actions; run `watcher.run()` in a task.
-    `announcer` makes the surface's announcer from the watcher (it reads the alerts' last answers there)."""
+    `announcer` makes the surface's announcer from the watcher (it reads the alerts' last answers there, and
+    `watcher.charts_of` draws each alert with its own account)."""
     settings = services.settings
     interval = parse_duration(settings.alert_poll_interval)
     watches = AlertWatches(services.database)
+    accounts = AlertAccounts(services)
     watcher = AlertWatcher(
-        services.servicewatch.show_alert,
+        accounts.show_alert,
         watches,
         AlertIncidents(services.database, holder=replica_name()),
         interval=interval,
         concurrency=settings.alert_poll_concurrency,
         lease=timedelta(seconds=parse_duration(settings.schedule_lease)),
+        charts_of=accounts.charts_of,
     )
     watcher.announcer = announcer(watcher)  # made after: it reads the alerts' last answers from the watcher
     services.actions.alert_handler = AlertCommands(
-        services.servicewatch.catalog,
-        services.servicewatch.show_alert,
+        accounts.reader_of,
         watches,
         services.policy,
         interval=interval,

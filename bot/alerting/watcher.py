@@ -13,9 +13,14 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Protocol
 
+from bot.charts.service import ChartService
+from bot.errors import UserError
 from bot.servicewatch.errors import NotFoundError, PermissionDeniedError, ServiceWatchError
 from bot.servicewatch.models import AlertDetail
-from bot.store.alerts import AlertIncidents, AlertWatches, Change, Dropped
+from bot.store.alerts import AlertIncidents, AlertSource, AlertWatches, Change, Dropped
+
+# ShowAlert with the keys of the alert's account; a UserError when that account is gone (removed in App Home).
+ShowAlert = Callable[[AlertSource, str], Awaitable[AlertDetail]]
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +37,7 @@ class Announcer(Protocol):
 class AlertWatcher:
     def __init__(
         self,
-        show_alert: Callable[[str], Awaitable[AlertDetail]],
+        show_alert: ShowAlert,
         watches: AlertWatches,
         incidents: AlertIncidents,
         announcer: Announcer | None = None,
@@ -42,8 +47,10 @@ class AlertWatcher:
         lease: timedelta = timedelta(minutes=2),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        charts_of: Callable[[AlertSource], Awaitable[ChartService]] | None = None,
     ) -> None:
         self._show_alert = show_alert
+        self._charts_of = charts_of
         self.watches = watches
         self.incidents = incidents
         self.announcer = announcer
@@ -54,6 +61,7 @@ class AlertWatcher:
         self._clock = clock
         self._last_seen: dict[str, float] = {}  # alert id → when its ShowAlert last answered
         self._details: dict[str, AlertDetail] = {}  # alert id → its last answer (what an announcement says)
+        self._sources: dict[str, AlertSource] = {}  # alert id → the account it is read with
         self._changed = asyncio.Event()  # set when a change is recorded: the announcer's cue
         # One announcing at a time in a process: `announce_pending` returns only once what was claimable when it was
         # called is said, even if `run`'s announcer had claimed it first.
@@ -72,18 +80,19 @@ class AlertWatcher:
             if wait > 0:
                 await self._sleep(wait)
             async with self._gate:
-                return await self._poll(alert_id, watched[alert_id])
+                return await self._poll(alert_id, watched[alert_id].channels, watched[alert_id].source)
 
         counts = await asyncio.gather(*(one(index, alert_id) for index, alert_id in enumerate(ids)))
         if announce:
             await self.announce_pending()
         return sum(counts)
 
-    async def _poll(self, alert_id: str, channels: list[str]) -> int:
+    async def _poll(self, alert_id: str, channels: list[str], source: AlertSource) -> int:
+        self._sources[alert_id] = source
         try:
-            detail = await self._show_alert(alert_id)
-        except (NotFoundError, PermissionDeniedError) as exc:
-            why = "deleted" if isinstance(exc, NotFoundError) else "not readable"
+            detail = await self._show_alert(source, alert_id)
+        except (NotFoundError, PermissionDeniedError, UserError) as exc:
+            why = {NotFoundError: "deleted", UserError: "account gone"}.get(type(exc), "not readable")
             for dropped in await self.watches.drop_alert(alert_id):
                 await self._tell_dropped(dropped, why)
             return 0
@@ -106,7 +115,18 @@ class AlertWatcher:
     async def detail(self, alert_id: str) -> AlertDetail:
         """The alert as the last poll saw it (asked afresh when this process has not polled it: a takeover)."""
         found = self._details.get(alert_id)
-        return found if found is not None else await self._show_alert(alert_id)
+        return found if found is not None else await self._show_alert(await self.source(alert_id), alert_id)
+
+    async def charts_of(self, alert_id: str) -> ChartService:
+        """The ChartService of the alert's account: what draws its chart."""
+        if self._charts_of is None:
+            raise RuntimeError("this watcher was made without `charts_of`")
+        return await self._charts_of(await self.source(alert_id))
+
+    async def source(self, alert_id: str) -> AlertSource:
+        """The account an alert is read with: as the last poll had it, else as its watches say."""
+        found = self._sources.get(alert_id) or await self.watches.source_of(alert_id)
+        return found if found is not None else AlertSource()
 
     async def announce_pending(self) -> None:
         """Announce every change this replica can claim (its own and those of a dead replica)."""

@@ -31,7 +31,7 @@ from bot.servicewatch.errors import (
     ServiceWatchError,
 )
 from bot.servicewatch.images import ChartImage
-from bot.servicewatch.models import MetricDataSeries
+from bot.servicewatch.models import AlertDetail, MetricDataSeries
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,10 @@ class ChartService:
 
     async def catalog(self) -> Catalog:
         return await self._sw.client.catalog()
+
+    async def show_alert(self, alert_id: str) -> AlertDetail:
+        """The alert policy and its state now (ShowAlert), with this service's keys."""
+        return await self._sw.client.show_alert(alert_id)
 
     async def catalog_within(self, seconds: float) -> Catalog | None:
         """The catalog at once when one is held (however old), else within `seconds`, else None."""

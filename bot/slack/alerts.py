@@ -45,7 +45,7 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
     def __init__(
         self,
         outboxes: Callable[[str], SlackOutbox],
-        charts: ChartService,
+        charts_of: Callable[[str], Awaitable[ChartService]],
         incidents: AlertIncidents,
         detail_of: Callable[[str], Awaitable[AlertDetail]],
         *,
@@ -53,7 +53,7 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         language: str,
         workspace_of: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
-        super().__init__(charts, incidents, detail_of, quiet=quiet, language=language)
+        super().__init__(charts_of, incidents, detail_of, quiet=quiet, language=language)
         self._outboxes = outboxes
         self._workspace_of = workspace_of
         self._speaking_through: ContextVar[SlackOutbox | None] = ContextVar("alert_outbox", default=None)
@@ -84,10 +84,12 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
     async def _notify(self, user_id: str, text: str) -> None:
         await self.outbox.notify(user_id, text)
 
-    async def _fired(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
-        chart = await alert_chart(self.charts, detail, span=window_before(detail))
+    async def _fired(
+        self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
+    ) -> None:
+        chart = await alert_chart(charts, detail, span=window_before(detail))
         text = fired_text(
-            detail, change, value=last_value(chart), resource=await alert_resource(self.charts, change.alert_id)
+            detail, change, value=last_value(chart), resource=await alert_resource(charts, change.alert_id)
         )
         heading = heading_blocks(text)
         if renamed(change, incident) and incident is not None and incident.message_ts:  # a firing state renamed
@@ -123,11 +125,13 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         await self.incidents.done(change, message_ts=ts, fired_at=change.seen_at)
         log.info("alert %s fired in %s", change.alert_id, change.channel_id)
 
-    async def _cleared(self, change: Change, detail: AlertDetail, incident: Incident | None) -> None:
+    async def _cleared(
+        self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
+    ) -> None:
         if incident is None or incident.message_ts is None or incident.fired_at is None:
             await self.incidents.done(change)  # it was never said to fire here: nothing to clear
             return
-        chart = await alert_chart(self.charts, detail, span=incident_span(detail, change, incident))
+        chart = await alert_chart(charts, detail, span=incident_span(detail, change, incident))
         text = resolved_text(detail, change, incident, chart)
         heading = heading_blocks(text)
         if not await self.incidents.posting(change.id):

@@ -39,7 +39,7 @@ class SlackBot:
             services,
             lambda watcher: SlackAlertAnnouncer(
                 lambda workspace: slack.workspaces.outbox(workspace, scheduled=True),
-                services.charts,
+                watcher.charts_of,
                 watcher.incidents,
                 watcher.detail,
                 quiet=timedelta(seconds=parse_duration(settings.alert_quiet_time)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,25 @@ from bot.store.tables import AlertChangeRow, AlertIncidentRow, AlertWatchItemRow
 PENDING, CLAIMED, POSTING, DONE, UNKNOWN = "pending", "claimed", "posting", "done", "unknown"
 INCIDENTS = cast(Table, AlertIncidentRow.__table__)
 CHANGES = cast(Table, AlertChangeRow.__table__)
+
+
+class AlertSource(NamedTuple):
+    """Whose alerts: the Slack workspace a watch posts into, and the SCP account its alerts are read with ("": the
+    environment's keys or the sandbox)."""
+
+    workspace: str = ""
+    account: str = ""
+
+
+OWN_KEYS = AlertSource()  # the single-workspace setup, read with the environment's keys (or the sandbox)
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A watched alert: the channels watching it, and the account it is read with (its first watch's)."""
+
+    channels: list[str]
+    source: AlertSource
 
 
 @dataclass(frozen=True)
@@ -90,14 +109,21 @@ class AlertWatches:
         words: str,
         alerts: Sequence[tuple[str, str]],
         request_key: str | None = None,
-        workspace: str = "",
+        source: AlertSource = OWN_KEYS,
     ) -> Watch:
-        """A watch of `alerts` (id, name) for the channel (of `workspace`), made at most once per request."""
+        """A watch of `alerts` (id, name) for the channel, read with `source`'s account and posted into its workspace,
+        made at most once per request."""
         now = self._clock()
         async with self._sessions.begin() as session:
             await once(session, request_key, now)
             row = AlertWatchRow(
-                channel_id=channel_id, owner_id=owner_id, level=level, words=words, created_at=now, workspace=workspace
+                channel_id=channel_id,
+                owner_id=owner_id,
+                level=level,
+                words=words,
+                created_at=now,
+                workspace=source.workspace,
+                account=source.account,
             )
             session.add(row)
             await session.flush()
@@ -141,18 +167,37 @@ class AlertWatches:
             await session.delete(row)
             return watch
 
-    async def watched(self) -> dict[str, list[str]]:
-        """Every watched alert id and the channels watching it."""
+    async def watched(self) -> dict[str, Watched]:
+        """Every watched alert id: the channels watching it, and the account it is read with."""
         async with self._sessions() as session:
             rows = await session.execute(
-                select(AlertWatchItemRow.alert_id, AlertWatchRow.channel_id)
+                select(
+                    AlertWatchItemRow.alert_id, AlertWatchRow.channel_id, AlertWatchRow.workspace, AlertWatchRow.account
+                )
                 .join(AlertWatchRow, AlertWatchRow.id == AlertWatchItemRow.watch_id)
                 .distinct()
+                .order_by(AlertWatchItemRow.alert_id, AlertWatchRow.channel_id)
             )
-            found: dict[str, list[str]] = {}
-            for alert_id, channel_id in rows:
-                found.setdefault(alert_id, []).append(channel_id)
+            found: dict[str, Watched] = {}
+            for alert_id, channel_id, workspace, account in rows:
+                watched = found.setdefault(alert_id, Watched([], AlertSource(workspace, account)))
+                if channel_id not in watched.channels:
+                    watched.channels.append(channel_id)
             return found
+
+    async def source_of(self, alert_id: str) -> AlertSource | None:
+        """The account an alert is read with (its first watch's); None when nothing watches it any more."""
+        async with self._sessions() as session:
+            found = (
+                await session.execute(
+                    select(AlertWatchRow.workspace, AlertWatchRow.account)
+                    .join(AlertWatchItemRow, AlertWatchRow.id == AlertWatchItemRow.watch_id)
+                    .where(AlertWatchItemRow.alert_id == alert_id)
+                    .order_by(AlertWatchRow.channel_id)
+                    .limit(1)
+                )
+            ).first()
+            return AlertSource(found[0], found[1]) if found is not None else None
 
     async def drop_alert(self, alert_id: str) -> list[Dropped]:
         """Take `alert_id` off every watch (it was deleted, or is no longer readable); a watch left with no alert

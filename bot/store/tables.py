@@ -142,6 +142,8 @@ class AlertWatchRow(Base):
     words: Mapped[str] = mapped_column(Text, nullable=False)  # as typed: what the alerts were matched against
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     workspace: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
+    # The SCP account (bot/accounts.py) its alerts are read and drawn with; "": the environment's keys or the sandbox.
+    account: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
 
 
 class AlertWatchItemRow(Base):

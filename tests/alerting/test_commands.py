@@ -14,7 +14,7 @@ from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
 from bot.servicewatch.errors import APIConnectionError
 from bot.servicewatch.models import AlertDetail, AlertRef, Dimension
 from bot.store import Database
-from bot.store.alerts import AlertWatches
+from bot.store.alerts import AlertSource, AlertWatches
 
 LEVELS = ("HIGH", "MIDDLE", "LOW")
 
@@ -52,9 +52,10 @@ class ServiceWatch:
 
 
 def commands(database: Database, servicewatch: ServiceWatch) -> AlertCommands:
-    return AlertCommands(
-        servicewatch.catalog, servicewatch.show_alert, AlertWatches(database), AccessPolicy([], []), interval=60
-    )
+    async def reader_of(workspace: str, channel_id: str) -> tuple[AlertSource, ServiceWatch]:
+        return AlertSource(workspace), servicewatch
+
+    return AlertCommands(reader_of, AlertWatches(database), AccessPolicy([], []), interval=60)
 
 
 ASKER = Asker(user_id="U1", channel_id="C1", asked_from="C1")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from bot.alerting.watcher import AlertWatcher
 from bot.servicewatch.errors import APIConnectionError, NotFoundError
 from bot.store import Database
-from bot.store.alerts import AlertIncidents, AlertWatches, Change, Dropped
+from bot.store.alerts import AlertIncidents, AlertSource, AlertWatches, Change, Dropped
 
 
 @dataclass
@@ -26,7 +26,7 @@ class Alerts:
     errors: dict[str, Exception] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)
 
-    async def show(self, alert_id: str) -> Detail:
+    async def show(self, source: AlertSource, alert_id: str) -> Detail:
         self.calls.append(alert_id)
         if alert_id in self.errors:
             raise self.errors[alert_id]

@@ -98,7 +98,7 @@ async def test_two_replicas_announce_each_change_once(watching: BotStack) -> Non
         stack.services,
         lambda watcher: SlackAlertAnnouncer(
             lambda _workspace: SlackOutbox(stack.slack.client, access=stack.slack.access, scheduled=True),
-            stack.services.charts,
+            watcher.charts_of,
             watcher.incidents,
             watcher.detail,
             quiet=stack.bot.alerts.announcer.quiet,  # type: ignore[union-attr]

@@ -20,6 +20,7 @@ from bot.servicewatch.accounts import Account
 from bot.slack.accounts_home import account_modal, accounts_blocks
 from bot.slack.listeners.accounts import WorkspaceAdmins
 from bot.store.accounts import AccountInfo
+from bot.store.alerts import AlertSource
 from bot.store.sealing import new_key
 from bot.store.tables import ScpAccountRow
 from tests.fakes.blocks import view_problems
@@ -335,3 +336,44 @@ def test_many_accounts_say_how_many_more() -> None:
     assert sum(1 for block in blocks if block.get("accessory", {}).get("action_id") == "scp_account_remove") == 20
     assert "… and 5 more; `/chart accounts` lists them all." in json.dumps(blocks, ensure_ascii=False)
     assert view_problems({"type": "home", "blocks": blocks}) == []
+
+
+@pytest.fixture
+async def watching(fake_slack: FakeSlack, tmp_path: Path, scp: Sandbox) -> AsyncIterator[BotStack]:
+    """The bot with SCP accounts, watching alerts; it polls when a test says (`poll_once`)."""
+    settings = settings_for(
+        fake_slack,
+        tmp_path,
+        servicewatch_endpoint=scp.url,
+        secrets_keys=new_key(),
+        alert_poll_interval="1h",
+        servicewatch_max_retries=0,
+    )
+    async for running in start_stack(fake_slack, settings):
+        yield running
+
+
+async def test_alerts_are_watched_read_and_drawn_with_the_channels_account(watching: BotStack, scp: Sandbox) -> None:
+    stack = watching
+    await add(stack, PROD)
+    await add(stack, STAGING)
+    await ask(stack, "use staging")
+    signed = len(scp.signed_by)
+    assert (await ask(stack, "watch alerts web-01 cpu")).startswith("Watching 1 alert")
+    assert set(scp.signed_by[signed:]) == {STAGING_KEY}  # the catalog read with the channel's account
+    (watched,) = (await stack.bot.alerts.watches.watched()).items()
+    assert watched[1].source == AlertSource("", "staging")
+
+    signed, posts = len(scp.signed_by), len(stack.fake.posts)
+    scp.set_alert_state(watched[0], "ALERT")
+    await stack.bot.alerts.poll_once()
+    await stack.fake.wait_for(lambda: len(stack.fake.posts) > posts)
+    assert set(scp.signed_by[signed:]) == {STAGING_KEY}  # ShowAlert and the chart: staging's keys, not prod's
+
+    assert stack.services.accounts is not None
+    await stack.services.accounts.store.remove("", "staging")
+    await stack.bot.alerts.poll_once()
+    told = [m.text for m in stack.fake.messages.get("D0KIM", {}).values() if "web-01 CPU high" in m.text]
+    assert len(told) == 1
+    assert "read with an SCP account that has been removed" in told[0]
+    assert await stack.bot.alerts.watches.watched() == {}

@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import AlreadyDone, UserError
 from bot.store import Database
-from bot.store.alerts import AlertIncidents, AlertWatches, firing
+from bot.store.alerts import AlertIncidents, AlertSource, AlertWatches, Watched, firing
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -41,7 +41,7 @@ async def test_a_watch_lists_its_alerts_and_ends_once(database: Database) -> Non
         await watches.create(channel_id="C1", owner_id="U1", level=None, words="", alerts=[], request_key="request:1")
     (listed,) = await watches.in_channel("C1")
     assert (listed.id, listed.level, listed.alerts) == (made.id, "HIGH", (("a1", "CPU high"), ("a2", "Mem")))
-    assert await watches.watched() == {"a1": ["C1"], "a2": ["C1"]}
+    assert await watches.watched() == {"a1": Watched(["C1"], AlertSource()), "a2": Watched(["C1"], AlertSource())}
     with pytest.raises(UserError, match="only they or an admin"):
         await watches.end(made.id, "C1", "U2", is_admin=False)
     with pytest.raises(UserError, match="no alert watch #99"):
@@ -60,7 +60,18 @@ async def test_a_dropped_alert_is_told_once_and_an_empty_watch_ends(database: Da
     results = await asyncio.gather(watches.drop_alert("a1"), watches.drop_alert("a1"))
     dropped = sorted((d.watch_id, d.watch_ended) for result in results for d in result)
     assert dropped == [(one.id, True), (two.id, False)]  # each told once, whichever replica removed it
-    assert await watches.watched() == {"a2": ["C2"]}
+    assert await watches.watched() == {"a2": Watched(["C2"], AlertSource())}
+
+
+async def test_a_watch_remembers_the_account_its_alerts_are_read_with(database: Database) -> None:
+    watches = AlertWatches(database)
+    staging = AlertSource("T2", "staging")
+    await watches.create(channel_id="C1", owner_id="U1", level=None, words="", alerts=[("a1", "CPU")], source=staging)
+    await watches.create(channel_id="C9", owner_id="U1", level=None, words="", alerts=[("a1", "CPU"), ("a2", "M")])
+    assert await watches.watched() == {"a1": Watched(["C1", "C9"], staging), "a2": Watched(["C9"], AlertSource())}
+    assert await watches.source_of("a1") == staging
+    assert await watches.source_of("a2") == AlertSource()
+    assert await watches.source_of("a3") is None
 
 
 async def test_a_change_is_recorded_once_and_announced_in_order(database: Database) -> None:
