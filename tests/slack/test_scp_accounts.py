@@ -25,7 +25,7 @@ from bot.store.sealing import new_key
 from bot.store.tables import ScpAccountRow
 from tests.fakes.blocks import view_problems
 from tests.fakes.slack import FakeSlack
-from tests.slack_payloads import view_submission
+from tests.slack_payloads import metric_suggestion, view_submission
 from tests.stacks import BotStack, settings_for, start_stack
 
 PROD_KEY, PROD_SECRET = "AK-PROD-0001", "prod-secret-never-shown"
@@ -377,3 +377,20 @@ async def test_alerts_are_watched_read_and_drawn_with_the_channels_account(watch
     assert len(told) == 1
     assert "read with an SCP account that has been removed" in told[0]
     assert await stack.bot.alerts.watches.watched() == {}
+
+
+async def test_the_metric_type_ahead_offers_the_channels_account_metrics(stack: BotStack, scp: Sandbox) -> None:
+    await add(stack, PROD)
+    await add(stack, STAGING)
+    await ask(stack, "use staging")
+    view = {"id": "V1", "type": "modal", "callback_id": "chart_modal", "blocks": []}
+    typed = metric_suggestion("lag", {**view, "private_metadata": json.dumps({"channel_id": "C0OPS"})})
+    signed = len(scp.signed_by)
+    answer = await stack.post_signed(urlencode({"payload": json.dumps(typed)}), "application/x-www-form-urlencoded")
+    assert [o["value"] for o in answer.json()["options"]] == ["PostgreSQL(DBaaS):Replication Lag"]
+    assert set(scp.signed_by[signed:]) == {STAGING_KEY}
+    elsewhere = metric_suggestion("lag", {**view, "private_metadata": json.dumps({"channel_id": "C0ELSE"})})
+    signed = len(scp.signed_by)
+    other = await stack.post_signed(urlencode({"payload": json.dumps(elsewhere)}), "application/x-www-form-urlencoded")
+    assert other.json()["options"]  # no default there: the bot's own keys (the single-workspace setup's fallback)
+    assert set(scp.signed_by[signed:]) <= {SANDBOX_ACCESS_KEY}

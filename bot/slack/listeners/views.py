@@ -12,6 +12,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.charts.parse import ChartUsageError, parse_chart
+from bot.errors import UserError
 from bot.i18n import _, speaking
 from bot.router import Destination, Router
 from bot.slack.modal import (
@@ -99,7 +100,15 @@ class ModalListeners:
         await self.requests.start(text, body["user"]["id"], destination, outbox, asked_from=None)
 
     async def on_metric_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        # The metrics of the account the form's channel draws with (none offered when no account applies there).
+        where = json.loads((body.get("view") or {}).get("private_metadata") or "{}")
+        workspace = self.requests.workspaces.key_of(body)
+        try:
+            charts = await self.router.actions.charts_in(workspace, str(where.get("channel_id") or ""), None)
+        except UserError:
+            await ack(options=[])
+            return
         # Slack drops an answer after 3 s: never wait on a cold or failing catalog past TYPE_AHEAD_WAIT.
-        catalog = await self.router.actions.charts.catalog_within(TYPE_AHEAD_WAIT)
+        catalog = await charts.catalog_within(TYPE_AHEAD_WAIT)
         references = [m.reference for m in catalog.metrics] if catalog is not None else []
         await ack(options=metric_options(references, body.get("value") or ""))
