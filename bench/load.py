@@ -228,6 +228,7 @@ class Seed:
     chart_text: str
     channel_id: str
     at: datetime  # its first run; then every day at that time
+    workspace: str = ""  # the Slack workspace it posts into ("": the single-workspace setup)
 
 
 async def seed_schedules(database_url: str, seeds: list[Seed]) -> None:
@@ -253,6 +254,7 @@ async def seed_schedules(database_url: str, seeds: list[Seed]) -> None:
                 "version": 1,
                 "created_at": created,
                 "updated_at": created,
+                "workspace": seed.workspace,
             }
             for n, seed in enumerate(seeds)
         ]
