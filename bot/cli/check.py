@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
 
 from sqlalchemy.engine import make_url
 
 from bot import __version__
 from bot.config import Settings
+from bot.errors import UserError
 from bot.services import Services, open_services
 from bot.servicewatch import ServiceWatchError
+from bot.servicewatch.accounts import validate
 from bot.servicewatch.endpoints import KNOWN_API_VERSIONS, is_newer_than_known
 from bot.slack.checks import check_slack
+from bot.store.accounts import AccountInfo
 
 
 def api_version_line(version: str) -> str:
@@ -69,6 +74,8 @@ async def check(settings: Settings) -> int:
             print(f"database: OK ({services.database.safe_url}, migrations applied)")
         if not await _servicewatch(services):
             failed.append(f"ServiceWatch (servicewatch {settings.servicewatch_api_version})")
+        if "the database" not in failed:
+            await _stored_accounts(services)
     for line, problem in await check_slack(settings):
         print(f"{line}: FAILED: {problem}" if problem else f"{line}: OK")
         if problem:
@@ -93,3 +100,39 @@ async def _servicewatch(services: Services) -> bool:
         f"namespaces, {len(metrics)} metrics, {response.count} metric/resource entries"
     )
     return True
+
+
+async def _stored_accounts(services: Services) -> None:
+    """One signed ListMetricInfos call per SCP account added in App Home, a few at a time. A refused account is
+    reported, not counted as the bot's failure: only its workspace's charts need it (its admin replaces it)."""
+    chooser = services.accounts
+    if chooser is None:
+        return
+    try:
+        accounts = await chooser.store.listed(None)
+    except Exception as exc:
+        print(f"SCP accounts: could not be read: {type(exc).__name__}")
+        return
+    if not accounts:
+        return
+    gate = asyncio.Semaphore(4)
+
+    async def one(info: AccountInfo) -> str:
+        workspace = info.workspace or "the single workspace"
+        label = f"SCP account {info.name} ({workspace}, {info.region}/{info.environment}, key …{info.key_tail})"
+        async with gate:
+            try:
+                account = await chooser.store.get(info.workspace, info.name)
+                if account is None:
+                    return f"{label}: removed meanwhile"
+                if chooser.endpoint:
+                    account = dataclasses.replace(account, endpoint=chooser.endpoint)
+                await validate(account, chooser.registry.options)
+            except (ServiceWatchError, UserError, ValueError) as exc:
+                reason = str(exc).splitlines()[0]
+                return f"{label}: REFUSED: {reason} (its workspace's charts fail until an admin replaces it)"
+        return f"{label}: OK"
+
+    print(f"SCP accounts added in App Home: {len(accounts)}")
+    for line in await asyncio.gather(*(one(info) for info in accounts)):
+        print(f"  {line}")

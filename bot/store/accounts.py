@@ -85,13 +85,13 @@ class ScpAccounts:
             ) from None
         return _info(row)
 
-    async def listed(self, workspace: str) -> list[AccountInfo]:
-        """The workspace's accounts by name."""
+    async def listed(self, workspace: str | None) -> list[AccountInfo]:
+        """The workspace's accounts by name (None: every workspace's, by workspace and name)."""
+        query = select(ScpAccountRow).order_by(ScpAccountRow.workspace, ScpAccountRow.name)
+        if workspace is not None:
+            query = query.where(ScpAccountRow.workspace == workspace)
         async with self._sessions() as session:
-            rows = await session.scalars(
-                select(ScpAccountRow).where(ScpAccountRow.workspace == workspace).order_by(ScpAccountRow.name)
-            )
-            return [_info(row) for row in rows]
+            return [_info(row) for row in await session.scalars(query)]
 
     async def names(self, workspace: str) -> list[str]:
         """The workspace's account names, sorted."""
