@@ -59,6 +59,14 @@ async def postgresql() -> AsyncIterator[Database]:
         yield db
 
 
+@pytest.fixture
+async def replica(postgresql: Database) -> AsyncIterator[Database]:
+    """A second replica's engine on the `postgresql` fixture's schema."""
+    other = await another_replica(postgresql)
+    yield other
+    await other.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """Each test using it runs on SQLite and on PostgreSQL."""

@@ -5,7 +5,6 @@ together never spending one token twice; one replica's 429 holding all. On SQLit
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from bot.slack.pacing import LocalBucket
 from bot.store import Database
 from bot.store.pace import SharedPace
 from bot.store.tables import UploadPaceRow
-from tests.databases import another_replica, sqlite_database
+from tests.databases import sqlite_database
 
 
 class Clock:
@@ -31,13 +30,6 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture
-async def replica(postgresql: Database) -> AsyncIterator[Database]:
-    other = await another_replica(postgresql)
-    yield other
-    await other.dispose()
 
 
 def pace_of(database: Database, clock: Clock, *, per_minute: float = 60, burst: int = 2) -> SharedPace:
