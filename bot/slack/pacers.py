@@ -12,15 +12,19 @@ from bot.store.db import Database
 from bot.store.pace import SharedPace, Turn
 
 BURST = 2  # a turn served a few ms late is not lost, and Slack's per-minute limits allow that much
+# What a scheduled upload leaves in the shared bucket for people: almost a token, so someone's chart on any replica
+# goes within a tenth of a turn. Not a whole one: the bucket is full at two, and a replica that comes a few ms late
+# for its token (its event loop busy drawing) would lose those ms of refill at every turn.
+KEPT_FOR_PEOPLE = 0.9
 
 
 class SharedBucket:
-    """One workspace's bucket in the shared table. A scheduled upload leaves a token for people (when the burst
-    allows), so someone's `/chart` on any replica finds one while the replicas post a storm of scheduled charts."""
+    """One workspace's bucket in the shared table. A scheduled upload leaves (nearly) a token for people when the
+    burst allows, so someone's `/chart` on any replica finds one while the replicas post a storm of scheduled charts."""
 
     def __init__(self, pace: SharedPace, workspace: str, *, burst: int) -> None:
         self._pace, self._workspace = pace, workspace
-        self._kept_for_people = min(1, burst - 1)
+        self._kept_for_people = min(KEPT_FOR_PEOPLE, burst - 1.0)
 
     async def take(self, *, scheduled: bool) -> Turn:
         return await self._pace.take(self._workspace, spare=self._kept_for_people if scheduled else 0)

@@ -16,7 +16,7 @@ from bot.store.db import Database
 
 _NOW = "COALESCE(CAST(:now AS double precision), EXTRACT(EPOCH FROM clock_timestamp()))"
 _RATE = "CAST(:rate AS double precision)"
-_SPARE = "CAST(:spare AS integer)"
+_SPARE = "CAST(:spare AS double precision)"
 _REFILLED = f"LEAST(CAST(:burst AS double precision), pace.tokens + GREATEST(clock.now - pace.filled_at, 0) * {_RATE})"
 
 # The UPDATE takes a token only when one is there (leaving `spare` for others) and no hold is on; the SELECT reads
@@ -53,6 +53,7 @@ _HOLD = text(
 )
 
 SOON = 0.005  # seconds to wait when another replica took the token this statement saw
+LATE = 0.001  # added to a wait, so the next take comes when the token is there, not a hair before it
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class SharedPace:
         self._burst = burst
         self._clock = clock
 
-    async def take(self, workspace: str, *, spare: int = 0) -> Turn:
+    async def take(self, workspace: str, *, spare: float = 0.0) -> Turn:
         """Take a token from `workspace`'s bucket if, after it, `spare` more remain (room kept for others)."""
         arguments = {
             "workspace": workspace,
@@ -89,7 +90,7 @@ class SharedPace:
             if row is None:  # the workspace's first upload anywhere: its bucket starts full
                 await session.execute(_START, arguments)
                 row = (await session.execute(_TAKE, arguments)).one()
-        return Turn(True) if row.taken else Turn(False, max(float(row.wait), SOON))
+        return Turn(True) if row.taken else Turn(False, max(float(row.wait) + LATE, SOON))
 
     async def hold(self, workspace: str, seconds: float) -> None:
         """Slack said 429 to one replica: no replica uploads into `workspace` for `seconds`."""
