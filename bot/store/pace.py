@@ -20,12 +20,14 @@ _SPARE = "CAST(:spare AS double precision)"
 _REFILLED = f"LEAST(CAST(:burst AS double precision), pace.tokens + GREATEST(clock.now - pace.filled_at, 0) * {_RATE})"
 
 # The UPDATE takes a token only when one is there (leaving `spare` for others) and no hold is on; the SELECT reads
-# the row as it stood before, for the wait when it did not. A `clock` CTE is evaluated once for both.
+# the row as it stood before, for the wait when it did not. A `clock` CTE is evaluated once for both. The clock is
+# read before the row's lock is waited for, so another replica may have filled the bucket a hair later: time never
+# goes back (no refill counted twice).
 _TAKE = text(
     f"""
     WITH clock AS (SELECT {_NOW} AS now),
     taken AS (
-        UPDATE upload_pace AS pace SET tokens = {_REFILLED} - 1, filled_at = clock.now
+        UPDATE upload_pace AS pace SET tokens = {_REFILLED} - 1, filled_at = GREATEST(pace.filled_at, clock.now)
         FROM clock
         WHERE pace.workspace = :workspace AND pace.held_until <= clock.now AND {_REFILLED} >= 1 + {_SPARE}
         RETURNING pace.workspace
