@@ -253,6 +253,90 @@ async def storm(knobs: Knobs) -> list[Figure]:
     ]
 
 
+def busiest_minute(times: list[float]) -> int:
+    """The most of `times` (seconds) in any 60 s window."""
+    ordered = sorted(times)
+    most, start = 0, 0
+    for end, moment in enumerate(ordered):
+        while moment - ordered[start] >= 60.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
+
+
+async def replicas(knobs: Knobs) -> list[Figure]:
+    """300 scheduled charts due at once in one workspace, taken by 2 bot processes on one PostgreSQL, which share
+    the workspace's upload pace through the database: together under Slack's R, every chart once."""
+    if knobs.postgres is None:  # SQLite runs one process
+        return [Figure("replicas", "not run", "needs PostgreSQL", "", "python -m bench replicas --postgres URL", None)]
+    count, latency, replicas = knobs.scaled(300, 60), 0.3, 2
+    workdir = knobs.workdir / "replicas"
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = knobs.database_url = await _fresh_database(knobs, "replicas", workdir)
+    due = _soon(after=15)
+    await seed_schedules(database_url, [Seed(distinct_chart(n), f"C{n // 25:04d}", due) for n in range(count)])
+    servicewatch = processes.sandbox(workdir, latency=latency)
+    slack = processes.fake_slack(workdir, uploads_per_minute=knobs.uploads_per_minute)
+    bots = []
+    try:
+        for n in range(replicas):
+            bots.append(
+                processes.bot(
+                    workdir,
+                    name=f"bot{n + 1}",
+                    slack=slack,
+                    servicewatch=servicewatch,
+                    database_url=database_url,
+                    SERVICEWATCH_MAX_CONCURRENCY=str(knobs.concurrency),
+                    SLACK_UPLOADS_PER_MINUTE=str(knobs.uploads_per_minute),
+                )
+            )
+        await _until(due)
+        bound = max(count * latency / (replicas * knobs.concurrency), count / knobs.uploads_per_minute * 60)
+        stats = await wait_for_posts(slack.url, count, within=bound * 1.5 + 60)
+    finally:
+        for process in (*bots, slack, servicewatch):
+            process.stop()
+    shares = await _runs_per_holder(database_url)
+    posts = [p for p in stats["posts"] if p["schedule"] is not None]
+    per_schedule = Counter(p["schedule"] for p in posts)
+    doubled = sum(n - 1 for n in per_schedule.values() if n > 1)
+    lost = count - len(per_schedule)
+    first = min((p["at"] for p in posts), default=due.timestamp()) - due.timestamp()
+    last = max((p["at"] for p in posts), default=due.timestamp()) - due.timestamp()
+    busiest = busiest_minute([p["at"] for p in posts])
+    ceiling = math.ceil(knobs.uploads_per_minute) + 3  # R a minute, and the fake Slack's burst of 3
+    refused = sum(stats["ratelimited"].values())
+    rate, most = f"R={knobs.uploads_per_minute:g}/min", "most uploads in any 60 s"
+    return [
+        Figure("replicas", "delivered", f"{len(per_schedule)}/{count}", f"{count}/{count}", "", lost == 0),
+        Figure("replicas", "lost", str(lost), "0", "", lost == 0),
+        Figure("replicas", "doubled", str(doubled), "0", "", doubled == 0),
+        Figure("replicas", "429s from Slack", str(refused), "0", "", refused == 0),
+        Figure("replicas", most, str(busiest), f"≤ {ceiling}", f"{rate}, burst 3", busiest <= ceiling),
+        Figure("replicas", "runs taken by each replica", " / ".join(map(str, shares)), "", "", None),
+        Figure("replicas", "first delivered after they fell due", f"{first:.1f} s", "", "", None),
+        Figure(
+            "replicas",
+            "all delivered after they fell due",
+            f"{last:.1f} s",
+            f"≤ {1.15 * bound:.1f} s",
+            f"{bound:.1f} s = max(N×{latency:g} s/(2C), N/R), {rate}, {replicas} replicas",
+            last <= 1.15 * bound and lost == 0,
+        ),
+    ]
+
+
+async def _runs_per_holder(database_url: str) -> list[int]:
+    """How many schedule runs each process took (most first)."""
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        counts = await connection.execute(text("SELECT count(*) FROM schedule_runs GROUP BY holder ORDER BY 1 DESC"))
+        shares = [int(n) for (n,) in counts]
+    await engine.dispose()
+    return shares
+
+
 async def _library_floor(sandbox_url: str, slack_url: str, database_url: str | None) -> dict[str, float]:
     """The client libraries' own cost per call, measured with no bot code (bench/floor.py)."""
     arguments = [sandbox_url, slack_url, *([database_url] if database_url else [])]
@@ -801,4 +885,5 @@ BENCHES: dict[str, Callable[[Knobs], Awaitable[list[Figure]]]] = {
     "scale": scale,
     "clicks": clicks,
     "alerts": alerts,
+    "replicas": replicas,
 }

@@ -89,10 +89,18 @@ def fake_slack(workdir: Path, *, uploads_per_minute: float, burst: int = 3) -> P
 
 
 def bot(
-    workdir: Path, *, slack: Process, servicewatch: Process, database_url: str, profile: bool = False, **settings: str
+    workdir: Path,
+    *,
+    slack: Process,
+    servicewatch: Process,
+    database_url: str,
+    profile: bool = False,
+    name: str = "bot",
+    **settings: str,
 ) -> Process:
     """`python -m bot` in HTTP mode; returns once it listens (schedules loaded: it listens after that). With
-    `profile`, under cProfile, writing `bot.prof` in `workdir` when it stops."""
+    `profile`, under cProfile, writing `bot.prof` in `workdir` when it stops. Replicas get names of their own (their
+    logs are `NAME.log`)."""
     env = clean_env(
         SLACK_BOT_TOKEN=TOKEN,
         SERVICEWATCH_SANDBOX="true",
@@ -106,7 +114,7 @@ def bot(
         **settings,
     )
     args = ["-m", "cProfile", "-o", str(workdir / "bot.prof"), "-m", "bot"] if profile else ["-m", "bot"]
-    return spawn("bot", args, workdir, "Listening:", env, cwd=workdir)
+    return spawn(name, args, workdir, "Listening:", env, cwd=workdir)
 
 
 @contextmanager

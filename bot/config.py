@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    # Slack's files.* methods are Tier 4: 100+ calls a minute per workspace; with several replicas, give each a share.
+    # Slack's files.* methods are Tier 4: 100+ calls a minute per workspace; replicas on PostgreSQL share the pace.
     slack_uploads_per_minute: float = Field(default=100, gt=0, le=10000)
     bot_mode: BotMode = BotMode.AUTO
     bot_http_host: str = "0.0.0.0"

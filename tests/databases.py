@@ -45,6 +45,28 @@ async def postgres_database() -> AsyncIterator[Database]:
         await admin.dispose()
 
 
+async def another_replica(database: Database) -> Database:
+    """A second engine on `database`'s PostgreSQL schema, as another replica of the bot would have."""
+    async with database.engine.connect() as connection:
+        schema = await connection.scalar(text("SELECT current_schema()"))
+    return Database(database.url, connect_args={"server_settings": {"search_path": str(schema)}})
+
+
+@pytest.fixture
+async def postgresql() -> AsyncIterator[Database]:
+    """A fresh PostgreSQL schema; the test is skipped without TEST_DATABASE_URL."""
+    async for db in postgres_database():
+        yield db
+
+
+@pytest.fixture
+async def replica(postgresql: Database) -> AsyncIterator[Database]:
+    """A second replica's engine on the `postgresql` fixture's schema."""
+    other = await another_replica(postgresql)
+    yield other
+    await other.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """Each test using it runs on SQLite and on PostgreSQL."""

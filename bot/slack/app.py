@@ -21,7 +21,7 @@ from bot.slack.client import slack_client
 from bot.slack.listeners import SlackListeners
 from bot.slack.membership import SlackMembership
 from bot.slack.outbox import SlackAccess, slack_error
-from bot.slack.pacing import UploadPacer
+from bot.slack.pacers import pacers_for
 from bot.slack.people import People
 from bot.slack.workspaces import SINGLE, Workspaces
 from bot.store import SavedCharts
@@ -59,8 +59,9 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
     so a burst of first requests never each ask Slack who the bot is."""
     assert settings.slack_bot_token is not None
     token = settings.slack_bot_token.get_secret_value()
-    # Burst 2: a turn served a few ms late is not lost, and Slack's per-minute limits allow that much.
-    pacer = UploadPacer(settings.slack_uploads_per_minute, burst=2)
+    # Each workspace's upload pace: shared by the replicas on PostgreSQL, this process's own on SQLite.
+    pacers = pacers_for(settings, database)
+    pacer = pacers.of(SINGLE)
     # One connection pool for every call (slack_sdk otherwise opens a session and a connection per call).
     session = aiohttp.ClientSession()
     client = slack_client(token, settings.slack_api_url, pacer=pacer, session=session)
@@ -108,6 +109,7 @@ async def create_slack_app(settings: Settings, *, router: Router, database: Data
         file_wait=access.file_wait,
         bot_name=str(auth.get("user") or "ServiceWatch"),
         home=(client, access),
+        pacers=pacers,
     )
     orphan_age = timedelta(seconds=parse_duration(settings.request_orphan_age))
     listeners = SlackListeners(

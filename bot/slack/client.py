@@ -63,7 +63,7 @@ class _PacedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
     ) -> None:
         if self._pacer is not None and response is not None and request.url.rstrip("/").endswith(UPLOAD_METHODS):
             retry_after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), ["1"])
-            self._pacer.hold(
+            await self._pacer.hold(
                 float(retry_after[0]) if retry_after and retry_after[0].isascii() and retry_after[0].isdigit() else 1.0
             )
         await super().prepare_for_next_attempt_async(state=state, request=request, response=response, error=error)

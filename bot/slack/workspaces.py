@@ -23,7 +23,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.slack.client import retry_handlers
 from bot.slack.outbox import SlackAccess, SlackOutbox
-from bot.slack.pacing import UploadPacer
+from bot.slack.pacers import Pacers, local_pacers
 
 SINGLE = ""  # the key of the single-workspace setup, the console and the CLI
 
@@ -69,7 +69,8 @@ class InstalledClient(AsyncWebClient):
 
 class Workspaces:
     """Each workspace's client, pace and access state, made on first use and kept. `home` is the single-workspace
-    setup's; `tokens` (an installation store lookup) serves every other key."""
+    setup's; `tokens` (an installation store lookup) serves every other key; `pacers` (bot/slack/pacers.py) gives
+    each workspace's upload pace (default: this process's own, at `uploads_per_minute`)."""
 
     def __init__(
         self,
@@ -81,9 +82,11 @@ class Workspaces:
         bot_name: str = "ServiceWatch",
         home: tuple[AsyncWebClient, SlackAccess] | None = None,
         tokens: TokenLookup | None = None,
+        pacers: Pacers | None = None,
     ) -> None:
         self._api_url, self._session = api_url, session
-        self._per_minute, self._file_wait = uploads_per_minute, file_wait
+        self._file_wait = file_wait
+        self._pacers = pacers if pacers is not None else local_pacers(uploads_per_minute)
         self.bot_name = bot_name
         self._tokens = tokens
         self._known: dict[str, tuple[AsyncWebClient, SlackAccess]] = {}
@@ -125,7 +128,7 @@ class Workspaces:
             return found
         if self._tokens is None:  # one token: every key is the home workspace
             return self._known[SINGLE]
-        pacer = UploadPacer(self._per_minute, burst=2)
+        pacer = self._pacers.of(key)
         client = InstalledClient(
             key,
             self._tokens,

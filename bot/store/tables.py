@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Double, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -221,3 +221,14 @@ class ChannelAccountRow(Base):
     account: Mapped[str] = mapped_column(String(40), nullable=False)
     set_by: Mapped[str] = mapped_column(String(32), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class UploadPaceRow(Base):
+    """A workspace's upload bucket, shared by the replicas (bot/store/pace.py); times in epoch seconds."""
+
+    __tablename__ = "upload_pace"
+
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Double, nullable=False)
+    filled_at: Mapped[float] = mapped_column(Double, nullable=False)
+    held_until: Mapped[float] = mapped_column(Double, nullable=False, default=0.0)

@@ -1,0 +1,102 @@
+"""Two replicas on one PostgreSQL posting charts into one workspace of the fake Slack, which allows R uploads a minute
+(429 beyond): sharing the workspace's pace through the database they stay under R together, without configuration,
+and someone's chart on one replica goes before the other replica's scheduled posts (which leave it a token)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.charts.service import RenderedChart
+from bot.router import Destination
+from bot.slack.client import UPLOAD_METHODS, slack_client
+from bot.slack.outbox import SlackAccess
+from bot.slack.pacers import pacers_for, shared_pacers
+from bot.slack.workspaces import SINGLE, Workspaces
+from bot.store import Database
+from bot.store.pace import SharedPace
+from tests.fakes.slack import BOT_TOKEN, FakeSlack, RateLimit
+from tests.stacks import settings_for
+
+R = 600  # uploads a minute: a turn every 100 ms
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def chart(name: str) -> RenderedChart:
+    """A chart as the outbox uploads it (it posts only the image and its words)."""
+    return RenderedChart(PNG, f"{name}.png", name, name, name, (), plan=None)  # type: ignore[arg-type]
+
+
+def replica_of(fake: FakeSlack, database: Database, tmp_path: Path) -> Workspaces:
+    """One replica's workspaces, made as `create_slack_app` makes them."""
+    pacers = pacers_for(settings_for(fake, tmp_path, slack_uploads_per_minute=R), database)
+    pacer = pacers.of(SINGLE)
+    client = slack_client(BOT_TOKEN, fake.api_url, pacer=pacer)
+    return Workspaces(
+        api_url=fake.api_url,
+        session=None,
+        uploads_per_minute=R,
+        file_wait=1.0,
+        home=(client, SlackAccess(pacer)),
+        pacers=pacers,
+    )
+
+
+@pytest.fixture
+def replicas(fake_slack: FakeSlack, postgresql: Database, replica: Database, tmp_path: Path) -> list[Workspaces]:
+    # Slack's limit with room for the network's jitter: the burst Slack allows is above the bot's (2).
+    fake_slack.rate_limits = {method: RateLimit(R, burst=4) for method in UPLOAD_METHODS}
+    return [replica_of(fake_slack, postgresql, tmp_path), replica_of(fake_slack, replica, tmp_path)]
+
+
+async def post(replica: Workspaces, channel: str, name: str, *, scheduled: bool) -> None:
+    await replica.outbox(SINGLE, scheduled=scheduled).post_file(Destination(channel), chart(name))
+
+
+async def test_two_replicas_stay_under_the_workspace_limit_together(
+    fake_slack: FakeSlack, replicas: list[Workspaces]
+) -> None:
+    await asyncio.gather(
+        *(post(replica, "C0OPS", f"r{n}-{k}", scheduled=True) for n, replica in enumerate(replicas) for k in range(6))
+    )
+    assert len(fake_slack.posts) == 12
+    assert {method: limit.refused for method, limit in fake_slack.rate_limits.items()} == dict.fromkeys(
+        UPLOAD_METHODS, 0
+    )  # no 429: each replica alone at R would have made 2R
+    assert {replica.access(SINGLE).pacer.held for replica in replicas} == {False}  # type: ignore[union-attr]
+
+
+async def test_peoples_charts_on_one_replica_go_before_the_others_scheduled_posts(
+    fake_slack: FakeSlack, replicas: list[Workspaces]
+) -> None:
+    posting, asking = replicas
+    storm = [asyncio.create_task(post(posting, "C0OPS", f"scheduled-{k}", scheduled=True)) for k in range(8)]
+    await fake_slack.wait_for(lambda: len(fake_slack.posts) >= 2, within=10)
+    before = len(fake_slack.posts)
+    for n in range(3):  # one after the other, as people click
+        await post(asking, "C0INC", f"person-{n}", scheduled=False)
+    await asyncio.gather(*storm)
+    order = [p.title for p in fake_slack.posts]
+    people = [k for k, title in enumerate(order) if title.startswith("person")]
+    # Each finds the token the scheduled posts leave; at most the upload already under way goes first.
+    assert people[-1] <= before + 3
+    assert len(order) == 11
+
+
+async def test_a_scheduled_post_leaves_the_last_token_to_someone_on_another_replica(
+    postgresql: Database, replica: Database
+) -> None:
+    def frozen() -> float:  # a logical clock that never moves: no token comes back
+        return 1_000_000.0
+
+    posting, asking = (
+        shared_pacers(SharedPace(db, per_minute=R, burst=2, clock=frozen)).of(SINGLE) for db in (postgresql, replica)
+    )
+    await posting.wait(scheduled=True)  # two tokens: one taken, one left
+    second = asyncio.create_task(posting.wait(scheduled=True))
+    await asyncio.sleep(0.05)
+    assert not second.done()  # it would take the last one
+    await asyncio.wait_for(asking.wait(), 5)  # someone's chart finds it at once
+    second.cancel()
