@@ -2,7 +2,7 @@
 per workspace, not per process. Times are seconds since the epoch, by the database's clock.
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0016
 Create Date: 2026-11-28
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"  # 0014 comes from another branch; the merge re-chains it
+down_revision = "0016"  # 0016 (alert watch accounts) landed first; 0014 (installations) is chained after
 branch_labels = None
 depends_on = None
 
