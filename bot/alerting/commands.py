@@ -90,7 +90,7 @@ class AlertCommands:
     async def _watch(self, request: WatchRequest, asker: Asker) -> str:
         channel = request.channel_id or asker.channel_id
         if channel != asker.channel_id or asker.asked_from is None:
-            await self.policy.check_post(asker.user_id, asker.asked_from, channel)
+            await self.policy.check_post(asker.user_id, asker.asked_from, channel, asker.workspace)
         candidates = await self._candidates(request.words)
         unread = 0  # alerts whose level could not be read now: not watched, and the reply says so
         if request.level is not None:
