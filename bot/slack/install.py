@@ -72,6 +72,7 @@ def oauth_settings(settings: Settings, installations: SlackInstallations, states
         scopes=scopes_of(settings),
         redirect_uri=settings.slack_redirect_uri,
         install_path=INSTALL_PATH,
+        install_page_rendering_enabled=False,  # /slack/install sends the browser straight on to Slack
         redirect_uri_path=REDIRECT_PATH,
         authorization_url=authorization_url(settings.slack_api_url),
         installation_store=installations,

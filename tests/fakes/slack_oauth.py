@@ -120,7 +120,13 @@ class SlackInstalls:
             team_id = self._refresh.pop(params.get("refresh_token") or "", None)
             if team_id is None:
                 raise SlackError("invalid_refresh_token")
-            return {"ok": True, **self._bot_grant(team_id)}
+            team = self.teams[team_id]
+            return {
+                "ok": True,
+                "token_type": "bot",
+                "team": {"id": team.id, "name": team.name},
+                **self._bot_grant(team_id),
+            }
         team_id = self._codes.pop(params.get("code") or "", None)
         if team_id is None:
             raise SlackError("invalid_code")
