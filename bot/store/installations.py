@@ -9,6 +9,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -114,21 +115,7 @@ class SlackInstallations(AsyncInstallationStore):
         row = await self._row(enterprise_id, team_id, is_enterprise_install)
         if row is None or row.bot_token is None:
             return None
-        return Bot(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id,
-            enterprise_name=row.enterprise_name,
-            team_id=row.team_id,
-            team_name=row.team_name,
-            bot_token=self._open(row.bot_token, "bot_token") or "",
-            bot_id=row.bot_id or "",
-            bot_user_id=row.bot_user_id or "",
-            bot_scopes=row.bot_scopes,
-            bot_refresh_token=self._open(row.bot_refresh_token, "bot_refresh_token"),
-            bot_token_expires_at=row.bot_token_expires_at,
-            is_enterprise_install=row.is_enterprise_install,
-            installed_at=as_utc(row.installed_at).timestamp(),
-        )
+        return Bot(**self._bot_fields(row))
 
     async def async_find_installation(
         self,
@@ -144,26 +131,14 @@ class SlackInstallations(AsyncInstallationStore):
             return None
         installer = user_id is None or user_id == row.user_id
         return Installation(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id,
-            enterprise_name=row.enterprise_name,
+            **self._bot_fields(row),
             enterprise_url=row.enterprise_url,
-            team_id=row.team_id,
-            team_name=row.team_name,
-            bot_token=self._open(row.bot_token, "bot_token"),
-            bot_id=row.bot_id,
-            bot_user_id=row.bot_user_id,
-            bot_scopes=row.bot_scopes,
-            bot_refresh_token=self._open(row.bot_refresh_token, "bot_refresh_token"),
-            bot_token_expires_at=row.bot_token_expires_at,
             user_id=(user_id or row.user_id or ""),
             user_token=self._open(row.user_token, "user_token") if installer else None,
             user_scopes=row.user_scopes if installer else "",
             user_refresh_token=self._open(row.user_refresh_token, "user_refresh_token") if installer else None,
             user_token_expires_at=row.user_token_expires_at if installer else None,
-            is_enterprise_install=row.is_enterprise_install,
             token_type=row.token_type,
-            installed_at=as_utc(row.installed_at).timestamp(),
         )
 
     async def installed(self) -> list[str]:
@@ -235,6 +210,24 @@ class SlackInstallations(AsyncInstallationStore):
         if not where:
             return select(InstallationRow).where(InstallationRow.workspace.is_(None))
         return select(InstallationRow).where(or_(*where))
+
+    def _bot_fields(self, row: InstallationRow) -> dict[str, Any]:
+        """What a Bot and an Installation share, the bot's tokens opened."""
+        return {
+            "app_id": row.app_id,
+            "enterprise_id": row.enterprise_id,
+            "enterprise_name": row.enterprise_name,
+            "team_id": row.team_id,
+            "team_name": row.team_name,
+            "bot_token": self._open(row.bot_token, "bot_token") or "",
+            "bot_id": row.bot_id or "",
+            "bot_user_id": row.bot_user_id or "",
+            "bot_scopes": row.bot_scopes,
+            "bot_refresh_token": self._open(row.bot_refresh_token, "bot_refresh_token"),
+            "bot_token_expires_at": row.bot_token_expires_at,
+            "is_enterprise_install": row.is_enterprise_install,
+            "installed_at": as_utc(row.installed_at).timestamp(),
+        }
 
     def _seal(self, token: str | None, column: str) -> str | None:
         return None if token is None else self._sealer.seal(token, what=SEALED[column])
