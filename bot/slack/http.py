@@ -147,7 +147,10 @@ def web_app(
             return
         respond = AsyncRespond(response_url=form["response_url"]) if form.get("response_url") else None
         if commands.workspaces.installed:  # the workspace's own token, not the app's default client's
-            client = commands.workspaces.client(commands.workspaces.key_of(form))
+            key = commands.workspaces.key_of(form)
+            if not await commands.workspaces.present(key):  # uninstalled: a late command is dropped quietly
+                return
+            client = commands.workspaces.client(key)
         await commands.start_command(form, client, respond)
 
     async def healthz(request: web.Request) -> web.StreamResponse:

@@ -89,6 +89,10 @@ class Workspaces:
         """Whether workspaces come from installations (OAuth), not one token."""
         return self._tokens is not None
 
+    async def present(self, key: str) -> bool:
+        """Whether the app is installed in `key`'s workspace (always, for the single-workspace setup)."""
+        return self._tokens is None or await self._tokens(key) is not None
+
     def key_of(self, payload: Mapping[str, Any]) -> str:
         """The key a payload's workspace is kept under: always "" for the single-workspace setup."""
         return key_of_payload(payload) if self.installed else SINGLE

@@ -37,6 +37,7 @@ BETA_KEY, BETA_SECRET = "AK-BETA-0002", "beta-secret-never-shown"
 CPU = '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01'
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.oauth.yaml"
 SEALING = new_key()
+FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ async def chart(stack: BotStack, team: str, channel: str, text: str = CPU) -> No
         "team_id": team,
     }
     posts = len(stack.fake.posts)
-    await stack.post_signed(urlencode(form), "application/x-www-form-urlencoded")
+    await stack.post_signed(urlencode(form), FORM)
     await stack.fake.wait_for(lambda: len(stack.fake.posts) > posts)
 
 
@@ -143,6 +144,9 @@ async def test_uninstall_stops_the_calls_and_pauses_schedules_until_reinstalled(
     mention = {"type": "app_mention", "user": "U0KIM", "text": "<@UBOT0003> cpu", "channel": "C0BETA", "ts": "1.2"}
     again = await stack.fake.installs.event(BETA, mention)  # an event still on its way: dropped quietly
     assert again.status_code == 200
+    late = slash_command(CPU, user="U0KIM", channel="C0BETA", response_url=stack.fake.response_url())
+    assert (await stack.post_signed(urlencode({**late, "team_id": BETA}), FORM)).status_code == 200
+    await asyncio.sleep(0.3)  # its work, were it not dropped, would have called Slack by now
     with pytest.raises(SlackApiError, match="account_inactive"):  # a scheduled post finds no token: no call goes out
         await stack.slack.workspaces.client(BETA).chat_postMessage(channel="C0BETA", text="x")
     assert len(stack.fake.calls) == calls  # nothing went to Slack for the uninstalled workspace
@@ -166,6 +170,21 @@ async def until(check: Callable[[], Awaitable[bool]], within: float = 10.0) -> N
     while not await check():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+async def test_membership_is_asked_with_the_askers_workspace_token(stack: BotStack) -> None:
+    await install(stack, ALPHA)
+    await install(stack, BETA)
+    stack.fake.user("U0LEE", name="lee")
+    stack.fake.channel("C0ALPHA2", members=["U0LEE"], team=ALPHA)  # kim is not in it
+    line = f"schedule {CPU} every 1h in <#C0ALPHA2|war-room>"
+    form = slash_command(line, user="U0KIM", channel="C0ALPHA", response_url=stack.fake.response_url())
+    await stack.post_signed(urlencode({**form, "team_id": ALPHA}), FORM)
+    await stack.fake.wait_for(lambda: stack.fake.responses)
+    assert "you aren't a member of it" in stack.fake.responses[-1]["text"]
+    (asked,) = stack.fake.calls_to("conversations.members")
+    assert stack.fake.installs.team_of(asked.headers["Authorization"][7:]) == ALPHA
+    assert stack.fake.posts == []
 
 
 async def test_revoked_bot_tokens_remove_the_installation(stack: BotStack) -> None:
