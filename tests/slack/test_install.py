@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import load_settings
 from bot.errors import SettingsError
+from bot.logs import RedactingFilter
 from bot.sandbox import Sandbox
 from bot.servicewatch.accounts import Account
 from bot.slack.install import DEFAULT_SCOPES, UNINSTALLED
@@ -275,3 +276,14 @@ def test_oauth_needs_http_mode_and_names_the_settings(tmp_path: Path) -> None:
 def test_the_default_scopes_are_the_manifests() -> None:
     assert frozenset(DEFAULT_SCOPES) == manifest_scopes(MANIFEST)
     assert frozenset(DEFAULT_SCOPES) == manifest_scopes()  # the same as the single-workspace manifest's
+
+
+def test_installation_tokens_never_reach_a_log_line() -> None:
+    redact = RedactingFilter([CLIENT_SECRET]).redact
+    line = (
+        "body: {'access_token': 'xoxe.xoxb-T0ALPHA-1a2b', 'refresh_token': 'xoxe-1-3c4d', 'client_secret': "
+        f"'{CLIENT_SECRET}'}} then xoxb-T0BETA-5e6f"
+    )
+    shown = redact(line)
+    for secret in ("T0ALPHA-1a2b", "xoxe-1-3c4d", CLIENT_SECRET, "T0BETA-5e6f"):
+        assert secret not in shown
