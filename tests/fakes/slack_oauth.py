@@ -144,6 +144,10 @@ class SlackInstalls:
             **self._bot_grant(team_id),
         }
 
+    def grant(self, team_id: str) -> str:
+        """A bot token of `team_id`, as an org-wide install's token serves each workspace of the org."""
+        return str(self._bot_grant(team_id)["access_token"])
+
     def _bot_grant(self, team_id: str) -> dict[str, Any]:
         if self.lifetime is None:
             token = f"xoxb-{team_id}-{secrets.token_hex(8)}"

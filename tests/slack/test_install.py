@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store import Installation
 
 from bot.config import load_settings
 from bot.errors import SettingsError
@@ -186,6 +187,22 @@ async def test_membership_is_asked_with_the_askers_workspace_token(stack: BotSta
     (asked,) = stack.fake.calls_to("conversations.members")
     assert stack.fake.installs.team_of(asked.headers["Authorization"][7:]) == ALPHA
     assert stack.fake.posts == []
+
+
+async def test_an_org_wide_install_serves_its_workspaces_under_the_enterprise_id(stack: BotStack, scp: Sandbox) -> None:
+    org_wide = Installation(
+        app_id="A0APP", enterprise_id="E0GRID", enterprise_name="Grid", team_id=None,
+        bot_token=stack.fake.installs.grant(ALPHA), bot_id="B0002", bot_user_id="UBOT0002",
+        is_enterprise_install=True, user_id="U0KIM",
+    )  # fmt: skip
+    await SlackInstallations(stack.services.database, Sealer([SEALING])).async_save(org_wide)
+    await add_account(stack, "E0GRID", ALPHA_KEY, ALPHA_SECRET)  # the org's account, kept under its enterprise id
+    form = slash_command(CPU, user="U0KIM", channel="C0ALPHA", response_url=stack.fake.response_url())
+    grid = {"team_id": ALPHA, "enterprise_id": "E0GRID", "is_enterprise_install": "true"}
+    await stack.post_signed(urlencode({**form, **grid}), FORM)
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    assert (stack.fake.posts[0].team, stack.fake.posts[0].channel) == (ALPHA, "C0ALPHA")
+    assert set(scp.signed_by) == {ALPHA_KEY}
 
 
 async def test_revoked_bot_tokens_remove_the_installation(stack: BotStack) -> None:
