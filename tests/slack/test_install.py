@@ -29,7 +29,7 @@ from bot.store.schedules import NewSchedule, Schedules
 from bot.store.sealing import Sealer, new_key
 from tests.fakes.slack import FakeSlack, SlackError, manifest_scopes
 from tests.slack_payloads import slash_command
-from tests.stacks import SECRET, BotStack, settings_for, start_stack
+from tests.stacks import SECRET, BotStack, sandbox_knowing, settings_for, start_stack
 from tests.store.test_accounts import _file_bytes
 
 CLIENT_ID, CLIENT_SECRET = "1111.2222", "client-secret-never-shown"
@@ -44,10 +44,8 @@ FORM = "application/x-www-form-urlencoded"
 
 @pytest.fixture
 async def scp() -> AsyncIterator[Sandbox]:
-    sandbox = Sandbox(keys={ALPHA_KEY: ALPHA_SECRET, BETA_KEY: BETA_SECRET}, stock_images=True)
-    await sandbox.start()
-    yield sandbox
-    await sandbox.stop()
+    async for sandbox in sandbox_knowing({ALPHA_KEY: ALPHA_SECRET, BETA_KEY: BETA_SECRET}):
+        yield sandbox
 
 
 def oauth_settings(fake: FakeSlack, tmp_path: Path, scp: Sandbox, **values: Any) -> Any:
