@@ -278,7 +278,7 @@ class Settings(BaseSettings):
     def _mode_problems(self) -> list[str]:
         if (self.slack_client_id is None) != (self.slack_client_secret is None):
             return ["set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (the installable app), or neither"]
-        if self.installable:
+        if self.installable and self.bot_mode is not BotMode.CONSOLE:  # the console ignores Slack's settings
             return self._install_problems()
         if self.bot_mode is BotMode.SOCKET and (self.slack_app_token is None or self.slack_bot_token is None):
             return ["BOT_MODE=socket needs SLACK_APP_TOKEN (xapp-…) and SLACK_BOT_TOKEN (xoxb-…)"]
@@ -295,8 +295,6 @@ class Settings(BaseSettings):
                 "HTTP (/slack/install, /slack/oauth_redirect, /slack/events), not Socket Mode: unset SLACK_APP_TOKEN "
                 "and BOT_MODE=socket, or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to keep one workspace"
             )
-        if self.bot_mode is BotMode.CONSOLE:
-            problems.append("BOT_MODE=console and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET: unset one or the other")
         if self.slack_bot_token is not None:
             problems.append(
                 "SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (installable app) are both "
