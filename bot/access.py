@@ -14,9 +14,9 @@ from bot.i18n import _
 class Membership(Protocol):
     """Channel membership as the platform knows it (Slack: `conversations.members`)."""
 
-    async def refusal(self, channel_id: str, user_id: str) -> str | None:
-        """Why `user_id` may not send the bot into `channel_id` (not a member; a channel the bot cannot see), or
-        None when they are a member. Raises UserError when the platform cannot say right now."""
+    async def refusal(self, channel_id: str, user_id: str, workspace: str = "") -> str | None:
+        """Why `user_id` may not send the bot into `channel_id` of `workspace` (not a member; a channel the bot cannot
+        see), or None when they are a member. Raises UserError when the platform cannot say right now."""
         ...
 
 
@@ -62,15 +62,15 @@ class AccessPolicy:
             "That message link is from {host}, not this workspace ({workspace}); copy the link of a message here."
         ).format(host=host, workspace=self.workspace_host)
 
-    async def check_post(self, user_id: str, asked_from: str | None, channel_id: str) -> None:
+    async def check_post(self, user_id: str, asked_from: str | None, channel_id: str, workspace: str = "") -> None:
         """Raise UserError unless the bot may post into `channel_id` for `user_id`, who typed in `asked_from`
         (None when asked from outside a channel: a shortcut, App Home): the channel must be allowed, and any channel
-        but the one typed in needs the asker among its members."""
+        but the one typed in needs the asker among its members (asked in `workspace`, the Slack installation's key)."""
         refusal = self.refusal(channel_id)
         if refusal:
             raise UserError(refusal)
         if channel_id == asked_from or self.membership is None:
             return
-        refusal = await self.membership.refusal(channel_id, user_id)
+        refusal = await self.membership.refusal(channel_id, user_id, workspace)
         if refusal:
             raise UserError(refusal)

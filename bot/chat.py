@@ -228,7 +228,7 @@ class ChatActions:
             foreign = self.policy.foreign_link(spec.thread.permalink)
             if foreign:
                 raise UserError(foreign)
-            await self.policy.check_post(asker.user_id, asker.asked_from, spec.thread.channel_id)
+            await self.policy.check_post(asker.user_id, asker.asked_from, spec.thread.channel_id, asker.workspace)
         zone = spec.tz or asker.timezone or self.default_timezone
         charts = await self.charts_for(asker, spec.account)
         if spec.dry_run:

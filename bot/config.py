@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # The installable app (OAuth, HTTP mode only): anyone installs it through /slack/install (README).
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: str = ""  # comma-separated bot scopes asked for at install; empty: manifest.oauth.yaml's
+    slack_redirect_uri: str | None = None  # only when Slack must be told which of the app's redirect URLs to use
     # Slack's files.* methods are Tier 4: 100+ calls a minute per workspace; replicas on PostgreSQL share the pace.
     slack_uploads_per_minute: float = Field(default=100, gt=0, le=10000)
     bot_mode: BotMode = BotMode.AUTO
@@ -137,7 +142,15 @@ class Settings(BaseSettings):
         return _check_prefix(value, "xapp-", "SLACK_APP_TOKEN")
 
     @field_validator(
-        "slack_bot_token", "slack_app_token", "slack_signing_secret", "scp_access_key", "scp_secret_key", mode="before"
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "slack_client_id",
+        "slack_client_secret",
+        "slack_redirect_uri",
+        "scp_access_key",
+        "scp_secret_key",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
@@ -244,10 +257,7 @@ class Settings(BaseSettings):
             problems.append(
                 f"CHART_HEIGHT={self.chart_height} is outside {self.chart_min_height}..{self.chart_max_height}"
             )
-        if self.bot_mode is BotMode.SOCKET and (self.slack_app_token is None or self.slack_bot_token is None):
-            problems.append("BOT_MODE=socket needs SLACK_APP_TOKEN (xapp-…) and SLACK_BOT_TOKEN (xoxb-…)")
-        if self.bot_mode is BotMode.HTTP and (self.slack_signing_secret is None or self.slack_bot_token is None):
-            problems.append("BOT_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (xoxb-…)")
+        problems.extend(self._mode_problems())
         if self.resolved_mode in (BotMode.SOCKET, BotMode.HTTP) and self.uses_sandbox and not self.servicewatch_sandbox:
             problems.append(
                 "Slack tokens are set but no SCP keys, so the bot would post the sandbox's synthetic charts into a "
@@ -264,6 +274,47 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _mode_problems(self) -> list[str]:
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            return ["set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (the installable app), or neither"]
+        if self.installable and self.bot_mode is not BotMode.CONSOLE:  # the console ignores Slack's settings
+            return self._install_problems()
+        if self.bot_mode is BotMode.SOCKET and (self.slack_app_token is None or self.slack_bot_token is None):
+            return ["BOT_MODE=socket needs SLACK_APP_TOKEN (xapp-…) and SLACK_BOT_TOKEN (xoxb-…)"]
+        if self.bot_mode is BotMode.HTTP and (self.slack_signing_secret is None or self.slack_bot_token is None):
+            return ["BOT_MODE=http needs SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN (xoxb-…)"]
+        return []
+
+    def _install_problems(self) -> list[str]:
+        """What stops the installable app (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set) from starting."""
+        problems = []
+        if self.bot_mode is BotMode.SOCKET or self.slack_app_token is not None:
+            problems.append(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET make the bot an installable app, which Slack serves only over "
+                "HTTP (/slack/install, /slack/oauth_redirect, /slack/events), not Socket Mode: unset SLACK_APP_TOKEN "
+                "and BOT_MODE=socket, or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to keep one workspace"
+            )
+        if self.slack_bot_token is not None:
+            problems.append(
+                "SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET (installable app) are both "
+                "set: unset one (each installation brings its own token)"
+            )
+        if self.slack_signing_secret is None:
+            problems.append(
+                "the installable app (SLACK_CLIENT_ID) needs SLACK_SIGNING_SECRET to check Slack's requests"
+            )
+        if not self.sealing_keys:
+            problems.append(
+                "the installable app stores each workspace's tokens encrypted: set SECRETS_KEYS (make a key with "
+                "`python -m bot new-key`)"
+            )
+        return problems
+
+    @property
+    def installable(self) -> bool:
+        """Whether the bot is an app anyone installs by OAuth (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set)."""
+        return self.slack_client_id is not None and self.slack_client_secret is not None
 
     def _retention_problems(self) -> list[str]:
         keeps = [
@@ -310,7 +361,7 @@ class Settings(BaseSettings):
             return self.bot_mode
         if self.slack_app_token is not None and self.slack_bot_token is not None:
             return BotMode.SOCKET
-        if self.slack_signing_secret is not None and self.slack_bot_token is not None:
+        if self.slack_signing_secret is not None and (self.slack_bot_token is not None or self.installable):
             return BotMode.HTTP
         return BotMode.CONSOLE
 
@@ -326,6 +377,7 @@ class Settings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Every secret's value, for the log filter that keeps them out of log lines."""
         secrets = [self.slack_bot_token, self.slack_app_token, self.slack_signing_secret, self.scp_secret_key]
+        secrets.append(self.slack_client_secret)
         secrets.append(self.scp_access_key)
         return [secret.get_secret_value() for secret in secrets if secret is not None] + self.sealing_keys
 

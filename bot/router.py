@@ -96,7 +96,7 @@ class Router:
                 log.exception("could not tell %s about a failed request", asker.user_id)
 
     async def _run(self, text: str, asker: Asker, destination: Destination, outbox: Outbox, started: float) -> None:
-        await self.policy.check_post(asker.user_id, asker.asked_from, destination.channel_id)
+        await self.policy.check_post(asker.user_id, asker.asked_from, destination.channel_id, asker.workspace)
         reply = await self.actions.handle(text, asker)
         if isinstance(reply, TextReply):
             await outbox.tell(asker, destination, reply.text)

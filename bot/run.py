@@ -101,7 +101,10 @@ async def _serve_slack(
     banner: list[str],
     mode: BotMode,
 ) -> int:
-    banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
+    if settings.installable:
+        banner.append("  Slack:         installable app (OAuth): each workspace installs it at /slack/install")
+    else:
+        banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
     bot = SlackBot(settings, services, slack, router, work)
     try:
         await bot.start()
@@ -111,6 +114,8 @@ async def _serve_slack(
             _print_banner(
                 [*banner, f"  Listening:     {bot.url}/slack/events (and /healthz, /readyz, /metrics); Ctrl-C stops"]
             )
+            if settings.installable:
+                _print_banner([f"  Install:       {bot.url}/slack/install (redirect: {bot.url}/slack/oauth_redirect)"])
         await until_signalled()
     finally:
         left = await bot.stop(DRAIN_SECONDS)

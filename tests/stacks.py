@@ -107,3 +107,12 @@ async def start_stack(fake: FakeSlack, settings: Settings) -> AsyncIterator[BotS
         finally:
             await bot.stop(5)
             await slack.close()
+
+
+async def sandbox_knowing(keys: dict[str, str]) -> AsyncIterator[Sandbox]:
+    """A ServiceWatch (the sandbox) that accepts the stock key pair and `keys` (access key → secret key), and lists
+    which signed each call (`signed_by`), until the test ends."""
+    sandbox = Sandbox(keys=keys, stock_images=True)
+    await sandbox.start()
+    yield sandbox
+    await sandbox.stop()

@@ -106,7 +106,7 @@ class AlertCommands:
     async def _watch(self, request: WatchRequest, asker: Asker) -> str:
         channel = request.channel_id or asker.channel_id
         if channel != asker.channel_id or asker.asked_from is None:
-            await self.policy.check_post(asker.user_id, asker.asked_from, channel)
+            await self.policy.check_post(asker.user_id, asker.asked_from, channel, asker.workspace)
         source, reader = await self._reader_of(asker.workspace, channel)  # the account of the channel it posts in
         candidates = await self._candidates(reader, request.words)
         unread = 0  # alerts whose level could not be read now: not watched, and the reply says so

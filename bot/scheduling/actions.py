@@ -71,7 +71,7 @@ class ScheduleActions:
             await self.service.sync()
             return _("Deleted #{id} ({label}, {when}).").format(**named, when=schedule.when_text)
         if action == "run":
-            await self.policy.check_post(asker.user_id, asker.asked_from, schedule.channel_id)
+            await self.policy.check_post(asker.user_id, asker.asked_from, schedule.channel_id, asker.workspace)
             self.service.run_now(schedule, asker.asked_at)
             return _("Sending #{id} ({label}) to <#{channel}> now.").format(**named, channel=schedule.channel_id)
         return _("Next runs of #{id} ({when}, {zone}): {times}.").format(
@@ -100,7 +100,7 @@ class ScheduleActions:
         if follow and asker.thread_ts is None:
             raise UserError(_("`follow` works in a thread: mention me inside the incident's thread."))
         channel = new.channel_id or asker.channel_id
-        await self.policy.check_post(asker.user_id, asker.asked_from, channel)
+        await self.policy.check_post(asker.user_id, asker.asked_from, channel, asker.workspace)
         spec = parse_chart(new.chart_text, command=self.chat.command)
         zone = spec.tz or asker.timezone or self.chat.default_timezone
         thread_ts = asker.thread_ts if follow else None

@@ -147,7 +147,10 @@ def web_app(
             return
         respond = AsyncRespond(response_url=form["response_url"]) if form.get("response_url") else None
         if commands.workspaces.installed:  # the workspace's own token, not the app's default client's
-            client = commands.workspaces.client(commands.workspaces.key_of(form))
+            key = commands.workspaces.key_of(form)
+            if not await commands.workspaces.present(key):  # uninstalled: a late command is dropped quietly
+                return
+            client = commands.workspaces.client(key)
         await commands.start_command(form, client, respond)
 
     async def healthz(request: web.Request) -> web.StreamResponse:
@@ -165,6 +168,17 @@ def web_app(
 
     app = web.Application(client_max_size=1024 * 1024)
     app.router.add_post(EVENTS_PATH, events)
+    flow = bolt.oauth_flow
+    if flow is not None:  # the installable app: Bolt's OAuth flow serves both pages
+
+        async def install(request: web.Request) -> web.StreamResponse:
+            return await to_aiohttp_response(await flow.handle_installation(await to_bolt_request(request)))
+
+        async def oauth_redirect(request: web.Request) -> web.StreamResponse:
+            return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
+
+        app.router.add_get(flow.install_path, install)
+        app.router.add_get(flow.redirect_uri_path, oauth_redirect)
     app.router.add_get("/healthz", healthz)
     if readiness is not None:
         app.router.add_get("/readyz", readyz)

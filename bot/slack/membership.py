@@ -1,4 +1,5 @@
-"""Channel membership from Slack (`conversations.members` with the bot token), cached briefly per channel."""
+"""Channel membership from Slack (`conversations.members` with the asking workspace's bot token), cached briefly per
+channel."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import UserError
 from bot.i18n import _
 from bot.slack.outbox import slack_error
+from bot.workspace_keys import SINGLE
 
 log = logging.getLogger(__name__)
 
@@ -21,27 +23,33 @@ UNSEEN = ("channel_not_found", "not_in_channel", "is_archived", "method_not_supp
 
 
 class SlackMembership:
-    """Members of each channel asked about, kept for `ttl` seconds; one listing at a time per channel."""
+    """Members of each channel asked about, kept for `ttl` seconds; one listing at a time per channel. One `client`
+    (one workspace), or `clients`: each workspace key's client (the installable app)."""
 
     def __init__(
         self,
-        client: AsyncWebClient,
+        client: AsyncWebClient | None = None,
         *,
+        clients: Callable[[str], AsyncWebClient] | None = None,
         bot_name: str = "ServiceWatch",
         ttl: float = 60.0,
         page: int = 200,  # Slack suggests at most 200 a page (and refuses 1,000 or more)
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._client = client
+        if clients is None:
+            assert client is not None
+            one = client
+            clients = lambda _key: one  # noqa: E731 (one workspace: every key is it)
+        self._clients = clients
         self._bot_name = bot_name
         self._ttl, self._page, self._clock = ttl, page, clock
-        self._members: dict[str, tuple[float, frozenset[str] | None]] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._members: dict[tuple[str, str], tuple[float, frozenset[str] | None]] = {}
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
 
-    async def refusal(self, channel_id: str, user_id: str) -> str | None:
-        """Why `user_id` may not send the bot into `channel_id`, or None when they are a member of it. Raises
-        UserError when Slack cannot say right now."""
-        members = await self.members(channel_id)
+    async def refusal(self, channel_id: str, user_id: str, workspace: str = SINGLE) -> str | None:
+        """Why `user_id` may not send the bot into `channel_id` of `workspace`, or None when they are a member of
+        it. Raises UserError when Slack cannot say right now."""
+        members = await self.members(channel_id, workspace)
         if members is None:
             return _(
                 "I can't see {channel}: it is private and I'm not in it, or it is gone. Invite me with "
@@ -54,25 +62,26 @@ class SlackMembership:
             ).format(channel=f"<#{channel_id}>")
         return None
 
-    async def members(self, channel_id: str) -> frozenset[str] | None:
+    async def members(self, channel_id: str, workspace: str = SINGLE) -> frozenset[str] | None:
         """The channel's members; None when the bot cannot see the channel."""
-        cached = self._members.get(channel_id)
+        place = (workspace, channel_id)
+        cached = self._members.get(place)
         if cached and self._clock() - cached[0] < self._ttl:
             return cached[1]
-        async with self._locks.setdefault(channel_id, asyncio.Lock()):
-            cached = self._members.get(channel_id)
+        async with self._locks.setdefault(place, asyncio.Lock()):
+            cached = self._members.get(place)
             if cached and self._clock() - cached[0] < self._ttl:
                 return cached[1]
-            members = await self._list(channel_id)
-            self._members[channel_id] = (self._clock(), members)
+            members = await self._list(channel_id, self._clients(workspace))
+            self._members[place] = (self._clock(), members)
             return members
 
-    async def _list(self, channel_id: str) -> frozenset[str] | None:
+    async def _list(self, channel_id: str, client: AsyncWebClient) -> frozenset[str] | None:
         found: set[str] = set()
         cursor = ""
         try:
             while True:
-                response = await self._client.conversations_members(
+                response = await client.conversations_members(
                     channel=channel_id, limit=self._page, cursor=cursor or None
                 )
                 found.update(str(m) for m in response.get("members") or [])

@@ -24,17 +24,11 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.slack.client import retry_handlers
 from bot.slack.outbox import SlackAccess, SlackOutbox
 from bot.slack.pacers import Pacers, local_pacers
+from bot.workspace_keys import SINGLE, workspace_key
 
-SINGLE = ""  # the key of the single-workspace setup, the console and the CLI
+__all__ = ["SINGLE", "InstalledClient", "InstalledTokens", "Workspaces", "key_of_payload", "workspace_key"]
 
 TokenLookup = Callable[[str], Awaitable[str | None]]
-
-
-def workspace_key(enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False) -> str:
-    """What keys a workspace's data: the enterprise id of an org-wide install, else the team id."""
-    if is_enterprise_install and enterprise_id:
-        return enterprise_id
-    return team_id or enterprise_id or SINGLE
 
 
 def key_of_payload(payload: Mapping[str, Any]) -> str:
@@ -97,6 +91,10 @@ class Workspaces:
     def installed(self) -> bool:
         """Whether workspaces come from installations (OAuth), not one token."""
         return self._tokens is not None
+
+    async def present(self, key: str) -> bool:
+        """Whether the app is installed in `key`'s workspace (always, for the single-workspace setup)."""
+        return self._tokens is None or await self._tokens(key) is not None
 
     def key_of(self, payload: Mapping[str, Any]) -> str:
         """The key a payload's workspace is kept under: always "" for the single-workspace setup."""

@@ -232,3 +232,40 @@ class UploadPaceRow(Base):
     tokens: Mapped[float] = mapped_column(Double, nullable=False)
     filled_at: Mapped[float] = mapped_column(Double, nullable=False)
     held_until: Mapped[float] = mapped_column(Double, nullable=False, default=0.0)
+
+
+class InstallationRow(Base):
+    """The Slack app's installation in one workspace (or one Enterprise Grid org): its tokens only sealed."""
+
+    __tablename__ = "slack_installations"
+
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)  # bot/workspace_keys.py
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
+    enterprise_name: Mapped[str | None] = mapped_column(String(200))
+    enterprise_url: Mapped[str | None] = mapped_column(String(300))
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    team_name: Mapped[str | None] = mapped_column(String(200))
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    app_id: Mapped[str | None] = mapped_column(String(32))
+    bot_id: Mapped[str | None] = mapped_column(String(32))
+    bot_user_id: Mapped[str | None] = mapped_column(String(32))
+    bot_scopes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    bot_token: Mapped[str | None] = mapped_column(Text)  # sealed (bot/store/sealing.py), never plain
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text)  # sealed
+    bot_token_expires_at: Mapped[int | None] = mapped_column(Integer)  # epoch seconds
+    user_id: Mapped[str | None] = mapped_column(String(32))
+    user_scopes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    user_token: Mapped[str | None] = mapped_column(Text)  # sealed
+    user_refresh_token: Mapped[str | None] = mapped_column(Text)  # sealed
+    user_token_expires_at: Mapped[int | None] = mapped_column(Integer)
+    token_type: Mapped[str | None] = mapped_column(String(16))
+    installed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class OAuthStateRow(Base):
+    """An OAuth state handed out by /slack/install: its SHA-256 only, used once, until it expires."""
+
+    __tablename__ = "slack_oauth_states"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

@@ -65,6 +65,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.fakes import blocks as block_kit
+from tests.fakes.slack_oauth import SlackInstalls, Team
 
 BOT_USER = "UBOT0001"
 APP_TOKEN = "xapp-1-test"
@@ -129,6 +130,7 @@ class Post:
     data: bytes
     file_id: str = ""
     at: float = 0.0  # time.time() when Slack accepted it
+    team: str = TEAM  # the workspace it was posted in
     ts: str = ""  # the message showing it, when it is shown by an image block
 
 
@@ -231,11 +233,13 @@ class Channel:
     is_private: bool = False
     is_archived: bool = False
     members: list[str] = field(default_factory=list)  # user ids in the order they joined; the bot's when it is in
+    team: str = TEAM  # the workspace it is in: only that workspace's tokens see it
+    bot: str = BOT_USER  # that workspace's bot user
 
     @property
     def is_member(self) -> bool:
         """Whether the bot is in it."""
-        return BOT_USER in self.members
+        return self.bot in self.members
 
 
 class FakeSlack:
@@ -261,6 +265,10 @@ class FakeSlack:
         self._socket_ready = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        # The workspaces and the tokens issued in them (tests/fakes/slack_oauth.py); Acme's bot token from the start.
+        team = Team(TEAM, "Acme", BOT_USER, BOT_ID, "acme")
+        self.installs = SlackInstalls(self, team=team, token=BOT_TOKEN, app_id=APP_ID)
+        self.calling_team = TEAM  # the team of the call being answered (its token's)
 
     # Life cycle -----------------------------------------------------------------------------------------------
 
@@ -268,6 +276,7 @@ class FakeSlack:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         if extra_routes is not None:
             extra_routes(app)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
@@ -320,14 +329,17 @@ class FakeSlack:
         bot_member: bool = True,
         private: bool = False,
         archived: bool = False,
+        team: str = TEAM,
     ) -> Channel:
-        """Declare a channel and its members (people already declared with `user`), the bot among them or not."""
+        """Declare a channel of `team` and its members (people already declared with `user`), the bot among them or
+        not."""
         people = list(members)
         unknown = [person for person in people if person not in self.users]
         assert not unknown, f"declare {unknown} with fake.user() first"
-        channel = Channel(channel_id, name or channel_id.lower(), private, archived, people)
+        bot = self.installs.teams[team].bot_user
+        channel = Channel(channel_id, name or channel_id.lower(), private, archived, people, team, bot)
         if bot_member:
-            channel.members.append(BOT_USER)
+            channel.members.append(bot)
         self.channels[channel_id] = channel
         return channel
 
@@ -410,14 +422,24 @@ class FakeSlack:
         params = await self._params(request)
         self.calls.append(Call(method, params, dict(request.headers)))
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if method == "oauth.v2.access":  # the app's credentials, not a token
+            try:
+                return web.json_response(
+                    self.installs.oauth_v2_access(params, request.headers.get("Authorization", ""))
+                )
+            except SlackError as refusal:
+                return web.json_response(refusal.body)
         if method == "apps.connections.open":  # the one method of app-level tokens, as Slack has it
             if token.startswith("xoxb-"):
                 return web.json_response({"ok": False, "error": "not_allowed_token_type"})
             if token != APP_TOKEN:
                 return web.json_response({"ok": False, "error": "invalid_auth"})
-        elif token != BOT_TOKEN:
-            return web.json_response({"ok": False, "error": "invalid_auth"})
-        elif self.token_error:
+        else:
+            try:
+                self.calling_team = self.installs.team_of(token)
+            except SlackError as refusal:
+                return web.json_response(refusal.body)
+        if self.token_error and method != "apps.connections.open":
             return web.json_response({"ok": False, "error": self.token_error})
         limit = self.rate_limits.get(method)
         wait = limit.take() if limit is not None else 0.0
@@ -458,7 +480,7 @@ class FakeSlack:
     def _visible(self, channel_id: str) -> Channel:
         """The channel as the bot sees it: one that does not exist, or a private one it is not in, is not found."""
         channel = self.channels.get(channel_id)
-        if channel is None or (channel.is_private and not channel.is_member):
+        if channel is None or channel.team != self.calling_team or (channel.is_private and not channel.is_member):
             raise SlackError("channel_not_found")
         return channel
 
@@ -481,14 +503,15 @@ class FakeSlack:
         self._needs("groups:read" if channel.is_private else "channels:read")
 
     def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        team = self.installs.teams[self.calling_team]
         return {
             "ok": True,
-            "user_id": BOT_USER,
+            "user_id": team.bot_user,
             "user": "servicewatch",
-            "team_id": TEAM,
-            "team": "Acme",
-            "bot_id": BOT_ID,
-            "url": "https://acme.slack.com/",
+            "team_id": team.id,
+            "team": team.name,
+            "bot_id": team.bot_id,
+            "url": f"https://{team.domain}.slack.com/",
         }
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -547,6 +570,7 @@ class FakeSlack:
                     data=upload["data"],
                     file_id=item["id"],
                     at=time.time(),
+                    team=self.calling_team,
                 )
             )
         return {"ok": True, "files": [{"id": item["id"], "title": item.get("title")} for item in files]}
@@ -718,6 +742,7 @@ class FakeSlack:
                     data=file.data,
                     file_id=file.id,
                     at=time.time(),
+                    team=self.calling_team,
                     ts=message.ts,
                 )
             )
@@ -784,6 +809,12 @@ class FakeSlack:
         if "id" in ref:
             return self.files.get(ref["id"])
         return next((f for f in self.files.values() if ref.get("url") in (f.url_private, f.permalink)), None)
+
+    async def _authorize(self, request: web.Request) -> web.StreamResponse:
+        """Slack's authorize page: tests approve with `fake.installs.approve(url, team, redirect)` instead."""
+        return web.Response(
+            text="Slack's authorize page: approve with fake.installs.approve()", content_type="text/html"
+        )
 
     async def _upload(self, request: web.Request) -> web.StreamResponse:
         file_id = request.match_info["file_id"]

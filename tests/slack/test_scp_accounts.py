@@ -26,7 +26,7 @@ from bot.store.tables import ScpAccountRow
 from tests.fakes.blocks import view_problems
 from tests.fakes.slack import FakeSlack
 from tests.slack_payloads import metric_suggestion, view_submission
-from tests.stacks import BotStack, settings_for, start_stack
+from tests.stacks import BotStack, sandbox_knowing, settings_for, start_stack
 
 PROD_KEY, PROD_SECRET = "AK-PROD-0001", "prod-secret-never-shown"
 STAGING_KEY, STAGING_SECRET = "AK-STAGING-0002", "staging-secret-never-shown"
@@ -38,10 +38,8 @@ STAGING = Account(name="staging", access_key=STAGING_KEY, secret_key=STAGING_SEC
 @pytest.fixture
 async def scp() -> AsyncIterator[Sandbox]:
     """A ServiceWatch (the sandbox) that knows the stock pair and two accounts' keys."""
-    sandbox = Sandbox(keys={PROD_KEY: PROD_SECRET, STAGING_KEY: STAGING_SECRET}, stock_images=True)
-    await sandbox.start()
-    yield sandbox
-    await sandbox.stop()
+    async for sandbox in sandbox_knowing({PROD_KEY: PROD_SECRET, STAGING_KEY: STAGING_SECRET}):
+        yield sandbox
 
 
 @pytest.fixture

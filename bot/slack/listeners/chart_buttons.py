@@ -192,7 +192,7 @@ class ChartButtons:
     async def _answer(self, click: Click, outbox: SlackOutbox, asker: Asker, here: Destination) -> None:
         control, view = clicked(click.action, click.message)
         # The clicker sees the message, but must be one who may post here (allowed channel, a member).
-        await self.router.policy.check_post(click.user_id, None, click.channel_id)
+        await self.router.policy.check_post(click.user_id, None, click.channel_id, asker.workspace)
         if control.startswith("private:"):
             chart = await self.router.actions.redraw(steer(view, control.removeprefix("private:"), now=_now()), asker)
             await self._show_privately(outbox, asker, here, chart)

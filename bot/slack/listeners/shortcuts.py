@@ -40,7 +40,7 @@ class ShortcutListener:
         message = shortcut.get("message") or {}
         thread_ts = message.get("thread_ts") or message["ts"]
         try:  # a shortcut works on any message one can see, also in channels one is not in
-            await self.policy.check_post(shortcut["user"]["id"], None, channel_id)
+            await self.policy.check_post(shortcut["user"]["id"], None, channel_id, key_of_payload(shortcut))
         except UserError as refusal:
             await client.views_open(trigger_id=shortcut["trigger_id"], view=notice_modal(str(refusal)))
             return
