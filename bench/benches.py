@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import json
 import math
+import os
 import re
 import secrets
 import statistics
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -42,12 +44,16 @@ from bench.load import (
     wait_for_posts,
     wait_for_schedules,
 )
+from bench.slack import bench_teams, team_channel, team_token
 from bench.week import FULL_LOAD, TICK, simulate_week
 from bot.charts.steering import PRESETS, decode_view
 from bot.config import load_settings
 from bot.durations import format_duration, parse_duration
 from bot.slack.modal import chart_modal
+from bot.store import Database
+from bot.store.installations import SlackInstallations
 from bot.store.retention import rules_from
+from bot.store.sealing import Sealer, new_key
 
 
 @dataclass(frozen=True)
@@ -323,6 +329,131 @@ async def replicas(knobs: Knobs) -> list[Figure]:
             f"≤ {1.15 * bound:.1f} s",
             f"{bound:.1f} s = max(N×{latency:g} s/(2C), N/R), {rate}, {replicas} replicas",
             last <= 1.15 * bound and lost == 0,
+        ),
+    ]
+
+
+BENCH_CLIENT_ID, BENCH_CLIENT_SECRET = "0000000001.0000000001", "bench-client-secret"
+
+
+async def _install(database_url: str, teams: list[str], secrets_key: str) -> None:
+    """The app installed in every team, as OAuth would have left it: one installation each, its token sealed."""
+    database = Database(database_url)
+    try:
+        await database.migrate()
+        store = SlackInstallations(database, Sealer([secrets_key]))
+        for n, team in enumerate(teams):
+            await store.async_save(
+                Installation(
+                    app_id="A0BENCH", team_id=team, team_name=f"Team {n}", user_id="U0000", bot_token=team_token(team),
+                    bot_id=f"B{n + 2:04d}", bot_user_id=f"UBOT{n + 2:04d}", bot_scopes="chat:write,files:write",
+                )
+            )  # fmt: skip
+    finally:
+        await database.dispose()
+
+
+async def workspaces(knobs: Knobs) -> list[Figure]:
+    """100 workspaces × 50 scheduled charts due at the same second, 2 replicas on one PostgreSQL, ServiceWatch 300 ms;
+    Slack's upload limit R applies to each workspace (the fake Slack enforces it per team) and the replicas share each
+    workspace's pace through the database."""
+    if knobs.postgres is None:  # SQLite runs one process
+        return [
+            Figure("workspaces", "not run", "needs PostgreSQL", "", "python -m bench workspaces --postgres URL", None)
+        ]
+    teams = bench_teams(knobs.scaled(100, 10))
+    per_team, latency, replicas = knobs.scaled(50, 10), 0.3, 2
+    count = len(teams) * per_team
+    workdir = knobs.workdir / "workspaces"
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = knobs.database_url = await _fresh_database(knobs, "workspaces", workdir)
+    key = new_key()
+    await _install(database_url, teams, key)
+    due = _soon(after=20)
+    seeds = [
+        Seed(distinct_chart(t * per_team + k), team_channel(team, k), due, workspace=team)
+        for t, team in enumerate(teams)
+        for k in range(per_team)
+    ]
+    await seed_schedules(database_url, seeds)
+    servicewatch = processes.sandbox(workdir, latency=latency)
+    slack = processes.fake_slack(workdir, uploads_per_minute=knobs.uploads_per_minute, teams=len(teams))
+    bots: list[processes.Process] = []
+    try:
+        for n in range(replicas):
+            bots.append(
+                processes.bot(
+                    workdir,
+                    name=f"bot{n + 1}",
+                    slack=slack,
+                    servicewatch=servicewatch,
+                    database_url=database_url,
+                    installable=True,
+                    SLACK_CLIENT_ID=BENCH_CLIENT_ID,
+                    SLACK_CLIENT_SECRET=BENCH_CLIENT_SECRET,
+                    SECRETS_KEYS=key,
+                    SERVICEWATCH_MAX_CONCURRENCY=str(knobs.concurrency),
+                    SLACK_UPLOADS_PER_MINUTE=str(knobs.uploads_per_minute),
+                )
+            )
+        await _until(due)
+        cpu = [bot.cpu_seconds() for bot in bots]
+        pace_bound = (per_team - 3) / knobs.uploads_per_minute * 60  # a workspace's charts after its burst of 3
+        servicewatch_bound = count * latency / (replicas * knobs.concurrency)
+        bound = max(pace_bound, servicewatch_bound)
+        stats = await wait_for_posts(slack.url, count, within=bound * 3 + 120)
+        used = sum(bot.cpu_seconds() - c for bot, c in zip(bots, cpu, strict=True))
+    finally:
+        for process in (*bots, slack, servicewatch):
+            process.stop()
+    shares = await _runs_per_holder(database_url)
+    posts = [p for p in stats["posts"] if p["schedule"] is not None]
+    per_schedule = Counter(p["schedule"] for p in posts)
+    doubled = sum(n - 1 for n in per_schedule.values() if n > 1)
+    lost = count - len(per_schedule)
+    last = max((p["at"] for p in posts), default=due.timestamp()) - due.timestamp()
+    by_team: dict[str, list[float]] = {}
+    for post in posts:
+        by_team.setdefault(post["team"], []).append(post["at"])
+    busiest = max((busiest_minute(times) for times in by_team.values()), default=0)
+    wrong_team = sum(1 for p in posts if p["channel"] != team_channel(p["team"], int(p["channel"][-1])))
+    ceiling = math.ceil(knobs.uploads_per_minute) + 3  # R a minute, and the fake Slack's burst of 3
+    refused = sum(stats["ratelimited"].values())
+    per_chart = used / max(len(posts), 1)
+    cores = os.cpu_count() or 1
+    cpu_bound = used / cores
+    rate = f"R={knobs.uploads_per_minute:g}/min per workspace"
+    return [
+        Figure("workspaces", "delivered", f"{len(per_schedule)}/{count}", f"{count}/{count}", "", lost == 0),
+        Figure("workspaces", "lost", str(lost), "0", "", lost == 0),
+        Figure("workspaces", "doubled", str(doubled), "0", "", doubled == 0),
+        Figure("workspaces", "posted in another workspace", str(wrong_team), "0", "", wrong_team == 0),
+        Figure("workspaces", "429s from Slack", str(refused), "0", "", refused == 0),
+        Figure(
+            "workspaces",
+            "most uploads of one workspace in any 60 s",
+            str(busiest),
+            f"≤ {ceiling}",
+            rate,
+            busiest <= ceiling,
+        ),
+        Figure("workspaces", "runs taken by each replica", " / ".join(map(str, shares)), "", "", None),
+        Figure(
+            "workspaces",
+            "all delivered after they fell due",
+            f"{last:.1f} s",
+            f"≤ {1.15 * max(bound, cpu_bound):.1f} s",
+            f"max(ServiceWatch N×{latency:g} s/(2C) = {servicewatch_bound:.1f} s, pace {pace_bound:.1f} s, "
+            f"CPU {used:.1f} s/{cores} cores = {cpu_bound:.1f} s)",
+            last <= 1.15 * max(bound, cpu_bound) and lost == 0,
+        ),
+        Figure(
+            "cost",
+            "bot CPU per scheduled chart (2 replicas, 100 workspaces)",
+            _ms(per_chart),
+            "≤ 5 ms",
+            "",
+            per_chart <= 0.005,
         ),
     ]
 
@@ -886,4 +1017,5 @@ BENCHES: dict[str, Callable[[Knobs], Awaitable[list[Figure]]]] = {
     "clicks": clicks,
     "alerts": alerts,
     "replicas": replicas,
+    "workspaces": workspaces,
 }

@@ -83,8 +83,10 @@ def sandbox(workdir: Path, *, latency: float, alerts: int = 0) -> Process:
     return spawn("sandbox", args, workdir, "sandbox listening on", clean_env())
 
 
-def fake_slack(workdir: Path, *, uploads_per_minute: float, burst: int = 3) -> Process:
+def fake_slack(workdir: Path, *, uploads_per_minute: float, burst: int = 3, teams: int = 0) -> Process:
+    """The fake Slack (bench/slack.py); `teams` more workspaces with the app installed, each limited apart."""
     args = ["-m", "bench.slack", "--uploads-per-minute", str(uploads_per_minute), "--burst", str(burst)]
+    args += ["--teams", str(teams)]
     return spawn("slack", args, workdir, "fake Slack listening on", clean_env())
 
 
@@ -96,13 +98,14 @@ def bot(
     database_url: str,
     profile: bool = False,
     name: str = "bot",
+    installable: bool = False,
     **settings: str,
 ) -> Process:
     """`python -m bot` in HTTP mode; returns once it listens (schedules loaded: it listens after that). With
     `profile`, under cProfile, writing `bot.prof` in `workdir` when it stops. Replicas get names of their own (their
-    logs are `NAME.log`)."""
+    logs are `NAME.log`). `installable`: the installable app (no SLACK_BOT_TOKEN; give SLACK_CLIENT_ID and the rest)."""
     env = clean_env(
-        SLACK_BOT_TOKEN=TOKEN,
+        **({} if installable else {"SLACK_BOT_TOKEN": TOKEN}),
         SERVICEWATCH_SANDBOX="true",
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=f"{slack.url}/api/",

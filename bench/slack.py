@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.slack import FakeSlack, RateLimit
+from tests.fakes.slack_oauth import Grant
 
 UPLOAD_METHODS = ("files.getUploadURLExternal", "files.completeUploadExternal")
 # The benches' workspace (bench/load.py, bench/benches.py): askers and schedule owners U0000–U0099; the channels
@@ -23,12 +24,27 @@ UPLOAD_METHODS = ("files.getUploadURLExternal", "files.completeUploadExternal")
 PEOPLE = [f"U{n:04d}" for n in range(100)]
 CHANNELS = ["C0WARM", "C0INCIDENT", *(f"C{n:04d}" for n in range(400))]
 SCHEDULE = re.compile(r"schedule #(\d+)")
+TEAM_CHANNELS = 5  # channels of each bench team (`--teams`): C<team number><0–4>
+
+
+def bench_teams(count: int) -> list[str]:
+    """The team ids of `--teams COUNT`."""
+    return [f"T{n:04d}" for n in range(count)]
+
+
+def team_token(team_id: str) -> str:
+    """The bot token this fake issued to a bench team: what the bench stores as the app's installation there."""
+    return f"xoxb-bench-{team_id}"
+
+
+def team_channel(team_id: str, k: int) -> str:
+    return f"C{team_id[1:]}{k % TEAM_CHANNELS}"
 
 
 class BenchSlack(FakeSlack):
     """Serves its counts and the posts it accepted."""
 
-    def __init__(self, uploads_per_minute: float, burst: int) -> None:
+    def __init__(self, uploads_per_minute: float, burst: int, teams: int = 0) -> None:
         super().__init__()
         self.rate_limits = {method: RateLimit(uploads_per_minute, burst) for method in UPLOAD_METHODS}
         self.counts: Counter[str] = Counter()
@@ -38,6 +54,11 @@ class BenchSlack(FakeSlack):
             self.user(user_id)
         for channel_id in CHANNELS:
             self.channel(channel_id, members=PEOPLE)
+        for n, team_id in enumerate(bench_teams(teams)):  # the app installed in each (bench/benches.py workspaces)
+            self.installs.add_team(team_id, f"Team {n}")
+            self.installs.grants[team_token(team_id)] = Grant(team_token(team_id), team_id)
+            for k in range(TEAM_CHANNELS):
+                self.channel(team_channel(team_id, k), members=PEOPLE, team=team_id)
 
     def app_routes(self, app: web.Application) -> None:
         app.router.add_get("/_fake/stats", self._stats)
@@ -50,7 +71,14 @@ class BenchSlack(FakeSlack):
         if request.query.get("brief"):  # polled while waiting: only the count
             return web.json_response({"count": len(self.posts)})
         posts = [
-            {"channel": p.channel, "ts": p.ts, "at": p.at, "schedule": _schedule_of(p.comment), "bytes": len(p.data)}
+            {
+                "channel": p.channel,
+                "team": p.team,
+                "ts": p.ts,
+                "at": p.at,
+                "schedule": _schedule_of(p.comment),
+                "bytes": len(p.data),
+            }
             for p in self.posts
         ]
         refused = {method: limit.refused for method, limit in self.rate_limits.items()}
@@ -124,8 +152,8 @@ def _schedule_of(comment: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-async def _serve(uploads_per_minute: float, burst: int) -> None:
-    fake = BenchSlack(uploads_per_minute, burst)
+async def _serve(uploads_per_minute: float, burst: int, teams: int) -> None:
+    fake = BenchSlack(uploads_per_minute, burst, teams)
     url = await fake.start(extra_routes=fake.app_routes)
     print(f"fake Slack listening on {url}", flush=True)
     stop = asyncio.Event()
@@ -140,8 +168,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.slack", description=__doc__)
     parser.add_argument("--uploads-per-minute", type=float, default=100.0, help="files.* calls allowed a minute")
     parser.add_argument("--burst", type=int, default=3, help="calls allowed at once before the limit applies")
+    parser.add_argument("--teams", type=int, default=0, help="more workspaces with the app installed (T0000…)")
     args = parser.parse_args()
-    asyncio.run(_serve(args.uploads_per_minute, args.burst))
+    asyncio.run(_serve(args.uploads_per_minute, args.burst, args.teams))
 
 
 if __name__ == "__main__":

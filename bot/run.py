@@ -40,10 +40,10 @@ async def until_signalled() -> None:
             loop.remove_signal_handler(sig)
 
 
-def _speaks(language: str) -> Callable[[str], Awaitable[str]]:
+def _speaks(language: str) -> Callable[[str, str], Awaitable[str]]:
     """Everyone's language, for the console's scheduled runs (one person sits at a console)."""
 
-    async def language_of(user_id: str) -> str:
+    async def language_of(user_id: str, workspace: str) -> str:
         return language
 
     return language_of

@@ -57,7 +57,8 @@ class ScheduledRunner:
         self._running: set[tuple[int, datetime]] = set()  # (schedule, slot) under way in this process
         self._slots = asyncio.Semaphore(settings.at_once)
         self._keeper: asyncio.Task[None] | None = None
-        self.owner_language: Callable[[str], Awaitable[str]] | None = None  # a user id → their language (Slack's)
+        # (user id, workspace) → their language (Slack's)
+        self.owner_language: Callable[[str, str], Awaitable[str]] | None = None
 
     async def run(self, schedule: Schedule, slot: datetime) -> str | None:
         """Run `schedule`'s `slot` if this process wins the claim; returns the result (None: not ours)."""
@@ -69,7 +70,9 @@ class ScheduledRunner:
         self._running.add(key)
         try:
             async with self._slots:  # a storm of runs is taken on a few at a time, claimed only when started
-                language = await self.owner_language(schedule.owner_id) if self.owner_language else ENGLISH
+                owner, language = schedule.owner_id, ENGLISH
+                if self.owner_language is not None:
+                    language = await self.owner_language(owner, schedule.workspace)
                 with speaking(language):  # the chart's words and the DMs about it in its owner's language
                     return await self._run(schedule, slot)
         finally:

@@ -197,23 +197,25 @@ class Fault:
 
 
 class RateLimit:
-    """Slack's per-method limit as a token bucket: `per_minute` calls, bursts of up to `burst`; beyond it, 429."""
+    """Slack's per-method limit as a token bucket per workspace (Slack counts each workspace apart): `per_minute`
+    calls, bursts of up to `burst`; beyond it, 429."""
 
     def __init__(self, per_minute: float, burst: int = 1, clock: Any = time.monotonic) -> None:
         self.rate, self.burst, self._clock = per_minute / 60.0, burst, clock
-        self._tokens, self._at = float(burst), clock()
+        self._buckets: dict[str, tuple[float, float]] = {}  # team → (tokens, when counted)
         self.refused = 0
 
-    def take(self) -> float:
+    def take(self, team: str = TEAM) -> float:
         """0 when the call may go ahead; else the seconds until it may (Slack's Retry-After, rounded up)."""
         now = self._clock()
-        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
-        self._at = now
-        if self._tokens >= 1:
-            self._tokens -= 1
+        tokens, at = self._buckets.get(team, (float(self.burst), now))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        if tokens >= 1:
+            self._buckets[team] = (tokens - 1, now)
             return 0.0
+        self._buckets[team] = (tokens, now)
         self.refused += 1
-        return (1 - self._tokens) / self.rate
+        return (1 - tokens) / self.rate
 
 
 @dataclass
@@ -442,7 +444,7 @@ class FakeSlack:
         if self.token_error and method != "apps.connections.open":
             return web.json_response({"ok": False, "error": self.token_error})
         limit = self.rate_limits.get(method)
-        wait = limit.take() if limit is not None else 0.0
+        wait = limit.take(self.calling_team) if limit is not None else 0.0
         if wait:
             return web.json_response(
                 {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(math.ceil(wait))}

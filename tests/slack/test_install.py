@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -302,3 +303,22 @@ def test_installation_tokens_never_reach_a_log_line() -> None:
     shown = redact(line)
     for secret in ("T0ALPHA-1a2b", "xoxe-1-3c4d", CLIENT_SECRET, "T0BETA-5e6f"):
         assert secret not in shown
+
+
+async def test_a_scheduled_chart_asks_its_owner_in_its_own_workspace(stack: BotStack, scp: Sandbox) -> None:
+    """The owner's language comes from users.info with the schedule's workspace token (the app has none of its own)."""
+    await install(stack, ALPHA)
+    await add_account(stack, ALPHA, ALPHA_KEY, ALPHA_SECRET)
+    new = NewSchedule(
+        channel_id="C0ALPHA", owner_id="U0KIM", label="cpu", chart_text=CPU, when_text="every 1h",
+        interval_seconds=3600, cron=None, timezone="UTC", workspace=ALPHA,
+    )  # fmt: skip
+    schedule = await Schedules(stack.services.database).create(new, max_per_channel=5)
+    posts = len(stack.fake.posts)
+    await stack.bot.schedules.runner.run(schedule, datetime.now(UTC).replace(microsecond=0))
+    await stack.fake.wait_for(lambda: len(stack.fake.posts) > posts)
+    assert stack.fake.posts[-1].team == ALPHA
+    asked = stack.fake.calls_to("users.info")
+    assert asked
+    assert {stack.fake.installs.team_of(call.headers["Authorization"][7:]) for call in asked} == {ALPHA}
+    assert ("users.info", "invalid_auth") not in stack.fake.refusals
