@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.alerting.commands import AlertCommands, AlertReader
@@ -41,10 +41,16 @@ class AlertAccounts:
         return await (await self.charts_of(source)).show_alert(alert_id)
 
 
-def alert_watcher(services: Services, announcer: Callable[[AlertWatcher], Announcer]) -> AlertWatcher:
+def alert_watcher(
+    services: Services,
+    announcer: Callable[[AlertWatcher], Announcer],
+    *,
+    present: Callable[[str], Awaitable[bool]] | None = None,
+) -> AlertWatcher:
     """The poller of this process, its commands attached to the chat actions; run `watcher.run()` in a task.
     `announcer` makes the surface's announcer from the watcher (it reads the alerts' last answers there, and
-    `watcher.charts_of` draws each alert with its own account)."""
+    `watcher.charts_of` draws each alert with its own account); `present` says whether the app is installed in a
+    workspace (an uninstalled one's alerts wait for a reinstall)."""
     settings = services.settings
     interval = parse_duration(settings.alert_poll_interval)
     watches = AlertWatches(services.database)
@@ -57,6 +63,7 @@ def alert_watcher(services: Services, announcer: Callable[[AlertWatcher], Announ
         concurrency=settings.alert_poll_concurrency,
         lease=timedelta(seconds=parse_duration(settings.schedule_lease)),
         charts_of=accounts.charts_of,
+        present=present,
     )
     watcher.announcer = announcer(watcher)  # made after: it reads the alerts' last answers from the watcher
     services.actions.alert_handler = AlertCommands(

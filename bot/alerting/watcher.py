@@ -48,9 +48,13 @@ class AlertWatcher:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         charts_of: Callable[[AlertSource], Awaitable[ChartService]] | None = None,
+        present: Callable[[str], Awaitable[bool]] | None = None,
     ) -> None:
         self._show_alert = show_alert
         self._charts_of = charts_of
+        # Whether the app is (still) installed in a workspace: the alerts of one it was removed from are not asked
+        # about (nothing could be said there) until it is installed again.
+        self._present = present
         self.watches = watches
         self.incidents = incidents
         self.announcer = announcer
@@ -71,6 +75,10 @@ class AlertWatcher:
         """Ask every watched alert once, spread evenly over the interval, and record what changed; then (with
         `announce`) announce what is claimable. Returns how many changes were recorded."""
         watched = await self.watches.watched()
+        if self._present is not None:
+            workspaces = {alert.source.workspace for alert in watched.values()}
+            absent = {key for key in workspaces if not await self._present(key)}
+            watched = {alert_id: alert for alert_id, alert in watched.items() if alert.source.workspace not in absent}
         ids = sorted(watched)
         spacing = self.interval / len(ids) if ids else 0.0
         started = self._clock()

@@ -46,6 +46,7 @@ class SlackBot:
                 language=settings.local_language,
                 workspace_of=watcher.watches.workspace_of,
             ),
+            present=slack.workspaces.present,
         )
         self.readiness = Readiness(
             {

@@ -186,3 +186,27 @@ async def test_more_changes_than_one_claim_are_all_announced(database: Database)
     poller = watcher(database, alerts)
     await poller.poll_once()
     assert sorted(c.alert_id for c in poller.announcer.changes) == ids  # type: ignore[attr-defined]
+
+
+async def test_alerts_of_a_workspace_the_app_left_are_not_asked_about(database: Database) -> None:
+    alerts = Alerts(states={"a1": "NORMAL", "a2": "NORMAL"})
+    installed = {"T1"}
+
+    async def present(workspace: str) -> bool:
+        return workspace in installed
+
+    incidents = AlertIncidents(database, holder="a")
+    poller = AlertWatcher(
+        alerts.show, AlertWatches(database), incidents, Announcer(incidents), interval=60, sleep=Waits(),
+        present=present,
+    )  # fmt: skip
+    for team, alert_id in (("T1", "a1"), ("T2", "a2")):
+        await AlertWatches(database).create(
+            channel_id=f"C{team}", owner_id="U1", level=None, words="", alerts=[(alert_id, "A")],
+            source=AlertSource(team),
+        )  # fmt: skip
+    await poller.poll_once()
+    assert alerts.calls == ["a1"]
+    installed.add("T2")  # installed again: its alerts are asked about at the next round
+    await poller.poll_once()
+    assert sorted(alerts.calls) == ["a1", "a1", "a2"]
