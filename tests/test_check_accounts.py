@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from slack_sdk.oauth.installation_store import Installation
 
 from bot.cli.check import check
 from bot.config import load_settings
@@ -13,6 +14,7 @@ from bot.sandbox import Sandbox
 from bot.servicewatch.accounts import Account
 from bot.store import Database
 from bot.store.accounts import ScpAccounts
+from bot.store.installations import SlackInstallations
 from bot.store.sealing import Sealer, new_key
 
 GOOD = Account(name="prod", access_key="AK-GOOD-0001", secret_key="good-secret", region="kr-west1", environment="e")
@@ -48,3 +50,26 @@ async def test_check_tries_every_stored_account(tmp_path: Path, capsys: pytest.C
     assert code == 0  # one workspace's keys are its own affair
     for secret in ("good-secret", "stale-secret", GOOD.access_key, STALE.access_key):
         assert secret not in out
+
+
+async def test_check_says_how_many_workspaces_the_installable_app_is_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = new_key()
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    database = Database(url)
+    await database.migrate()
+    try:
+        store = SlackInstallations(database, Sealer([key]))
+        for team in ("T1", "T2"):
+            await store.async_save(Installation(app_id="A1", team_id=team, user_id="U1", bot_token=f"xoxb-{team}-x"))
+    finally:
+        await database.dispose()
+    settings = load_settings(
+        _env_file=None, servicewatch_sandbox=True, database_url=url, secrets_keys=key, slack_bot_token=None,
+        slack_client_id="1.2", slack_client_secret="client-secret", slack_signing_secret="signing-secret",
+    )  # fmt: skip
+    assert await check(settings) == 0
+    out = capsys.readouterr().out
+    assert "installable app: installed in 2 workspaces (more through /slack/install)" in out
+    assert "xoxb-" not in out

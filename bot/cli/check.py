@@ -17,6 +17,8 @@ from bot.servicewatch.accounts import validate
 from bot.servicewatch.endpoints import KNOWN_API_VERSIONS, is_newer_than_known
 from bot.slack.checks import check_slack
 from bot.store.accounts import AccountInfo
+from bot.store.installations import SlackInstallations
+from bot.store.sealing import Sealer
 
 
 def api_version_line(version: str) -> str:
@@ -76,6 +78,9 @@ async def check(settings: Settings) -> int:
             failed.append(f"ServiceWatch (servicewatch {settings.servicewatch_api_version})")
         if "the database" not in failed:
             await _stored_accounts(services)
+            if settings.installable:
+                installed = await SlackInstallations(services.database, Sealer(settings.sealing_keys)).installed()
+                print(f"installable app: installed in {len(installed)} workspaces (more through /slack/install)")
     for line, problem in await check_slack(settings):
         print(f"{line}: FAILED: {problem}" if problem else f"{line}: OK")
         if problem:
