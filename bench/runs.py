@@ -14,14 +14,15 @@ from bench.load import Seed, distinct_chart, wait_for_posts
 
 # Where a profiled function's own time is counted: the first part of its file's path that names one of these.
 LAYERS = (
-    ("database", ("sqlalchemy", "aiosqlite", "asyncpg", "sqlite3")),
+    ("database", ("sqlalchemy", "aiosqlite", "asyncpg", "sqlite3", "greenlet")),
     ("Slack client", ("slack_sdk", "slack_bolt")),
     ("HTTP (aiohttp, httpx, yarl, multidict)", ("aiohttp", "httpx", "httpx_aiohttp", "httpcore", "yarl", "multidict")),
-    ("asyncio, selectors, ssl, threads", ("asyncio", "selectors", "ssl", "threading", "concurrent", "select")),
+    ("asyncio, sockets, threads", ("asyncio", "selectors", "ssl", "threading", "concurrent", "select", "_socket")),
     ("pydantic, json", ("pydantic", "json")),
     ("logging", ("logging",)),
     ("the bot's own code", ("bot",)),
 )
+IDLE = "<method 'poll' of 'select.epoll' objects>"  # the event loop waiting: wall time, not CPU
 
 
 async def runs(knobs: Knobs) -> list[Figure]:
@@ -60,6 +61,8 @@ def layer_shares(profile: Path) -> dict[str, float]:
     stats = pstats.Stats(str(profile)).stats  # type: ignore[attr-defined]
     totals: Counter[str] = Counter()
     for (filename, _line, name), (_calls, _primitive, own, _cumulative, _callers) in stats.items():
+        if name == IDLE:
+            continue
         totals[_layer(f"{filename}:{name}")] += own
     whole = sum(totals.values()) or 1.0
     return {layer: totals[layer] / whole for layer, _ in (*LAYERS, ("other", ()))}
