@@ -93,3 +93,12 @@ NOTE: Update = (
         updated_at=_value("p_now", SCHEDULES.c.updated_at),
     )
 )
+
+
+def finish_and_note(dialect: str) -> Update | None:
+    """FINISH and, when it matched, NOTE, as one statement returning the schedule's id: on PostgreSQL (a data-changing
+    WITH); None elsewhere (SQLite runs the two in a transaction). Parameters: those of FINISH."""
+    if dialect != "postgresql":
+        return None
+    finished = FINISH.returning(RUNS.c.schedule_id).cte("finished")
+    return NOTE.where(SCHEDULES.c.id == finished.c.schedule_id).returning(SCHEDULES.c.id)

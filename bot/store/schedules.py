@@ -28,6 +28,7 @@ from bot.store.run_steps import (
     START_POSTING,
     TAKE_OVER,
     UNKNOWN,
+    finish_and_note,
     new_claim,
 )
 from bot.store.tables import ScheduleRow, ScheduleRunRow
@@ -289,6 +290,7 @@ class RunLog:
         self._single = database.single_statements
         self._sessions = database.sessions
         self._new_claim = new_claim(database.engine.dialect.name)
+        self._finish_and_note = finish_and_note(database.engine.dialect.name)
         self.holder = holder
         self._clock = clock
 
@@ -337,6 +339,9 @@ class RunLog:
         """`finish`, and in the same transaction the schedule's last result, when it went well (a failure goes
         through `Schedules.record`, which counts failures in a row and may pause the schedule)."""
         result = self._result(schedule_id, slot, status, file_id, detail)
+        if self._finish_and_note is not None:  # one statement: no transaction needed around it
+            async with self._single.begin() as connection:
+                return (await connection.execute(self._finish_and_note, result)).first() is not None
         async with self._engine.begin() as connection:
             if not (await connection.execute(FINISH, result)).rowcount:
                 return False
