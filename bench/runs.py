@@ -63,12 +63,12 @@ def layer_shares(profile: Path) -> dict[str, float]:
     for (filename, _line, name), (_calls, _primitive, own, _cumulative, _callers) in stats.items():
         if name == IDLE:
             continue
-        totals[_layer(f"{filename}:{name}")] += own
+        totals[layer_of(f"{filename}:{name}")] += own
     whole = sum(totals.values()) or 1.0
     return {layer: totals[layer] / whole for layer, _ in (*LAYERS, ("other", ()))}
 
 
-def _layer(where: str) -> str:
+def layer_of(where: str) -> str:
     """`where` is "file:function"; a built-in's file is "~", so its function's name (e.g. "<method 'execute' of
     'sqlite3.Cursor' objects>") is what names its layer."""
     for layer, marks in LAYERS:
