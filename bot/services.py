@@ -120,7 +120,9 @@ async def open_services(settings: Settings, *, migrate: bool = True) -> AsyncIte
     else:
         base_url = settings.servicewatch_url
     client = servicewatch_client(settings, base_url)
-    database = Database(settings.database_url)
+    # Connections kept open for every run under way (2 × C, bot/scheduling/setup.py) and a few requests beside:
+    # beyond the pool, each is opened and closed for one step (SQLAlchemy's default keeps 5).
+    database = Database(settings.database_url, pool_size=2 * settings.servicewatch_max_concurrency + 8)
     accounts: AccountChooser | None = None
     try:
         if migrate:

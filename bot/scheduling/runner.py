@@ -80,11 +80,11 @@ class ScheduledRunner:
 
     async def _run(self, schedule: Schedule, slot: datetime) -> str | None:
         lease = self.settings.lease
-        if not await self.runs.claim(schedule.id, slot, lease):
+        current = await self.runs.claim(schedule.id, slot, lease)  # the schedule as it is now, when the run is ours
+        if current is None:
             return None
-        current = await self.schedules.get(schedule.id)
-        if current is None or (current.paused and current.version != schedule.version):
-            await self.runs.finish(schedule.id, slot, SKIPPED, detail="paused or deleted before it ran")
+        if current.paused and current.version != schedule.version:
+            await self.runs.finish(schedule.id, slot, SKIPPED, detail="paused before it ran")
             return SKIPPED
         self._active += 1
         if self._keeper is None or self._keeper.done():

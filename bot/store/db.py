@@ -67,6 +67,13 @@ class Database:
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(self.engine, expire_on_commit=False)
+        # For statements that need no transaction around them: on PostgreSQL each commits by itself, sparing the BEGIN
+        # and COMMIT round trips; on SQLite the engine (switching its driver's mode is a call to its thread each way).
+        self.single_statements: AsyncEngine = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if parsed.get_backend_name() == "postgresql"
+            else self.engine
+        )
 
     @property
     def safe_url(self) -> str:

@@ -7,20 +7,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, Update, delete, func, literal, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import delete, func, select, update
 
 from bot.errors import UserError
-from bot.store.db import Database, as_utc, insert_unless_present, lock_for_writing
+from bot.store.db import Database, as_utc, lock_for_writing
 from bot.store.effects import once
+from bot.store.run_steps import (
+    CLAIMED,
+    FAILED,
+    FINISH,
+    NOTE,
+    POSTED,
+    POSTING,
+    RUNS,
+    SCHEDULE,
+    SCHEDULES,
+    SKIPPED,
+    START_POSTING,
+    TAKE_OVER,
+    UNKNOWN,
+    finish_and_note,
+    new_claim,
+)
 from bot.store.tables import ScheduleRow, ScheduleRunRow
 
-CLAIMED, POSTING, POSTED, FAILED, UNKNOWN, SKIPPED = "claimed", "posting", "posted", "failed", "unknown", "skipped"
-# The declarative classes' tables, for Core statements.
-RUNS = cast(Table, ScheduleRunRow.__table__)
-SCHEDULES = cast(Table, ScheduleRow.__table__)
+__all__ = [  # the run statuses (from run_steps) are this module's too
+    "CLAIMED", "FAILED", "POSTED", "POSTING", "SKIPPED", "UNKNOWN", "NewSchedule", "Run", "RunLog", "Schedule",
+    "Schedules",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -264,60 +280,37 @@ class Schedules:
 
 
 class RunLog:
-    """Claims, leases and results of runs. The steps of a run are single Core statements (a storm of runs is
-    thousands of them a minute, and the ORM's unit of work would cost more than the statements)."""
+    """Claims, leases and results of runs. The steps of a run are statements built once (bot/store/run_steps.py): a
+    storm of runs is thousands of them a minute, and the ORM's unit of work would cost more than the statements."""
 
     def __init__(
         self, database: Database, *, holder: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
         self._engine = database.engine
+        self._single = database.single_statements
         self._sessions = database.sessions
+        self._new_claim = new_claim(database.engine.dialect.name)
+        self._finish_and_note = finish_and_note(database.engine.dialect.name)
         self.holder = holder
         self._clock = clock
 
-    async def claim(self, schedule_id: int, slot: datetime, lease: timedelta) -> bool:
-        """Take the run (schedule, slot): True when this holder now has it, either new or taken over from a
-        holder whose lease ran out before it started posting."""
-        now, slot = self._clock(), slot.astimezone(UTC)
-        run = {
-            "schedule_id": schedule_id, "scheduled_for": slot, "status": CLAIMED, "holder": self.holder,
-            "lease_until": now + lease, "started_at": now,
-        }  # fmt: skip
-        # The run's row only while its schedule exists (a replica may fire one deleted elsewhere before it syncs),
-        # the schedule kept from being deleted until this commits: taken or gone, the claim is refused, not an error.
-        values = select(*(literal(value, RUNS.c[name].type) for name, value in run.items())).where(
-            SCHEDULES.c.id == schedule_id
-        )
-        new_claim = insert_unless_present(self._engine.dialect.name, RUNS).from_select(
-            list(run), values.with_for_update(read=True, key_share=True)
-        )
-        async with self._engine.begin() as connection:
-            if (await connection.execute(new_claim.returning(RUNS.c.id))).first() is not None:
-                return True
-            result = await connection.execute(
-                update(RUNS)
-                .where(
-                    RUNS.c.schedule_id == schedule_id,
-                    RUNS.c.scheduled_for == slot,
-                    RUNS.c.status == CLAIMED,
-                    RUNS.c.lease_until < now,
-                )
-                .values(holder=self.holder, lease_until=now + lease, started_at=now)
-            )
-            return bool(result.rowcount)
-
-    def _mine(self, schedule_id: int, slot: datetime, *statuses: str) -> Update:
-        return update(RUNS).where(
-            RUNS.c.schedule_id == schedule_id,
-            RUNS.c.scheduled_for == slot.astimezone(UTC),
-            RUNS.c.holder == self.holder,
-            RUNS.c.status.in_(statuses),
-        )
+    async def claim(self, schedule_id: int, slot: datetime, lease: timedelta) -> Schedule | None:
+        """Take the run (schedule, slot) and read its schedule as it is now: the schedule when this holder now has
+        the run, new or taken over from a holder whose lease ran out before it started posting; None when not (held,
+        posted, or the schedule is gone). Each statement is atomic by itself, so none needs a transaction around it."""
+        now = self._clock()
+        run = {"p_id": schedule_id, "p_slot": slot.astimezone(UTC), "p_holder": self.holder, "p_lease": now + lease}
+        async with self._single.begin() as connection:
+            taken = (await connection.execute(self._new_claim, {**run, "p_now": now})).first() is not None
+            if not taken:
+                taken = bool((await connection.execute(TAKE_OVER, {**run, "p_now": now})).rowcount)
+            row = (await connection.execute(SCHEDULE, {"p_id": schedule_id})).first() if taken else None
+            return _schedule(row) if row is not None else None
 
     async def renew_all(self, lease: timedelta) -> int:
         """Extend the lease of every run this holder is drawing or posting (one statement however many: a storm
         of runs waiting for Slack costs one write per renewal). Returns how many are still ours."""
-        async with self._engine.begin() as connection:
+        async with self._single.begin() as connection:
             result = await connection.execute(
                 update(RUNS)
                 .where(RUNS.c.holder == self.holder, RUNS.c.status.in_((CLAIMED, POSTING)))
@@ -327,48 +320,42 @@ class RunLog:
 
     async def start_posting(self, schedule_id: int, slot: datetime, lease: timedelta) -> bool:
         """The one step after which a run is never taken over: only the live claim's holder gets True."""
-        async with self._engine.begin() as connection:
-            statement = self._mine(schedule_id, slot, CLAIMED).values(status=POSTING, lease_until=self._clock() + lease)
-            return bool((await connection.execute(statement)).rowcount)
+        run = {"p_id": schedule_id, "p_slot": slot.astimezone(UTC), "p_holder": self.holder}
+        async with self._single.begin() as connection:
+            return bool((await connection.execute(START_POSTING, {**run, "p_lease": self._clock() + lease})).rowcount)
 
     async def finish(
         self, schedule_id: int, slot: datetime, status: str, *, file_id: str | None = None, detail: str | None = None
     ) -> bool:
         """Record the run's result, if the run is still this holder's."""
-        async with self._engine.begin() as connection:
-            return await self._finish(connection, schedule_id, slot, status, file_id, detail)
-
-    async def _finish(
-        self,
-        connection: AsyncConnection,
-        schedule_id: int,
-        slot: datetime,
-        status: str,
-        file_id: str | None,
-        detail: str | None,
-    ) -> bool:
-        statement = self._mine(schedule_id, slot, CLAIMED, POSTING).values(
-            status=status, file_id=file_id, detail=detail, finished_at=self._clock()
-        )
-        return bool((await connection.execute(statement)).rowcount)
+        async with self._single.begin() as connection:
+            return bool(
+                (await connection.execute(FINISH, self._result(schedule_id, slot, status, file_id, detail))).rowcount
+            )
 
     async def finish_and_note(
         self, schedule_id: int, slot: datetime, status: str, *, file_id: str | None = None, detail: str | None = None
     ) -> bool:
         """`finish`, and in the same transaction the schedule's last result, when it went well (a failure goes
         through `Schedules.record`, which counts failures in a row and may pause the schedule)."""
+        result = self._result(schedule_id, slot, status, file_id, detail)
+        if self._finish_and_note is not None:  # one statement: no transaction needed around it
+            async with self._single.begin() as connection:
+                return (await connection.execute(self._finish_and_note, result)).first() is not None
         async with self._engine.begin() as connection:
-            if not await self._finish(connection, schedule_id, slot, status, file_id, detail):
+            if not (await connection.execute(FINISH, result)).rowcount:
                 return False
-            await connection.execute(
-                update(SCHEDULES)
-                .where(SCHEDULES.c.id == schedule_id)
-                .values(
-                    last_run_at=slot.astimezone(UTC), last_status=status, last_detail=detail, consecutive_failures=0,
-                    updated_at=self._clock(),
-                )
-            )  # fmt: skip
+            await connection.execute(NOTE, result)
             return True
+
+    def _result(
+        self, schedule_id: int, slot: datetime, status: str, file_id: str | None, detail: str | None
+    ) -> dict[str, object]:
+        """The parameters of FINISH and NOTE."""
+        return {
+            "p_id": schedule_id, "p_slot": slot.astimezone(UTC), "p_holder": self.holder, "p_status": status,
+            "p_file_id": file_id, "p_detail": detail, "p_now": self._clock(),
+        }  # fmt: skip
 
     async def stale_claims(self, since: datetime) -> list[Run]:
         """Claims whose holder stopped renewing before posting (it died), for runs scheduled after `since`."""

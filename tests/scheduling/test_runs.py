@@ -184,3 +184,27 @@ async def test_renew_all_keeps_every_run_of_the_holder_alive_and_no_other(databa
     # a's runs were renewed; only b's claim, never renewed, has lapsed
     assert [r.holder for r in await a.stale_claims(SLOT - timedelta(minutes=15))] == ["b"]
     assert await b.abandoned_posts() == []
+
+
+async def test_a_claim_returns_the_schedule_as_it_is_now_and_the_result_notes_it_once(database: Database) -> None:
+    """The claim reads the schedule in the same step (the runner checks it was not paused meanwhile); the result and
+    the schedule's last run are written together, and only by the run's holder."""
+    clock = Clock()
+    schedules = Schedules(database, clock=clock)
+    schedule_id = await make_schedule(database, clock)
+    await schedules.set_paused(schedule_id, True)
+    a, b = RunLog(database, holder="a", clock=clock), RunLog(database, holder="b", clock=clock)
+    claimed = await a.claim(schedule_id, SLOT, LEASE)
+    assert claimed is not None
+    assert (claimed.id, claimed.paused, claimed.version) == (schedule_id, True, 2)
+    assert await b.claim(schedule_id, SLOT, LEASE) is None  # held
+    assert await a.claim(999, SLOT, LEASE) is None  # no such schedule
+    assert await a.start_posting(schedule_id, SLOT, LEASE)
+    assert not await b.finish_and_note(schedule_id, SLOT, POSTED, file_id="F9")  # not b's
+    assert await a.finish_and_note(schedule_id, SLOT, POSTED, file_id="F1")
+    assert not await a.finish_and_note(schedule_id, SLOT, POSTED, file_id="F2")  # finished already
+    (run,) = await a.runs(schedule_id)
+    assert (run.status, run.holder, run.file_id) == (POSTED, "a", "F1")
+    noted = await schedules.get(schedule_id)
+    assert noted is not None
+    assert (noted.last_run_at, noted.last_status, noted.consecutive_failures) == (SLOT, POSTED, 0)
