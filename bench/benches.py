@@ -369,7 +369,7 @@ async def workspaces(knobs: Knobs) -> list[Figure]:
     database_url = knobs.database_url = await _fresh_database(knobs, "workspaces", workdir)
     key = new_key()
     await _install(database_url, teams, key)
-    due = _soon(after=20)
+    due = _soon(after=knobs.scaled(60, 20))  # time to start four processes and load the schedules
     seeds = [
         Seed(distinct_chart(t * per_team + k), team_channel(team, k), due, workspace=team)
         for t, team in enumerate(teams)
@@ -396,6 +396,8 @@ async def workspaces(knobs: Knobs) -> list[Figure]:
                     SLACK_UPLOADS_PER_MINUTE=str(knobs.uploads_per_minute),
                 )
             )
+        if datetime.now(UTC) >= due:
+            raise RuntimeError(f"the bots were up only after the charts fell due ({due:%H:%M:%S}); allow more time")
         await _until(due)
         cpu = [bot.cpu_seconds() for bot in bots]
         pace_bound = (per_team - 3) / knobs.uploads_per_minute * 60  # a workspace's charts after its burst of 3

@@ -28,6 +28,37 @@ class RunSettings:
     grace: timedelta = timedelta(minutes=15)
     pause_after: int = 3
     at_once: int = 16  # runs under way in this process; the rest wait unclaimed (another replica may take them)
+    # Drawn runs that may wait for their workspace's upload turn without holding one of `at_once` (each keeps its
+    # chart in memory, some 50 KB): a workspace held by its pace or a 429 never stops another's charts being drawn.
+    waiting_turns: int = 512
+
+
+class _Slot:
+    """One of the runner's `at_once` places, held by a run, and lent back while the run only waits."""
+
+    def __init__(self, gate: asyncio.Semaphore) -> None:
+        self._gate = gate
+        self._held = False
+
+    async def __aenter__(self) -> _Slot:
+        await self._gate.acquire()
+        self._held = True
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        if self._held:
+            self._held = False
+            self._gate.release()
+
+    async def lend_while(self, waiting: Awaitable[None]) -> None:
+        """Give the place to another run until `waiting` is done, then take one again."""
+        self._held = False
+        self._gate.release()
+        try:
+            await waiting
+        finally:
+            await self._gate.acquire()  # cancelled here, the place is not held, and __aexit__ gives none back
+            self._held = True
 
 
 def when_of(schedule: Schedule) -> When:
@@ -56,6 +87,7 @@ class ScheduledRunner:
         self._active = 0
         self._running: set[tuple[int, datetime]] = set()  # (schedule, slot) under way in this process
         self._slots = asyncio.Semaphore(settings.at_once)
+        self._waiting_room = asyncio.Semaphore(settings.waiting_turns)
         self._keeper: asyncio.Task[None] | None = None
         # (user id, workspace) → their language (Slack's)
         self.owner_language: Callable[[str, str], Awaitable[str]] | None = None
@@ -69,16 +101,17 @@ class ScheduledRunner:
             return None
         self._running.add(key)
         try:
-            async with self._slots:  # a storm of runs is taken on a few at a time, claimed only when started
+            # A storm of runs is taken on a few at a time, claimed only when started.
+            async with _Slot(self._slots) as place:
                 owner, language = schedule.owner_id, ENGLISH
                 if self.owner_language is not None:
                     language = await self.owner_language(owner, schedule.workspace)
                 with speaking(language):  # the chart's words and the DMs about it in its owner's language
-                    return await self._run(schedule, slot)
+                    return await self._run(schedule, slot, place)
         finally:
             self._running.discard(key)
 
-    async def _run(self, schedule: Schedule, slot: datetime) -> str | None:
+    async def _run(self, schedule: Schedule, slot: datetime, place: _Slot) -> str | None:
         lease = self.settings.lease
         current = await self.runs.claim(schedule.id, slot, lease)  # the schedule as it is now, when the run is ours
         if current is None:
@@ -91,7 +124,7 @@ class ScheduledRunner:
             self._keeper = asyncio.create_task(self._keep_claims())
         destination = Destination(schedule.channel_id, schedule.thread_ts, schedule.workspace)
         try:
-            status, detail, file_id = await self._draw_and_post(schedule, slot, destination)
+            status, detail, file_id = await self._draw_and_post(schedule, slot, destination, place)
             if status is None:
                 return None
             if status != FAILED:
@@ -106,7 +139,7 @@ class ScheduledRunner:
         return status
 
     async def _draw_and_post(
-        self, schedule: Schedule, slot: datetime, destination: Destination
+        self, schedule: Schedule, slot: datetime, destination: Destination, place: _Slot
     ) -> tuple[str | None, str | None, str | None]:
         """(status, why, file id); status None when the run turned out not to be ours."""
         try:
@@ -134,7 +167,13 @@ class ScheduledRunner:
         except Exception as exc:
             return FAILED, error_text(exc)[0], None
         poster = self.poster_for(schedule.workspace)
-        await poster.turn()  # Slack's upload limit: wait here, while the run can still be taken over
+        # Slack's upload limit (each workspace's own): wait here, while the run can still be taken over, and without
+        # holding a place other workspaces' runs could draw in (unless too many drawn charts wait already).
+        if self._waiting_room.locked():
+            await poster.turn()
+        else:
+            async with self._waiting_room:
+                await place.lend_while(poster.turn())
         if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
             log.info(
                 "schedule %s %s: no longer ours (taken over, or the schedule is gone); not posting", schedule.id, slot

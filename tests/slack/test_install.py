@@ -26,7 +26,7 @@ from bot.sandbox import Sandbox
 from bot.servicewatch.accounts import Account
 from bot.slack.install import DEFAULT_SCOPES, UNINSTALLED
 from bot.store.installations import SlackInstallations
-from bot.store.schedules import NewSchedule, Schedules
+from bot.store.schedules import NewSchedule, Schedule, Schedules
 from bot.store.sealing import Sealer, new_key
 from tests.fakes.slack import FakeSlack, SlackError, manifest_scopes
 from tests.slack_payloads import slash_command
@@ -322,3 +322,34 @@ async def test_a_scheduled_chart_asks_its_owner_in_its_own_workspace(stack: BotS
     assert asked
     assert {stack.fake.installs.team_of(call.headers["Authorization"][7:]) for call in asked} == {ALPHA}
     assert ("users.info", "invalid_auth") not in stack.fake.refusals
+
+
+async def test_a_workspace_held_by_its_pace_never_holds_up_another(stack: BotStack, scp: Sandbox) -> None:
+    """Alpha's uploads are held (a 429's Retry-After) while more of its runs are due than the runner has places;
+    Beta's chart is drawn and posted anyway: waiting for a workspace's turn takes no place another could draw in."""
+    for team, key, secret in ((ALPHA, ALPHA_KEY, ALPHA_SECRET), (BETA, BETA_KEY, BETA_SECRET)):
+        await install(stack, team)
+        await add_account(stack, team, key, secret)
+    runner = stack.bot.schedules.runner
+    schedules = Schedules(stack.services.database)
+
+    async def due(team: str, channel: str, n: int) -> Schedule:
+        new = NewSchedule(
+            channel_id=channel, owner_id="U0KIM", label="cpu", chart_text=f"{CPU} last {n + 1}h", when_text="every 1h",
+            interval_seconds=3600, cron=None, timezone="UTC", workspace=team,
+        )  # fmt: skip
+        return await schedules.create(new, max_per_channel=100)
+
+    await stack.slack.workspaces.access(ALPHA).pacer.hold(600)
+    slot = datetime.now(UTC).replace(microsecond=0)
+    held = [
+        asyncio.create_task(runner.run(await due(ALPHA, "C0ALPHA", n), slot))
+        for n in range(runner.settings.at_once + 4)
+    ]
+    beta = await due(BETA, "C0BETA", 0)
+    await asyncio.wait_for(runner.run(beta, slot), timeout=30)  # not a measure: only so a regression fails, not hangs
+    assert [post.team for post in stack.fake.posts] == [BETA]
+    assert not any(task.done() for task in held)  # alpha's still wait for their turn
+    for task in held:
+        task.cancel()
+    await asyncio.gather(*held, return_exceptions=True)
