@@ -4,8 +4,9 @@ drawing, post only while still holding it, and record what happened; failures re
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -27,14 +28,14 @@ class RunSettings:
     lease: timedelta = timedelta(minutes=2)
     grace: timedelta = timedelta(minutes=15)
     pause_after: int = 3
-    at_once: int = 16  # runs under way in this process; the rest wait unclaimed (another replica may take them)
-    # Drawn runs that may wait for their workspace's upload turn without holding one of `at_once` (each keeps its
-    # chart in memory, some 50 KB): a workspace held by its pace or a 429 never stops another's charts being drawn.
+    at_once: int = 16  # runs drawing at once in this process; the rest wait unclaimed (another replica may take them)
+    # Drawn runs that may wait for their workspace's upload turn, and post, without holding one of `at_once` (each
+    # keeps its chart in memory, some 50 KB): a workspace held by its pace or a 429 never stops another's charts.
     waiting_turns: int = 512
 
 
 class _Slot:
-    """One of the runner's `at_once` places, held by a run, and lent back while the run only waits."""
+    """One of the runner's `at_once` places: held by a run from its claim until its chart is drawn."""
 
     def __init__(self, gate: asyncio.Semaphore) -> None:
         self._gate = gate
@@ -50,15 +51,11 @@ class _Slot:
             self._held = False
             self._gate.release()
 
-    async def lend_while(self, waiting: Awaitable[None]) -> None:
-        """Give the place to another run until `waiting` is done, then take one again."""
-        self._held = False
-        self._gate.release()
-        try:
-            await waiting
-        finally:
-            await self._gate.acquire()  # cancelled here, the place is not held, and __aexit__ gives none back
-            self._held = True
+    def leave(self) -> None:
+        """Give the place to the next run for good (this one has drawn its chart)."""
+        if self._held:
+            self._held = False
+            self._gate.release()
 
 
 def when_of(schedule: Schedule) -> When:
@@ -167,23 +164,32 @@ class ScheduledRunner:
         except Exception as exc:
             return FAILED, error_text(exc)[0], None
         poster = self.poster_for(schedule.workspace)
-        # Slack's upload limit (each workspace's own): wait here, while the run can still be taken over, and without
-        # holding a place other workspaces' runs could draw in (unless too many drawn charts wait already).
-        if self._waiting_room.locked():
-            await poster.turn()
-        else:
-            async with self._waiting_room:
-                await place.lend_while(poster.turn())
-        if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
-            log.info(
-                "schedule %s %s: no longer ours (taken over, or the schedule is gone); not posting", schedule.id, slot
-            )
-            return None, None, None
-        try:
-            file_id = await poster.post_chart(destination, chart)
-        except Exception as exc:
-            return FAILED, str(exc) if isinstance(exc, UserError) else error_text(exc)[0], None
+        async with self._waiting(place):
+            await poster.turn()  # Slack's upload limit (the workspace's): wait here, while the run can be taken over
+            if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
+                log.info(
+                    "schedule %s %s: no longer ours (taken over, or the schedule is gone); not posting",
+                    schedule.id,
+                    slot,
+                )
+                return None, None, None
+            try:
+                file_id = await poster.post_chart(destination, chart)
+            except Exception as exc:
+                return FAILED, str(exc) if isinstance(exc, UserError) else error_text(exc)[0], None
         return POSTED, None, file_id
+
+    @contextlib.asynccontextmanager
+    async def _waiting(self, place: _Slot) -> AsyncIterator[None]:
+        """Where a drawn run waits for its turn and posts: in the waiting room, its place given to the next run (a
+        workspace held by its pace or a 429 never stops other workspaces' charts being drawn); when the room is
+        full, in its place (so no more charts are drawn than can wait)."""
+        if self._waiting_room.locked():
+            yield
+            return
+        async with self._waiting_room:
+            place.leave()
+            yield
 
     async def stop(self) -> None:
         """After the runs have ended (or been cut off): stop keeping their claims."""
