@@ -17,6 +17,7 @@ from bot.chat import ChatActions, error_text
 from bot.errors import UserError
 from bot.i18n import ENGLISH, _, ngettext, speaking
 from bot.router import Destination, Poster, cancel_and_wait
+from bot.scheduling.fair import FairPlaces
 from bot.scheduling.when import When, default_window, describe_time
 from bot.store.schedules import FAILED, POSTED, SKIPPED, RunLog, Schedule, Schedules
 
@@ -34,28 +35,26 @@ class RunSettings:
     waiting_turns: int = 512
 
 
-class _Slot:
+class _Place:
     """One of the runner's `at_once` places: held by a run from its claim until its chart is drawn."""
 
-    def __init__(self, gate: asyncio.Semaphore) -> None:
-        self._gate = gate
+    def __init__(self, places: FairPlaces, workspace: str) -> None:
+        self._places, self._workspace = places, workspace
         self._held = False
 
-    async def __aenter__(self) -> _Slot:
-        await self._gate.acquire()
+    async def __aenter__(self) -> _Place:
+        await self._places.take(self._workspace)
         self._held = True
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        if self._held:
-            self._held = False
-            self._gate.release()
+        self.leave()
 
     def leave(self) -> None:
         """Give the place to the next run for good (this one has drawn its chart)."""
         if self._held:
             self._held = False
-            self._gate.release()
+            self._places.give_back()
 
 
 def when_of(schedule: Schedule) -> When:
@@ -83,7 +82,7 @@ class ScheduledRunner:
         self._clock = clock
         self._active = 0
         self._running: set[tuple[int, datetime]] = set()  # (schedule, slot) under way in this process
-        self._slots = asyncio.Semaphore(settings.at_once)
+        self._places = FairPlaces(settings.at_once)  # taken in turn by the workspaces with runs due
         self._waiting_room = asyncio.Semaphore(settings.waiting_turns)
         self._keeper: asyncio.Task[None] | None = None
         # (user id, workspace) → their language (Slack's)
@@ -99,7 +98,7 @@ class ScheduledRunner:
         self._running.add(key)
         try:
             # A storm of runs is taken on a few at a time, claimed only when started.
-            async with _Slot(self._slots) as place:
+            async with _Place(self._places, schedule.workspace) as place:
                 owner, language = schedule.owner_id, ENGLISH
                 if self.owner_language is not None:
                     language = await self.owner_language(owner, schedule.workspace)
@@ -108,7 +107,7 @@ class ScheduledRunner:
         finally:
             self._running.discard(key)
 
-    async def _run(self, schedule: Schedule, slot: datetime, place: _Slot) -> str | None:
+    async def _run(self, schedule: Schedule, slot: datetime, place: _Place) -> str | None:
         lease = self.settings.lease
         current = await self.runs.claim(schedule.id, slot, lease)  # the schedule as it is now, when the run is ours
         if current is None:
@@ -136,7 +135,7 @@ class ScheduledRunner:
         return status
 
     async def _draw_and_post(
-        self, schedule: Schedule, slot: datetime, destination: Destination, place: _Slot
+        self, schedule: Schedule, slot: datetime, destination: Destination, place: _Place
     ) -> tuple[str | None, str | None, str | None]:
         """(status, why, file id); status None when the run turned out not to be ours."""
         try:
@@ -180,7 +179,7 @@ class ScheduledRunner:
         return POSTED, None, file_id
 
     @contextlib.asynccontextmanager
-    async def _waiting(self, place: _Slot) -> AsyncIterator[None]:
+    async def _waiting(self, place: _Place) -> AsyncIterator[None]:
         """Where a drawn run waits for its turn and posts: in the waiting room, its place given to the next run (a
         workspace held by its pace or a 429 never stops other workspaces' charts being drawn); when the room is
         full, in its place (so no more charts are drawn than can wait)."""
