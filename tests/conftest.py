@@ -52,10 +52,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: two workers a core. Most tests wait on sockets, timeouts and schedules rather than compute, so a
-    second worker a core fills those waits (on 2 cores: 47 s with 2 workers, 32 s with 4)."""
+    """`-n auto`: a worker a core and one more. Many tests wait on sockets, timeouts and schedules, which the extra
+    worker fills; more workers than that cost more than they fill (each imports and collects everything: ~4 s of
+    CPU). On 2 cores (2026-12-06, four runs each, wall clock): 3 workers 51–63 s, 4 workers 55–75 s, 2 workers 66 s."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return 2 * cores
+    return cores + 1
 
 
 @pytest.hookimpl(optionalhook=True)
