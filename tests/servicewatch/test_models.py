@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from bot.servicewatch.models import (
@@ -138,11 +140,29 @@ def test_data_values_as_string_or_array(values: Any) -> None:
     assert response.metrics[0].values == ((1640995200, 45.5), (1640995500, 47.0))
 
 
-def test_bad_data_values_are_refused() -> None:
+@pytest.mark.parametrize("values", [[[1]], ["12", "34"], {"12": 1}, [[1, 2], "34"]])
+def test_bad_data_values_are_refused(values: Any) -> None:
+    with pytest.raises(ValidationError, match="pairs"):
+        MetricDataResponse.model_validate({"metrics": [{"values": values}]})
     with pytest.raises(ValidationError, match="JSON array"):
         MetricDataResponse.model_validate({"metrics": [{"values": "[[1, 2"}]})
-    with pytest.raises(ValidationError, match="pairs"):
-        MetricDataResponse.model_validate({"metrics": [{"values": [[1]]}]})
+
+
+_TIMESTAMPS = st.integers(0, 2**33) | st.integers(0, 2**33).map(float) | st.integers(0, 2**33).map(str)
+_NUMBERS = st.floats(allow_nan=False) | st.integers(-(2**40), 2**40) | st.floats(allow_nan=False).map(repr)
+_GAPS = st.sampled_from([None, "", " "])
+
+
+@given(st.lists(st.tuples(_TIMESTAMPS, _NUMBERS | _GAPS).map(list), max_size=30), st.booleans())
+def test_any_points_keep_every_number_in_time_order(pairs: list[list[Any]], as_string: bool) -> None:
+    """Gaps are dropped; every other pair becomes (whole seconds, float); the series comes out in time order, whether
+    the answer held plain numbers throughout (the usual case) or not."""
+    values = json.dumps(pairs) if as_string else pairs
+    (series,) = MetricDataResponse.model_validate({"metrics": [{"values": values}]}).metrics
+    expected = sorted(
+        (int(float(t)), float(v)) for t, v in pairs if v is not None and not (isinstance(v, str) and not v.strip())
+    )
+    assert list(series.values) == expected
 
 
 def test_catalog_response_quirks() -> None:
