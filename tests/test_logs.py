@@ -9,17 +9,23 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.logs import REDACTED, RedactingFilter, setup_logging
+from bot.logs import REDACTED, SLACK_SDK_GUARDED, RedactingFilter, setup_logging
+from tests.fakes.slack import FakeSlack
+from tests.stacks import TOKEN
 
 
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
+    guarded = {name: logging.getLogger(name).level for name in SLACK_SDK_GUARDED}
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+    for name, was in guarded.items():
+        logging.getLogger(name).setLevel(was)
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
@@ -77,3 +83,16 @@ def test_redaction_is_idempotent_and_leaves_other_fields_alone() -> None:
     once = redacting.redact(line)
     assert once == f'slack_bot_token="{REDACTED}" token_type=bot tokens: 3 thread_ts=1.2 "token": "{REDACTED}"'
     assert redacting.redact(once) == once
+
+
+@pytest.mark.parametrize(("level", "built"), [("WARNING", False), ("INFO", False), ("DEBUG", True)])
+async def test_slack_sdk_builds_its_debug_lines_only_when_debugging(
+    level: str, built: bool, fake_slack: FakeSlack, restore_logging: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """slack_sdk formats every call's arguments for its debug line unless its own logger's level says not to."""
+    setup_logging(level, "text", stream=io.StringIO())
+    client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url)
+    asked: list[object] = []
+    monkeypatch.setattr(client._logger, "debug", lambda *args, **_: asked.append(args))
+    assert (await client.auth_test())["ok"]
+    assert bool(asked) == built

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.logs import REDACTED, setup_logging
+from bot.logs import REDACTED, SLACK_SDK_GUARDED, setup_logging
 from bot.sandbox import Fault, Sandbox
 from bot.servicewatch.client import IMAGE_PATH
 from tests.fakes.slack import TEAM, FakeSlack
@@ -30,7 +30,15 @@ def captured_logs() -> Iterator[io.StringIO]:
     the tests that run next in this process do not log at DEBUG."""
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
-    names = {*logging.root.manager.loggerDict, *LIBRARIES, "aiohttp.access", "matplotlib", "PIL", "alembic"}
+    names = {
+        *logging.root.manager.loggerDict,
+        *LIBRARIES,
+        *SLACK_SDK_GUARDED,
+        "aiohttp.access",
+        "matplotlib",
+        "PIL",
+        "alembic",
+    }
     levels = {name: logging.getLogger(name).level for name in names}  # setup_logging sets some of them too
     stream = io.StringIO()
     yield stream
