@@ -64,8 +64,15 @@ def series(
     if samples_per_period > 48:  # long periods: 48 evenly spread samples tell the same story, much faster
         samples_per_period, step = 48, period // 48
     first = -(-start // period) * period
-    points = []
-    for bucket in range(first, end, period):
-        values = [sample(metric, resource, bucket + k * step) for k in range(samples_per_period)]
-        points.append((bucket, round(aggregate(values, statistic), 3)))
-    return points
+    return [
+        (bucket, _period_value(metric, resource, bucket, samples_per_period, step, statistic))
+        for bucket in range(first, end, period)
+    ]
+
+
+@functools.lru_cache(maxsize=1 << 16)  # windows ending now overlap: a storm of charts asks for the same periods
+def _period_value(
+    metric: SandboxMetric, resource: SandboxResource, bucket: int, samples: int, step: int, statistic: str
+) -> float:
+    values = [sample(metric, resource, bucket + k * step) for k in range(samples)]
+    return round(aggregate(values, statistic), 3)
