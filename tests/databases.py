@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.store import Database
+from tests.migrated import migrated_sqlite
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 NO_PG = (
@@ -20,7 +21,7 @@ NO_PG = (
 
 
 async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    database = Database(migrated_sqlite(tmp_path / "bot.db"))
     await database.migrate()
     yield database
     await database.dispose()

@@ -20,6 +20,7 @@ from bot.services import Services, open_services
 from bot.slack.app import SlackApp, create_slack_app
 from bot.slack.running import SlackBot
 from tests.fakes.slack import FakeSlack
+from tests.migrated import migrated_sqlite
 from tests.slack_payloads import signed_headers, slash_command
 
 SECRET = "test-signing-secret"
@@ -81,7 +82,7 @@ def settings_for(fake: FakeSlack, tmp_path: Path, **values: Any) -> Settings:
         "bot_mode": "http",
         "bot_http_host": "127.0.0.1",
         "bot_http_port": 0,
-        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "database_url": migrated_sqlite(tmp_path / "bot.db"),
         "schedule_min_interval": "1s",
         "schedule_sync_interval": "1s",
         "schedule_lease": "3s",
