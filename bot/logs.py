@@ -72,6 +72,12 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+# slack_sdk builds its debug lines (every call's arguments) unless the level set on these very loggers is above
+# DEBUG: it checks `logger.level`, which is NOTSET (0) when only the root has a level (python-slack-sdk#1957). Given
+# the root's level, a WARNING bot no longer formats them on every Slack call; a DEBUG one still logs them.
+SLACK_SDK_GUARDED = ("slack_sdk.web.async_base_client", "slack_sdk.web.base_client", "slack_sdk.socket_mode.aiohttp")
+
+
 def setup_logging(level: str, fmt: str, *, secrets: Iterable[str] = (), stream: TextIO | None = None) -> None:
     """Send the bot's logs to stderr (or `stream`) in `fmt` (`text` or `json`), secrets redacted."""
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -89,9 +95,3 @@ def setup_logging(level: str, fmt: str, *, secrets: Iterable[str] = (), stream: 
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
     for guarded in SLACK_SDK_GUARDED:
         logging.getLogger(guarded).setLevel(root.level)
-
-
-# slack_sdk builds its debug lines (every call's arguments) unless the level set on these very loggers is above
-# DEBUG: it checks `logger.level`, which is NOTSET (0) when only the root has a level (python-slack-sdk#1957). Given
-# the root's level, a WARNING bot no longer formats them on every Slack call; a DEBUG one still logs them.
-SLACK_SDK_GUARDED = ("slack_sdk.web.async_base_client", "slack_sdk.web.base_client", "slack_sdk.socket_mode.aiohttp")

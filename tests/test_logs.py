@@ -91,8 +91,8 @@ async def test_slack_sdk_builds_its_debug_lines_only_when_debugging(
 ) -> None:
     """slack_sdk formats every call's arguments for its debug line unless its own logger's level says not to."""
     setup_logging(level, "text", stream=io.StringIO())
-    client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url)
+    client = AsyncWebClient(token=TOKEN, base_url=fake_slack.api_url)  # logs to slack_sdk.web.async_base_client
     asked: list[object] = []
-    monkeypatch.setattr(client._logger, "debug", lambda *args, **_: asked.append(args))
+    monkeypatch.setattr(logging.getLogger(SLACK_SDK_GUARDED[0]), "debug", lambda *args, **_: asked.append(args))
     assert (await client.auth_test())["ok"]
     assert bool(asked) == built

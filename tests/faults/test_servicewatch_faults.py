@@ -56,7 +56,7 @@ CASES = [
 
 # Timeouts wait out the 1 s timeout, twice. Of the faults that end in the chart drawn here (matplotlib: the table's
 # most CPU), one status and one broken body run by default; the further kinds run with --slow (CI).
-FURTHER_FALLBACKS = {4, 6, 8, 9, 10}  # 503, a reset every time, bad JSON, an empty body, a truncated body
+FURTHER_FALLBACKS = {("status", 503), ("reset", 500), ("json", 500), ("empty", 500), ("truncate", 500)}
 
 
 @pytest.mark.parametrize(
@@ -67,9 +67,11 @@ FURTHER_FALLBACKS = {4, 6, 8, 9, 10}  # 503, a reset every time, bad JSON, an em
             p,
             o,
             id=f"{p or 'all'}-{f.kind}-{f.status}-{f.times}-{o[:12]}",
-            marks=[pytest.mark.slow] if f.kind == "timeout" or (o == "fallback" and n in FURTHER_FALLBACKS) else [],
+            marks=[pytest.mark.slow]
+            if f.kind == "timeout" or (o == "fallback" and (f.kind, f.status) in FURTHER_FALLBACKS)
+            else [],
         )
-        for n, (f, p, o) in enumerate(CASES)
+        for f, p, o in CASES
     ],
 )
 async def test_servicewatch_faults(quick_stack: BotStack, fault: Fault, path: str | None, outcome: str) -> None:

@@ -338,9 +338,9 @@ async def test_a_scheduled_chart_asks_its_owner_in_its_own_workspace(stack: BotS
 
 
 async def test_a_workspace_held_by_its_pace_never_holds_up_another(few_places: BotStack, scp: Sandbox) -> None:
-    stack = few_places
     """Alpha's uploads are held (a 429's Retry-After) while more of its runs are due than the runner has places;
     Beta's chart is drawn and posted anyway: waiting for a workspace's turn takes no place another could draw in."""
+    stack = few_places
     for team, key, secret in ((ALPHA, ALPHA_KEY, ALPHA_SECRET), (BETA, BETA_KEY, BETA_SECRET)):
         await install(stack, team)
         await add_account(stack, team, key, secret)
@@ -365,10 +365,11 @@ async def test_a_workspace_held_by_its_pace_never_holds_up_another(few_places: B
     assert [post.team for post in stack.fake.posts] == [BETA]
     assert not any(task.done() for task in held)  # alpha's still wait for their turn
     alpha = stack.slack.workspaces.access(ALPHA).pacer
-    for _ in range(3000):  # cancelled only when all of them are in line (not in the middle of a database write)
-        if alpha.waiting == len(held):
-            break
-        await asyncio.sleep(0.01)
+
+    async def all_in_line() -> bool:
+        return alpha.waiting == len(held)
+
+    await until(all_in_line)  # cancelled only when all are in line, none in the middle of a database write
     for task in held:
         task.cancel()
     await asyncio.gather(*held, return_exceptions=True)
