@@ -8,9 +8,9 @@ from __future__ import annotations
 import dataclasses
 
 from bot.charts.service import ChartService
-from bot.charts.spec import AccountsRequest, UseAccountRequest
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.spec import AccountsRequest, UseAccountRequest
 from bot.servicewatch.accounts import AccountRegistry
 from bot.store.accounts import ScpAccounts
 

@@ -11,10 +11,13 @@ from typing import Protocol
 
 from bot.access import AccessPolicy
 from bot.charts.help import help_text, metrics_text
-from bot.charts.parse import parse_chart, parse_request
 from bot.charts.resolve import find_metric
 from bot.charts.service import ChartService, NoDataError, RenderedChart
-from bot.charts.spec import (
+from bot.charts.steering import ChartView, spec_for
+from bot.errors import AlreadyDone, UserError
+from bot.i18n import ENGLISH, _, ngettext
+from bot.language.parse import parse_chart, parse_request
+from bot.language.spec import (
     AccountsRequest,
     AlertsRequest,
     ChartRequest,
@@ -33,9 +36,6 @@ from bot.charts.spec import (
     WatchesRequest,
     WatchRequest,
 )
-from bot.charts.steering import ChartView, spec_for
-from bot.errors import AlreadyDone, UserError
-from bot.i18n import ENGLISH, _, ngettext
 from bot.servicewatch.client import encode_body
 from bot.servicewatch.errors import ServiceWatchError
 from bot.store import SavedCharts

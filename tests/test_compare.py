@@ -12,10 +12,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 
 from bot.charts import compare
-from bot.charts.parse import parse_chart
 from bot.charts.plan import ChartDefaults, ChartPlan
 from bot.charts.service import ChartService, NoDataError
 from bot.i18n import KOREAN, LOCALES, speaking
+from bot.language.parse import parse_chart
 from bot.rendering import PlotSeries, draw_line_chart
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient

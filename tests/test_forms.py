@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.charts.parse import parse_request
-from bot.charts.spec import SaveRequest, ScheduleRequest
-from bot.charts.tokens import clean, tokenize
 from bot.i18n import ENGLISH, KOREAN, LOCALES, speaking
+from bot.language.parse import parse_request
+from bot.language.spec import SaveRequest, ScheduleRequest
+from bot.language.tokens import clean, tokenize
 from bot.scheduling.commands import chart_text, parse_schedule
 from bot.slack.modal import (
     FORM_KINDS,

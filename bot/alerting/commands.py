@@ -9,11 +9,11 @@ from typing import Protocol
 
 from bot.access import AccessPolicy
 from bot.charts.alerts import AlertLine, alerts_text, at_least, condition_text, level_label, matches, slack_escape
-from bot.charts.spec import AlertsRequest, UnwatchRequest, WatchesRequest, WatchRequest
 from bot.chat import Asker
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _, ngettext
+from bot.language.spec import AlertsRequest, UnwatchRequest, WatchesRequest, WatchRequest
 from bot.servicewatch.catalog import Catalog, CatalogAlert
 from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail

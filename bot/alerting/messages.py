@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.charts.alerts import condition_text, level_label, slack_escape
-from bot.charts.parse import parse_chart
 from bot.charts.service import ChartService, RenderedChart
 from bot.charts.summary import format_value
-from bot.charts.tokens import quote_word
 from bot.durations import format_duration
 from bot.i18n import _, date_time
+from bot.language.parse import parse_chart
+from bot.language.tokens import quote_word
 from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail
 from bot.store.alerts import Change, Dropped, Incident, firing

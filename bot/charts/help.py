@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.charts.options import did_you_mean
 from bot.i18n import _
+from bot.language.options import did_you_mean
 from bot.servicewatch.catalog import Catalog, CatalogMetric
 
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.charts.parse import parse_window, usage_on_error
 from bot.charts.resolve import ChartLine, resolve_lines
-from bot.charts.spec import ChartSpec, ThreadRef
-from bot.charts.timerange import Window, WindowError, resolve_window
 from bot.charts.titles import image_title, title_limit
 from bot.durations import format_duration
 from bot.errors import UserError
+from bot.language.parse import parse_window, usage_on_error
+from bot.language.spec import ChartSpec, ThreadRef
+from bot.language.timerange import Window, WindowError, resolve_window
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.endpoints import DEFAULT_API_VERSION
 from bot.servicewatch.models import (

@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from bot.charts.options import did_you_mean
-from bot.charts.spec import MetricRef
-from bot.charts.timerange import looks_like_a_clock, parse_span
-from bot.charts.words import COMMAND_SYNONYMS, JOINING_WORDS, language_words
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.options import did_you_mean
+from bot.language.spec import MetricRef
+from bot.language.timerange import looks_like_a_clock, parse_span
+from bot.language.words import COMMAND_SYNONYMS, JOINING_WORDS, language_words
 from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
 from bot.servicewatch.models import Dimension
 

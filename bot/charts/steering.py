@@ -9,13 +9,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.charts.parse import chart_without_window, parse_chart
 from bot.charts.plan import MAX_POINTS, ChartPlan
-from bot.charts.spec import ChartSpec
-from bot.charts.timerange import RETENTION_SECONDS, Ago, Instant, Window
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.parse import chart_without_window, parse_chart
+from bot.language.spec import ChartSpec
+from bot.language.timerange import RETENTION_SECONDS, Ago, Instant, Window
 from bot.servicewatch.models import STATISTIC_TYPES
 
 PRESETS = {"1h": 3600, "6h": 6 * 3600, "24h": 86400, "7d": 7 * 86400}

@@ -9,12 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.charts.options import OptionError, parse_zone
-from bot.charts.tokens import join_words
 from bot.chat import Asker, ChartReply, DryRunReply, TextReply, error_text
 from bot.config import Settings
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.options import OptionError, parse_zone
+from bot.language.tokens import join_words
 from bot.services import open_services
 
 

@@ -8,16 +8,16 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.access import AccessPolicy
-from bot.charts.parse import parse_chart, parse_window
-from bot.charts.spec import ScheduleRequest
 from bot.chat import Asker, ChatActions
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.parse import parse_chart, parse_window
+from bot.language.spec import ScheduleRequest
+from bot.language.when import default_window, describe_time, describe_times, run_times, shortest_gap
 from bot.scheduling.commands import NewScheduleRequest, parse_schedule, parse_schedule_id
 from bot.scheduling.runner import when_of
 from bot.scheduling.service import ScheduleService
-from bot.scheduling.when import default_window, describe_time, describe_times, run_times, shortest_gap
 from bot.store.schedules import NewSchedule, Schedule
 
 

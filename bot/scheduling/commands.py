@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.charts.channels import channel_at
-from bot.charts.timerange import parse_span, span_with_unit
-from bot.charts.tokens import Kind, Token, quote_word, tokenize
 from bot.errors import UserError
 from bot.i18n import _
-from bot.scheduling.phrases import did_you_mean, examples, starts_when
-from bot.scheduling.vocabulary import HEAD_WORDS
-from bot.scheduling.when import When, parse_when
+from bot.language.channels import channel_at
+from bot.language.timerange import parse_span, span_with_unit
+from bot.language.tokens import Kind, Token, quote_word, tokenize
+from bot.language.when import When, parse_when
+from bot.language.when_phrases import did_you_mean, examples, starts_when
+from bot.language.when_words import HEAD_WORDS
 
 _KOREAN_SPAN = re.compile(r"^(?:(\d{1,6})일)?(?:(\d{1,6})시간)?(?:(\d{1,6})분)?(?:(\d{1,6})초)?$")
 

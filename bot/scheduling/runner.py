@@ -11,14 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.charts.parse import parse_chart, parse_window
 from bot.charts.service import NoDataError
 from bot.chat import ChatActions, error_text
 from bot.errors import UserError
 from bot.i18n import ENGLISH, _, ngettext, speaking
+from bot.language.parse import parse_chart, parse_window
+from bot.language.when import When, default_window, describe_time
 from bot.router import Destination, Poster, cancel_and_wait
 from bot.scheduling.fair import FairPlaces
-from bot.scheduling.when import When, default_window, describe_time
 from bot.store.schedules import FAILED, POSTED, SKIPPED, RunLog, Schedule, Schedules
 
 log = logging.getLogger(__name__)

@@ -15,9 +15,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from bot.i18n import _
+from bot.language.when import describe_time, latest_run
 from bot.router import BackgroundWork, Destination, cancel_and_wait
 from bot.scheduling.runner import ScheduledRunner, when_of
-from bot.scheduling.when import describe_time, latest_run
 from bot.store.schedules import Schedule, Schedules
 
 log = logging.getLogger(__name__)

@@ -9,14 +9,14 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.charts.parse import check_saved_name, parse_chart, parse_request
-from bot.charts.spec import SaveRequest, ScheduleRequest
-from bot.charts.tokens import Kind, Token, clean, quote_word, tokenize
 from bot.errors import UserError
 from bot.i18n import _, speaking
+from bot.language.parse import check_saved_name, parse_chart, parse_request
+from bot.language.spec import SaveRequest, ScheduleRequest
+from bot.language.tokens import Kind, Token, clean, quote_word, tokenize
+from bot.language.when import When, parse_when
+from bot.language.when_phrases import starts_when
 from bot.scheduling.commands import chart_text, parse_schedule
-from bot.scheduling.phrases import starts_when
-from bot.scheduling.when import When, parse_when
 from bot.store import SavedChart
 
 CALLBACK_ID = "chart_in_thread_modal"

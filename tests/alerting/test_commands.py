@@ -7,9 +7,9 @@ import pytest
 
 from bot.access import AccessPolicy
 from bot.alerting.commands import MOST_LISTED, AlertCommands
-from bot.charts.spec import AlertsRequest, WatchRequest
 from bot.chat import Asker
 from bot.errors import UserError
+from bot.language.spec import AlertsRequest, WatchRequest
 from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
 from bot.servicewatch.errors import APIConnectionError
 from bot.servicewatch.models import AlertDetail, AlertRef, Dimension

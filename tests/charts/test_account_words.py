@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.charts.parse import ChartUsageError, check_saved_name, parse_chart, parse_request
-from bot.charts.spec import AccountsRequest, ChartRequest, ChartSpec, MetricRef, SaveRequest, UseAccountRequest
 from bot.errors import UserError
+from bot.language.parse import ChartUsageError, check_saved_name, parse_chart, parse_request
+from bot.language.spec import AccountsRequest, ChartRequest, ChartSpec, MetricRef, SaveRequest, UseAccountRequest
 
 names = st.from_regex(r"[a-z0-9][a-z0-9_.-]{0,39}", fullmatch=True)
 charts = st.sampled_from(["lag", "cpu web-01 last 3h", '"CPU Usage/Core[Basic]" stat max', "lag 지난 3시간 최대"])

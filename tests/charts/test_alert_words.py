@@ -18,10 +18,10 @@ from bot.charts.alerts import (
     level_rank,
     matches,
 )
-from bot.charts.parse import ChartUsageError, parse_request
-from bot.charts.spec import AlertsRequest, UnwatchRequest, WatchesRequest, WatchRequest
 from bot.errors import UserError
 from bot.i18n import ENGLISH, KOREAN, speaking
+from bot.language.parse import ChartUsageError, parse_request
+from bot.language.spec import AlertsRequest, UnwatchRequest, WatchesRequest, WatchRequest
 
 # Lines → requests ---------------------------------------------------------------------------------------------
 

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.charts.parse import ChartUsageError, parse_chart, parse_request
 from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
-from bot.charts.spec import (
+from bot.i18n import ENGLISH, KOREAN, speaking
+from bot.language.parse import ChartUsageError, parse_chart, parse_request
+from bot.language.spec import (
     ChartRequest,
     ForgetRequest,
     HelpRequest,
@@ -23,8 +24,7 @@ from bot.charts.spec import (
     SaveRequest,
     ScheduleRequest,
 )
-from bot.charts.timerange import Ago, Before, CalendarStart, Clock, OnDate, OnWeekday, Window
-from bot.i18n import ENGLISH, KOREAN, speaking
+from bot.language.timerange import Ago, Before, CalendarStart, Clock, OnDate, OnWeekday, Window
 from bot.sandbox.catalog import list_metric_infos
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.models import MetricsResponse

@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.charts.help import help_text
-from bot.charts.parse import ChartUsageError, check_saved_name, parse_chart, parse_request, parse_window
-from bot.charts.spec import (
+from bot.errors import UserError
+from bot.i18n import ENGLISH, KOREAN, speaking
+from bot.language.parse import ChartUsageError, check_saved_name, parse_chart, parse_request, parse_window
+from bot.language.spec import (
     AccountsRequest,
     AlertsRequest,
     ChartRequest,
@@ -32,11 +34,9 @@ from bot.charts.spec import (
     WatchesRequest,
     WatchRequest,
 )
-from bot.charts.timerange import Ago, Clock, Instant, OnDate, Window
-from bot.errors import UserError
-from bot.i18n import ENGLISH, KOREAN, speaking
+from bot.language.timerange import Ago, Clock, Instant, OnDate, Window
+from bot.language.when import run_times
 from bot.scheduling.commands import parse_schedule, parse_schedule_id
-from bot.scheduling.when import run_times
 
 CPU = "CPU Usage/Core[Basic]"
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.charts.parse import ChartUsageError, parse_chart
 from bot.charts.plan import ChartDefaults, aligned, choose_period, plan_chart
 from bot.charts.summary import alt_text, comment_line
+from bot.language.parse import ChartUsageError, parse_chart
 from bot.sandbox.catalog import list_metric_infos
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.models import MetricDataImageRequest, MetricsResponse, SizeLimits

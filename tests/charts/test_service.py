@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.charts.parse import ChartUsageError, parse_chart
 from bot.charts.plan import ChartDefaults
 from bot.charts.service import ChartService, NoDataError
 from bot.chat import Asker, ChartReply, ChatActions, DryRunReply, TextReply, error_text
 from bot.errors import UserError
+from bot.language.parse import ChartUsageError, parse_chart
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient, ServiceWatchError
 from bot.servicewatch.client import DATA_PATH, IMAGE_PATH, METRICS_PATH

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.charts.parse import chart_without_window
 from bot.charts.steering import (
     PRESETS,
     VALUE_LIMIT,
@@ -21,8 +20,9 @@ from bot.charts.steering import (
     spec_for,
     steer,
 )
-from bot.charts.timerange import Ago, Instant
 from bot.errors import UserError
+from bot.language.parse import chart_without_window
+from bot.language.timerange import Ago, Instant
 from bot.servicewatch.models import STATISTIC_TYPES
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.charts.parse import parse_chart
 from bot.charts.plan import ChartDefaults, plan_chart
 from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, format_value, summarize, time_range
+from bot.language.parse import parse_chart
 from bot.servicewatch.models import MetricDataSeries
 from tests.charts.test_plan import CATALOG
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.charts.parse import parse_chart
-from bot.charts.timerange import WindowError, resolve_window
+from bot.language.parse import parse_chart
+from bot.language.timerange import WindowError, resolve_window
 
 NY, BERLIN, SEOUL = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Seoul")
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.charts.tokens import Kind, Token, clean, join_words, tokenize
 from bot.errors import UserError
+from bot.language.tokens import Kind, Token, clean, join_words, tokenize
 
 
 @pytest.mark.parametrize(

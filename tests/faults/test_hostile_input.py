@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from bot.charts.parse import ChartUsageError, parse_request
-from bot.charts.spec import ChartRequest, SaveRequest
+from bot.language.parse import ChartUsageError, parse_request
+from bot.language.spec import ChartRequest, SaveRequest
 from tests.slack_payloads import mention_event, slash_command
 from tests.stacks import BotStack
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.charts.tokens import tokenize
 from bot.errors import UserError
 from bot.i18n import speaking
+from bot.language.tokens import tokenize
+from bot.language.when import When, describe_times, latest_run, parse_when, run_times, standard_cron
 from bot.scheduling.commands import parse_schedule
-from bot.scheduling.when import When, describe_times, latest_run, parse_when, run_times, standard_cron
 
 
 def when(text: str) -> When:

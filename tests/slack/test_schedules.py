@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.charts.spec import ScheduleRequest
 from bot.chat import Asker
 from bot.errors import UserError
 from bot.i18n import speaking
+from bot.language.spec import ScheduleRequest
 from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH
 from bot.store.schedules import FAILED, POSTED, RunLog

@@ -10,9 +10,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.charts.spec import ScheduleRequest
 from bot.chat import Asker, error_text
 from bot.i18n import speaking
+from bot.language.spec import ScheduleRequest
 from bot.router import BackgroundWork, Router
 from bot.scheduling.actions import ScheduleActions
 from bot.slack.home import ACTIONS, home_view

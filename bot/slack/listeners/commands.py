@@ -8,9 +8,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import AccessPolicy
-from bot.charts.parse import ChartUsageError, parse_request
-from bot.charts.spec import ChartRequest
 from bot.i18n import speaking
+from bot.language.parse import ChartUsageError, parse_request
+from bot.language.spec import ChartRequest
 from bot.router import Destination
 from bot.slack.requests import SlackRequests
 

@@ -11,9 +11,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.charts.parse import ChartUsageError, parse_chart
 from bot.errors import UserError
 from bot.i18n import _, speaking
+from bot.language.parse import ChartUsageError, parse_chart
 from bot.router import Destination, Router
 from bot.slack.modal import (
     CALLBACK_ID,

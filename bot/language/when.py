@@ -16,11 +16,11 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.charts.tokens import Token
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _, date_time, ngettext
-from bot.scheduling.phrases import read_when
+from bot.language.tokens import Token
+from bot.language.when_phrases import read_when
 
 DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # crontab numbering: 0 (and 7) is Sunday
 _FIELD_RANGES = {"minute": (0, 59), "hour": (0, 23), "day": (1, 31), "month": (1, 12)}

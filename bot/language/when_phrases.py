@@ -9,10 +9,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import time
 
-from bot.charts.tokens import Token
 from bot.errors import UserError
 from bot.i18n import _
-from bot.scheduling.vocabulary import (
+from bot.language.tokens import Token
+from bot.language.when_words import (
     DAY_WORDS,
     FREQUENCY_WORDS,
     Piece,

@@ -3,9 +3,9 @@ schedules (`schedule … in #ops`) and the alert watches (`watch alerts … #ops
 
 from __future__ import annotations
 
-from bot.charts.tokens import Kind, Token
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.tokens import Kind, Token
 
 # After a channel link: `<#C1|ops>에`, `<#C1|ops> 채널에`, `<#C1|ops>로`.
 CHANNEL_PARTICLES = frozenset(

@@ -1,14 +1,14 @@
 """The SCP account commands' grammar, in English and Korean: `accounts` (`계정 목록`) and `use NAME` (`계정 사용
-NAME`). A chart line names its account with the option `account NAME` (`계정 NAME`, bot/charts/parse.py). Pure: tokens
+NAME`). A chart line names its account with the option `account NAME` (`계정 NAME`, bot/language/parse.py). Pure: tokens
 in, a request out, or a UserError."""
 
 from __future__ import annotations
 
-from bot.charts.spec import AccountsRequest, Request, UseAccountRequest
-from bot.charts.tokens import Kind, Token
-from bot.charts.words import ACCOUNT_COMMANDS
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.spec import AccountsRequest, Request, UseAccountRequest
+from bot.language.tokens import Kind, Token
+from bot.language.words import ACCOUNT_COMMANDS
 from bot.servicewatch.accounts import check_account_name
 
 _HEADS = frozenset(words[0] for words in ACCOUNT_COMMANDS)

@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-from bot.charts.channels import channel_at
-from bot.charts.particles import split_particles
-from bot.charts.spec import AlertsRequest, Request, UnwatchRequest, WatchesRequest, WatchRequest
-from bot.charts.tokens import Kind, Token, quote_word
-from bot.charts.words import ALERT_COMMANDS, ALERT_HEADS, ALERT_PHRASES, JOINING_WORDS, LEVEL_VALUES, LEVEL_WORDS
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.channels import channel_at
+from bot.language.particles import split_particles
+from bot.language.spec import AlertsRequest, Request, UnwatchRequest, WatchesRequest, WatchRequest
+from bot.language.tokens import Kind, Token, quote_word
+from bot.language.words import ALERT_COMMANDS, ALERT_HEADS, ALERT_PHRASES, JOINING_WORDS, LEVEL_VALUES, LEVEL_WORDS
 
 _MAX_ID_DIGITS = 18  # a watch's number fits a 64-bit integer
 

@@ -8,10 +8,10 @@ from functools import cache
 from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.charts.spec import ThreadRef
-from bot.charts.timerange import parse_span
-from bot.charts.words import STATISTICS
 from bot.i18n import _
+from bot.language.spec import ThreadRef
+from bot.language.timerange import parse_span
+from bot.language.words import STATISTICS
 
 COLOURS = {
     "red": "#d62728", "blue": "#1f77b4", "green": "#2ca02c", "orange": "#ff7f0e", "purple": "#9467bd",

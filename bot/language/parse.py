@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from bot.charts import options
-from bot.charts.account_grammar import account_request
-from bot.charts.alert_grammar import alert_request
-from bot.charts.particles import split_particles
-from bot.charts.spec import (
+from bot.errors import UserError
+from bot.i18n import KOREAN, _, language
+from bot.language import options
+from bot.language.account_grammar import account_request
+from bot.language.alert_grammar import alert_request
+from bot.language.particles import split_particles
+from bot.language.spec import (
     ChartRequest,
     ChartSpec,
     ForgetRequest,
@@ -25,10 +27,10 @@ from bot.charts.spec import (
     ScheduleRequest,
     ThreadRef,
 )
-from bot.charts.timerange import Window, parse_span
-from bot.charts.tokens import Kind, Token, clean, tokenize
-from bot.charts.windows import window_at
-from bot.charts.words import (
+from bot.language.timerange import Window, parse_span
+from bot.language.tokens import Kind, Token, clean, tokenize
+from bot.language.windows import window_at
+from bot.language.words import (
     ALERT_COMMANDS,
     ALERT_NOUNS,
     ALERT_PHRASES,
@@ -44,8 +46,6 @@ from bot.charts.words import (
     WATCH_SYNONYMS,
     korean_command,
 )
-from bot.errors import UserError
-from bot.i18n import KOREAN, _, language
 from bot.servicewatch.accounts import check_account_name
 
 MAX_METRICS = 10

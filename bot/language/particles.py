@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.charts.timerange import parse_span
-from bot.charts.tokens import Kind, Token
-from bot.charts.words import AGO, FROM_SUFFIX, KOREAN_PARTICLES, UNTIL_SUFFIX
+from bot.language.timerange import parse_span
+from bot.language.tokens import Kind, Token
+from bot.language.words import AGO, FROM_SUFFIX, KOREAN_PARTICLES, UNTIL_SUFFIX
 
 
 def split_particles(tokens: list[Token]) -> list[Token]:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from bot.charts.timerange import (
+from bot.durations import format_duration
+from bot.errors import UserError
+from bot.i18n import _
+from bot.language.timerange import (
     Ago,
     Before,
     CalendarStart,
@@ -30,8 +33,8 @@ from bot.charts.timerange import (
     span_with_unit,
     unit_word,
 )
-from bot.charts.tokens import Kind, Token
-from bot.charts.words import (
+from bot.language.tokens import Kind, Token
+from bot.language.words import (
     AGO,
     CALENDAR,
     CALENDAR_WORDS,
@@ -47,9 +50,6 @@ from bot.charts.words import (
     UNTIL_SUFFIX,
     WEEKDAYS,
 )
-from bot.durations import format_duration
-from bot.errors import UserError
-from bot.i18n import _
 
 UNTIL_SPAN = 3 * 3600  # `until 1h ago` draws the three hours before it
 MIDNIGHT = time(0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from bot.charts.timerange import Window
+from bot.language.timerange import Window
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
 
-from bot.charts.timerange import parse_clock, parse_span
-from bot.charts.tokens import Kind, Token
+from bot.language.timerange import parse_clock, parse_span
+from bot.language.tokens import Kind, Token
 
 
 class Word(StrEnum):
