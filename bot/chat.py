@@ -237,7 +237,13 @@ class ChatActions:
             summary = _("{title} · {window} · nothing was sent").format(title=plan.title, window=plan.window_text)
             return DryRunReply(body=body, summary=summary)
         chart = await charts.render(
-            spec, timezone=zone, asked_by=asker.mention, title=title, now=now, steered_as=request.text
+            spec,
+            timezone=zone,
+            asked_by=asker.mention,
+            title=title,
+            now=now,
+            steered_as=request.text,
+            compare=spec.compare,
         )
         return ChartReply(chart, spec.thread)
 

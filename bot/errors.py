@@ -26,3 +26,13 @@ class AlreadyDone(BotError):
     def __init__(self, answer: str | None) -> None:
         super().__init__("already done")
         self.answer = answer
+
+
+class ChartQuestion(UserError):
+    """A line with more than one sensible reading: the text asks which, and `choices` are the readings, each a label
+    and the words that draw it (Slack offers them as buttons, the console as numbered choices)."""
+
+    def __init__(self, message: str, word: str, choices: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(message)
+        self.word = word
+        self.choices = choices

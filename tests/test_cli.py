@@ -271,7 +271,7 @@ def test_chart_without_out_goes_to_the_charts_folder(run_here: Callable[..., Ran
             ["cpu", "lst", "3h"],
             "“lst” beside “cpu” is neither a metric, a resource nor a word of the chart language. Did you mean `last`?",
         ),
-        (["cpu", "3h"], "“cpu” matches 2 metrics"),
+        (["cpu", "3h"], "“cpu” could be 2 metrics"),
         (["CPU Usage/Core[Basic]", "lst", "3h"], "There is no metric “lst” in ServiceWatch. Did you mean `last`?"),
         (["lag", "period", "45s"], "whole minutes"),
         (["lag", "--now", "noon"], "--now 'noon' is not an ISO 8601 time"),

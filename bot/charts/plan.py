@@ -13,6 +13,7 @@ from bot.charts.resolve import ChartLine, resolve_lines
 from bot.charts.titles import image_title, title_limit
 from bot.durations import format_duration
 from bot.errors import UserError
+from bot.i18n import _
 from bot.language.parse import parse_window, usage_on_error
 from bot.language.spec import ChartSpec, ThreadRef
 from bot.language.timerange import Window, WindowError, resolve_window
@@ -136,6 +137,18 @@ def _plan(
             f"line; use `period {better}` or longer, or leave period out to have it chosen."
         )
     recommended = [s for s in lines[0].metric.recommended_stats if s in STATISTIC_TYPES]
+    if spec.unsupported_stat:
+        raise UserError(
+            _(
+                "“{word}” is not a statistic ServiceWatch draws. {metric} recommends {recommended}; any chart may "
+                "also ask for {every}."
+            ).format(
+                word=spec.unsupported_stat,
+                metric=lines[0].metric.name,
+                recommended=", ".join(recommended or STATISTIC_TYPES),
+                every=", ".join(STATISTIC_TYPES),
+            )
+        )
     stat = spec.stat or (recommended[0] if recommended else "AVG")
     width, height = spec.size or (defaults.width, defaults.height)
     limits = defaults.limits

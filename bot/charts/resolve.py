@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from bot.errors import UserError
+from bot.errors import ChartQuestion, UserError
+from bot.language.lexicon import HALVES, MAX_TOGETHER, METRIC_WORDS
 from bot.i18n import _
 from bot.language.options import did_you_mean
 from bot.language.spec import MetricRef
@@ -50,7 +51,7 @@ def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[Cha
     refs, selectors = read_words(metrics, catalog)
     if not refs:
         raise UserError(_resources_alone(selectors, catalog))
-    found = [(ref, find_metric(ref, catalog, selectors)) for ref in refs]
+    found = [(ref, metric) for ref in refs for metric in find_metrics(ref, catalog, selectors)]
     used: set[str] = set()
     labels = [label for ref in metrics for label in ((ref.label, *ref.more_labels) if ref.label else ())]
     colours = [colour for ref in metrics for colour in ((ref.color, *ref.more_colors) if ref.color else ())]
@@ -231,8 +232,18 @@ def _not_drawn(selector: Selector, metrics: list[CatalogMetric], catalog: Catalo
 
 
 def find_metric(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | None = None) -> CatalogMetric:
-    """The catalog metric `ref` names: exact, then case-insensitive, then a unique part of a name. Among several,
-    the ones with the resources named (by KEY=VALUE or by plain words) win."""
+    """The one catalog metric `ref` names (see `find_metrics`); ChartQuestion when it names several."""
+    found = find_metrics(ref, catalog, selectors)
+    if len(found) > 1:
+        raise _question(ref, found)
+    return found[0]
+
+
+def find_metrics(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | None = None) -> list[CatalogMetric]:
+    """The catalog metrics `ref` names: exact, then case-insensitive, then a unique part of a name, then its words
+    (everyday and Korean words read as the words metric names use: `메모리` → memory, `traffic` → network or
+    bytes). Among several, the ones with the resources named (by KEY=VALUE or by plain words) win; a broad word
+    that names both halves of one thing (`disk`: read and write) gives both; any other choice is a ChartQuestion."""
     if ref.namespace is not None:
         namespace = _namespace(ref.namespace, catalog)
         pool = catalog.in_namespace(namespace)
@@ -241,32 +252,103 @@ def find_metric(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | No
         pool = catalog.metrics
         where = _("in ServiceWatch")
     wanted = ref.name.strip()
-    for matches in _candidates(wanted, pool):
-        if ref.dimensions and len({(m.namespace, m.name) for m in matches}) > 1:
-            matches = [m for m in matches if _has_resources(ref, m)] or matches  # `memory resource=web-01`
-        if selectors and len({(m.namespace, m.name) for m in matches}) > 1:  # `memory web-01`
-            matches = [m for m in matches if any(s.picks(r) for s in selectors for r in m.resources)] or matches
-        distinct = sorted({(m.namespace, m.name) for m in matches})
-        if len(distinct) == 1:
-            return _best_group(matches, ref)
-        if len(distinct) > 1:
-            choices = ", ".join(f"`{ns}:{name}`" for ns, name in distinct[:6])
-            raise UserError(
-                _(
-                    "“{text}” matches {count} metrics: {choices}. Write the one you mean in quotes, e.g. "
-                    '"{example}", or add a resource (`{text} {resource}`).'
-                ).format(
-                    text=ref.text,
-                    count=len(distinct),
-                    choices=choices,
-                    example=f"{distinct[0][0]}:{distinct[0][1]}",
-                    resource=next((r.label() for m in matches for r in m.resources), "web-01"),
-                )
-            )
+    fallback: list[CatalogMetric] | None = None
+    options = readings(wanted)
+    if not selectors and not ref.dimensions and len(options) > 2:
+        _ask_between_readings(ref, options[1:], pool)
+    for reading in options:
+        for matches in _candidates(reading, pool):
+            if not matches:
+                continue
+            if ref.dimensions and len({(m.namespace, m.name) for m in matches}) > 1:
+                matches = [m for m in matches if _has_resources(ref, m)] or matches  # `memory resource=web-01`
+            if selectors:  # `memory web-01`, `traffic web-lb`: the reading whose metrics have them
+                picked = [m for m in matches if any(s.picks(r) for s in selectors for r in m.resources)]
+                if not picked:
+                    fallback = fallback or matches
+                    continue
+                matches = picked
+            return _chosen(ref, matches)
+    if fallback is not None:
+        return _chosen(ref, fallback)
     same_length = sorted({m.name for m in pool if len(m.name.split()) == len(wanted.split())})
     if not did_you_mean(wanted, same_length, cutoff=0.8):  # `Replication Lagg`: one mistyped name
         _blame_one_word(wanted, pool, where, catalog)
     raise UserError(_unknown(wanted, ref, pool, where, catalog))
+
+
+def _ask_between_readings(ref: MetricRef, options: list[str], pool: tuple[CatalogMetric, ...]) -> None:
+    """`수신 트래픽` alone: a server's network or a load balancer's bytes, and nothing in the line says which."""
+    if next((found for found in _candidates(ref.name.strip(), pool) if found), None):
+        return  # the words as typed name something: that reading is meant
+    found: dict[tuple[str, str], CatalogMetric] = {}
+    seen = 0
+    for reading in options:
+        matches = next((found for found in _candidates(reading, pool) if found), [])
+        if matches:
+            seen += 1
+            found.update({(m.namespace, m.name): m for m in matches})
+    if seen > 1 and not _halves(list(found.values())):
+        raise _question(ref, list(found.values()))
+
+
+def readings(wanted: str) -> list[str]:
+    """`wanted` as typed, then with its everyday words in the words of metric names (a word may have several
+    readings, tried in order: `network web-lb` is the load balancer's bytes)."""
+    options: list[list[str]] = [[]]
+    for word in wanted.split():
+        meant = METRIC_WORDS.get(word.lower())
+        if meant is None:
+            options = [[*done, word] for done in options]
+        elif not meant:
+            continue
+        else:
+            options = [[*done, choice] for done in options for choice in _split_choices(meant, word)][:8]
+    found = [wanted, *(" ".join(words) for words in options if words)]
+    return list(dict.fromkeys(found))
+
+
+def _split_choices(meant: tuple[str, ...], word: str) -> list[str]:
+    """`복제지연` → `replication lag` (all of them at once); `traffic` → `network` or `bytes` (one of them)."""
+    if word.lower() in _TOGETHER_WORDS:
+        return [" ".join(meant)]
+    return list(meant)
+
+
+_TOGETHER_WORDS = frozenset(w for w, meant in METRIC_WORDS.items() if len(meant) > 1 and meant[0] not in ("network",))
+
+
+def _chosen(ref: MetricRef, matches: list[CatalogMetric]) -> list[CatalogMetric]:
+    distinct = sorted({(m.namespace, m.name) for m in matches})
+    if len(distinct) == 1:
+        return [_best_group(matches, ref)]
+    groups = [_best_group([m for m in matches if (m.namespace, m.name) == key], ref) for key in distinct]
+    if _halves(groups):
+        return groups
+    raise _question(ref, groups)
+
+
+def _halves(metrics: list[CatalogMetric]) -> bool:
+    """Read and write, in and out: the metrics differ only by the two halves of one thing, in one namespace and unit."""
+    if len(metrics) > MAX_TOGETHER or len({(m.namespace, m.unit) for m in metrics}) != 1:
+        return False
+    words = [_words(m.name) for m in metrics]
+    common = set.intersection(*words)
+    differences = {frozenset(w - common) for w in words}
+    return any(differences == {frozenset({a}), frozenset({b})} for a, b in HALVES)
+
+
+def _question(ref: MetricRef, metrics: list[CatalogMetric]) -> ChartQuestion:
+    choices = tuple((f"{m.namespace}: {m.name}", f'"{m.namespace}:{m.name}"') for m in metrics[:6])
+    listed = "; ".join(f"{number}. {label}" for number, (label, _words) in enumerate(choices, start=1))
+    resource = next((r.label() for m in metrics for r in m.resources), "web-01")
+    return ChartQuestion(
+        _(
+            "“{text}” could be {count} metrics: {listed}. Which one? Pick it, or add a resource (`{text} {resource}`)."
+        ).format(text=ref.text, count=len(metrics), listed=listed, resource=resource),
+        ref.text,
+        choices,
+    )
 
 
 def _unknown(wanted: str, ref: MetricRef, pool: tuple[CatalogMetric, ...], where: str, catalog: Catalog) -> str:
@@ -317,8 +399,8 @@ def _candidates(wanted: str, pool: tuple[CatalogMetric, ...]) -> Iterator[list[C
     """The metrics `wanted` may name, from the strictest reading to the loosest."""
     low = wanted.lower()
     yield [m for m in pool if m.name == wanted]
-    yield [m for m in pool if m.name.lower() == low]
-    yield [m for m in pool if low in m.name.lower()]
+    if len(low) >= 3:  # `at` is in `Replication`, and means nothing by it
+        yield [m for m in pool if low in m.name.lower()]  # `cpu usage` is as much the server's as the database's
     yield [m for m in pool if _words(wanted) and _words(wanted) <= _words(m.name)]  # `cpu usage core`
     yield [m for m in pool if _words(wanted) and all(_prefix_of_a_word(w, m.name) for w in _words(wanted))]
 

@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from bot.errors import UserError
+from bot.errors import ChartQuestion, UserError
 from bot.i18n import KOREAN, _, language
 from bot.language import options
 from bot.language.account_grammar import account_request
 from bot.language.alert_grammar import alert_request
-from bot.language.particles import split_particles
+from bot.language.normalize import normalized
 from bot.language.spec import (
     ChartRequest,
     ChartSpec,
@@ -27,14 +27,23 @@ from bot.language.spec import (
     ScheduleRequest,
     ThreadRef,
 )
-from bot.language.timerange import Window, parse_span
+from bot.language.lexicon import (
+    COMPARE_WORDS,
+    EARLIER_WORDS,
+    OTHER_STATISTICS,
+    PERCENTILE,
+    PERIOD_AFTER,
+    PERIOD_BEFORE,
+    PERIOD_OPTIONS,
+    STAT_WORDS,
+)
+from bot.language.timerange import Window, parse_span, span_with_unit, unit_word
 from bot.language.tokens import Kind, Token, clean, tokenize
-from bot.language.windows import window_at
+from bot.language.windows import onto_day, window_at, word_at
 from bot.language.words import (
     ALERT_COMMANDS,
     ALERT_NOUNS,
     ALERT_PHRASES,
-    BARE_STATISTICS,
     COMMAND_SYNONYMS,
     COMMANDS,
     FLAGS,
@@ -49,6 +58,8 @@ from bot.language.words import (
 from bot.servicewatch.accounts import check_account_name
 
 MAX_METRICS = 10
+VERSUS = ("vs", "vs.", "versus")
+MAX_LINE = 2000  # characters: far past any chart people type, and the reading stays a few milliseconds
 SUBCOMMANDS = tuple(sorted(set(COMMANDS.values())))
 SCHEDULE_WORDS = tuple(sorted(set(SCHEDULE_COMMANDS.values())))
 OPTION_ALIASES = OPTIONS
@@ -72,7 +83,7 @@ def usage_on_error(command: str) -> Iterator[None]:
     """Turn what people got wrong into ChartUsageError, its text ending with the usage line."""
     try:
         yield
-    except ChartUsageError:
+    except (ChartUsageError, ChartQuestion):
         raise
     except (UserError, options.OptionError) as exc:
         raise ChartUsageError(f"{exc}\n{usage_line(command)}") from None
@@ -87,14 +98,14 @@ def parse_request(text: str, *, command: str = "/chart") -> Request:
 def parse_chart(text: str, *, command: str = "/chart") -> ChartSpec:
     """Read the chart part of a line (CHART [WINDOW] [OPTIONS]); raises ChartUsageError."""
     with usage_on_error(command):
-        return _ChartParser(tokenize(text)).parse()
+        return _ChartParser(normalized(tokenize(text))).parse()
 
 
 def chart_without_window(text: str, *, command: str = "/chart") -> str:
     """A chart line as typed, less its window, statistic, thread link and dry-run: what a form pre-fills before the
     window and statistic a chart shows now (ChartUsageError when it is no chart)."""
     with usage_on_error(command):
-        parser = _ChartParser(tokenize(text))
+        parser = _ChartParser(normalized(tokenize(text)))
         parser.parse()
     tokens, line = parser.tokens, clean(text)
     kept, cut = [], 0
@@ -108,7 +119,7 @@ def chart_without_window(text: str, *, command: str = "/chart") -> str:
 def parse_window(text: str, *, command: str = "/chart") -> Window:
     """Read a window alone (`last 3h`, `3h`, `yesterday`, `지난 3시간`); raises ChartUsageError."""
     with usage_on_error(command):
-        tokens = split_particles(tokenize(clean(text)))
+        tokens = normalized(tokenize(clean(text)))
         found = window_at(tokens, 0)
         if found is None or found[1] != len(tokens):
             raise UserError(
@@ -138,12 +149,19 @@ def check_saved_name(name: str) -> str:
 
 def _parse_request(text: str) -> Request:
     text = clean(text)  # token positions below refer to the cleaned text
-    tokens = tokenize(text)
-    if not tokens:
-        return HelpRequest()
-    alert = alert_request(tokens, text) or account_request(tokens)
+    typed_tokens = tokenize(text)
+    if len(text) > MAX_LINE:
+        raise UserError(
+            _("That line is {count:,} characters long; a chart request takes at most {limit:,}.").format(
+                count=len(text), limit=MAX_LINE
+            )
+        )
+    alert = alert_request(typed_tokens, text) or account_request(typed_tokens) if typed_tokens else None
     if alert is not None:
         return alert
+    tokens = normalized(typed_tokens)
+    if not tokens:
+        return HelpRequest()
     typed = tokens[0].text.lower() if not tokens[0].quoted and tokens[0].kind is Kind.WORD else ""
     head = COMMANDS.get(typed) or SCHEDULE_COMMANDS.get(typed, "")
     rest = tokens[1:]
@@ -224,7 +242,7 @@ class _ChartParser:
     metric, a resource, or both (`cpu web-01`); `resolve` tells them apart."""
 
     def __init__(self, tokens: list[Token]) -> None:
-        self.tokens = split_particles(tokens)
+        self.tokens = tokens  # normalized (bot.language.normalize)
         self.i = 0
         self.drafts: list[_MetricDraft] = []
         self.shared_dimensions: list[tuple[str, str]] = []
@@ -235,6 +253,106 @@ class _ChartParser:
         self.labels: list[str] = []
         self.values: dict[str, object] = {}
         self.steered: list[tuple[int, int]] = []  # token ranges of what buttons change: window, stat, thread, dry-run
+        self.stat_word = ""
+        self.unsupported_stat: str | None = None
+        self.compare = False
+
+    def _compare_at(self) -> bool:
+        """`vs yesterday`, `compared to last week`, `compare`, `어제랑 비교`, `지난주 대비`: the chart is compared with
+        the same window a day and a week earlier (what the Compare button draws)."""
+        low = self._low(self.i)
+        if low in COMPARE_WORDS:
+            at = self.i + 1
+            while self._low(at) in ("to", "with", "against", "와", "과", "랑"):
+                at += 1
+            earlier = self._earlier_at(at)
+            if earlier:
+                self._compared(at + earlier)
+                return True
+            if at > self.i + 1 or low in ("against",):  # `compared to web-02`: two resources, side by side
+                self._flush()
+                self.i = at
+                return True
+            if low not in VERSUS:
+                self._compared(self.i + 1)
+                return True
+            return False
+        earlier = self._earlier_at(self.i)
+        if earlier:
+            at = self.i + earlier
+            if self._low(at) in ("랑", "와", "과", "이랑", "하고"):
+                at += 1
+            if self._low(at) in COMPARE_WORDS and not (self._low(at) or "").isascii():  # 어제랑 비교, 지난주 대비
+                self._compared(at + 1)
+                return True
+        return False
+
+    def _earlier_at(self, at: int) -> int:
+        """How many words from `at` say an earlier day or week (`yesterday`, `last week`, `지난 주`), else 0."""
+        for size in (3, 2, 1):
+            words = [self._low(index) for index in range(at, at + size)]
+            if None not in words and " ".join(words) in EARLIER_WORDS:  # type: ignore[arg-type]
+                return size
+        return 0
+
+    def _compared(self, end: int) -> None:
+        self._flush()
+        self.compare = True
+        self.steered.append((self.i, end))
+        self.i = end
+
+    def _period_at(self) -> bool:
+        """`5m resolution`, `1h interval`, `per 5 min`, `per hour`, `5분 단위`, `1시간 간격`: the period."""
+        low = self._low(self.i)
+        if low is None:
+            return False
+        if low in PERIOD_BEFORE and low != "every":
+            first = self._low(self.i + 1)
+            if first is None:
+                return False
+            seconds = unit_word(first)
+            seconds = seconds if seconds and seconds >= 60 else None
+            used = 2 if seconds else 0
+            if not seconds:
+                found = self._length_at(self.i + 1)
+                seconds, used = (found[0], found[1] + 1) if found else (None, 0)
+            if seconds:
+                self._period(seconds, self.i + used)
+                return True
+            return False
+        found = self._length_at(self.i)
+        if (
+            found is not None
+            and self._low(self.i + found[1]) in PERIOD_AFTER
+            and not (self._low(self.i + found[1]) in PERIOD_OPTIONS and self._length_at(self.i + found[1] + 1))
+        ):
+            self._period(found[0], self.i + found[1] + 1)
+            return True
+        return False
+
+    def _length_at(self, at: int) -> tuple[int, int] | None:
+        """A length of time at `at`: `5m`, `5분`, `5 min`; (seconds, words taken)."""
+        word = self._low(at)
+        if word is None:
+            return None
+        span = parse_span(word)
+        if span is not None:
+            return span, 1
+        following = self._low(at + 1)
+        if following is not None and (span := span_with_unit(word, following)):
+            return span, 2
+        return None
+
+    def _period(self, seconds: int, end: int) -> None:
+        self._flush()
+        if "period" in self.values:
+            raise UserError(_("`period` is given twice; keep one."))
+        self.values["period"] = options.parse_period(f"{seconds}s")
+        self.i = end
+
+    def _low(self, at: int) -> str | None:
+        word = word_at(self.tokens, at)
+        return word.lower() if word is not None else None
 
     def parse(self) -> ChartSpec:
         while self.i < len(self.tokens):
@@ -262,6 +380,11 @@ class _ChartParser:
             thread=self.values.get("thread"),  # type: ignore[arg-type]
             dry_run=bool(self.values.get("dry_run")),
             account=self.values.get("account"),  # type: ignore[arg-type]
+            compare=self.compare,
+            unsupported_stat=self.unsupported_stat,
+            notes=tuple(
+                _("read “{typed}” as “{meant}”").format(typed=t.typed, meant=t.text) for t in self.tokens if t.typed
+            ),
         )
 
     def _metric(self, index: int, draft: _MetricDraft) -> MetricRef:
@@ -301,9 +424,14 @@ class _ChartParser:
         if token.kind is not Kind.WORD:
             raise UserError(_misplaced(token))
         low = token.text.lower()
+        if self._compare_at() or self._period_at():
+            return
         window = window_at(self.tokens, self.i)
         if window is not None:
             found, consumed = window
+            merged = onto_day(self.window, found) if self.window is not None else None
+            if merged is not None:  # `yesterday between 1pm and 3pm`
+                found, self.window = merged, None
             if self.window is not None:
                 raise UserError(
                     _("Two windows: “{first}” and “{second}”; keep one.").format(
@@ -334,10 +462,21 @@ class _ChartParser:
             self._flush()
             self.values[FLAGS[low]] = True
             self.steered.append((self.i - 1, self.i))
-        elif low in BARE_STATISTICS:  # 최대, 평균: no metric is called that
+        elif low in STAT_WORDS:  # max, peak, 최대, 평균: anywhere in the line
             self._flush()
-            self._option("stat", token, token.text)
+            if "stat" in self.values and self.values["stat"] != STAT_WORDS[low]:
+                raise UserError(
+                    _("Two statistics: “{first}” and “{second}”; keep one.").format(
+                        first=self.stat_word, second=token.text
+                    )
+                )
+            self.values["stat"], self.stat_word = STAT_WORDS[low], token.text
             self.steered.append((self.i - 1, self.i))
+        elif re.match(PERCENTILE, low) or low in OTHER_STATISTICS:
+            self._flush()
+            self.unsupported_stat = token.text
+        elif low in VERSUS:  # web-01 vs web-02
+            self._flush()
         elif low in JOINING_WORDS:
             if self.words:  # kept: the catalog decides whether it parts two names or belongs to one
                 self.words.append(token.text)

@@ -48,6 +48,9 @@ class ChartSpec:
     thread: ThreadRef | None = None
     dry_run: bool = False
     account: str | None = None  # the SCP account named by the line (`account staging`), lower-cased
+    compare: bool = False  # beside the same window a day and a week earlier (`vs yesterday`, `지난주 대비`)
+    notes: tuple[str, ...] = field(default=(), compare=False)  # how typos were read: `read “lats” as “last”`
+    unsupported_stat: str | None = None  # a statistic ServiceWatch does not draw (`p95`): refused with the metric's
 
     def over(self, saved: ChartSpec) -> ChartSpec:
         """This request run on top of a saved chart: the saved metrics (plus any named here), and
@@ -64,6 +67,8 @@ class ChartSpec:
             thread=self.thread or saved.thread,
             dry_run=self.dry_run or saved.dry_run,
             account=self.account or saved.account,
+            compare=self.compare or saved.compare,
+            unsupported_stat=self.unsupported_stat or saved.unsupported_stat,
         )
 
 

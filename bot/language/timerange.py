@@ -7,6 +7,7 @@ and a clock time inside a DST gap or overlap still gives one well-defined instan
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,7 +18,7 @@ from bot.i18n import _
 
 RETENTION_SECONDS = 455 * 86400  # ServiceWatch keeps metric data 15 months
 
-_UNIT_WORDS = {
+UNIT_WORDS = {
     "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
     "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
     "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
@@ -82,6 +83,7 @@ class OnWeekday:
     weekday: int  # Monday is 0
     at: time = time(0)
     days_after: int = 0  # the end of `monday`: the day after it
+    before_today: bool = False  # `last friday` said on a Friday: a week ago
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,24 @@ class Before:
     seconds: int
 
 
-Point = Ago | Clock | OnDate | Instant | OnWeekday | CalendarStart | Before
+@dataclass(frozen=True)
+class OnMonthDay:
+    """`Dec 1`, `12월 1일 10시`: a wall-clock time on a month and day of the latest year in which it has come."""
+
+    month: int
+    day: int
+    at: time = time(0)
+
+
+@dataclass(frozen=True)
+class After:
+    """The end of `yesterday afternoon` or `Dec 1`: so many seconds after another point."""
+
+    point: Point
+    seconds: int
+
+
+Point = Ago | Clock | OnDate | Instant | OnWeekday | CalendarStart | Before | OnMonthDay | After
 
 
 @dataclass(frozen=True)
@@ -134,8 +153,8 @@ def parse_span(word: str) -> int | None:
         total = weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds
         return total or None
     spelled = _SPELLED.match(text.lower())
-    if spelled and spelled.group(2) in _UNIT_WORDS and int(spelled.group(1)):
-        return int(spelled.group(1)) * UNIT_SECONDS[_UNIT_WORDS[spelled.group(2)]]
+    if spelled and spelled.group(2) in UNIT_WORDS and int(spelled.group(1)):
+        return int(spelled.group(1)) * UNIT_SECONDS[UNIT_WORDS[spelled.group(2)]]
     compact = _COMPACT.match(text.lower()) or _KOREAN_SPAN.match(text)
     if compact and any(compact.groups()):
         weeks, days, hours, minutes, seconds = (int(g or 0) for g in compact.groups())
@@ -146,7 +165,7 @@ def parse_span(word: str) -> int | None:
 
 def span_with_unit(number: str, unit: str) -> int | None:
     """Seconds in `24 hours`, `2 days` (a number word and a unit word); None when they are not that."""
-    key = _UNIT_WORDS.get(unit.lower())
+    key = UNIT_WORDS.get(unit.lower())
     if key is None or not (number.isascii() and number.isdigit()) or int(number) == 0:
         return None
     return int(number) * UNIT_SECONDS[key]
@@ -154,7 +173,7 @@ def span_with_unit(number: str, unit: str) -> int | None:
 
 def unit_word(word: str) -> int | None:
     """Seconds in one unit word: `hour` → 3600 (for `last hour`)."""
-    key = _UNIT_WORDS.get(word.lower())
+    key = UNIT_WORDS.get(word.lower())
     return UNIT_SECONDS[key] if key and len(word) > 1 else None
 
 
@@ -201,7 +220,13 @@ def parse_clock_range(word: str) -> tuple[time, time] | None:
     match = _CLOCK_RANGE.match(word.strip().lower())
     if not match:
         return None
-    first, second = parse_clock(match.group(1)), parse_clock(match.group(2))
+    said, second_said = match.group(1), match.group(2)
+    second = parse_clock(second_said)
+    first = parse_clock(said)
+    meridiem = second_said[-2:] if second_said.endswith(("am", "pm")) else None
+    if meridiem and not said.endswith(("am", "pm")):  # `1-3pm` is 13:00–15:00; `11-1pm` is 11:00–13:00
+        carried = parse_clock(said + meridiem)
+        first = carried if carried is not None and second is not None and carried < second else parse_clock(said + "am")
     if first is None or second is None:
         return None
     return first, second
@@ -250,8 +275,19 @@ def _point(point: Point, now: datetime, zone: ZoneInfo, *, latest: bool) -> date
     if isinstance(point, Before):
         inner = _point(point.point, now, zone, latest=latest)
         return (inner.astimezone(UTC) - timedelta(seconds=point.seconds)).astimezone(zone)
+    if isinstance(point, After):
+        inner = _point(point.point, now, zone, latest=True)
+        return (inner.astimezone(UTC) + timedelta(seconds=point.seconds)).astimezone(zone)
     if isinstance(point, Instant):
         return point.moment.astimezone(zone)
+    if isinstance(point, OnMonthDay):
+        year = now.year
+        if local(date(year, point.month, min(point.day, 28)), time(0), zone) > now or (
+            (point.month, point.day) > (now.month, now.day)
+        ):
+            year -= 1
+        day = min(point.day, calendar.monthrange(year, point.month)[1])
+        return local(date(year, point.month, day), point.at, zone)
     if isinstance(point, OnDate):
         return local(point.day, point.at, zone)
     today = now.astimezone(zone).date()
@@ -259,7 +295,7 @@ def _point(point: Point, now: datetime, zone: ZoneInfo, *, latest: bool) -> date
         return local(_calendar_start(today, point), time(0), zone)
     if isinstance(point, OnWeekday):
         day = today - timedelta(days=(today.weekday() - point.weekday) % 7)
-        if local(day, point.at, zone) > now:
+        if local(day, point.at, zone) > now or (point.before_today and day == today):
             day -= timedelta(days=7)
         return local(day + timedelta(days=point.days_after), point.at, zone)
     if point.days_back is not None:
@@ -289,6 +325,8 @@ def resolve_window(window: Window, now: datetime, zone: ZoneInfo) -> tuple[datet
         end = local(start.date(), window.end.at, zone)
         if end <= start:
             end = local(start.date() + timedelta(days=1), window.end.at, zone)
+            if (end - start).total_seconds() > 12 * 3600:  # `from 14:00 to 12:00`, unlike `22:00 to 02:00`
+                raise WindowError(reversed_message(window.text))
     else:
         end = _point(window.end, now, zone, latest=False)
     if start >= now:

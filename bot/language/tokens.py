@@ -33,6 +33,7 @@ class Token:
     kind: Kind = Kind.WORD
     label: str = ""  # the name Slack put after `|` in an escape
     start: int = field(default=0, compare=False)  # where it began in the line
+    typed: str = field(default="", compare=False)  # what was typed, when a typo was read as `text`
 
     def __str__(self) -> str:
         if self.kind is Kind.CHANNEL:

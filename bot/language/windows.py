@@ -7,18 +7,21 @@ A range whose end is a bare clock time ends on its start's day, or on the next w
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import re
+from datetime import date, datetime, time, timedelta
 
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _
 from bot.language.timerange import (
+    After,
     Ago,
     Before,
     CalendarStart,
     Clock,
     Instant,
     OnDate,
+    OnMonthDay,
     OnWeekday,
     Point,
     Window,
@@ -33,6 +36,7 @@ from bot.language.timerange import (
     span_with_unit,
     unit_word,
 )
+from bot.language.lexicon import CLOCK_WORDS, DAY_PARTS, EARLY, MONTHS, PARTS_OF_DAY, WEEKDAY_SHORT
 from bot.language.tokens import Kind, Token
 from bot.language.words import (
     AGO,
@@ -51,6 +55,11 @@ from bot.language.words import (
     WEEKDAYS,
 )
 
+_SLASHED = re.compile(r"^(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])$")
+_KOREAN_MONTH = re.compile(r"^(1[0-2]|0?[1-9])월$")
+_KOREAN_DAY = re.compile(r"^(3[01]|[12]\d|0?[1-9])일$")
+_DAY_NUMBER = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?,?$")
+_NIGHT = ("night", "밤", "tonight", "overnight")
 UNTIL_SPAN = 3 * 3600  # `until 1h ago` draws the three hours before it
 MIDNIGHT = time(0)
 
@@ -95,9 +104,163 @@ def window_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
     if found is None:
         return None
     window, used = found
+    on_day = _on_day(window, tokens, i + used)  # `from 1pm until 3pm yesterday`
+    if on_day is not None:
+        window, more = on_day
+        used += more
     if _low(tokens, i + used) in FILLERS:  # 지난 3시간 동안
         used += 1
     return window, used
+
+
+def onto_day(day: Window, hours: Window) -> Window | None:
+    """`yesterday` then `between 1pm and 3pm`: hours said after their day, moved onto it (None when `hours` are no
+    bare hours or `day` is no whole day)."""
+    start, end = hours.start, hours.end
+    if not (isinstance(start, Clock) and start.days_back is None and isinstance(end, Clock) and end.days_back is None):
+        return None
+    if not (isinstance(day.end, After) and day.end.seconds == 86400 or _whole_day(day)):
+        return None
+    moved = _at_time(day.start, start.at)
+    return Window(moved, After(moved, _seconds_between(start.at, end.at)), f"{day.text} {hours.text}")
+
+
+def _whole_day(window: Window) -> bool:
+    start = window.start
+    return (
+        getattr(start, "at", None) == MIDNIGHT
+        and isinstance(start, Clock | OnWeekday | OnMonthDay | OnDate)
+        and (window.end is not None and not isinstance(window.end, Ago))
+    )
+
+
+def _on_day(window: Window, tokens: list[Token], i: int) -> tuple[Window, int] | None:
+    """Hours said before their day (`1pm-3pm yesterday`, `9시~11시 어제`): the range moved onto that day."""
+    start, end = window.start, window.end
+    if not (isinstance(start, Clock) and start.days_back is None and isinstance(end, Clock)):
+        return None
+    at = i + 1 if _low(tokens, i) == "on" else i
+    day = day_at(tokens, at)
+    if day is None:
+        return None
+    moved, used = day
+    length = _seconds_between(start.at, end.at)
+    text = f"{window.text} {_words(tokens, i, at - i + used)}"
+    return Window(_at_time(moved, start.at), After(_at_time(moved, start.at), length), text), at - i + used
+
+
+def _seconds_between(first: time, second: time) -> int:
+    seconds = (second.hour * 3600 + second.minute * 60) - (first.hour * 3600 + first.minute * 60)
+    return seconds if seconds > 0 else seconds + 86400
+
+
+def _at_time(point: Point, at: time) -> Point:
+    if isinstance(point, Clock):
+        return Clock(at, point.days_back)
+    if isinstance(point, OnWeekday):
+        return OnWeekday(point.weekday, at)
+    if isinstance(point, OnMonthDay):
+        return OnMonthDay(point.month, point.day, at)
+    if isinstance(point, OnDate):
+        return OnDate(point.day, at)
+    return point
+
+
+def day_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
+    """A day at token `i`: `yesterday`, `어제`, `tuesday`, `Dec 1`, `12월 1일`, `11/24`, `2026-11-24` (its 00:00)."""
+    low = _low(tokens, i)
+    if low is None:
+        return None
+    if low in DAYS_BACK:
+        return Clock(MIDNIGHT, DAYS_BACK[low]), 1
+    if low in WEEKDAYS or low in WEEKDAY_SHORT and low.isascii():
+        return OnWeekday(WEEKDAYS.get(low, WEEKDAY_SHORT.get(low, 0))), 1
+    month_day = _month_day_at(tokens, i)
+    if month_day is not None:
+        return month_day
+    found = parse_iso(low)
+    if isinstance(found, OnDate) and found.at == MIDNIGHT:
+        return found, 1
+    return None
+
+
+def _month_day_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
+    """`Dec 1`, `December 1st`, `1 Dec`, `11/24`, `12월 1일` (a year before or after makes it a date)."""
+    low, following = _low(tokens, i), _low(tokens, i + 1)
+    if low is None:
+        return None
+    found: tuple[int, int, int] | None = None
+    if low in MONTHS and following is not None and (day := _day_number(following)):
+        found = (MONTHS[low], day, 2)
+    elif following in MONTHS and (day := _day_number(low)):
+        found = (MONTHS[following or ""], day, 2)
+    elif (slashed := _SLASHED.match(low)) is not None:
+        found = (int(slashed.group(1)), int(slashed.group(2)), 1)
+    elif (month := _KOREAN_MONTH.match(low)) is not None and following and (day := _KOREAN_DAY.match(following)):
+        found = (int(month.group(1)), int(day.group(1)), 2)
+    if found is None:
+        return None
+    month, day, used = found
+    year = _low(tokens, i + used) or ""
+    year = year.removesuffix("년").rstrip(",")
+    try:
+        date(2024, month, day)  # a leap year: every day any year can have
+    except ValueError:
+        raise UserError(
+            _("“{words}” is not a date: there is no such day.").format(words=_words(tokens, i, used))
+        ) from None
+    if len(year) == 4 and year.isdigit():
+        try:
+            return OnDate(date(int(year), month, day)), used + 1
+        except ValueError:
+            raise UserError(
+                _("“{words}” is not a date: there is no such day.").format(words=_words(tokens, i, used + 1))
+            ) from None
+    return OnMonthDay(month, day), used
+
+
+def _day_number(word: str) -> int | None:
+    match = _DAY_NUMBER.match(word)
+    return int(match.group(1)) if match and 1 <= int(match.group(1)) <= 31 else None
+
+
+def _part_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
+    """Parts of a day: `this morning`, `yesterday afternoon`, `tuesday evening`, `last night`, `tonight`, `어제 오후`,
+    `오늘 아침`, `새벽`, `저녁`, `Dec 1 morning`. `오후` before an hour is no part of a day but an hour (`오후 3시`)."""
+    low, following = _low(tokens, i), _low(tokens, i + 1)
+    if low is None:
+        return None
+    if low in DAY_PARTS:
+        back, part = DAY_PARTS[low]
+        return _part(part, Clock(MIDNIGHT, back), _words(tokens, i, 1)), 1
+    if low == "last" and following in _NIGHT:
+        return _part(following or "", Clock(MIDNIGHT, 1), _words(tokens, i, 2)), 2
+    if low in ("last", "지난") and following is not None and (following in WEEKDAYS or following in WEEKDAY_SHORT):
+        weekday = OnWeekday(WEEKDAYS.get(following, WEEKDAY_SHORT.get(following, 0)), before_today=True)
+        return Window(weekday, After(weekday, 86400), _words(tokens, i, 2)), 2
+    if low in EARLY and following == "morning":
+        return _part("새벽", Clock(MIDNIGHT, 0), _words(tokens, i, 2)), 2
+    if low in ("this", "이번") and following in PARTS_OF_DAY:
+        return _part(following or "", Clock(MIDNIGHT, 0), _words(tokens, i, 2)), 2
+    day = day_at(tokens, i)
+    if day is not None:
+        point, used = day
+        part = _low(tokens, i + used)
+        if part in PARTS_OF_DAY and clock_at(tokens, i + used) is None:
+            return _part(part or "", point, _words(tokens, i, used + 1)), used + 1
+        if part in EARLY and _low(tokens, i + used + 1) == "morning":
+            return _part("새벽", point, _words(tokens, i, used + 2)), used + 2
+        return None
+    if low in PARTS_OF_DAY and clock_at(tokens, i) is None:
+        return _part(low, Clock(MIDNIGHT, None if low in _NIGHT else 0), _words(tokens, i, 1)), 1
+    return None
+
+
+def _part(part: str, day: Point, text: str) -> Window:
+    """The hours of `part` (PARTS_OF_DAY) on `day`."""
+    first, last = PARTS_OF_DAY[part]
+    start = _at_time(day, time(first))
+    return Window(start, After(start, (last - first) * 3600), text)
 
 
 def _window_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
@@ -106,6 +269,12 @@ def _window_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
         return None
     low = word.lower()
     following = _low(tokens, i + 1)
+    part = _part_at(tokens, i)
+    if part is not None:
+        return part
+    hours = parse_clock_range(low)
+    if hours is not None:  # `9am-5pm`, `13:00-15:00`: the latest such hours
+        return Window(Clock(hours[0]), Clock(hours[1]), word.lower()), 1
     if low in CALENDAR_WORDS:
         return _calendar(*CALENDAR_WORDS[low], word), 1
     if following is not None and (low, following) in CALENDAR:
@@ -124,7 +293,7 @@ def _window_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
     day_range = _day_range(tokens, i)
     if day_range is not None:
         return day_range
-    if "/" in word:
+    if "/" in word and not _SLASHED.match(low):
         return _iso_interval(word)
     point = point_at(tokens, i)
     if point is not None:
@@ -171,8 +340,19 @@ def _last_phrase(tokens: list[Token], i: int) -> tuple[Window, int]:
     )
 
 
+def _hour_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
+    """After `since`, `from`, `between`, `to`: a point, or a bare hour (`since 8`, `between 9 and 11`)."""
+    found = point_at(tokens, i)
+    if found is not None:
+        return found
+    word = _low(tokens, i)
+    if word is not None and word.isdigit() and int(word) <= 24:
+        return Clock(time(int(word) % 24)), 1
+    return None
+
+
 def _needed_point(tokens: list[Token], i: int, word: str, example: str) -> tuple[Point, int]:
-    point = point_at(tokens, i)
+    point = _hour_at(tokens, i)
     if point is None:
         following = word_at(tokens, i)
         if following is not None:
@@ -188,14 +368,15 @@ def _needed_point(tokens: list[Token], i: int, word: str, example: str) -> tuple
 def _continued(tokens: list[Token], i: int, start: Point, used: int, *, open_ended: bool) -> tuple[Window, int]:
     """What follows a start point: `to`/`~`/`-` and an end, `부터` (and an end with `까지`), `까지`, or nothing."""
     joiner = _low(tokens, i + used)
-    if joiner == FROM_SUFFIX:
+    if joiner in (FROM_SUFFIX, "에서") and (joiner == FROM_SUFFIX or _low(tokens, i + used + 2) == UNTIL_SUFFIX):
         used += 1
         end = point_at(tokens, i + used)
         if end is not None and _low(tokens, i + used + end[1]) == UNTIL_SUFFIX:
-            return _range(start, end[0], _words(tokens, i, used + end[1] + 1)), used + end[1] + 1
+            finish = _whole_day_end(_carried(start, end[0], tokens, i + used, end[1]))
+            return _range(start, finish, _words(tokens, i, used + end[1] + 1)), used + end[1] + 1
         return Window(start, None, _words(tokens, i, used)), used
     if joiner in RANGE_JOINERS:
-        end = point_at(tokens, i + used + 1)
+        end = _hour_at(tokens, i + used + 1)
         if end is None:
             following = word_at(tokens, i + used + 1)
             if following is not None:
@@ -206,7 +387,8 @@ def _continued(tokens: list[Token], i: int, start: Point, used: int, *, open_end
         total = used + 1 + end[1]
         if _low(tokens, i + total) == UNTIL_SUFFIX:
             total += 1
-        return _range(start, end[0], _words(tokens, i, total)), total
+        finish = _whole_day_end(_carried(start, end[0], tokens, i + used + 1, end[1]))
+        return _range(start, finish, _words(tokens, i, total)), total
     if joiner == UNTIL_SUFFIX:
         return _until(start, _words(tokens, i, used + 1)), used + 1
     return _alone(tokens, i, start, used, open_ended=open_ended), used
@@ -229,7 +411,32 @@ def _alone(tokens: list[Token], i: int, start: Point, used: int, *, open_ended: 
             return _last(start.seconds, word)
         if isinstance(start, OnDate | Instant):
             return Window(start, None, f"since {word}")
+    if not open_ended and isinstance(start, OnMonthDay) and start.at == MIDNIGHT:
+        return Window(start, After(start, 86400), _words(tokens, i, used))
     return Window(start, None, _words(tokens, i, used))
+
+
+def _whole_day_end(end: Point) -> Point:
+    """`from Dec 1 to Dec 7`, `월요일부터 수요일까지`: a day with no hour ends a range at its end, not its start."""
+    if isinstance(end, OnMonthDay | OnWeekday) and end.at == MIDNIGHT:
+        return After(end, 86400)
+    if isinstance(end, OnDate) and end.at == MIDNIGHT:
+        return OnDate(end.day + timedelta(days=1))
+    if isinstance(end, Clock) and end.at == MIDNIGHT and end.days_back is not None:  # `오늘까지`
+        return Clock(MIDNIGHT, end.days_back - 1)
+    return end
+
+
+def _carried(start: Point, end: Point, tokens: list[Token], i: int, used: int) -> Point:
+    """`오후 2시~4시`, `2pm to 4`: the afternoon said of the start holds for a bare end hour that would otherwise fall
+    before it (14:00–16:00, not 14:00–04:00 the next day)."""
+    said = _words(tokens, i, used)
+    if not isinstance(end, Clock) or end.days_back is not None or any(m in said for m in (*MERIDIEMS, "am", "pm")):
+        return end
+    first = getattr(start, "at", None)
+    if isinstance(first, time) and first.hour >= 12 and end.at.hour < 12 and time(end.at.hour + 12) > first:
+        return Clock(time(end.at.hour + 12, end.at.minute), None)
+    return end
 
 
 def _range(start: Point, end: Point, text: str) -> Window:
@@ -261,14 +468,20 @@ def _until(end: Point, text: str) -> Window:
 def _day_range(tokens: list[Token], i: int) -> tuple[Window, int] | None:
     """`yesterday 9am-5pm`, `monday 09:00-12:00`, `어제 09:00~12:00`: hours of one day (the end past midnight
     when it is earlier than the start)."""
-    low, following = _low(tokens, i), word_at(tokens, i + 1)
-    if low is None or following is None or (low not in DAYS_BACK and low not in WEEKDAYS):
+    day = day_at(tokens, i)
+    if day is None:
         return None
-    hours = parse_clock_range(following)
+    point, used = day
+    following = word_at(tokens, i + used)
+    hours = parse_clock_range(following) if following is not None else None
     if hours is None:
         return None
     first, second = hours
-    text = _words(tokens, i, 2)
+    text = _words(tokens, i, used + 1)
+    low = _low(tokens, i) or ""
+    if not isinstance(point, Clock) or low not in DAYS_BACK:
+        start = _at_time(point, first)
+        return Window(start, After(start, _seconds_between(first, second)), text), used + 1
     if low in WEEKDAYS:
         return Window(OnWeekday(WEEKDAYS[low], first), Clock(second), text), 2
     back = DAYS_BACK[low]
@@ -297,6 +510,11 @@ def point_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
     ago_span = _ago_at(tokens, i)
     if ago_span is not None:
         return ago_span
+    month_day = _month_day_at(tokens, i)
+    if month_day is not None:
+        day, used = month_day
+        clock = clock_at(tokens, i + used)
+        return (_at_time(day, clock[0]), used + clock[1]) if clock is not None else month_day
     found = parse_iso(word)
     if isinstance(found, OnDate) and found.at == MIDNIGHT:
         clock = clock_at(tokens, i + 1)
@@ -332,6 +550,8 @@ def clock_at(tokens: list[Token], i: int) -> tuple[time, int] | None:
         following = word_at(tokens, i + 1)
         at = parse_clock(following, meridiem) if following is not None else None
         return (at, 2) if at is not None else None
+    if low in CLOCK_WORDS:
+        return time(CLOCK_WORDS[low]), 1
     at = parse_clock(low)
     return (at, 1) if at is not None else None
 

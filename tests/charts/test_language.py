@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
+from bot.errors import ChartQuestion
 from bot.i18n import ENGLISH, KOREAN, speaking
 from bot.language.parse import ChartUsageError, parse_chart, parse_request
 from bot.language.spec import (
@@ -295,7 +296,7 @@ def test_english_and_korean_mix_freely() -> None:
         ("lag tz UTC+99", "is not a timezone", "시간대가 아니에요"),
         ("web-01", "“web-01” names resources, not a metric; .* `cpu web-01`", "메트릭이 아니라 리소스예요"),
         (f'"{CPU}" orders-db', "“orders-db” is a resource, but none of", "없는 리소스예요"),
-        ("cpu", "matches 2 metrics", "메트릭이 2개예요"),
+        ("cpu", "could be 2 metrics", "메트릭이 2개예요"),
         ("lag 지난 3x", "is not a length of time", "시간 길이가 아니에요"),
     ],
 )
@@ -350,6 +351,6 @@ def _refusal(text: str) -> str | None:
     """What the asker is told when `text` is refused (None when it plans); any other exception escapes."""
     try:
         plan(text)
-    except ChartUsageError as exc:
+    except (ChartUsageError, ChartQuestion) as exc:
         return str(exc)
     return None

@@ -61,7 +61,7 @@ async def test_failures_reach_the_asker_privately(stack: BotStack) -> None:
     await stack.fake.wait_for(lambda: stack.fake.responses)
     (reply,) = stack.fake.responses
     assert reply["response_type"] == "ephemeral"
-    assert reply["text"].startswith("“cpu” matches 2 metrics")
+    assert reply["text"].startswith("“cpu” could be 2 metrics")
     assert stack.fake.posts == []
 
 

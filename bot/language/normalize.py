@@ -1,0 +1,241 @@
+"""Before a line is read for its meaning, its words are made plain: Korean written without spaces is segmented
+(`메모리최근1시간` → `메모리` `최근` `1시간`), particles come off (`web-01의` → `web-01`), number words become
+numbers (`two days` → `2 days`, `이틀` → `2일`), and filler is dropped (`show me`, `please`, `보여줘`, `좀`).
+Positions stay those of the line as typed, so what is cut from a line can be cut from its text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.language.lexicon import (
+    CLOCK_WORDS,
+    DAY_COUNTS,
+    DAY_PARTS,
+    FILLER,
+    HALF,
+    METRIC_WORDS,
+    NUMBER_WORDS,
+    PARTICLES,
+    PARTS_OF_DAY,
+    PERIOD_AFTER,
+    STAT_WORDS,
+)
+from bot.language.particles import split_particles
+from bot.language.timerange import parse_clock, parse_span, unit_word
+from bot.language.tokens import Kind, Token
+from bot.language.typos import corrected
+from bot.language.words import (
+    CALENDAR_WORDS,
+    COMMANDS,
+    DAYS_BACK,
+    FILLERS,
+    JOINING_WORDS,
+    LAST,
+    MERIDIEMS,
+    OPTIONS,
+    SCHEDULE_COMMANDS,
+    WEEKDAYS,
+)
+
+_HANGUL = re.compile(r"[가-힣]")
+# A number and the Korean unit written onto it (`1시간`, `12월`, `3시반`), then whatever was glued after it.
+_RUNS = re.compile(r"[가-힣]+|[^가-힣]+")
+_NUMBER = re.compile(r"[\d.:]*\d")
+_UNIT = re.compile(r"시간|시반|시|분|초|주일|주|개월|달|일|월|년|번째|퍼센트")
+_FLOWS = frozenset({"bytes", "network", "traffic", "net", "packets", "네트워크", "트래픽"})  # `bytes in last friday`
+_IN_BEFORE = frozenset({*LAST, "the", "today", "yesterday", "this", "a", "an"})
+# Words the segmenter knows as whole Korean words (longest match first); anything else is left as written.
+KOREAN_WORDS = frozenset(
+    word
+    for table in (
+        FILLER, METRIC_WORDS, STAT_WORDS, PARTS_OF_DAY, DAY_PARTS, DAY_COUNTS, DAYS_BACK, WEEKDAYS, CALENDAR_WORDS,
+        COMMANDS, SCHEDULE_COMMANDS, OPTIONS, PERIOD_AFTER, MERIDIEMS, FILLERS, LAST,
+        ("비교", "대비", "이번", "지난", "전", "부터", "까지", "동안", "최근", "주", "달", "간", "사용", "읽기", "쓰기",
+         "수신", "송신", "복제", "지연", "연결", "수"),
+    )
+    for word in table
+    if _HANGUL.search(word)
+)  # fmt: skip
+_LONGEST = max(len(word) for word in KOREAN_WORDS)
+
+
+def normalized(tokens: list[Token]) -> list[Token]:
+    """The tokens of a line made plain (see the module's docstring); quoted words and Slack's escapes untouched."""
+    pieces: list[Token] = []
+    for token in split_particles([part for token in tokens for part in _punctuated(token)]):
+        pieces.extend(_segmented(token) if _plain(token) else [token])
+    return _dropped_filler(_numbers(corrected(pieces)))
+
+
+def _punctuated(token: Token) -> list[Token]:
+    """`yesterday?` → `yesterday`, `web-01's` → `web-01`, `web-01,web-02` → `web-01` `,` `web-02`."""
+    if not _plain(token):
+        return [token]
+    text = token.text.rstrip("?!.…")
+    if text.lower() in ("vs", "a.m", "p.m"):
+        text += "."
+    for ending in ("'s", "’s"):
+        if text.lower().endswith(ending) and len(text) > 2:
+            text = text[: -len(ending)]
+    if not text:
+        return [] if token.text.strip("?!.…") == "" and token.text != "?" else [replace(token, text="?")]
+    if "," not in text.rstrip(","):
+        return [replace(token, text=text)]
+    out, at = [], token.start
+    for index, part in enumerate(text.split(",")):
+        if index:
+            out.append(replace(token, text=",", start=at))
+            at += 1
+        if part:
+            out.append(replace(token, text=part, start=at))
+        at += len(part)
+    return out
+
+
+def _plain(token: Token) -> bool:
+    return not token.quoted and token.kind is Kind.WORD
+
+
+def _segmented(token: Token) -> list[Token]:
+    """One typed word split where its meaning changes: between scripts, after a number's Korean unit (`12월1일` →
+    `12월` `1일`), between known Korean words, before particles (`web-01의`, `메모리를`)."""
+    text = token.text
+    if not _HANGUL.search(text):
+        return [token]
+    runs = _RUNS.findall(text)
+    out: list[Token] = []
+    at = token.start
+    i = 0
+    while i < len(runs):
+        run = runs[i]
+        if _NUMBER.fullmatch(run) and i + 1 < len(runs) and (unit := _UNIT.match(runs[i + 1])):
+            out.append(replace(token, text=run + unit.group(0), start=at))
+            at += len(run) + len(unit.group(0))
+            runs[i + 1] = runs[i + 1][len(unit.group(0)) :]
+            i += 1
+            if not runs[i]:
+                i += 1
+            continue
+        piece = replace(token, text=run, start=at)
+        out.extend(_korean_part(piece) if _HANGUL.match(run) else [piece])
+        at += len(run)
+        i += 1
+    return out
+
+
+def _korean_part(token: Token) -> list[Token]:
+    text = token.text
+    if _known(text):
+        return [token]
+    words = _known_words(text)
+    if words is None:
+        return [token]
+    out, at = [], token.start
+    for word in words:
+        out.append(replace(token, text=word, start=at))
+        at += len(word)
+    return out
+
+
+def _known(text: str) -> bool:
+    return text in KOREAN_WORDS or text.lower() in METRIC_WORDS
+
+
+def _known_words(text: str) -> list[str] | None:
+    """`메모리최근` → [메모리, 최근]; `메모리를` → [메모리, 를]: known words from the left, longest first, and particles;
+    None when some part is no known word (then the word stays as written)."""
+    words: list[str] = []
+    i = 0
+    while i < len(text):
+        for size in range(min(_LONGEST, len(text) - i), 0, -1):
+            piece = text[i : i + size]
+            if piece in KOREAN_WORDS or (words and piece in PARTICLES):
+                words.append(piece)
+                i += size
+                break
+        else:
+            return None
+    return words
+
+
+def _numbers(tokens: list[Token]) -> list[Token]:
+    """`two days` → `2 days`, `an hour` → `1 hour`, `half an hour` → `30 minutes`, `이틀` → `2일`, `두시간` → `2시간`."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        low = token.text.lower() if _plain(token) else ""
+        following = _text(tokens, i + 1)
+        if low in HALF and following in ("an", "a") and (seconds := unit_word(_text(tokens, i + 2))):
+            out.extend(_spelled(token, seconds // 2))
+            i += 3
+            continue
+        if low.removesuffix("치") in DAY_COUNTS:  # 사흘치
+            out.append(replace(token, text=f"{DAY_COUNTS[low.removesuffix('치')]}일"))
+            i += 1
+            continue
+        glued = _glued_number(low)
+        if glued is not None:
+            out.append(replace(token, text=glued))
+            i += 1
+            continue
+        if low in NUMBER_WORDS and following in ("달", "개월"):  # 한 달
+            out.append(replace(token, text=f"{NUMBER_WORDS[low] * 30}일"))
+            i += 2
+            continue
+        if low in NUMBER_WORDS and following and (unit_word(following) or following in ("시간", "분", "주", "일")):
+            out.append(replace(token, text=str(NUMBER_WORDS[low])))
+            i += 1
+            continue
+        if low in ("a", "an") and following in ("couple", "few") and _text(tokens, i + 2) == "of":
+            i += 3 if following == "couple" else 1
+            out.append(replace(token, text="2"))
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def _glued_number(low: str) -> str | None:
+    """`두시간` → `2시간`, `세시간` → `3시간`, `한달` → `30일`: a Korean number word written onto its unit."""
+    for unit in ("시간", "분", "주", "달"):
+        number = low.removesuffix(unit)
+        if number != low and number in NUMBER_WORDS and not number.isascii():
+            count = NUMBER_WORDS[number]
+            return f"{count * 30}일" if unit == "달" else f"{count}{unit}"
+    return None
+
+
+def _spelled(token: Token, seconds: int) -> list[Token]:
+    minutes = seconds // 60
+    return [replace(token, text=str(minutes)), replace(token, text="minutes")]
+
+
+def _text(tokens: list[Token], i: int) -> str:
+    return tokens[i].text.lower() if i < len(tokens) and _plain(tokens[i]) else ""
+
+
+def _dropped_filler(tokens: list[Token]) -> list[Token]:
+    """Filler and politeness go; so do particles left alone and `in` before a window (`cpu in the last hour`)."""
+    out: list[Token] = []
+    for i, token in enumerate(tokens):
+        low = token.text.lower() if _plain(token) else ""
+        if out and out[-1].text.lower() in OPTIONS:  # `title please`, `account me`: an option's value stays
+            out.append(token)
+            continue
+        if low in FILLER or (low in PARTICLES and out and low not in JOINING_WORDS and low not in ("부터", "까지")):
+            continue
+        after = _text(tokens, i + 1)
+        if low == "in" and (after in _IN_BEFORE or after[:1].isdigit()) and _text(tokens, i - 1) not in _FLOWS:
+            continue
+        if low == "at" and not (parse_clock(after) or after in CLOCK_WORDS or after in MERIDIEMS):
+            continue  # `quick look at orders-db`; `at 9am` stays
+        if low in ("with", "o'clock", "치") or (low == "of" and _text(tokens, i - 1) in OPTIONS):
+            continue
+        if low in ("a", "an") and not _text(tokens, i + 1)[:1].isdigit():
+            continue
+        if low == "간" and out and out[-1].text[:1].isdigit():  # 3일간
+            continue
+        out.append(token)
+    return out

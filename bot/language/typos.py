@@ -1,0 +1,97 @@
+"""Misspelt words with one clear reading are read as that word, and the answer says so (`read “lats” as “last”`).
+A word is compared only with the words the reader knows by meaning (times, statistics, everyday metric words,
+filler); Korean is compared letter by letter (jamo), so `윌요일` is one letter from `월요일`. Names of resources
+are never corrected: `web-09` is a host that may not exist, not a typo of `web-01`."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from functools import cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.language.lexicon import (
+    CLOCK_WORDS,
+    COMPARE_WORDS,
+    DAY_COUNTS,
+    DAY_PARTS,
+    EARLIER_WORDS,
+    EARLY,
+    FILLER,
+    HALF,
+    METRIC_WORDS,
+    MONTHS,
+    NUMBER_WORDS,
+    OTHER_STATISTICS,
+    PARTS_OF_DAY,
+    PERIOD_AFTER,
+    PERIOD_BEFORE,
+    STAT_WORDS,
+)
+from bot.language.timerange import UNIT_WORDS
+from bot.language.tokens import Kind, Token
+from bot.language.words import DAYS_BACK, JOINERS, LAST, SINCE, UNTIL, WEEKDAYS, language_words
+
+MAX_CORRECTED = 8  # words a line may have corrected; past that the rest are read as typed (bounded work)
+_UNITS = ("hour", "hours", "minute", "minutes", "days", "weeks", "month", "months", "시간")
+
+
+@cache
+def _vocabulary() -> tuple[dict[str, str], frozenset[str]]:
+    """The words a typo may stand for (by their jamo) and every word the reader knows (never corrected)."""
+    meant = {
+        *LAST, *SINCE, *UNTIL, *DAYS_BACK, *WEEKDAYS, *MONTHS, *PARTS_OF_DAY, *DAY_PARTS, *STAT_WORDS, *DAY_COUNTS,
+        *METRIC_WORDS, *(word for words in METRIC_WORDS.values() for word in words), *_UNITS,
+        *(word for word in FILLER if len(word) >= 5),
+        "tonight", "between", "today", "yesterday", "replication", "transactions", "connections", "active",
+    }  # fmt: skip
+    letters = {_letters(word): word for word in meant if len(word) >= 3}
+    known = frozenset(
+        {
+            *meant, *FILLER, *language_words(), *NUMBER_WORDS, *UNIT_WORDS, *COMPARE_WORDS, *EARLIER_WORDS,
+            *PERIOD_AFTER, *PERIOD_BEFORE, *CLOCK_WORDS, *OTHER_STATISTICS, *HALF, *EARLY, *JOINERS,
+            "week", "month", "year", "ago", "now", "this", "next", "with", "to", "bytes", "usage",
+        }
+    )  # fmt: skip
+    return letters, known
+
+
+def _letters(word: str) -> str:
+    return unicodedata.normalize("NFD", word.lower())
+
+
+def corrected(tokens: list[Token]) -> list[Token]:
+    """The tokens with clear typos replaced; each replaced token keeps what was typed in `typed`."""
+    letters, known = _vocabulary()
+    out: list[Token] = []
+    budget = MAX_CORRECTED
+    for token in tokens:
+        word = token.text.lower()
+        if budget and _correctable(token, word, known):
+            budget -= 1
+            meant = _meant(word, letters)
+            if meant is not None:
+                out.append(replace(token, text=meant, typed=token.text))
+                continue
+        out.append(token)
+    return out
+
+
+def _correctable(token: Token, word: str, known: frozenset[str]) -> bool:
+    if token.quoted or token.kind is not Kind.WORD or word in known or len(word) < 4:
+        return False
+    return word.isalpha() and (word.isascii() or all("가" <= c <= "힣" for c in word))
+
+
+def _meant(word: str, letters: dict[str, str]) -> str | None:
+    """The one known word within an edit or two of `word` (two for longer words), or None."""
+    typed = _letters(word)
+    limit = 1 if len(word) < 7 and word.isascii() else 2
+    close = process.extract(typed, list(letters), scorer=OSA.distance, score_cutoff=limit, limit=3)
+    if not close:
+        return None
+    best = min(distance for _choice, distance, _index in close)
+    nearest = {letters[choice] for choice, distance, _index in close if distance == best}
+    return nearest.pop() if len(nearest) == 1 else None
