@@ -13,9 +13,12 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.benches import BENCHES, Figure, Knobs, drop_databases
+from bench.benches import BENCHES as SERVICE_BENCHES
+from bench.benches import Figure, Knobs, drop_databases
+from bench.language import language
 from bench.runs import runs
 
+BENCHES = {"language": language, **SERVICE_BENCHES}
 ON_REQUEST = {"runs": runs}  # benches run only when named
 
 
@@ -60,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         help="run the bot on PostgreSQL: a fresh database per bench at this server (e.g. "
         "postgresql+asyncpg://postgres@127.0.0.1:5432/test); default SQLite",
     )
+    parser.add_argument(
+        "--misses", action="store_true", help="language: rewrite tests/language/corpus/misses.txt from this run"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed (default: report only)")
     args = parser.parse_args(argv)
     # The cost figure is measured during the storm: `cost` runs the storm.
@@ -68,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in args.names if name not in benches]
     if unknown:
         parser.error(f"no bench called {', '.join(unknown)}; there are {', '.join(benches)}")
-    knobs = Knobs(quick=args.quick, profile=args.profile, postgres=args.postgres)
+    knobs = Knobs(quick=args.quick, profile=args.profile, postgres=args.postgres, misses=args.misses)
     knobs.uploads_per_minute = args.uploads_per_minute or (600.0 if args.quick else 100.0)
     if args.concurrency:
         knobs.concurrency = args.concurrency

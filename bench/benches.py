@@ -78,6 +78,7 @@ class Knobs:
     postgres: str | None = None  # a PostgreSQL URL: each bench gets a fresh database there (default: SQLite)
     database_url: str | None = None  # the current bench's database
     created: list[str] = field(default_factory=list)  # databases to drop at the end
+    misses: bool = False  # the language bench rewrites tests/language/corpus/misses.txt
 
     def scaled(self, full: int, quick: int) -> int:
         return quick if self.quick else full

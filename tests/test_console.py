@@ -21,7 +21,7 @@ def test_the_console_draws_a_real_png(tmp_path: Path) -> None:
         [
             '/chart "Virtual Server:CPU Usage/Core[Basic]" last 3h',
             "@bot lag yesterday",
-            "/chart cpux",
+            "/chart cpuxyz",
             "/graph lag",
             "quit",
         ]
@@ -49,7 +49,7 @@ def test_the_console_draws_a_real_png(tmp_path: Path) -> None:
     assert "*CPU Usage/Core[Basic]* · last 3h (" in out
     assert "  VirtualServer001: min " in out
     assert "chart (in the thread): charts/servicewatch-replication-lag-" in out
-    assert "There is no metric “cpux”" in out
+    assert "There is no metric “cpuxyz”" in out
     assert "Only /chart is a command here" in out
 
 

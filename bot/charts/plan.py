@@ -69,6 +69,7 @@ class ChartPlan:
     thread: ThreadRef | None
     request: ImageRequest
     sandbox: bool = False
+    notes: tuple[str, ...] = ()  # how the line's typos were read: `read “lats” as “last”`
 
     @property
     def data_request(self) -> MetricDataRequest:
@@ -199,6 +200,7 @@ def _plan(
         thread=spec.thread,
         request=request,
         sandbox=defaults.sandbox,
+        notes=spec.notes,
     )
 
 

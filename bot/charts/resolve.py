@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from bot.errors import ChartQuestion, UserError
-from bot.language.lexicon import HALVES, MAX_TOGETHER, METRIC_WORDS
 from bot.i18n import _
+from bot.language.lexicon import HALVES, MAX_TOGETHER, METRIC_WORDS
 from bot.language.options import did_you_mean
 from bot.language.spec import MetricRef
 from bot.language.timerange import looks_like_a_clock, parse_span

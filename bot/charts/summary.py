@@ -148,6 +148,8 @@ def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = 
     if asked_by:
         parts.append(_("asked by {who}").format(who=asked_by))
     line = " · ".join(parts)
+    if plan.notes:
+        line += "\n_(" + "; ".join(plan.notes) + ")_"
     if fallback_reason:
         line += "\n_" + _("Drawn by the bot from the numbers: {reason}").format(reason=fallback_reason) + "_"
     if compared:

@@ -31,24 +31,27 @@ FILLER = frozenset(
         "quick,", "?", "!", ".", "…", "so", "far", "throughout", "whole", "entire", "across", "trend", "stats",
         "numbers", "data", "going", "on?", "happened", "happening", "there", "its", "it", "that", "this?", "view",
         "again", "now?", "right", "tell", "kindly", "mind", "bot", "@bot", "servicewatch", "metric", "values",
-        "value", "level", "levels", "load", "grab", "fetch", "pls?", "thx", "ok", "okay", "also", "same",
-        "보여줘", "보여주세요", "보여줄래", "보여줄래요", "보여줄수", "보여", "줘", "주세요", "좀", "알려줘", "알려주세요",
+        "value", "level", "levels", "grab", "fetch", "pls?", "thx", "ok", "okay", "also", "same",
+        "보여줘", "보여주세요", "보여줄래", "보여줄래요", "보여줄수", "보여", "줘", "주세요", "좀", "알려줘",
+        "알려주세요",
         "알려줄래", "그래프", "차트", "확인", "확인해줘", "확인해", "확인해주세요", "볼", "수", "있을까요", "있나요",
         "볼수", "어때", "어땠어", "어땠는지", "어떤지", "어떻게", "됐어", "부탁", "부탁해", "부탁해요", "부탁드립니다",
         "부탁드려요", "해줘", "해주세요", "띄워줘", "띄워", "그려줘", "그려", "현황", "추이", "상태", "값", "기준",
         "데이터", "봐줘", "봐", "보자", "볼까", "싶어", "보고", "싶어요", "요", "좀요", "한번", "다시", "그", "전체",
         "내내", "동안의", "지표", "쭉", "얼마나", "였어", "이었어", "나와", "뽑아줘", "뽑아", "땡겨줘", "줄래",
         "줄래요", "주실래요", "주실", "있어", "어떘어", "어땟어", "어땠나요", "어땠는지좀", "보기", "조회", "조회해줘",
-        "charts", "graphs", "both", "sorry", "bother", "wondering", "if", "possible", "i'd", "i'm", "hello", "curious",
-        "anything", "weird", "wtf", "ugh", "picture", "big", "busy", "terms", "report", "weekly", "need", "activity",
-        "used", "much", "love", "how's", "what's", "looks", "look", "seeing", "appreciate", "cheers", "hmm", "um",
-        "봐줄", "봐줘요", "볼래", "보여줄", "보여줘요", "알려줄", "알려줄래요", "주라", "줘요", "샘플", "한번만", "혹시",
+        "charts", "graphs", "both", "sorry", "bother", "wondering", "if", "possible", "i'd", "i'm", "curious",
+        "anything", "weird", "wtf", "ugh", "picture", "big", "busy", "terms", "report", "weekly", "activity",
+        "used", "much", "love", "how's", "looks", "seeing", "appreciate", "cheers", "hmm", "um",
+        "봐줄", "봐줘요", "볼래", "보여줄", "보여줘요", "알려줄", "알려줄래요", "주라", "줘요", "샘플", "한번만",
+        "혹시",
         "궁금해", "궁금한데", "궁금합니다", "확인좀", "부탁요", "알려", "얼마였어", "어땠지", "있었어", "뭐였어",
     }
 )  # fmt: skip
 # Korean particles written onto the word before them (longest first). `web-01의`, `메모리를`, `cpu랑`.
 PARTICLES = (
-    "에서의", "으로", "에서", "이랑", "하고", "부터", "까지", "에는", "의", "를", "을", "이", "가", "은", "는", "로", "에",
+    "에서의", "으로", "에서", "이랑", "하고", "부터", "까지", "에는", "의", "를", "을", "이", "가", "은", "는", "로",
+    "에",
     "도", "만", "와", "과", "랑",
 )  # fmt: skip
 
@@ -131,7 +134,9 @@ METRIC_WORDS: dict[str, tuple[str, ...]] = {
     "errors": ("5xx",), "error": ("5xx",), "에러": ("5xx",), "오류": ("5xx",), "5xx": ("5xx",), "5xxs": ("5xx",),
     "tps": ("transactions",), "트랜잭션": ("transactions",), "transaction": ("transactions",), "qps": ("transactions",),
     "usage": ("usage",), "사용률": ("usage",), "사용량": ("usage",), "utilization": ("usage",), "util": ("usage",),
-    "씨피유": ("cpu",), "초당": (), "활성": ("active",), "신규": ("new",), "새": ("new",), "cpu사용률": ("cpu", "usage"), "processor": ("cpu",),
+    "씨피유": ("cpu",), "초당": (), "활성": ("active",), "신규": ("new",), "새": ("new",), "cpu사용률": ("cpu",
+    "usage"),
+    "processor": ("cpu",),
     "io": (), "i/o": (), "iops": (), "throughput": (),
 }  # fmt: skip
 # Pairs of words that name the two halves of one thing: a broad word drawn as both (`disk` = read + write).

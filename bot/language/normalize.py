@@ -22,7 +22,7 @@ from bot.language.lexicon import (
     STAT_WORDS,
 )
 from bot.language.particles import split_particles
-from bot.language.timerange import parse_clock, parse_span, unit_word
+from bot.language.timerange import parse_clock, unit_word
 from bot.language.tokens import Kind, Token
 from bot.language.typos import corrected
 from bot.language.words import (
@@ -43,6 +43,7 @@ _HANGUL = re.compile(r"[가-힣]")
 _RUNS = re.compile(r"[가-힣]+|[^가-힣]+")
 _NUMBER = re.compile(r"[\d.:]*\d")
 _UNIT = re.compile(r"시간|시반|시|분|초|주일|주|개월|달|일|월|년|번째|퍼센트")
+_SMALLER_UNIT = re.compile(r"분|초")
 _FLOWS = frozenset({"bytes", "network", "traffic", "net", "packets", "네트워크", "트래픽"})  # `bytes in last friday`
 _IN_BEFORE = frozenset({*LAST, "the", "today", "yesterday", "this", "a", "an"})
 # Words the segmenter knows as whole Korean words (longest match first); anything else is left as written.
@@ -60,11 +61,41 @@ KOREAN_WORDS = frozenset(
 _LONGEST = max(len(word) for word in KOREAN_WORDS)
 
 
+# Options whose value is a name or free text: it is kept exactly as typed (`account 0.`, `title 메모리를`).
+_VERBATIM = frozenset(
+    word for word, option in OPTIONS.items() if option in ("account", "title", "label", "tz", "color")
+)
+
+
 def normalized(tokens: list[Token]) -> list[Token]:
-    """The tokens of a line made plain (see the module's docstring); quoted words and Slack's escapes untouched."""
+    """The tokens of a line made plain (see the module's docstring); quoted words, Slack's escapes and the values of
+    name and text options (`account NAME`, `title=TEXT`) untouched."""
+    out: list[Token] = []
+    run: list[Token] = []
+    for index, token in enumerate(tokens):
+        if _verbatim(tokens, index):
+            out.extend(_made_plain(run))
+            out.append(token)
+            run = []
+        else:
+            run.append(token)
+    return out + _made_plain(run)
+
+
+def _verbatim(tokens: list[Token], index: int) -> bool:
+    token = tokens[index]
+    if not _plain(token):
+        return False
+    head, equals, _value = token.text.partition("=")
+    if equals and head.lower() in _VERBATIM:
+        return True
+    return index > 0 and _plain(tokens[index - 1]) and tokens[index - 1].text.lower() in _VERBATIM
+
+
+def _made_plain(tokens: list[Token]) -> list[Token]:
     pieces: list[Token] = []
-    for token in split_particles([part for token in tokens for part in _punctuated(token)]):
-        pieces.extend(_segmented(token) if _plain(token) else [token])
+    for piece in split_particles([part for token in tokens for part in _punctuated(token)]):
+        pieces.extend(_segmented(piece) if _plain(piece) else [piece])
     return _dropped_filler(_numbers(corrected(pieces)))
 
 
@@ -110,12 +141,22 @@ def _segmented(token: Token) -> list[Token]:
     while i < len(runs):
         run = runs[i]
         if _NUMBER.fullmatch(run) and i + 1 < len(runs) and (unit := _UNIT.match(runs[i + 1])):
-            out.append(replace(token, text=run + unit.group(0), start=at))
-            at += len(run) + len(unit.group(0))
-            runs[i + 1] = runs[i + 1][len(unit.group(0)) :]
-            i += 1
-            if not runs[i]:
-                i += 1
+            piece = run + unit.group(0)
+            rest = runs[i + 1][len(unit.group(0)) :]
+            i += 2
+            # minutes and seconds go on with the number before them: `1시간30분` is one span, `5시30분` one time
+            while not rest and i + 1 < len(runs) and _NUMBER.fullmatch(runs[i]):
+                smaller = _SMALLER_UNIT.match(runs[i + 1])
+                if smaller is None:
+                    break
+                piece += runs[i] + smaller.group(0)
+                rest = runs[i + 1][len(smaller.group(0)) :]
+                i += 2
+            if rest:
+                i -= 1
+                runs[i] = rest
+            out.append(replace(token, text=piece, start=at))
+            at += len(piece)
             continue
         piece = replace(token, text=run, start=at)
         out.extend(_korean_part(piece) if _HANGUL.match(run) else [piece])
@@ -143,8 +184,8 @@ def _known(text: str) -> bool:
 
 
 def _known_words(text: str) -> list[str] | None:
-    """`메모리최근` → [메모리, 최근]; `메모리를` → [메모리, 를]: known words from the left, longest first, and particles;
-    None when some part is no known word (then the word stays as written)."""
+    """`메모리최근` → [메모리, 최근]; `메모리를` → [메모리, 를]: known words from the left, longest first, and
+    particles; None when some part is no known word (then the word stays as written)."""
     words: list[str] = []
     i = 0
     while i < len(text):
@@ -160,7 +201,8 @@ def _known_words(text: str) -> list[str] | None:
 
 
 def _numbers(tokens: list[Token]) -> list[Token]:
-    """`two days` → `2 days`, `an hour` → `1 hour`, `half an hour` → `30 minutes`, `이틀` → `2일`, `두시간` → `2시간`."""
+    """`two days` → `2 days`, `an hour` → `1 hour`, `half an hour` → `30 minutes`, `이틀` → `2일`, `두시간` →
+    `2시간`."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):

@@ -13,6 +13,16 @@ from bot.i18n import KOREAN, _, language
 from bot.language import options
 from bot.language.account_grammar import account_request
 from bot.language.alert_grammar import alert_request
+from bot.language.lexicon import (
+    COMPARE_WORDS,
+    EARLIER_WORDS,
+    OTHER_STATISTICS,
+    PERCENTILE,
+    PERIOD_AFTER,
+    PERIOD_BEFORE,
+    PERIOD_OPTIONS,
+    STAT_WORDS,
+)
 from bot.language.normalize import normalized
 from bot.language.spec import (
     ChartRequest,
@@ -26,16 +36,6 @@ from bot.language.spec import (
     SaveRequest,
     ScheduleRequest,
     ThreadRef,
-)
-from bot.language.lexicon import (
-    COMPARE_WORDS,
-    EARLIER_WORDS,
-    OTHER_STATISTICS,
-    PERCENTILE,
-    PERIOD_AFTER,
-    PERIOD_BEFORE,
-    PERIOD_OPTIONS,
-    STAT_WORDS,
 )
 from bot.language.timerange import Window, parse_span, span_with_unit, unit_word
 from bot.language.tokens import Kind, Token, clean, tokenize
@@ -98,14 +98,14 @@ def parse_request(text: str, *, command: str = "/chart") -> Request:
 def parse_chart(text: str, *, command: str = "/chart") -> ChartSpec:
     """Read the chart part of a line (CHART [WINDOW] [OPTIONS]); raises ChartUsageError."""
     with usage_on_error(command):
-        return _ChartParser(normalized(tokenize(text))).parse()
+        return _ChartParser(normalized(tokenize(_within_limit(text)))).parse()
 
 
 def chart_without_window(text: str, *, command: str = "/chart") -> str:
     """A chart line as typed, less its window, statistic, thread link and dry-run: what a form pre-fills before the
     window and statistic a chart shows now (ChartUsageError when it is no chart)."""
     with usage_on_error(command):
-        parser = _ChartParser(normalized(tokenize(text)))
+        parser = _ChartParser(normalized(tokenize(_within_limit(text))))
         parser.parse()
     tokens, line = parser.tokens, clean(text)
     kept, cut = [], 0
@@ -119,7 +119,7 @@ def chart_without_window(text: str, *, command: str = "/chart") -> str:
 def parse_window(text: str, *, command: str = "/chart") -> Window:
     """Read a window alone (`last 3h`, `3h`, `yesterday`, `지난 3시간`); raises ChartUsageError."""
     with usage_on_error(command):
-        tokens = normalized(tokenize(clean(text)))
+        tokens = normalized(tokenize(clean(_within_limit(text))))
         found = window_at(tokens, 0)
         if found is None or found[1] != len(tokens):
             raise UserError(
@@ -147,15 +147,20 @@ def check_saved_name(name: str) -> str:
     return lowered
 
 
-def _parse_request(text: str) -> Request:
-    text = clean(text)  # token positions below refer to the cleaned text
-    typed_tokens = tokenize(text)
-    if len(text) > MAX_LINE:
+def _within_limit(text: str) -> str:
+    """The text, or a refusal saying the limit when it is longer than any chart request (checked before any work)."""
+    if len(text) > MAX_LINE and len(text := clean(text)) > MAX_LINE:
         raise UserError(
             _("That line is {count:,} characters long; a chart request takes at most {limit:,}.").format(
                 count=len(text), limit=MAX_LINE
             )
         )
+    return text
+
+
+def _parse_request(text: str) -> Request:
+    text = clean(_within_limit(text))  # token positions below refer to the cleaned text
+    typed_tokens = tokenize(text)
     alert = alert_request(typed_tokens, text) or account_request(typed_tokens) if typed_tokens else None
     if alert is not None:
         return alert
@@ -165,10 +170,9 @@ def _parse_request(text: str) -> Request:
     typed = tokens[0].text.lower() if not tokens[0].quoted and tokens[0].kind is Kind.WORD else ""
     head = COMMANDS.get(typed) or SCHEDULE_COMMANDS.get(typed, "")
     rest = tokens[1:]
-    if head == "help":
-        return HelpRequest(" ".join(t.text for t in rest))
-    if head == "metrics":
-        return MetricsRequest(tuple(t.text for t in rest))
+    if head in ("help", "metrics"):  # what follows is a topic or a metric's name: read as typed
+        words = tuple(t.text for t in typed_tokens if t.start > tokens[0].start)
+        return HelpRequest(" ".join(words)) if head == "help" else MetricsRequest(words)
     if head == "saved":
         if rest:
             raise UserError(_("`{word}` takes nothing after it; “{extra}” is extra.").format(word=typed, extra=rest[0]))

@@ -286,8 +286,8 @@ def _point(point: Point, now: datetime, zone: ZoneInfo, *, latest: bool) -> date
             (point.month, point.day) > (now.month, now.day)
         ):
             year -= 1
-        day = min(point.day, calendar.monthrange(year, point.month)[1])
-        return local(date(year, point.month, day), point.at, zone)
+        last_day = calendar.monthrange(year, point.month)[1]
+        return local(date(year, point.month, min(point.day, last_day)), point.at, zone)
     if isinstance(point, OnDate):
         return local(point.day, point.at, zone)
     today = now.astimezone(zone).date()

@@ -80,9 +80,11 @@ def corrected(tokens: list[Token]) -> list[Token]:
 
 
 def _correctable(token: Token, word: str, known: frozenset[str]) -> bool:
-    if token.quoted or token.kind is not Kind.WORD or word in known or len(word) < 4:
+    if token.quoted or token.kind is not Kind.WORD or word in known or not word.isalpha():
         return False
-    return word.isalpha() and (word.isascii() or all("가" <= c <= "힣" for c in word))
+    if word.isascii():
+        return len(word) >= 4
+    return len(word) >= 2 and all("가" <= c <= "힣" for c in word)  # two syllables are five or six letters
 
 
 def _meant(word: str, letters: dict[str, str]) -> str | None:
@@ -92,6 +94,10 @@ def _meant(word: str, letters: dict[str, str]) -> str | None:
     close = process.extract(typed, list(letters), scorer=OSA.distance, score_cutoff=limit, limit=3)
     if not close:
         return None
+    if word.isascii() and len(word) < 5:  # short words: a typo keeps its first letter (`soon` is no `noon`)
+        close = [found for found in close if found[0][:1] == typed[:1]]
+        if not close:
+            return None
     best = min(distance for _choice, distance, _index in close)
     nearest = {letters[choice] for choice, distance, _index in close if distance == best}
     return nearest.pop() if len(nearest) == 1 else None

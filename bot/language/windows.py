@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.lexicon import CLOCK_WORDS, DAY_PARTS, EARLY, MONTHS, PARTS_OF_DAY, WEEKDAY_SHORT
 from bot.language.timerange import (
     After,
     Ago,
@@ -36,7 +37,6 @@ from bot.language.timerange import (
     span_with_unit,
     unit_word,
 )
-from bot.language.lexicon import CLOCK_WORDS, DAY_PARTS, EARLY, MONTHS, PARTS_OF_DAY, WEEKDAY_SHORT
 from bot.language.tokens import Kind, Token
 from bot.language.words import (
     AGO,
@@ -119,7 +119,7 @@ def onto_day(day: Window, hours: Window) -> Window | None:
     start, end = hours.start, hours.end
     if not (isinstance(start, Clock) and start.days_back is None and isinstance(end, Clock) and end.days_back is None):
         return None
-    if not (isinstance(day.end, After) and day.end.seconds == 86400 or _whole_day(day)):
+    if not ((isinstance(day.end, After) and day.end.seconds == 86400) or _whole_day(day)):
         return None
     moved = _at_time(day.start, start.at)
     return Window(moved, After(moved, _seconds_between(start.at, end.at)), f"{day.text} {hours.text}")
@@ -173,7 +173,7 @@ def day_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
         return None
     if low in DAYS_BACK:
         return Clock(MIDNIGHT, DAYS_BACK[low]), 1
-    if low in WEEKDAYS or low in WEEKDAY_SHORT and low.isascii():
+    if low in WEEKDAYS or (low in WEEKDAY_SHORT and low.isascii()):
         return OnWeekday(WEEKDAYS.get(low, WEEKDAY_SHORT.get(low, 0))), 1
     month_day = _month_day_at(tokens, i)
     if month_day is not None:
@@ -196,8 +196,12 @@ def _month_day_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
         found = (MONTHS[following or ""], day, 2)
     elif (slashed := _SLASHED.match(low)) is not None:
         found = (int(slashed.group(1)), int(slashed.group(2)), 1)
-    elif (month := _KOREAN_MONTH.match(low)) is not None and following and (day := _KOREAN_DAY.match(following)):
-        found = (int(month.group(1)), int(day.group(1)), 2)
+    elif (
+        (korean_month := _KOREAN_MONTH.match(low)) is not None
+        and following
+        and (korean_day := _KOREAN_DAY.match(following)) is not None
+    ):
+        found = (int(korean_month.group(1)), int(korean_day.group(1)), 2)
     if found is None:
         return None
     month, day, used = found
@@ -245,10 +249,10 @@ def _part_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
     day = day_at(tokens, i)
     if day is not None:
         point, used = day
-        part = _low(tokens, i + used)
-        if part in PARTS_OF_DAY and clock_at(tokens, i + used) is None:
-            return _part(part or "", point, _words(tokens, i, used + 1)), used + 1
-        if part in EARLY and _low(tokens, i + used + 1) == "morning":
+        said = _low(tokens, i + used)
+        if said in PARTS_OF_DAY and clock_at(tokens, i + used) is None:
+            return _part(said or "", point, _words(tokens, i, used + 1)), used + 1
+        if said in EARLY and _low(tokens, i + used + 1) == "morning":
             return _part("새벽", point, _words(tokens, i, used + 2)), used + 2
         return None
     if low in PARTS_OF_DAY and clock_at(tokens, i) is None:

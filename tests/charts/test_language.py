@@ -25,7 +25,7 @@ from bot.language.spec import (
     SaveRequest,
     ScheduleRequest,
 )
-from bot.language.timerange import Ago, Before, CalendarStart, Clock, OnDate, OnWeekday, Window
+from bot.language.timerange import After, Ago, Before, CalendarStart, Clock, OnDate, OnWeekday, Window
 from bot.sandbox.catalog import list_metric_infos
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.models import MetricsResponse
@@ -121,7 +121,10 @@ def test_parse_keeps_resource_words_for_the_catalog_to_decide() -> None:
         ("yesterday at 6pm", Window(Clock(time(18), 1), None, "yesterday at 6pm")),
         ("yesterday 9am-5pm", Window(Clock(time(9), 1), Clock(time(17), 1), "yesterday 9am-5pm")),
         ("yesterday 22:00-02:00", Window(Clock(time(22), 1), Clock(time(2), 0), "yesterday 22:00-02:00")),
-        ("monday 09:00-12:00", Window(OnWeekday(0, time(9)), Clock(time(12)), "monday 09:00-12:00")),
+        (
+            "monday 09:00-12:00",
+            Window(OnWeekday(0, time(9)), After(OnWeekday(0, time(9)), 3 * 3600), "monday 09:00-12:00"),
+        ),
         ("monday", Window(OnWeekday(0), OnWeekday(0, days_after=1), "monday")),
         ("this week", Window(CalendarStart("week"), None, "this week")),
         ("last week", Window(CalendarStart("week", 1), CalendarStart("week", 0), "last week")),
@@ -145,7 +148,10 @@ def test_parse_keeps_resource_words_for_the_catalog_to_decide() -> None:
         ("2시간 전부터", Window(Ago(7200), None, "2시간 전부터")),
         ("3시간 전부터 1시간 전까지", Window(Ago(10800), Ago(3600), "3시간 전부터 1시간 전까지")),
         ("어제 9시부터 오늘 9시까지", Window(Clock(time(9), 1), Clock(time(9), 0), "어제 9시부터 오늘 9시까지")),
-        ("월요일 09:00-12:00", Window(OnWeekday(0, time(9)), Clock(time(12)), "월요일 09:00-12:00")),
+        (
+            "월요일 09:00-12:00",
+            Window(OnWeekday(0, time(9)), After(OnWeekday(0, time(9)), 3 * 3600), "월요일 09:00-12:00"),
+        ),
         ("이번 주", Window(CalendarStart("week"), None, "이번 주")),
         ("지난주", Window(CalendarStart("week", 1), CalendarStart("week", 0), "지난주")),
         ("이번 달", Window(CalendarStart("month"), None, "이번 달")),
@@ -296,7 +302,6 @@ def test_english_and_korean_mix_freely() -> None:
         ("lag tz UTC+99", "is not a timezone", "시간대가 아니에요"),
         ("web-01", "“web-01” names resources, not a metric; .* `cpu web-01`", "메트릭이 아니라 리소스예요"),
         (f'"{CPU}" orders-db', "“orders-db” is a resource, but none of", "없는 리소스예요"),
-        ("cpu", "could be 2 metrics", "메트릭이 2개예요"),
         ("lag 지난 3x", "is not a length of time", "시간 길이가 아니에요"),
     ],
 )
@@ -306,6 +311,18 @@ def test_refusals_blame_the_word_in_both_languages(text: str, english: str, kore
     with speaking(KOREAN), pytest.raises(ChartUsageError, match=korean) as caught:
         plan(text)
     assert str(caught.value).splitlines()[-1].startswith("사용법:")
+
+
+def test_a_word_of_two_metrics_is_a_question_in_both_languages() -> None:
+    for language, asked in ((ENGLISH, "could be 2 metrics"), (KOREAN, "메트릭이 2개예요")):
+        with speaking(language), pytest.raises(ChartQuestion, match=asked) as caught:
+            plan("cpu")
+        labels = [label for label, _words in caught.value.choices]
+        assert labels == ["PostgreSQL(DBaaS): CPU Usage", "Virtual Server: CPU Usage/Core[Basic]"]
+        assert [plan(words).lines[0].metric.name for _label, words in caught.value.choices] == [
+            "CPU Usage",
+            "CPU Usage/Core[Basic]",
+        ]
 
 
 def test_a_word_both_a_metric_and_a_resource_shows_both_ways() -> None:

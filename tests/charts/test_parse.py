@@ -302,7 +302,7 @@ def test_metrics_and_schedule_words_are_kept() -> None:
         ("cpu period 2w", "longer than a week"),
         ("cpu period soon", "is not a duration"),
         ("cpu stat mean-ish", "is not a statistic"),
-        ("cpu stat maxx", "Did you mean `max`"),
+        ("cpu stat mux", "Did you mean `max`"),
         ("cpu size big", "is not a size"),
         ("cpu tz Mars/Base", "is not a timezone"),
         ("cpu tz Asia/Seol", "Did you mean `Asia/Seoul`"),

@@ -207,8 +207,8 @@ async def test_a_saved_chart_round_trips(actions: ChatActions, sandbox: Sandbox)
 
 
 async def test_a_chart_that_cannot_be_drawn_is_not_saved(actions: ChatActions, sandbox: Sandbox) -> None:
-    with pytest.raises(ChartUsageError, match="There is no metric “cpux”"):
-        await actions.handle("save web-cpu cpux last 3h", KIM, now=NOW)
+    with pytest.raises(ChartUsageError, match="There is no metric “cpuxyz”"):
+        await actions.handle("save web-cpu cpuxyz last 3h", KIM, now=NOW)
     assert await actions.saved.in_channel("C1") == []
     assert sandbox.calls[IMAGE_PATH] == 0
 

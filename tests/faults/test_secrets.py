@@ -67,7 +67,7 @@ async def test_a_debug_session_logs_no_secret(
             logging.getLogger(name).setLevel(logging.DEBUG)
         async for stack in start_stack(fake_slack, settings):
             # One after another where a fault is armed: the single 403 must meet the `lag` command, not another chart.
-            for text in ('"Virtual Server:CPU Usage/Core[Basic]" resource=web-01', "help", "cpux"):
+            for text in ('"Virtual Server:CPU Usage/Core[Basic]" resource=web-01', "help", "cpuxyz"):
                 await stack.post_command(text)
             await fake_slack.wait_for(lambda: len(fake_slack.posts) >= 1 and len(fake_slack.responses) >= 2)
             sandbox.plan.add(Fault(kind="status", status=403, path=IMAGE_PATH))

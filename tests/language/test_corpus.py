@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.language.corpus import CORPUS, judge, load
+from bench.corpus import CORPUS, judge, load
 
 PHRASES = load()
 MISSES = {

@@ -172,7 +172,7 @@ async def test_an_event_redelivered_by_slack_posts_once(stack: BotStack) -> None
 
 
 async def test_mention_errors_are_ephemeral_in_the_thread(stack: BotStack) -> None:
-    event = mention_event("<@UBOT0001> cpux", event_id="Ev04", thread_ts="1700000000.000100")
+    event = mention_event("<@UBOT0001> cpuxyz", event_id="Ev04", thread_ts="1700000000.000100")
     await stack.post_signed(json.dumps(event), "application/json")
     await stack.fake.wait_for(lambda: stack.fake.calls_to("chat.postEphemeral"))
     (call,) = stack.fake.calls_to("chat.postEphemeral")
@@ -181,7 +181,7 @@ async def test_mention_errors_are_ephemeral_in_the_thread(stack: BotStack) -> No
         "U0KIM",
         "1700000000.000100",
     )
-    assert "There is no metric “cpux”" in call.params["text"]
+    assert "There is no metric “cpuxyz”" in call.params["text"]
 
 
 async def test_thread_permalink_from_the_slash_command(stack: BotStack) -> None:

@@ -73,7 +73,7 @@ async def test_a_schedule_posts_on_time_and_is_managed_from_slack(stack: BotStac
 async def test_schedule_errors_are_clear(stack: BotStack) -> None:
     assert "`schedule` needs WHEN" in await ask(stack, "schedule lag")
     assert "needs a chart before WHEN" in await ask(stack, "schedule every 5m")
-    assert "There is no metric “cpux”" in await ask(stack, "schedule cpux every 5m")
+    assert "There is no metric “cpuxyz”" in await ask(stack, "schedule cpuxyz every 5m")
     assert "is not a channel link" in await ask(stack, "schedule lag every 5m in #ops")
     assert "`pause` takes a schedule's number" in await ask(stack, "pause web")
 

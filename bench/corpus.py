@@ -20,7 +20,7 @@ from bot.sandbox.catalog import list_metric_infos
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.models import MetricsResponse
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent.parent / "tests" / "language"
 CORPUS = HERE / "corpus"
 HOLDOUT = HERE / "holdout"
 CATALOG = Catalog.from_response(MetricsResponse.model_validate(list_metric_infos()))
@@ -136,6 +136,14 @@ def outcome_of(phrase: Phrase) -> Outcome:
     )
 
 
+def describe(chart: Outcome) -> str:
+    """A drawn chart in a line: its metrics, resources, window and options."""
+    return (
+        f"{', '.join(sorted(chart.metrics))} of {', '.join(sorted(chart.resources))}, {chart.start} → {chart.end}, "
+        f"{chart.stat} {chart.period}s{' compare' if chart.compare else ''}"
+    )
+
+
 def every_resource(metrics: frozenset[str]) -> frozenset[str]:
     names = {(m.namespace, m.name) for m in CATALOG.metrics}
     wanted = {tuple(text.split(":", 1)) for text in metrics}
@@ -152,7 +160,8 @@ def judge(phrase: Phrase) -> Verdict:
             right = got.kind == "refuse" and str(phrase.refuse).lower() in got.message.lower()
         else:
             right = got.kind == "command" and got.message == phrase.command
-        return Verdict(phrase, got, right, wrong_chart=got.kind == "chart", why="" if right else got.message[:200])
+        why = "" if right else describe(got) if got.kind == "chart" else got.message[:200]
+        return Verdict(phrase, got, right, wrong_chart=got.kind == "chart", why=why)
     if got.kind != "chart":
         return Verdict(phrase, got, False, wrong_chart=False, why=f"{got.kind}: {got.message[:200]}")
     want = phrase.want
