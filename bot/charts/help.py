@@ -8,42 +8,59 @@ from bot.servicewatch.catalog import Catalog, CatalogMetric
 
 
 def help_text(command: str, default_window: str) -> str:
-    """The whole chat language, in the asker's language (the Korean help shows the Korean words)."""
-    return (
-        _(
-            """\
-*ServiceWatch charts* — `{cmd} CHART [WINDOW] [OPTIONS]` posts a chart here, now.
-
-*CHART*  a saved chart's name, or metrics: `"Virtual Server:CPU Usage/Core[Basic]"` (namespace:metric),
-  `"CPU Usage/Core[Basic]"` or a unique part of a name (`lag`). Several metrics: quote each, or join with `+`
-  (`lag+"Active Connections"`), `,` or `and`. Resources as plain words, for every metric that has them:
-  `cpu web-01` · `cpu of web-01 and web-02` · `web-01 cpu`; or `KEY=VALUE` (`VolumeID=45fb…`, `resource=web-01`).
-*WINDOW*  `last 3h` · `3h` · `3 hours` · `90 minutes` · `-3h` · `now-6h` · `2h ago` · `since 09:00` ·
-  `from 3h ago to 1h ago` · `until 1h ago` (the 3 hours before it) · `today` · `yesterday` · `yesterday 18:00` ·
-  `yesterday 9am-5pm` · `monday 09:00-12:00` · `this week` · `last week` · `this month` · `2026-11-27` ·
-  `2026-11-27T09:00/PT3H`. Units s, m, h, d, w. Default {window}. An end given as a bare time ends on the start's
-  day, or the next one when earlier (`from 22:00 to 02:00` spans midnight); an end before its start is refused.
-*OPTIONS*  `period 5m` or `period 300` (seconds; chosen from the window when absent) · `stat avg|min|max|sum|count` ·
-  `size 1400x500` · `tz Asia/Seoul|KST|UTC+9|+09:00` · `title "Web CPU"` · `color #ff0000` and `label "web"` (per
-  metric in order; per line when one metric draws several) · `thread <message link>` · `dry-run` (show the request,
-  send nothing). `name=value` works too.
-*More*  `{cmd} metrics [NAMESPACE] [TEXT]` browse the catalog · `{cmd} save NAME CHART …` save for this channel ·
-  `{cmd} saved` · `{cmd} forget NAME` · run a saved chart with overrides: `{cmd} web-cpu 24h stat max`.
-*Schedules*  `{cmd} schedule CHART… WHEN [in #channel] [WINDOW]` — WHEN: `every 15m` · `every day at 09:00` ·
-  `every weekday at 9am` · `every mon,wed at 18:00` · `cron "0 9 * * 1-5"` · then `{cmd} schedules [all]`,
-  `pause|resume|delete|run|next ID`. In an incident thread: `@bot follow CHART every 15m for 4h`, `@bot stop`.
-*Alerts*  `{cmd} alerts [TEXT]` lists the ServiceWatch alerts, firing ones first ·
-  `{cmd} watch alerts [level high|middle|low] [TEXT] [in #channel]` posts a chart when a matching alert fires
-  (`level middle`: middle and high; TEXT: words of a namespace, metric, alert name or resource) · then
-  `{cmd} watches`, `{cmd} unwatch ID`.
-*한국어*  `cpu web-01 지난 3시간 최대` — Korean words work everywhere too (`{cmd} 도움말`).
-Times are read in your Slack timezone unless you say `tz`."""
-        ).format(cmd=command, window=default_window)
-        + "\n"
-        + _(
-            "*SCP accounts*  `{cmd} accounts` lists them · `{cmd} use NAME` sets this channel's · `account NAME` in a "
-            "line draws that chart with it (`{cmd} lag 3h account staging`). Admins add them in the bot's App Home."
-        ).format(cmd=command)
+    """What the reader understands, shown in examples, in the asker's language (the Korean help shows Korean lines
+    first). Each line and phrase of it is a test's input (tests/charts/test_help.py), so the help never shows one that
+    does not draw. The first paragraph's lines are whole requests; the rest are parts of one."""
+    return "\n\n".join(
+        (
+            _(
+                """\
+*ServiceWatch charts* — say what you want to see, in any order:
+• `cpu web-01 last 3h`
+• `memory web-01 yesterday afternoon max` — a part of the day, a statistic
+• `disk web-01 since monday` — read and write together
+• `cpu web-01 vs web-02 today` — several resources
+• `5xx web-lb today vs yesterday` — beside the day before
+• `connections orders-db 1pm-3pm yesterday per 5 min` — a range, a period
+• `web-01 메모리 어제 오후 최대` · `orders-db 복제 지연 지난 사흘` · `12월 1일 10시~12시 web-lb 트래픽` — Korean too
+Type a line after `{cmd}` or mention the bot. Name no time and it draws the last {window}. Times are \
+in your Slack timezone unless you name another (`tz UTC`)."""
+            ).format(cmd=command, window=default_window),
+            _(
+                """\
+*When*
+Parts of the day: `dawn`/`새벽` 00–06 · `morning`/`아침` 06–12 · `오전` 00–12 · `lunch`/`점심` 12–14 · \
+`afternoon`/`오후` 12–18 · `evening`/`저녁` 18–24 · `night`/`tonight`/`밤` 18–06; today's unless you name a day: \
+`yesterday evening`, `last night`.
+A time with no day is the latest one that has passed: at 3am, `since 22:00` is last night's.
+Ranges take any joiner, and pm carries over: `9am to 11am`, `between 2pm and 4pm`, `10:00~12:00`, `1-3pm`, \
+`오후 2시~4시` (14–16).
+Days: `Dec 1`, `12/1`, `12월 1일`, `friday` (the latest one), `today`, `yesterday`, `this week`, `last week` (the \
+calendar week, Monday to Monday), `this month`, `last 7 days`, `2h ago`."""
+            ),
+            _(
+                """\
+*How*
+A statistic anywhere: `max`/`peak`, `min`, `avg`, `sum`/`total`, `count` (`최대`, `평균`…) · a period: \
+`per 5 min`, `5m resolution`, `5분 단위` · compare: `vs yesterday`, `vs last week`, `지난주 대비`.
+Several resources: `web-01 and web-02`. Typos are read, and said: `cpu web-01 lats 3h` → _read “lats” as “last”_. \
+A word that fits several metrics (`memory`) is asked about, with the choices."""
+            ),
+            _(
+                """\
+*Options*  `title "Web CPU"` · `size 1400x500` · `tz Asia/Seoul` · `color #ff0000` · `label "web"` · \
+`thread <message link>` · `account NAME` · `dry-run` (show the request, send nothing)."""
+            ),
+            _(
+                """\
+*More*  `{cmd} metrics [TEXT]` the catalog (a metric's exact name works in quotes: \
+`"Virtual Server:CPU Usage/Core[Basic]"`) · `{cmd} save NAME CHART…` · `{cmd} saved` · `{cmd} forget NAME` · \
+`{cmd} schedule CHART… every day at 09:00 [in #channel]` · `{cmd} schedules` · \
+`{cmd} pause|resume|delete|run|next ID` · in a thread `@bot follow CHART every 15m for 4h`, `@bot stop` · \
+`{cmd} alerts` · `{cmd} watch alerts [level high] [TEXT] [in #channel]` · `{cmd} watches` · `{cmd} unwatch ID` · \
+`{cmd} accounts` · `{cmd} use NAME`."""
+            ).format(cmd=command),
+        )
     )
 
 

@@ -200,7 +200,7 @@ def _plan(
         thread=spec.thread,
         request=request,
         sandbox=defaults.sandbox,
-        notes=spec.notes,
+        notes=tuple(dict.fromkeys((*spec.notes, *(line.read_as for line in lines if line.read_as)))),
     )
 
 

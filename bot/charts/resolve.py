@@ -7,6 +7,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from rapidfuzz.distance import OSA
+
+from bot.charts import groups
 from bot.errors import ChartQuestion, UserError
 from bot.i18n import _
 from bot.language.lexicon import HALVES, MAX_TOGETHER, METRIC_WORDS
@@ -32,6 +35,7 @@ class ChartLine:
     display_name: str
     resource: str
     color: str | None = None
+    read_as: str = ""  # how a misspelt resource word was read: `read “wbe-01” as “web-01”`
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Selector:
 
     word: str
     names: frozenset[str]
+    read_as: str = ""  # the name a misspelt word was read as (`wbe-01` → `web-01`), said with the chart
 
     def picks(self, resource: CatalogResource) -> bool:
         return resource.name.lower() in self.names or any(d.value.lower() in self.names for d in resource.dimensions)
@@ -85,7 +90,8 @@ def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[Cha
                 colour = colours[index] if index < len(colours) else None
             else:
                 colour = colours[position] if index == 0 and position < len(colours) else None
-            lines.append(ChartLine(metric, resource.dimensions, display, label, colour))
+            note = next((_read_note(s) for s in selectors if s.read_as and s.picks(resource)), "")
+            lines.append(ChartLine(metric, resource.dimensions, display, label, colour, note))
     for selector in selectors:
         if selector.word not in used:
             raise UserError(_not_drawn(selector, [metric for _ref, metric in found], catalog))
@@ -99,19 +105,33 @@ def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[Cha
     return tuple(lines)
 
 
+def _read_note(selector: Selector) -> str:
+    return _("read “{typed}” as “{meant}”").format(typed=selector.word, meant=selector.read_as)
+
+
 def read_words(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[list[MetricRef], list[Selector]]:
     """The metric references of a spec, and the resources its plain words name. A quoted name, or one with a
     namespace, is a metric; an unquoted run of words that names a metric is one; otherwise each word that names a
     resource is a selector and the rest name the metric."""
     refs: list[MetricRef] = []
     selectors: list[Selector] = []
+    namespaces: set[str] = set()
     for ref in metrics:
         if ref.quoted or ref.namespace is not None:
             refs.append(ref)
             continue
+        if not _names_a_metric(ref, catalog):
+            rest, group = groups.taken(ref, catalog)  # `web 서버 cpu`, `cpu of all servers`, `DB 커넥션`
+            if rest.name:  # a group word alone (`db`) names nothing to draw: it stays, and is refused as no metric
+                ref = rest
+                namespaces |= group.namespaces
+                selectors.extend(Selector(word, names) for word, names in group.prefixes)
         parts = [ref] if _names_a_metric(ref, catalog) else _parted(ref)
         for part in parts:
             _read_part(part, catalog, refs, selectors)
+    if len(namespaces) == 1:
+        (namespace,) = namespaces
+        refs = [ref if ref.quoted or ref.namespace is not None else replace(ref, namespace=namespace) for ref in refs]
     return refs, selectors
 
 
@@ -140,7 +160,41 @@ def _read_part(ref: MetricRef, catalog: Catalog, refs: list[MetricRef], selector
     rest = [word for word in words if word not in {selector.word for selector in chosen}]
     selectors.extend(chosen)
     if rest:
-        refs.append(replace(ref, name=" ".join(rest)))
+        whole = replace(ref, name=" ".join(rest))
+        named = _named(whole, catalog, selectors) is not None
+        side_by_side = None if named else _side_by_side(whole, catalog, selectors)
+        refs.extend(side_by_side or [whole])
+
+
+def _named(ref: MetricRef, catalog: Catalog, selectors: list[Selector]) -> frozenset[str] | None:
+    """The metrics `ref` names (the readings a question offers count), or None when it names none."""
+    try:
+        return frozenset(f"{m.namespace}: {m.name}" for m in find_metrics(ref, catalog, selectors))
+    except ChartQuestion as question:
+        return frozenset(label for label, _words in question.choices)
+    except UserError:
+        return None
+
+
+def _side_by_side(ref: MetricRef, catalog: Catalog, selectors: list[Selector]) -> list[MetricRef] | None:
+    """`cpu mem`, `수신 송신`, `활성 연결 신규 연결`: words that name no metric together but several one after
+    another, cut into the fewest runs that each name one. A run of several words must narrow what each of its
+    words names (`활성 연결`), never drop one (`디스크 네트워크` is two runs)."""
+    words = ref.name.split()
+    if not 2 <= len(words) <= 12:
+        return None
+    alone = [_named(replace(ref, name=word), catalog, selectors) for word in words]
+    best: list[list[str] | None] = [[], *([None] * len(words))]  # best[end]: the fewest runs covering words[:end]
+    for end in range(1, len(words) + 1):
+        for start in range(max(0, end - 4), end):
+            before, so_far = best[start], best[end]
+            if before is None or (so_far is not None and len(so_far) <= len(before) + 1):
+                continue
+            named = _named(replace(ref, name=" ".join(words[start:end])), catalog, selectors)
+            if named and all(each is None or named <= each for each in alone[start:end]):
+                best[end] = [*before, " ".join(words[start:end])]
+    cut = best[len(words)]
+    return [replace(ref, name=name) for name in cut] if cut and len(cut) > 1 else None
 
 
 def _selector(word: str, catalog: Catalog) -> Selector | None:
@@ -158,7 +212,33 @@ def _selector(word: str, catalog: Catalog) -> Selector | None:
     if len(low) < 3 or any(low in m.name.lower() for m in catalog.metrics):
         return None
     partial = {r.name.lower() for r in resources if r.name and low in r.name.lower()}
-    return Selector(word, frozenset(partial)) if len(partial) == 1 else None
+    if len(partial) == 1:
+        return Selector(word, frozenset(partial))
+    misspelt = _misspelt_name(low, {r.name for r in resources if r.name})
+    return Selector(word, frozenset({misspelt.lower()}), read_as=misspelt) if misspelt else None
+
+
+def _misspelt_name(low: str, names: set[str]) -> str | None:
+    """The one resource name `low` misspells: written without its `-`, with `O` for `0`, or one letter off
+    (swapped, missing, extra) with the same digits (`web-09` is another host, never a typo of `web-01`)."""
+    if not _RESOURCE_LIKE.match(low):
+        return None
+    shape = _shape(low)
+    close = {name for name in names if _shape(name) == shape}
+    if not close:
+        digits = re.sub(r"\D", "", low)
+        close = {
+            name
+            for name in names
+            if re.sub(r"\D", "", name) == digits and OSA.distance(low, name.lower(), score_cutoff=1) <= 1
+        }
+    return next(iter(close)) if len(close) == 1 else None
+
+
+def _shape(name: str) -> str:
+    """A name with `-`, `_` and case gone and look-alike letters beside digits read as digits (`batch-O1`)."""
+    plain = re.sub(r"[-_\s]", "", name.lower())
+    return re.sub(r"o(?=\d)|(?<=\d)o", "0", re.sub(r"l(?=\d)|(?<=\d)l", "1", plain))
 
 
 def _all_exact(selectors: list[Selector], catalog: Catalog) -> bool:

@@ -45,7 +45,10 @@ FILLER = frozenset(
         "used", "much", "love", "how's", "looks", "seeing", "appreciate", "cheers", "hmm", "um",
         "봐줄", "봐줘요", "볼래", "보여줄", "보여줘요", "알려줄", "알려줄래요", "주라", "줘요", "샘플", "한번만",
         "혹시",
-        "궁금해", "궁금한데", "궁금합니다", "확인좀", "부탁요", "알려", "얼마였어", "어땠지", "있었어", "뭐였어",
+        "drawing", "all", "but", "more", "one", "많이", "같이", "번", "전부", "다", "모두", "때", "한번에",
+        "번에",
+        "궁금해",
+        "궁금한데", "궁금합니다", "확인좀", "부탁요", "알려", "얼마였어", "어땠지", "있었어", "뭐였어",
     }
 )  # fmt: skip
 # Korean particles written onto the word before them (longest first). `web-01의`, `메모리를`, `cpu랑`.
@@ -97,7 +100,8 @@ OTHER_STATISTICS = frozenset({"median", "stddev", "std", "variance", "percentile
 PERCENTILE = r"^(?:p|tp)\d{1,2}(?:\.\d+)?$|^\d{1,2}(?:th|번째)?(?:%|퍼센타일|percentile)$"
 
 # Comparing with earlier: `vs yesterday`, `compared to last week`, `어제랑 비교`, `지난주 대비`.
-COMPARE_WORDS = ("vs", "vs.", "versus", "compared", "compare", "comparing", "against", "비교", "대비", "비교해서",
+COMPARE_WORDS = ("vs", "vs.", "versus", "compared", "compare", "compares", "comparing", "against", "비교", "대비",
+"비교해서",
                  "비교해줘", "비교해", "비교하면")  # fmt: skip
 EARLIER_WORDS = {
     "yesterday": "day", "어제": "day", "last week": "week", "지난주": "week", "a week ago": "week",
@@ -134,7 +138,9 @@ METRIC_WORDS: dict[str, tuple[str, ...]] = {
     "errors": ("5xx",), "error": ("5xx",), "에러": ("5xx",), "오류": ("5xx",), "5xx": ("5xx",), "5xxs": ("5xx",),
     "tps": ("transactions",), "트랜잭션": ("transactions",), "transaction": ("transactions",), "qps": ("transactions",),
     "usage": ("usage",), "사용률": ("usage",), "사용량": ("usage",), "utilization": ("usage",), "util": ("usage",),
-    "씨피유": ("cpu",), "초당": (), "활성": ("active",), "신규": ("new",), "새": ("new",), "cpu사용률": ("cpu",
+    "씨피유": ("cpu",), "씨퓨": ("cpu",), "송신량": ("out",), "수신량": ("in",), "인바운드": ("in",),
+    "아웃바운드": ("out",), "바이트": ("bytes",), "초당": (), "활성": ("active",), "신규": ("new",), "새": ("new",),
+    "cpu사용률": ("cpu",
     "usage"),
     "processor": ("cpu",),
     "io": (), "i/o": (), "iops": (), "throughput": (),
@@ -142,3 +148,25 @@ METRIC_WORDS: dict[str, tuple[str, ...]] = {
 # Pairs of words that name the two halves of one thing: a broad word drawn as both (`disk` = read + write).
 HALVES = (("read", "write"), ("in", "out"))
 MAX_TOGETHER = 4  # a broad word draws at most this many metrics at once; more is asked about
+
+# Words for a kind of resource (`all servers`, `LB`, `DB`, `서버`): the meaning is matched against the catalog's
+# namespaces by their words, a word they start or their initials (bot/charts/groups.py).
+GROUP_WORDS = {
+    "server": "server", "servers": "server", "서버": "server", "vm": "server", "vms": "server",
+    "lb": "lb", "lbs": "lb", "로드밸런서": "lb", "엘비": "lb",
+    "db": "db", "dbs": "db", "database": "db", "databases": "db", "디비": "db", "데이터베이스": "db",
+}  # fmt: skip
+# Korean spellings of words resource names are made of: `웹 서버` is `web` servers, `레플리카` the replica.
+LOANWORDS = {"웹": "web", "레플리카": "replica", "배치": "batch", "프록시": "proxy", "워커": "worker"}
+
+# Lines that ask for a command in words (`사용법 알려주세요`, `How do I use this bot?`, `어떤 지표 볼 수 있어?`,
+# `저장된 차트 목록`): every word of the line, filler aside, is one of the command's words or its helpers, and one
+# of them is the command's own.
+ASKED_COMMANDS = {
+    "help": (frozenset({"사용법", "명령어", "usage", "commands", "use", "쓰는", "쓰는법", "쓰나요", "쓰면",
+    "사용하는"}),
+             frozenset({"이거", "this", "거야", "법", "bot", "봇", "to", "the"})),
+    "metrics": (frozenset({"metrics", "메트릭", "지표", "지표들", "메트릭들"}),
+                frozenset({"어떤", "무슨", "which", "what", "available", "list", "목록", "all", "there"})),
+    "saved": (frozenset({"저장된", "저장한", "saved"}), frozenset({"목록", "list", "charts", "차트", "차트들"})),
+}  # fmt: skip

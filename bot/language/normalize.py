@@ -8,34 +8,26 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.language.korean_words import KOREAN_WORDS
 from bot.language.lexicon import (
     CLOCK_WORDS,
     DAY_COUNTS,
-    DAY_PARTS,
     FILLER,
     HALF,
+    LOANWORDS,
     METRIC_WORDS,
     NUMBER_WORDS,
     PARTICLES,
-    PARTS_OF_DAY,
-    PERIOD_AFTER,
-    STAT_WORDS,
 )
 from bot.language.particles import split_particles
 from bot.language.timerange import parse_clock, unit_word
 from bot.language.tokens import Kind, Token
 from bot.language.typos import corrected
 from bot.language.words import (
-    CALENDAR_WORDS,
-    COMMANDS,
-    DAYS_BACK,
-    FILLERS,
     JOINING_WORDS,
     LAST,
     MERIDIEMS,
     OPTIONS,
-    SCHEDULE_COMMANDS,
-    WEEKDAYS,
 )
 
 _HANGUL = re.compile(r"[가-힣]")
@@ -44,20 +36,14 @@ _RUNS = re.compile(r"[가-힣]+|[^가-힣]+")
 _NUMBER = re.compile(r"[\d.:]*\d")
 _UNIT = re.compile(r"시간|시반|시|분|초|주일|주|개월|달|일|월|년|번째|퍼센트")
 _SMALLER_UNIT = re.compile(r"분|초")
+_HOUR = re.compile(r"\d{1,2}시")
+_GLUED_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$|^[A-Za-z][A-Za-z-]*\d$")
+# Endings of Korean predicates (`괜찮아`, `났어`, `나왔는지`, `부탁합니다`): a word the reader does not know that
+# ends so asks or says something about the chart and names no part of it.
+_PREDICATE_ENDINGS = ("요", "줘", "어", "아", "니", "지", "까", "다", "해", "래", "냐", "죠", "네", "게")
 _FLOWS = frozenset({"bytes", "network", "traffic", "net", "packets", "네트워크", "트래픽"})  # `bytes in last friday`
-_IN_BEFORE = frozenset({*LAST, "the", "today", "yesterday", "this", "a", "an"})
-# Words the segmenter knows as whole Korean words (longest match first); anything else is left as written.
-KOREAN_WORDS = frozenset(
-    word
-    for table in (
-        FILLER, METRIC_WORDS, STAT_WORDS, PARTS_OF_DAY, DAY_PARTS, DAY_COUNTS, DAYS_BACK, WEEKDAYS, CALENDAR_WORDS,
-        COMMANDS, SCHEDULE_COMMANDS, OPTIONS, PERIOD_AFTER, MERIDIEMS, FILLERS, LAST,
-        ("비교", "대비", "이번", "지난", "전", "부터", "까지", "동안", "최근", "주", "달", "간", "사용", "읽기", "쓰기",
-         "수신", "송신", "복제", "지연", "연결", "수"),
-    )
-    for word in table
-    if _HANGUL.search(word)
-)  # fmt: skip
+_WHOLE_DAYS = frozenset({"yesterday", "today", "어제", "오늘", "그제", "그저께"})
+_IN_BEFORE = frozenset({*LAST, "the", "today", "yesterday", "this", "a", "an", "terms"})
 _LONGEST = max(len(word) for word in KOREAN_WORDS)
 
 
@@ -96,7 +82,29 @@ def _made_plain(tokens: list[Token]) -> list[Token]:
     pieces: list[Token] = []
     for piece in split_particles([part for token in tokens for part in _punctuated(token)]):
         pieces.extend(_segmented(piece) if _plain(piece) else [piece])
-    return _dropped_filler(_numbers(corrected(pieces)))
+    return _option_spans(_dropped_filler(_numbers(_loanwords(corrected(pieces)))))
+
+
+def _loanwords(tokens: list[Token]) -> list[Token]:
+    """`웹` → `web`, `레플리카` → `replica`: Korean spellings of the words resource names are made of."""
+    return [replace(t, text=LOANWORDS[t.text]) if _plain(t) and t.text in LOANWORDS else t for t in tokens]
+
+
+def _option_spans(tokens: list[Token]) -> list[Token]:
+    """`period 10 minutes` → `period 10minutes`: an option's value said as a number and a unit word is one value."""
+    out: list[Token] = []
+    for token in tokens:
+        if (
+            len(out) >= 2
+            and _text(out, len(out) - 2) in OPTIONS
+            and out[-1].text.isdigit()
+            and _plain(token)
+            and unit_word(token.text)
+        ):
+            out[-1] = replace(out[-1], text=out[-1].text + token.text.lower())
+            continue
+        out.append(token)
+    return out
 
 
 def _punctuated(token: Token) -> list[Token]:
@@ -106,12 +114,14 @@ def _punctuated(token: Token) -> list[Token]:
     text = token.text.rstrip("?!.…")
     if text.lower() in ("vs", "a.m", "p.m"):
         text += "."
+    if text.endswith(":") and text[:-1].lower() in FILLER:  # `the weekly numbers: 5xx web-lb`
+        text = text[:-1]
     for ending in ("'s", "’s"):
         if text.lower().endswith(ending) and len(text) > 2:
             text = text[: -len(ending)]
     if not text:
         return [] if token.text.strip("?!.…") == "" and token.text != "?" else [replace(token, text="?")]
-    if "," not in text.rstrip(","):
+    if "," not in text:
         return [replace(token, text=text)]
     out, at = [], token.start
     for index, part in enumerate(text.split(",")):
@@ -128,12 +138,23 @@ def _plain(token: Token) -> bool:
     return not token.quoted and token.kind is Kind.WORD
 
 
+def _unglued(token: Token) -> list[Token]:
+    """`web-01cpu` → `web-01` `cpu`, `api-lb5xx` → `api-lb` `5xx`: a name (with a `-` or ending in a digit) with
+    an everyday metric word written onto it."""
+    text = token.text
+    for cut in range(2, len(text) - 1):
+        name, word = text[:cut], text[cut:]
+        if word.lower() in METRIC_WORDS and _GLUED_NAME.match(name):
+            return [replace(token, text=name), replace(token, text=word, start=token.start + cut)]
+    return [token]
+
+
 def _segmented(token: Token) -> list[Token]:
     """One typed word split where its meaning changes: between scripts, after a number's Korean unit (`12월1일` →
     `12월` `1일`), between known Korean words, before particles (`web-01의`, `메모리를`)."""
     text = token.text
     if not _HANGUL.search(text):
-        return [token]
+        return _unglued(token)
     runs = _RUNS.findall(text)
     out: list[Token] = []
     at = token.start
@@ -159,7 +180,7 @@ def _segmented(token: Token) -> list[Token]:
             at += len(piece)
             continue
         piece = replace(token, text=run, start=at)
-        out.extend(_korean_part(piece) if _HANGUL.match(run) else [piece])
+        out.extend(_korean_part(piece) if _HANGUL.match(run) else _unglued(piece))
         at += len(run)
         i += 1
     return out
@@ -213,6 +234,18 @@ def _numbers(tokens: list[Token]) -> list[Token]:
             out.extend(_spelled(token, seconds // 2))
             i += 3
             continue
+        if (
+            low in ("하루", "종일", "하루종일") and i and _text(tokens, i - 1) in _WHOLE_DAYS
+        ):  # 어제 하루: the whole day
+            i += 1
+            continue
+        if low in NUMBER_WORDS and following == "번":  # 한 번에: at once
+            i += 2
+            continue
+        if _HOUR.fullmatch(low) and following in ("반", "30분"):  # 2시 반
+            out.append(replace(token, text=low + ("반" if following == "반" else "30분")))
+            i += 2
+            continue
         if low.removesuffix("치") in DAY_COUNTS:  # 사흘치
             out.append(replace(token, text=f"{DAY_COUNTS[low.removesuffix('치')]}일"))
             i += 1
@@ -261,23 +294,60 @@ def _text(tokens: list[Token], i: int) -> str:
 def _dropped_filler(tokens: list[Token]) -> list[Token]:
     """Filler and politeness go; so do particles left alone and `in` before a window (`cpu in the last hour`)."""
     out: list[Token] = []
+    dropped = True  # whether the word before was dropped (the line's start counts as dropped)
     for i, token in enumerate(tokens):
-        low = token.text.lower() if _plain(token) else ""
-        if out and out[-1].text.lower() in OPTIONS:  # `title please`, `account me`: an option's value stays
+        kept = _kept(tokens, i, out, dropped)
+        if kept:
             out.append(token)
-            continue
-        if low in FILLER or (low in PARTICLES and out and low not in JOINING_WORDS and low not in ("부터", "까지")):
-            continue
-        after = _text(tokens, i + 1)
-        if low == "in" and (after in _IN_BEFORE or after[:1].isdigit()) and _text(tokens, i - 1) not in _FLOWS:
-            continue
-        if low == "at" and not (parse_clock(after) or after in CLOCK_WORDS or after in MERIDIEMS):
-            continue  # `quick look at orders-db`; `at 9am` stays
-        if low in ("with", "o'clock", "치") or (low == "of" and _text(tokens, i - 1) in OPTIONS):
-            continue
-        if low in ("a", "an") and not _text(tokens, i + 1)[:1].isdigit():
-            continue
-        if low == "간" and out and out[-1].text[:1].isdigit():  # 3일간
-            continue
-        out.append(token)
+        dropped = not kept
+    while out and out[-1].text == ",":
+        out.pop()
     return out
+
+
+def _kept(tokens: list[Token], i: int, out: list[Token], dropped: bool) -> bool:
+    """Whether token `i` carries meaning, given the words kept before it and whether the one before was dropped."""
+    token = tokens[i]
+    low = token.text.lower() if _plain(token) else ""
+    before = _text(tokens, i - 1) if i else ""
+    if low == "of" and before in OPTIONS:  # `with a period of 10 minutes`
+        return False
+    if out and out[-1].text.lower() in OPTIONS:  # `title please`, `account me`: an option's value stays
+        return True
+    if low in (",", "to") and (dropped or not out or out[-1].text == ","):  # `Hi, can I`, `I'd like to see`
+        return False
+    if low == "에서" and any(_text(tokens, j).endswith("까지") for j in range(i + 1, min(i + 4, len(tokens)))):
+        return True  # `10시에서 12시까지`: a range
+    if low in FILLER or (low in PARTICLES and out and low not in JOINING_WORDS and low not in ("부터", "까지")):
+        return False
+    if low in DAY_COUNTS and DAY_COUNTS[low] == 1 and out and out[-1].text.lower() in _WHOLE_DAYS:
+        return False  # `어제 하루`: yesterday, the whole day
+    if _predicate(token, low):
+        return False
+    return _meaningful(tokens, i, out, low)
+
+
+def _predicate(token: Token, low: str) -> bool:
+    return (
+        bool(low)
+        and all("가" <= c <= "힣" for c in low)
+        and len(low) >= 2
+        and low.endswith(_PREDICATE_ENDINGS)
+        and not _known(low)
+        and not token.typed
+        and low not in DAY_COUNTS
+        and low not in PARTICLES
+    )
+
+
+def _meaningful(tokens: list[Token], i: int, out: list[Token], low: str) -> bool:
+    after = _text(tokens, i + 1)
+    if low == "in" and (after in _IN_BEFORE or after[:1].isdigit()) and _text(tokens, i - 1) not in _FLOWS:
+        return False
+    if low == "at" and not (parse_clock(after) or after in CLOCK_WORDS or after in MERIDIEMS):
+        return False  # `quick look at orders-db`; `at 9am` stays
+    if low in ("with", "o'clock", "치"):
+        return False
+    if low in ("a", "an") and not after[:1].isdigit():
+        return False
+    return not (low == "간" and out and out[-1].text[:1].isdigit())  # 3일간

@@ -14,8 +14,10 @@ from bot.language import options
 from bot.language.account_grammar import account_request
 from bot.language.alert_grammar import alert_request
 from bot.language.lexicon import (
+    ASKED_COMMANDS,
     COMPARE_WORDS,
     EARLIER_WORDS,
+    FILLER,
     OTHER_STATISTICS,
     PERCENTILE,
     PERIOD_AFTER,
@@ -164,6 +166,9 @@ def _parse_request(text: str) -> Request:
     alert = alert_request(typed_tokens, text) or account_request(typed_tokens) if typed_tokens else None
     if alert is not None:
         return alert
+    asked = _asked_command(typed_tokens)
+    if asked is not None:
+        return asked
     tokens = normalized(typed_tokens)
     if not tokens:
         return HelpRequest()
@@ -189,6 +194,11 @@ def _parse_request(text: str) -> Request:
         name = check_saved_name(rest[0].text)
         chart_text = text[rest[1].start :].strip()  # stored as typed, quotes and all
         return SaveRequest(name=name, spec=_ChartParser(rest[1:]).parse(), text=chart_text)
+    if head == "next" and rest and _low_word(rest[0]) in _COMING:  # `다음 주 …`, `next week …`: no schedule's id
+        raise UserError(
+            _("“{words}” is still to come: a chart shows what has happened. Pick a window before now, e.g. "
+              "`last week` or `지난주`.").format(words=f"{tokens[0].text} {rest[0].text}")
+        )  # fmt: skip
     if head:
         return ScheduleRequest(
             action=head, words=tuple(t.text for t in rest), text=text[rest[0].start :] if rest else ""
@@ -206,6 +216,30 @@ def _parse_request(text: str) -> Request:
             )
         )
     return ChartRequest(spec=_ChartParser(tokens).parse(), text=text.strip())
+
+
+_COMING = frozenset({"주", "달", "week", "month", "hour", "day", "주일", "시간", "날", "year", "해"})
+
+
+def _low_word(token: Token) -> str:
+    return token.text.lower() if token.kind is Kind.WORD and not token.quoted else ""
+
+
+def _asked_command(typed_tokens: list[Token]) -> Request | None:
+    """`사용법 알려주세요` → help, `어떤 지표 볼 수 있어?` → metrics, `저장된 차트 목록` → saved (see
+    lexicon.ASKED_COMMANDS)."""
+    words = {
+        word
+        for token in typed_tokens
+        if token.kind is Kind.WORD and not token.quoted
+        for word in [token.text.lower().strip("?!.,")]
+        if word
+    }
+    for command, (own, helpers) in ASKED_COMMANDS.items():
+        meaningful = {word for word in words if word not in FILLER or word in own}
+        if meaningful & own and meaningful <= own | helpers and len(words) > 1:
+            return HelpRequest() if command == "help" else MetricsRequest() if command == "metrics" else SavedRequest()
+    return None
 
 
 def _command_meant(typed: str, rest: list[Token]) -> str | None:
@@ -277,6 +311,9 @@ class _ChartParser:
                 self._flush()
                 self.i = at
                 return True
+            if low not in VERSUS and self._sides_later():  # `compare web-01 against web-02`: resources side by side
+                self.i += 1
+                return True
             if low not in VERSUS:
                 self._compared(self.i + 1)
                 return True
@@ -290,6 +327,13 @@ class _ChartParser:
                 self._compared(at + 1)
                 return True
         return False
+
+    def _sides_later(self) -> bool:
+        """Whether a later `against`/`vs` sets two things side by side rather than a window against an earlier one."""
+        return any(
+            self._low(at) in ("against", *VERSUS) and not self._earlier_at(at + 1)
+            for at in range(self.i + 1, len(self.tokens))
+        )
 
     def _earlier_at(self, at: int) -> int:
         """How many words from `at` say an earlier day or week (`yesterday`, `last week`, `지난 주`), else 0."""

@@ -26,10 +26,14 @@ UNIT_WORDS = {
     "w": "w", "wk": "w", "wks": "w", "week": "w", "weeks": "w",
     "초": "s", "분": "m", "시간": "h", "일": "d", "주": "w", "주일": "w",
 }  # fmt: skip
+# `2 months`, `3개월`: thirty days each (a calendar month is `last month`, read elsewhere).
+MONTH_UNITS = frozenset({"months", "mo", "mos", "개월"})
+MONTH_SECONDS = 30 * 86400
 _COMPACT = re.compile(r"^(?:(\d{1,6})w)?(?:(\d{1,6})d)?(?:(\d{1,6})h)?(?:(\d{1,6})m)?(?:(\d{1,6})s)?$")
 _ISO_DURATION = re.compile(r"^P(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,6})S)?)?$")
 _SPELLED = re.compile(r"^(\d{1,6})([a-z]{2,7})$")  # 3hrs, 90mins, 2days
 _KOREAN_SPAN = re.compile(r"^(?:(\d{1,6})주일?)?(?:(\d{1,6})일)?(?:(\d{1,6})시간)?(?:(\d{1,6})분)?(?:(\d{1,6})초)?$")
+_KOREAN_MONTHS = re.compile(r"^(\d{1,3})(개월)$")
 _KOREAN_CLOCK = re.compile(r"^(\d{1,2})시(?:(\d{1,2})분|(반))?$")
 _DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[T ].*)?$")
 _CLOCK_SHAPE = re.compile(r"^\d{1,2}:\d{1,2}(?::\d{1,2})?(?:am|pm)?$|^\d{1,2}(?:am|pm)$|^\d{1,2}시(?:\d{1,2}분)?$")
@@ -152,9 +156,9 @@ def parse_span(word: str) -> int | None:
         weeks, days, hours, minutes, seconds = (int(g or 0) for g in iso.groups())
         total = weeks * 604800 + days * 86400 + hours * 3600 + minutes * 60 + seconds
         return total or None
-    spelled = _SPELLED.match(text.lower())
-    if spelled and spelled.group(2) in UNIT_WORDS and int(spelled.group(1)):
-        return int(spelled.group(1)) * UNIT_SECONDS[UNIT_WORDS[spelled.group(2)]]
+    spelled = _SPELLED.match(text.lower()) or _KOREAN_MONTHS.match(text)
+    if spelled and int(spelled.group(1)) and (unit := _unit_seconds(spelled.group(2))):
+        return int(spelled.group(1)) * unit
     compact = _COMPACT.match(text.lower()) or _KOREAN_SPAN.match(text)
     if compact and any(compact.groups()):
         weeks, days, hours, minutes, seconds = (int(g or 0) for g in compact.groups())
@@ -165,10 +169,17 @@ def parse_span(word: str) -> int | None:
 
 def span_with_unit(number: str, unit: str) -> int | None:
     """Seconds in `24 hours`, `2 days` (a number word and a unit word); None when they are not that."""
-    key = UNIT_WORDS.get(unit.lower())
-    if key is None or not (number.isascii() and number.isdigit()) or int(number) == 0:
+    seconds = _unit_seconds(unit.lower())
+    if seconds is None or not (number.isascii() and number.isdigit()) or int(number) == 0:
         return None
-    return int(number) * UNIT_SECONDS[key]
+    return int(number) * seconds
+
+
+def _unit_seconds(unit: str) -> int | None:
+    if unit in MONTH_UNITS:
+        return MONTH_SECONDS
+    key = UNIT_WORDS.get(unit)
+    return UNIT_SECONDS[key] if key else None
 
 
 def unit_word(word: str) -> int | None:

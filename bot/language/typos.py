@@ -12,6 +12,7 @@ from functools import cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.language.korean_words import KOREAN_WORDS
 from bot.language.lexicon import (
     CLOCK_WORDS,
     COMPARE_WORDS,
@@ -25,6 +26,7 @@ from bot.language.lexicon import (
     MONTHS,
     NUMBER_WORDS,
     OTHER_STATISTICS,
+    PARTICLES,
     PARTS_OF_DAY,
     PERIOD_AFTER,
     PERIOD_BEFORE,
@@ -32,7 +34,17 @@ from bot.language.lexicon import (
 )
 from bot.language.timerange import UNIT_WORDS
 from bot.language.tokens import Kind, Token
-from bot.language.words import DAYS_BACK, JOINERS, LAST, SINCE, UNTIL, WEEKDAYS, language_words
+from bot.language.words import (
+    CALENDAR_WORDS,
+    COMMAND_SYNONYMS,
+    DAYS_BACK,
+    JOINERS,
+    LAST,
+    SINCE,
+    UNTIL,
+    WEEKDAYS,
+    language_words,
+)
 
 MAX_CORRECTED = 8  # words a line may have corrected; past that the rest are read as typed (bounded work)
 _UNITS = ("hour", "hours", "minute", "minutes", "days", "weeks", "month", "months", "시간")
@@ -45,14 +57,16 @@ def _vocabulary() -> tuple[dict[str, str], frozenset[str]]:
         *LAST, *SINCE, *UNTIL, *DAYS_BACK, *WEEKDAYS, *MONTHS, *PARTS_OF_DAY, *DAY_PARTS, *STAT_WORDS, *DAY_COUNTS,
         *METRIC_WORDS, *(word for words in METRIC_WORDS.values() for word in words), *_UNITS,
         *(word for word in FILLER if len(word) >= 5),
+        *CALENDAR_WORDS, *COMPARE_WORDS,
         "tonight", "between", "today", "yesterday", "replication", "transactions", "connections", "active",
     }  # fmt: skip
-    letters = {_letters(word): word for word in meant if len(word) >= 3}
+    letters = {_letters(word): word for word in meant if len(word) >= (3 if word.isascii() else 2)}
     known = frozenset(
         {
             *meant, *FILLER, *language_words(), *NUMBER_WORDS, *UNIT_WORDS, *COMPARE_WORDS, *EARLIER_WORDS,
             *PERIOD_AFTER, *PERIOD_BEFORE, *CLOCK_WORDS, *OTHER_STATISTICS, *HALF, *EARLY, *JOINERS,
             "week", "month", "year", "ago", "now", "this", "next", "with", "to", "bytes", "usage",
+            *PARTICLES, *KOREAN_WORDS, *COMMAND_SYNONYMS,
         }
     )  # fmt: skip
     return letters, known
@@ -90,7 +104,7 @@ def _correctable(token: Token, word: str, known: frozenset[str]) -> bool:
 def _meant(word: str, letters: dict[str, str]) -> str | None:
     """The one known word within an edit or two of `word` (two for longer words), or None."""
     typed = _letters(word)
-    limit = 1 if len(word) < 7 and word.isascii() else 2
+    limit = 1 if (len(word) < 7 and word.isascii()) or len(word) == 2 else 2
     close = process.extract(typed, list(letters), scorer=OSA.distance, score_cutoff=limit, limit=3)
     if not close:
         return None

@@ -275,6 +275,9 @@ def _window_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
     following = _low(tokens, i + 1)
     part = _part_at(tokens, i)
     if part is not None:
+        window, used = part
+        if _low(tokens, i + used) == FROM_SUFFIX and _low(tokens, i + used + 2) != UNTIL_SUFFIX:  # 어젯밤부터
+            return Window(window.start, None, _words(tokens, i, used + 1)), used + 1
         return part
     hours = parse_clock_range(low)
     if hours is not None:  # `9am-5pm`, `13:00-15:00`: the latest such hours
@@ -285,6 +288,11 @@ def _window_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
         return _calendar(*CALENDAR[(low, following)], _words(tokens, i, 2)), 2
     if low in LAST:
         return _last_phrase(tokens, i)
+    part = _part_at(tokens, i + 1) if low in (*SINCE, *FROM) else None
+    if part is not None and _low(tokens, i + 1 + part[1]) not in (*UNTIL, "to", "-", "~", "and"):
+        window, used = part  # `since last night`: from its start; `from last night`: the part itself
+        text = _words(tokens, i, 1 + used)
+        return (Window(window.start, None, text) if low in SINCE else Window(window.start, window.end, text)), 1 + used
     if low in SINCE:
         start, used = _needed_point(tokens, i + 1, word, "since 09:00")
         return Window(start, None, _words(tokens, i, 1 + used)), 1 + used

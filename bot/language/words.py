@@ -120,7 +120,7 @@ WINDOW_WORDS = (
 
 # Joining words between metrics and resources: `cpu of web-01 and web-02`. `,` and `+` always part names; the
 # words part them only when the whole run names no metric (`Number of Connections` stays one name).
-JOINING_WORDS = ("of", "on", "for", "and", "및", "와", "과", "의", "랑")
+JOINING_WORDS = ("of", "on", "for", "and", "및", "와", "과", "의", "랑", "이랑", "하고", "그리고")
 JOINERS = (*JOINING_WORDS, ",", "+")
 KOREAN_PARTICLES = ("의", "와", "과", "랑")  # web-01의 cpu
 

@@ -224,7 +224,7 @@ async def test_dry_run_shows_the_exact_body_and_sends_nothing(actions: ChatActio
 async def test_help_and_metrics(actions: ChatActions) -> None:
     help_reply = await actions.handle("help", KIM)
     assert isinstance(help_reply, TextReply)
-    assert "`/chart CHART [WINDOW] [OPTIONS]`" in help_reply.text
+    assert help_reply.text.startswith("*ServiceWatch charts* — say what you want to see, in any order:\n• `cpu web-01")
     metrics = await actions.handle("metrics postgresql(dbaas) lag", KIM)
     assert isinstance(metrics, TextReply)
     assert (
