@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 
 from rapidfuzz.distance import OSA
 
@@ -23,6 +24,8 @@ from bot.servicewatch.models import Dimension
 MAX_LINES = 10
 RESOURCE_KEYS = ("resource", "name", "host")
 _TIME_LIKE = re.compile(r"^\d+\s*[a-z가-힣]+$|^\d{1,2}[:.]\d{1,2}", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9가-힣]+")
+MAX_NAME_WORDS = 8  # no metric's name is longer; past it a run of words is read as no metric at once (bounded work)
 _RESOURCE_LIKE = re.compile(r"^[a-z][a-z0-9]*[-_][a-z0-9-_]+$|^[a-z]+\d+$", re.IGNORECASE)
 
 
@@ -105,6 +108,12 @@ def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[Cha
     return tuple(lines)
 
 
+def _too_long(words: list[str]) -> str:
+    return _("“{words} …” is {count} words; no metric's name is that long. See `metrics` for the list.").format(
+        words=" ".join(words[:MAX_NAME_WORDS]), count=len(words)
+    )
+
+
 def _read_note(selector: Selector) -> str:
     return _("read “{typed}” as “{meant}”").format(typed=selector.word, meant=selector.read_as)
 
@@ -149,6 +158,8 @@ def _parted(ref: MetricRef) -> list[MetricRef]:
 def _read_part(ref: MetricRef, catalog: Catalog, refs: list[MetricRef], selectors: list[Selector]) -> None:
     """One run of words: the resources it names become selectors; the rest, if any, names a metric."""
     words = ref.name.split()
+    if len(words) > MAX_NAME_WORDS + MAX_LINES:  # more than a metric's name and a resource per line: no chart
+        raise UserError(_too_long(words))
     chosen = [selector for word in words if (selector := _selector(word, catalog)) is not None]
     if len(words) == 1 and chosen and _names_a_metric(ref, catalog):
         example = f"{_short(catalog.metrics[0].name)} resource={words[0]}"
@@ -200,7 +211,7 @@ def _side_by_side(ref: MetricRef, catalog: Catalog, selectors: list[Selector]) -
 def _selector(word: str, catalog: Catalog) -> Selector | None:
     """The resource `word` names: exactly (a name or an id), or as the unique part of one resource's name."""
     low = word.lower()
-    resources = {r for m in catalog.metrics for r in m.resources}
+    resources = catalog.resources
     exact = {
         name
         for r in resources
@@ -332,6 +343,8 @@ def find_metrics(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | N
         pool = catalog.metrics
         where = _("in ServiceWatch")
     wanted = ref.name.strip()
+    if len(wanted.split()) > MAX_NAME_WORDS:
+        raise UserError(_too_long(wanted.split()))
     fallback: list[CatalogMetric] | None = None
     options = readings(wanted)
     if not selectors and not ref.dimensions and len(options) > 2:
@@ -413,7 +426,7 @@ def _halves(metrics: list[CatalogMetric]) -> bool:
     if len(metrics) > MAX_TOGETHER or len({(m.namespace, m.unit) for m in metrics}) != 1:
         return False
     words = [_words(m.name) for m in metrics]
-    common = set.intersection(*words)
+    common = frozenset.intersection(*words)
     differences = {frozenset(w - common) for w in words}
     return any(differences == {frozenset({a}), frozenset({b})} for a, b in HALVES)
 
@@ -471,8 +484,9 @@ def suggest(
     return ""
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9가-힣]+", text.lower()))
+@cache
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
 
 
 def _candidates(wanted: str, pool: tuple[CatalogMetric, ...]) -> Iterator[list[CatalogMetric]]:

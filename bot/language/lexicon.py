@@ -96,7 +96,9 @@ STAT_WORDS = {
     "count": "CNT", "개수": "CNT", "건수": "CNT", "횟수": "CNT",
 }  # fmt: skip
 # Statistics ServiceWatch does not draw: refused, naming them (p50…p99.9 match PERCENTILE below too).
-OTHER_STATISTICS = frozenset({"median", "stddev", "std", "variance", "percentile", "중앙값", "표준편차", "백분위"})
+OTHER_STATISTICS = frozenset(
+    {"median", "stddev", "std", "variance", "percentile", "퍼센타일", "중앙값", "표준편차", "백분위"}
+)
 PERCENTILE = r"^(?:p|tp)\d{1,2}(?:\.\d+)?$|^\d{1,2}(?:th|번째)?(?:%|퍼센타일|percentile)$"
 
 # Comparing with earlier: `vs yesterday`, `compared to last week`, `어제랑 비교`, `지난주 대비`.

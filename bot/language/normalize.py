@@ -36,6 +36,7 @@ _RUNS = re.compile(r"[가-힣]+|[^가-힣]+")
 _NUMBER = re.compile(r"[\d.:]*\d")
 _UNIT = re.compile(r"시간|시반|시|분|초|주일|주|개월|달|일|월|년|번째|퍼센트")
 _SMALLER_UNIT = re.compile(r"분|초")
+_METRIC_VOCABULARY = frozenset({*METRIC_WORDS, *(word for words in METRIC_WORDS.values() for word in words)})
 _HOUR = re.compile(r"\d{1,2}시")
 _GLUED_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$|^[A-Za-z][A-Za-z-]*\d$")
 # Endings of Korean predicates (`괜찮아`, `났어`, `나왔는지`, `부탁합니다`): a word the reader does not know that
@@ -144,7 +145,7 @@ def _unglued(token: Token) -> list[Token]:
     text = token.text
     for cut in range(2, len(text) - 1):
         name, word = text[:cut], text[cut:]
-        if word.lower() in METRIC_WORDS and _GLUED_NAME.match(name):
+        if word.lower() in _METRIC_VOCABULARY and _GLUED_NAME.match(name):
             return [replace(token, text=name), replace(token, text=word, start=token.start + cut)]
     return [token]
 
@@ -190,6 +191,9 @@ def _korean_part(token: Token) -> list[Token]:
     text = token.text
     if _known(text):
         return [token]
+    for unit in ("시간", "분", "일", "주"):  # `두 시간만`, `3일간`: a unit and a particle after it
+        if text.startswith(unit) and text[len(unit) :] in PARTICLES:
+            return [replace(token, text=unit), replace(token, text=text[len(unit) :], start=token.start + len(unit))]
     words = _known_words(text)
     if words is None:
         return [token]
@@ -239,7 +243,7 @@ def _numbers(tokens: list[Token]) -> list[Token]:
         ):  # 어제 하루: the whole day
             i += 1
             continue
-        if low in NUMBER_WORDS and following == "번":  # 한 번에: at once
+        if low in NUMBER_WORDS and following in ("번", "번에"):  # 한 번에: at once
             i += 2
             continue
         if _HOUR.fullmatch(low) and following in ("반", "30분"):  # 2시 반

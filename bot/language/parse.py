@@ -68,6 +68,7 @@ OPTION_ALIASES = OPTIONS
 RESERVED_NAMES = RESERVED
 SAVED_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 _ID = re.compile(r"^#?\d+$")
+_ORDINAL = re.compile(r"^\d{1,2}(?:\.\d+)?(?:th|st|nd|rd|번째)?$")
 
 
 def usage_line(command: str = "/chart") -> str:
@@ -328,6 +329,17 @@ class _ChartParser:
                 return True
         return False
 
+    def _percentile_at(self) -> bool:
+        """`95th percentile`, `99 퍼센타일`: a statistic ServiceWatch does not draw, refused by name later."""
+        low, after = self._low(self.i) or "", self._low(self.i + 1) or ""
+        if not (_ORDINAL.match(low) and after in OTHER_STATISTICS):
+            return False
+        self._flush()
+        said = self.tokens[self.i + 1].text
+        self.unsupported_stat = f"{self.tokens[self.i].text}{' ' if said.isascii() else ''}{said}"
+        self.i += 2
+        return True
+
     def _sides_later(self) -> bool:
         """Whether a later `against`/`vs` sets two things side by side rather than a window against an earlier one."""
         return any(
@@ -472,7 +484,7 @@ class _ChartParser:
         if token.kind is not Kind.WORD:
             raise UserError(_misplaced(token))
         low = token.text.lower()
-        if self._compare_at() or self._period_at():
+        if self._compare_at() or self._period_at() or self._percentile_at():
             return
         window = window_at(self.tokens, self.i)
         if window is not None:

@@ -70,10 +70,21 @@ class Catalog:
 
     metrics: tuple[CatalogMetric, ...] = ()
     _by_namespace: dict[str, list[CatalogMetric]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _resources: list[CatalogResource] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        seen: set[CatalogResource] = set()
         for metric in self.metrics:
             self._by_namespace.setdefault(metric.namespace, []).append(metric)
+            for resource in metric.resources:
+                if resource not in seen:
+                    seen.add(resource)
+                    self._resources.append(resource)
+
+    @property
+    def resources(self) -> tuple[CatalogResource, ...]:
+        """Every resource any metric is collected for, once each, in the order first listed."""
+        return tuple(self._resources)
 
     @classmethod
     def from_response(cls, response: MetricsResponse) -> Catalog:
