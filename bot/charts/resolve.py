@@ -59,7 +59,7 @@ def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[Cha
     refs, selectors = read_words(metrics, catalog)
     if not refs:
         raise UserError(_resources_alone(selectors, catalog))
-    found = [(ref, metric) for ref in refs for metric in find_metrics(ref, catalog, selectors)]
+    found = [(ref, metric) for ref in refs for metric in _found_together(ref, refs, catalog, selectors)]
     used: set[str] = set()
     labels = [label for ref in metrics for label in ((ref.label, *ref.more_labels) if ref.label else ())]
     colours = [colour for ref in metrics for colour in ((ref.color, *ref.more_colors) if ref.color else ())]
@@ -106,6 +106,32 @@ def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[Cha
             ).format(count=len(lines), limit=MAX_LINES, example=_example_resource(lines[0].metric))
         )
     return tuple(lines)
+
+
+def _found_together(
+    ref: MetricRef, refs: list[MetricRef], catalog: Catalog, selectors: list[Selector]
+) -> list[CatalogMetric]:
+    """The metrics `ref` names; when it could be several namespaces' and every other metric of the chart is of one
+    namespace, that one's (`lag+"Active Connections"` is the database's connections)."""
+    try:
+        return find_metrics(ref, catalog, selectors)
+    except ChartQuestion:
+        others = {
+            metric.namespace
+            for other in refs
+            if other is not ref
+            for metric in _quietly(other, catalog, selectors)
+        }
+        if ref.namespace is not None or len(others) != 1:
+            raise
+        return find_metrics(replace(ref, namespace=next(iter(others))), catalog, selectors)
+
+
+def _quietly(ref: MetricRef, catalog: Catalog, selectors: list[Selector]) -> list[CatalogMetric]:
+    try:
+        return find_metrics(ref, catalog, selectors)
+    except UserError:
+        return []
 
 
 def _too_long(words: list[str]) -> str:
