@@ -117,10 +117,7 @@ def _found_together(
         return find_metrics(ref, catalog, selectors)
     except ChartQuestion:
         others = {
-            metric.namespace
-            for other in refs
-            if other is not ref
-            for metric in _quietly(other, catalog, selectors)
+            metric.namespace for other in refs if other is not ref for metric in _quietly(other, catalog, selectors)
         }
         if ref.namespace is not None or len(others) != 1:
             raise
