@@ -88,12 +88,18 @@ def accept_language() -> str:
     return LOCALE_NAMES[language()]
 
 
+def date_part(moment: datetime, skeleton: str) -> str:
+    """The parts of `moment` a CLDR skeleton names (`MMMd`, `Hm`, `yMMMd`, `d`) as the current language writes them
+    (`Nov 27`, `18:00`, `Nov 27, 2026`, `27`; `11월 27일`, `18:00`, `2026년 11월 27일`, `27일`), in its own zone."""
+    locale = Locale.parse(LOCALE_NAMES[language()], sep="-")
+    return format_skeleton(skeleton, moment, tzinfo=moment.tzinfo, locale=locale)
+
+
 def date_time(moment: datetime, *, date: bool = True) -> str:
     """A time (after its date unless `date` is False) as the current language writes them (`Nov 27 09:00`;
     `11월 27일 18:00`), in `moment`'s own zone."""
-    locale = Locale.parse(LOCALE_NAMES[language()], sep="-")
-    clock = format_skeleton("Hm", moment, tzinfo=moment.tzinfo, locale=locale)
-    return f"{format_skeleton('MMMd', moment, tzinfo=moment.tzinfo, locale=locale)} {clock}" if date else clock
+    clock = date_part(moment, "Hm")
+    return f"{date_part(moment, 'MMMd')} {clock}" if date else clock
 
 
 def number(value: float, digits: int = 2) -> str:

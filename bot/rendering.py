@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.charts.units import axis_label, scale_for, tick_label, tick_step
 from bot.fonts import use_hangul_fallback
+from bot.i18n import _, date_part
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -19,9 +20,13 @@ if TYPE_CHECKING:
 _TICK_STEPS = (1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800)
 _TICK_STEPS_LONG = (604800, 1209600, 2592000, 7776000, 15552000, 31536000)
 DPI = 100
-# Times of day on the ticks; a tick at midnight shows its date instead, and the axis's corner the date it ends on.
-_ZERO_FORMATS = ["", "%Y", "%b", "%b %d", "%H:%M", "%H:%M"]
-_OFFSET_FORMATS = ["", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"]
+# The time axis, by the finest field its ticks differ in (year, month, day, hour, minute, second): the CLDR skeleton
+# of a tick, of a tick at that field's start (a tick at midnight shows its date), and of the axis's corner (the date
+# it ends on). As matplotlib's ConciseDateFormatter lays them out, in the current language through Babel.
+_TICK_SKELETONS = ("y", "MMM", "d", "Hm", "Hm", "Hms")
+_START_SKELETONS = ("y", "y", "MMM", "MMMd", "Hm", "Hm")
+_CORNER_SKELETONS = ("", "y", "yMMM", "yMMMd", "yMMMd", "yMMMd")
+_FIELD_STARTS = (0, 1, 1, 0, 0, 0)
 # A faint line: lighter, thinner, and under the solid lines (2), above the grid (1.5 with `axes.axisbelow: line`).
 FAINT_ALPHA, FAINT_WIDTH, FAINT_ZORDER = 0.35, 1.0, 1.8
 DEFAULT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
@@ -64,9 +69,8 @@ def draw_line_chart(
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import dates as mdates
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
+    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MultipleLocator
 
     use_hangul_fallback()
     zone = ZoneInfo(timezone)
@@ -95,14 +99,13 @@ def draw_line_chart(
             axes.plot(times, values, label=line.label, color=colour, linewidth=1.6, marker=marker, markersize=3)
         drawn += 1
     axes.set_xlim(_num(start, zone), _num(end, zone))
-    locator = FixedLocator([_num(t, zone) for t in tick_times(start, end, zone, max(4, width // 140))])
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(
-        mdates.ConciseDateFormatter(
-            locator, tz=zone, zero_formats=_ZERO_FORMATS, offset_formats=_OFFSET_FORMATS, show_offset=True
-        )
-    )
-    axes.set_xlabel(f"Time ({timezone})")
+    ticks = tick_times(start, end, zone, max(4, width // 140))
+    labels, corner = tick_labels([datetime.fromtimestamp(t, zone) for t in ticks])
+    axes.xaxis.set_major_locator(FixedLocator([_num(t, zone) for t in ticks]))
+    formatter = FixedFormatter(labels)
+    formatter.set_offset_string(corner)
+    axes.xaxis.set_major_formatter(formatter)
+    axes.set_xlabel(_("Time ({zone})").format(zone=timezone))
     if y_label or unit:
         axes.set_ylabel(y_label or axis_label(unit))
     axes.grid(True, alpha=0.3)
@@ -126,7 +129,9 @@ def draw_line_chart(
             frameon=False,
         )
     else:
-        axes.text(0.5, 0.5, "No data in this window", ha="center", va="center", transform=axes.transAxes, fontsize=14)
+        axes.text(
+            0.5, 0.5, _("No data in this window"), ha="center", va="center", transform=axes.transAxes, fontsize=14
+        )
         axes.set_yticks([])
     if footnote:
         figure.text(0.99, 0.01, footnote, ha="right", va="bottom", fontsize=8, color="#666666")
@@ -138,6 +143,22 @@ def _num(timestamp: int, zone: ZoneInfo) -> float:
     from matplotlib import dates as mdates
 
     return float(mdates.date2num(datetime.fromtimestamp(timestamp, zone)))
+
+
+def tick_labels(moments: Sequence[datetime]) -> tuple[list[str], str]:
+    """The text of each tick and of the axis's corner, as the current language writes them: times of day (`22:00`),
+    the date on a tick at midnight (`Nov 28`; `11월 28일`), the date the axis ends on in the corner (`Nov 28, 2026`;
+    `2026년 11월 28일`)."""
+    if not moments:
+        return [], ""
+    fields = [(m.year, m.month, m.day, m.hour, m.minute, m.second) for m in moments]
+    level = next((i for i in range(5, -1, -1) if len({f[i] for f in fields}) > 1), 5)
+    at_start = [f[level] == _FIELD_STARTS[level] for f in fields]
+    skeletons = [(_START_SKELETONS if first else _TICK_SKELETONS)[level] for first in at_start]
+    labels = [date_part(moment, skeleton) for moment, skeleton in zip(moments, skeletons, strict=True)]
+    shown_year = level == 1 and any(at_start)  # a January tick shows its year: the corner need not
+    corner = _CORNER_SKELETONS[level]
+    return labels, date_part(moments[-1], corner) if corner and not shown_year else ""
 
 
 def tick_times(start: int, end: int, zone: ZoneInfo, max_ticks: int) -> list[int]:

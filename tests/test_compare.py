@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from bot.charts import compare
 from bot.charts.plan import ChartDefaults, ChartPlan
 from bot.charts.service import ChartService, NoDataError
-from bot.i18n import KOREAN, LOCALES, speaking
+from bot.i18n import ENGLISH, KOREAN, LOCALES, speaking
 from bot.language.parse import parse_chart
 from bot.rendering import PlotSeries, draw_line_chart
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
@@ -22,6 +22,7 @@ from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
 from bot.servicewatch.client import DATA_PATH, IMAGE_PATH
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.models import MetricDataRequest, MetricDataSeries
+from tests.figures import texts_drawn_by
 from tests.pngs import png_size
 from tests.test_replies_catalog import blanks, entries
 
@@ -29,6 +30,7 @@ NOW = datetime(2026, 11, 27, 3, 0, 10, tzinfo=UTC)
 CPU = '"Virtual Server:CPU Usage/Core[Basic]"'
 DAY, WEEK = 86400, 604800
 WEB = "Virtual Server | web-01 | CPU Usage/Core[Basic]"  # a line's legend label, as ServiceWatch's image has it
+LAG = "PostgreSQL(DBaaS) | orders-db | Replication Lag"
 
 
 class Recorded:
@@ -174,6 +176,56 @@ async def test_the_compared_chart_speaks_korean(service: tuple[ChartService, Rec
         for db in ("orders-db", "orders-db-replica")
     ]
     assert drawn.footnote.startswith("ListMetricData 수치로 봇이 직접 그림")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "foreign"),
+    [
+        (
+            ENGLISH,
+            [
+                "Replication Lag · orders-db, orders-db-replica · last 3h (Nov 27 09:00–12:00 KST) · MAX",
+                f"{LAG} (yesterday)",
+                "Time (Asia/Seoul)",
+                "Nov 27, 2026",
+                "Milliseconds (ms)",
+                "Drawn by the bot from ListMetricData: compared with the same window yesterday and a week ago "
+                "(a week ago: unavailable)",
+            ],
+            ["어제", "시간", "2026년", "밀리초", "최대", "그림"],
+        ),
+        (
+            KOREAN,
+            [
+                "Replication Lag · orders-db, orders-db-replica · last 3h (11월 27일 09:00–12:00 KST) · 최대",
+                f"{LAG} (어제)",
+                "시간 (Asia/Seoul)",
+                "2026년 11월 27일",
+                "밀리초 (ms)",
+                "ListMetricData 수치로 봇이 직접 그림: 어제와 일주일 전의 같은 시간대와 비교 (일주일 전: 불러오지 못함)",
+            ],
+            ["yesterday", "week ago", "Time", "Nov", "Milliseconds", "MAX", "Drawn", "unavailable"],
+        ),
+    ],
+)
+async def test_the_compared_image_speaks_the_askers_language(
+    service: tuple[ChartService, Recorded],
+    lang: str,
+    words: list[str],
+    foreign: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Title, legend, axes, ticks and footnote, a week ago failing: read from the figure handed to matplotlib."""
+    drawn = texts_drawn_by(monkeypatch, compare)
+    charts, recorded = service
+    spec = parse_chart("lag last 3h")
+    recorded.today_start = (await charts.plan(spec, timezone="Asia/Seoul")).data_request.start
+    recorded.failing = {WEEK}
+    with speaking(lang):
+        await charts.render(spec, timezone="Asia/Seoul", compare=True)
+    (texts,) = drawn
+    assert [word for word in words if word not in texts] == [], texts
+    assert [text for text in texts if any(word in text for word in foreign)] == []  # nothing in the other language
 
 
 def test_a_faint_line_is_lighter_dashed_thinner_and_under_the_others() -> None:

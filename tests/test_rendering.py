@@ -16,7 +16,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.fonts import HANGUL_FAMILY, bundled_font_path, use_hangul_fallback
-from bot.rendering import PlotSeries, draw_line_chart, to_png
+from bot.i18n import ENGLISH, KOREAN, speaking
+from bot.rendering import PlotSeries, draw_line_chart, tick_labels, to_png
+from tests.figures import figure_texts
 from tests.pngs import png_size
 
 KST = ZoneInfo("Asia/Seoul")
@@ -77,13 +79,59 @@ def test_the_legend_never_covers_the_data(lines: int) -> None:
     assert len(axes.get_legend().get_texts()) == lines
 
 
-def test_a_tick_at_midnight_shows_the_date() -> None:
-    figure = chart("PERCENT", 30.0, hours=6)  # 21:00 to 03:00 KST
+@pytest.mark.parametrize(
+    ("lang", "midnight", "corner"), [(ENGLISH, "Nov 28", "Nov 28, 2026"), (KOREAN, "11월 28일", "2026년 11월 28일")]
+)
+def test_a_tick_at_midnight_shows_the_date(lang: str, midnight: str, corner: str) -> None:
+    with speaking(lang):
+        figure = chart("PERCENT", 30.0, hours=6)  # 21:00 to 03:00 KST
     axes = figure.axes[0]
     labels = list(axes.xaxis.get_major_formatter().format_ticks(axes.get_xticks()))
-    assert "Nov 28" in labels  # midnight
+    assert midnight in labels
     assert "22:00" in labels
-    assert axes.xaxis.get_major_formatter().get_offset() == "2026-11-28"  # the date the axis ends on
+    assert axes.xaxis.get_major_formatter().get_offset() == corner  # the date the axis ends on
+
+
+@pytest.mark.parametrize(
+    ("lang", "days", "months"),
+    [
+        (ENGLISH, (["Nov", "2", "3", "4"], "Nov 2026"), (["2027", "Feb", "Mar"], "")),
+        (KOREAN, (["11월", "2일", "3일", "4일"], "2026년 11월"), (["2027년", "2월", "3월"], "")),
+    ],
+)
+def test_ticks_days_or_months_apart(lang: str, days: tuple[list[str], str], months: tuple[list[str], str]) -> None:
+    """The first of a month shows its month, the first of a year its year (then the corner needs none)."""
+    with speaking(lang):
+        assert tick_labels([datetime(2026, 11, day, tzinfo=KST) for day in (1, 2, 3, 4)]) == days
+        assert tick_labels([datetime(2027, month, 1, tzinfo=KST) for month in (1, 2, 3)]) == months
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (ENGLISH, ["No data in this window", "Time (Asia/Seoul)", "Nov 28", "Nov 28, 2026", "Percent (%)"]),
+        (KOREAN, ["이 시간대에 데이터 없음", "시간 (Asia/Seoul)", "11월 28일", "2026년 11월 28일", "백분율 (%)"]),
+    ],
+)
+def test_the_chart_speaks_the_askers_language(lang: str, words: list[str]) -> None:
+    with speaking(lang):
+        figure = empty_chart()
+    texts = figure_texts(figure)
+    assert all(word in texts for word in words), texts
+
+
+def empty_chart() -> Figure:
+    """A chart of a window without data, 21:00 to 03:00 KST, laid out."""
+    figure = draw_line_chart(
+        [PlotSeries("web-01", [])],
+        title="t",
+        start=EVENING,
+        end=EVENING + 6 * 3600,
+        timezone="Asia/Seoul",
+        unit="PERCENT",
+    )
+    FigureCanvasAgg(figure).draw()
+    return figure
 
 
 def test_the_bundled_hangul_font_is_found_without_a_machine_font() -> None:
@@ -106,22 +154,26 @@ def glyph_warnings(draw: object) -> list[str]:
     return [str(w.message) for w in caught if "Glyph" in str(w.message)]
 
 
-def korean_chart() -> bytes:
-    return to_png(
-        draw_line_chart(
-            [PlotSeries("주문 DB 복제본", wave(EVENING, 3, 40.0))],
-            title="[Sandbox data] 복제 지연 · 주문-db · 지난 3시간 (Nov 27 21:00–00:00 KST) · MAX",
-            start=EVENING,
-            end=EVENING + 3 * 3600,
-            timezone="Asia/Seoul",
-            unit="MILLISECOND",
+def korean_chart(points: bool = True) -> bytes:
+    """A chart drawn for a Korean asker: its names, title, axes, ticks and footnote in Korean."""
+    with speaking(KOREAN):
+        return to_png(
+            draw_line_chart(
+                [PlotSeries("주문 DB 복제본", wave(EVENING, 3, 40.0) if points else [])],
+                title="[샌드박스 데이터] 복제 지연 · 주문-db · 지난 3시간 (11월 27일 21:00–00:00 KST) · 최대",
+                start=EVENING,
+                end=EVENING + 3 * 3600,
+                timezone="Asia/Seoul",
+                unit="MILLISECOND",
+                footnote="ListMetricData 수치로 봇이 직접 그림",
+            )
         )
-    )
 
 
-def test_korean_text_draws_in_the_bundled_font() -> None:
+@pytest.mark.parametrize("points", [True, False], ids=["lines", "no data"])
+def test_korean_text_draws_in_the_bundled_font(points: bool) -> None:
     png: list[bytes] = []
-    assert glyph_warnings(lambda: png.append(korean_chart())) == []
+    assert glyph_warnings(lambda: png.append(korean_chart(points))) == []
     assert png_size(png[0]) == (1400, 500)
 
 

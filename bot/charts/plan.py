@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.charts.resolve import ChartLine, resolve_lines
-from bot.charts.titles import image_title, title_limit
+from bot.charts.titles import image_title, statistic_name, title_limit
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _
@@ -28,7 +28,7 @@ from bot.servicewatch.models import (
     image_model,
 )
 
-SANDBOX_TITLE_MARK = "[Sandbox data]"
+SANDBOX_TITLE_MARK = "[Sandbox data]"  # in English: what `sandbox_mark()` says (tests look for it)
 PERIOD_CHOICES = (60, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400)
 TARGET_POINTS = 300
 MAX_POINTS = 1500
@@ -85,6 +85,11 @@ class ChartPlan:
     def unit(self) -> str:
         units = {line.metric.unit for line in self.lines}
         return units.pop() if len(units) == 1 else ""
+
+
+def sandbox_mark() -> str:
+    """What starts the title of every chart drawn from the sandbox's data, in the current language."""
+    return _("[Sandbox data]")
 
 
 def choose_period(span_seconds: float, shortest: int = 60) -> int:
@@ -176,8 +181,8 @@ def _plan(
                 window.text,
                 start,
                 end,
-                stat,
-                mark=SANDBOX_TITLE_MARK if defaults.sandbox else "",
+                statistic_name(stat),
+                mark=sandbox_mark() if defaults.sandbox else "",
                 limit=title_limit(width),
             ),
             "metrics": [_item(line, period, stat, defaults.api_version) for line in lines],

@@ -58,6 +58,10 @@ def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[Cha
     select them for every metric of the chart that has them, wherever they stand in the line."""
     refs, selectors = read_words(metrics, catalog)
     if not refs:
+        if not selectors:  # `db of`: a kind of resource and glue, nothing to draw
+            raise UserError(
+                _("Name a chart: a saved chart (see `saved`) or a metric, e.g. `cpu web-01` or `lag 지난 3시간`.")
+            )
         raise UserError(_resources_alone(selectors, catalog))
     found = [(ref, metric) for ref in refs for metric in _found_together(ref, refs, catalog, selectors)]
     used: set[str] = set()

@@ -196,7 +196,7 @@ def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> byte
         PlotSeries(label=line.display_name, points=series[i].values if i < len(series) else (), color=line.color)
         for i, line in enumerate(plan.lines)
     ]
-    return draw_plan(plan, lines, "Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)")
+    return draw_plan(plan, lines, _("Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)"))
 
 
 def _alt_without_numbers(plan: ChartPlan) -> str:

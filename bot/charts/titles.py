@@ -1,6 +1,7 @@
 """The image's own title: what, which resources, when and which statistic, so a downloaded PNG keeps its meaning.
 
-`CPU Usage/Core[Basic] · web-01 · last 3h (Nov 27 09:00–12:00 KST) · AVG`. ServiceWatch documents no length limit
+`CPU Usage/Core[Basic] · web-01 · last 3h (Nov 27 09:00–12:00 KST) · AVG`, in the asker's language (`… · 지난 3시간
+(11월 27일 09:00–12:00 KST) · 평균`). ServiceWatch documents no length limit
 for `title`, so the limit is what fits one line of the chart: about 11 px a character at a 13 pt title, 90
 characters on the narrowest chart ServiceWatch draws (1000 px), 127 on the default 1400 px, never over TITLE_LIMIT.
 Too long, it loses the least important part first: the window's words (the range stays), then resources beyond
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+
+from bot.i18n import _, date_time
 
 TITLE_LIMIT = 200
 PIXELS_PER_CHARACTER = 11
@@ -26,13 +29,20 @@ ELLIPSIS = "…"
 
 
 def time_span(start: datetime, end: datetime) -> str:
-    """`Nov 27 09:00–12:00 KST`; `Nov 26 00:00 – Nov 27 00:00 KST` across days; the year when it is not one."""
+    """`Nov 27 09:00–12:00 KST` (`11월 27일 09:00–12:00 KST`); `Nov 26 00:00 – Nov 27 00:00 KST` across days; ISO
+    dates across years."""
     zone = end.strftime("%Z") or end.strftime("%z")
     if start.year != end.year:
         return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} {zone}"
     if start.date() == end.date():
-        return f"{start:%b %d %H:%M}–{end:%H:%M} {zone}"
-    return f"{start:%b %d %H:%M} – {end:%b %d %H:%M} {zone}"
+        return f"{date_time(start)}–{date_time(end, date=False)} {zone}"
+    return f"{date_time(start)} – {date_time(end)} {zone}"
+
+
+def statistic_name(statistic: str) -> str:
+    """A statistic as the chart's title names it: `AVG`, `MAX` … (`평균`, `최대` …); one it does not know as it is."""
+    names = {"AVG": _("AVG"), "MAX": _("MAX"), "MIN": _("MIN"), "SUM": _("SUM"), "CNT": _("CNT")}
+    return names.get(statistic, statistic)
 
 
 def resource_list(resources: Sequence[str], shown: int) -> str:
@@ -40,7 +50,7 @@ def resource_list(resources: Sequence[str], shown: int) -> str:
     if not resources:
         return ""
     if shown <= 0 and len(resources) > 1:
-        return f"{len(resources)} resources"
+        return _("{count} resources").format(count=len(resources))
     shown = max(shown, 1)
     head = ", ".join(resources[:shown])
     rest = len(resources) - shown

@@ -4,8 +4,8 @@ Same paths, headers, signature check and error body shape as ServiceWatch, so th
 to it unchanged. `/_sandbox/…` (unsigned, loopback only) lets tests add latency and faults, and change alerts.
 
 The API: `POST /v1/metrics` (ListMetricInfos, each metric with its `alerts: [{id, name}]`), `POST /v1/metrics/data`,
-`POST /v1/metrics/data/download/image`, and `GET /v1/alerts/{id}` (ShowAlert, API 1.2 and later; a 400 under 1.0
-and 1.1). Control, from loopback only:
+`POST /v1/metrics/data/download/image` (its words in the call's Accept-Language: Korean for `ko-KR`, else English),
+and `GET /v1/alerts/{id}` (ShowAlert, API 1.2 and later; a 400 under 1.0 and 1.1). Control, from loopback only:
 
 - `GET /_sandbox/health`, `GET /_sandbox/stats` (calls per path; every ShowAlert under `/v1/alerts`);
 - `POST /_sandbox/faults` (a fault or a list; `path` `/v1/alerts` means every ShowAlert), `DELETE /_sandbox/faults`;
@@ -42,6 +42,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.i18n import _, language_of, speaking
 from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import catalog as sandbox_catalog
 from bot.sandbox.alerts import ALERTS, AlertBook, AlertState, synthetic_alerts
@@ -68,7 +69,8 @@ _VERSION = re.compile(r"1\.(0|[1-9][0-9]*)")
 ALERTS_SINCE = 2  # ShowAlert is in the API reference from 1.2 on (the minor version)
 MAX_METRICS = 10
 _render_lock = threading.Lock()  # matplotlib is not thread-safe; renders run one at a time off the event loop
-_STOCK: dict[tuple[int, int], bytes] = {}  # stock images: one drawing per size for every sandbox of the process
+# Stock images: one drawing per size and language for every sandbox of the process.
+_STOCK: dict[tuple[int, int, str], bytes] = {}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -343,12 +345,13 @@ class Sandbox:
         found = (sandbox_catalog.find_metric(item["namespace_name"], item["name"]) for item in chart["metrics"])
         units = {metric.unit for _, metric in filter(None, found)}
         unit = units.pop() if len(units) == 1 else ""
-        title = chart.get("title") or "ServiceWatch Metric Chart"
+        lang = language_of(request.headers.get("Accept-Language"))  # like ServiceWatch, it draws in the asker's
         zone = chart.get("timezone") or "UTC"
         start, end = chart["start"], chart["end"]
 
         def draw() -> bytes:
-            with _render_lock:
+            with _render_lock, speaking(lang):
+                title = chart.get("title") or _("ServiceWatch Metric Chart")
                 return to_png(
                     draw_line_chart(
                         lines, title=title, start=start, end=end, timezone=zone, width=width, height=height, unit=unit
@@ -358,9 +361,9 @@ class Sandbox:
         if not self.stock_images:
             return web.Response(body=await asyncio.to_thread(draw), content_type="image/png")
         # Benchmarks and tests: one drawing per size, so the sandbox's matplotlib does not compete with the bot for CPU.
-        png = _STOCK.get((width, height))
+        png = _STOCK.get((width, height, lang))
         if png is None:
-            png = _STOCK[(width, height)] = await asyncio.to_thread(draw)
+            png = _STOCK[(width, height, lang)] = await asyncio.to_thread(draw)
         return web.Response(body=png, content_type="image/png")
 
     def _series_for(self, item: dict[str, Any], chart: dict[str, Any]) -> tuple[str, list[tuple[int, float]]]:

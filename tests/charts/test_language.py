@@ -365,8 +365,11 @@ def test_any_chart_resolves_or_is_refused(words: list[str], language: str) -> No
 
 
 def _refusal(text: str) -> str | None:
-    """What the asker is told when `text` is refused (None when it plans); any other exception escapes."""
+    """What the asker is told when `text` is refused (None when it plans, or reads as a command: `,` alone is a
+    request for help); any other exception escapes."""
     try:
+        if not isinstance(parse_request(text), ChartRequest):
+            return None
         plan(text)
     except (ChartUsageError, ChartQuestion) as exc:
         return str(exc)

@@ -5,20 +5,24 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
 
+from bot.charts import compare
 from bot.charts.plan import ChartDefaults
 from bot.charts.service import ChartService, NoDataError
 from bot.chat import Asker, ChartReply, ChatActions, DryRunReply, TextReply, error_text
 from bot.errors import UserError
+from bot.i18n import ENGLISH, KOREAN, speaking
 from bot.language.parse import ChartUsageError, parse_chart
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient, ServiceWatchError
 from bot.servicewatch.client import DATA_PATH, IMAGE_PATH, METRICS_PATH
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.store import Database, SavedCharts
+from tests.figures import texts_drawn_by
 from tests.pngs import png_size
 from tests.sandboxes import use_stock_images, wait_for_sandbox
 
@@ -28,11 +32,18 @@ CPU = '"Virtual Server:CPU Usage/Core[Basic]"'
 
 @pytest.fixture
 async def charts(sandbox: Sandbox) -> AsyncIterator[ChartService]:
+    async with service_of(sandbox, ChartDefaults()) as made:
+        yield made
+
+
+@asynccontextmanager
+async def service_of(sandbox: Sandbox, defaults: ChartDefaults) -> AsyncIterator[ChartService]:
+    """A chart service with `defaults` over real HTTP to `sandbox`, one retry, no waiting between tries."""
     client = ServiceWatchClient(
         sandbox.url, ServiceWatchAuth(SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY), max_retries=1, sleep=_no_wait
     )
     async with client:
-        yield ChartService(CoalescingServiceWatch(client, max_concurrency=2), ChartDefaults(), clock=lambda: NOW)
+        yield ChartService(CoalescingServiceWatch(client, max_concurrency=2), defaults, clock=lambda: NOW)
 
 
 async def _no_wait(_: float) -> None:
@@ -83,6 +94,52 @@ async def test_the_fallback_draws_the_chart_when_the_image_call_fails(charts: Ch
     )
     assert [s.label for s in chart.summaries] == ["orders-db", "orders-db-replica"]
     assert sandbox.calls[IMAGE_PATH] == 2  # one try and one retry, then the fallback
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "foreign"),
+    [
+        (
+            ENGLISH,
+            [
+                "[Sandbox data] Replication Lag · orders-db, orders-db-replica · last 6h (Nov 26 21:00 – Nov 27 03:00 UTC)"
+                " · MAX",
+                "Time (UTC)",
+                "Nov 27",
+                "Nov 27, 2026",
+                "Milliseconds (ms)",
+                "Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)",
+            ],
+            ["샌드박스", "시간", "11월", "밀리초", "최대", "그림"],
+        ),
+        (
+            KOREAN,
+            [
+                "[샌드박스 데이터] Replication Lag · orders-db, orders-db-replica · last 6h (11월 26일 21:00 – 11월 27일 "
+                "03:00 UTC) · 최대",
+                "시간 (UTC)",
+                "11월 27일",
+                "2026년 11월 27일",
+                "밀리초 (ms)",
+                "ListMetricData 수치로 봇이 직접 그림 (ServiceWatch 차트 이미지를 불러오지 못함)",
+            ],
+            ["Sandbox", "Time", "Nov", "Milliseconds", "MAX", "Drawn"],
+        ),
+    ],
+)
+async def test_the_fallback_image_speaks_the_askers_language(
+    sandbox: Sandbox, lang: str, words: list[str], foreign: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sandbox chart's title, the axes, ticks and footnote: read from the figure handed to matplotlib."""
+    drawn = texts_drawn_by(monkeypatch, compare)
+    sandbox.plan.add(Fault(kind="status", status=503, path=IMAGE_PATH, times=0))
+    async with service_of(sandbox, ChartDefaults(sandbox=True)) as charts:
+        with speaking(lang):
+            chart = await charts.render(parse_chart("lag last 6h"), timezone="UTC")
+    assert chart.fallback
+    (texts,) = drawn
+    assert [word for word in words if word not in texts] == [], texts
+    assert [text for text in texts if any(word in text for word in foreign)] == []  # nothing in the other language
 
 
 async def test_the_fallback_also_covers_a_page_instead_of_an_image(charts: ChartService, sandbox: Sandbox) -> None:

@@ -13,7 +13,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
-from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
+from bot.i18n import ENGLISH, KOREAN, LOCALE_NAMES, speaking
+from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox, server
 from bot.servicewatch import (
     APIConnectionError,
     APITimeoutError,
@@ -29,6 +30,7 @@ from bot.servicewatch import (
 from bot.servicewatch.client import DATA_PATH, IMAGE_PATH
 from bot.servicewatch.models import MetricDataImageRequest, MetricDataImageRequestV1Dot1, MetricDataRequest
 from tests.clocks import RecordedSleep
+from tests.figures import texts_drawn_by
 from tests.pngs import png_size
 from tests.sandboxes import use_stock_images
 from tests.seed import seed_bodies
@@ -55,6 +57,27 @@ async def test_1_2_and_a_real_size(sandbox_client: MakeClient) -> None:
         MetricDataImageRequestV1Dot1.model_validate(body)
     )
     assert png_size(image.data) == (1400, 500)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (ENGLISH, ["ServiceWatch Metric Chart", "No data in this window", "Time (UTC)", "Jan 1, 2022", "Percent (%)"]),
+        (KOREAN, ["ServiceWatch 지표 차트", "이 시간대에 데이터 없음", "시간 (UTC)", "2022년 1월 1일", "백분율 (%)"]),
+    ],
+)
+async def test_the_image_speaks_the_calls_accept_language(
+    lang: str, words: list[str], sandbox: Sandbox, sandbox_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like ServiceWatch, the sandbox draws its words in the call's Accept-Language (the seed's resource, unknown to
+    the sandbox, draws no line; the body has no title)."""
+    drawn = texts_drawn_by(monkeypatch, server)
+    body = {key: value for key, value in SEEDS["1.1"][1].items() if key != "title"}
+    with speaking(lang):
+        await sandbox_client().download_metric_data_image(MetricDataImageRequestV1Dot1.model_validate(body))
+    assert sandbox.languages[LOCALE_NAMES[lang]] == 1
+    (texts,) = drawn
+    assert [word for word in words if word not in texts] == [], texts
 
 
 async def test_a_retired_version_is_refused_and_the_message_says_which_to_use(sandbox_client: MakeClient) -> None:
@@ -259,7 +282,7 @@ async def test_min_size_knob_emulates_the_reported_live_400() -> None:
         await sandbox.stop()
 
 
-async def test_stock_images_draw_once_per_size(sandbox: Sandbox, sandbox_client: MakeClient) -> None:
+async def test_stock_images_draw_once_per_size_and_language(sandbox: Sandbox, sandbox_client: MakeClient) -> None:
     sandbox.stock_images = True  # what `python -m bot sandbox --stock-images` sets, for benchmarks
     client = sandbox_client()
     now = int(time.time())
@@ -269,7 +292,10 @@ async def test_stock_images_draw_once_per_size(sandbox: Sandbox, sandbox_client:
     images = [await client.download_metric_data_image(MetricDataImageRequestV1Dot1.model_validate(b)) for b in bodies]
     assert images[0].data == images[1].data  # two charts, one drawing of that size
     assert png_size(images[2].data) == (1000, 500)
-    assert sandbox.calls[IMAGE_PATH] == 3  # still three calls answered
+    with speaking(KOREAN):
+        korean = await client.download_metric_data_image(MetricDataImageRequestV1Dot1.model_validate(bodies[0]))
+    assert korean.data != images[0].data  # and of that language
+    assert sandbox.calls[IMAGE_PATH] == 4  # still every call answered
 
 
 async def control(app: web.Application, method: str, path: str, remote: str | None) -> web.StreamResponse:
