@@ -1,5 +1,5 @@
 """The bot's own charts (the fallback; the sandbox's too), read from the figure rather than its pixels: units on the
-y axis, the legend off the data, dates at midnight, Korean in the bundled font."""
+y axis, the legend off the data, dates at midnight, every word in the asker's language, Korean in the bundled font."""
 
 from __future__ import annotations
 

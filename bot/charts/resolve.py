@@ -526,6 +526,7 @@ def _candidates(wanted: str, pool: tuple[CatalogMetric, ...]) -> Iterator[list[C
     yield [m for m in pool if _words(wanted) and all(_prefix_of_a_word(w, m.name) for w in _words(wanted))]
 
 
+@cache
 def _prefix_of_a_word(word: str, name: str) -> bool:
     return any(part.startswith(word) for part in _words(name))
 

@@ -22,7 +22,7 @@ from bot.language.lexicon import (
 from bot.language.particles import split_particles
 from bot.language.timerange import parse_clock, unit_word
 from bot.language.tokens import Kind, Token
-from bot.language.typos import corrected
+from bot.language.typos import corrected, corrected_unit
 from bot.language.words import (
     JOINING_WORDS,
     LAST,
@@ -162,6 +162,11 @@ def _segmented(token: Token) -> list[Token]:
     i = 0
     while i < len(runs):
         run = runs[i]
+        typed = ""
+        if _NUMBER.fullmatch(run) and i + 1 < len(runs) and (fixed := corrected_unit(runs[i + 1])):
+            mistyped, unit_meant = fixed  # `1시칸` is 1시간, and the chart says so
+            typed = run + mistyped
+            runs[i + 1] = unit_meant + runs[i + 1][len(mistyped) :]
         if _NUMBER.fullmatch(run) and i + 1 < len(runs) and (unit := _UNIT.match(runs[i + 1])):
             piece = run + unit.group(0)
             rest = runs[i + 1][len(unit.group(0)) :]
@@ -177,7 +182,7 @@ def _segmented(token: Token) -> list[Token]:
             if rest:
                 i -= 1
                 runs[i] = rest
-            out.append(replace(token, text=piece, start=at))
+            out.append(replace(token, text=piece, start=at, typed=typed or token.typed))
             at += len(piece)
             continue
         piece = replace(token, text=run, start=at)

@@ -115,3 +115,16 @@ def _meant(word: str, letters: dict[str, str]) -> str | None:
     best = min(distance for _choice, distance, _index in close)
     nearest = {letters[choice] for choice, distance, _index in close if distance == best}
     return nearest.pop() if len(nearest) == 1 else None
+
+
+_KOREAN_UNITS = ("시간", "개월", "주일")
+
+
+def corrected_unit(text: str) -> tuple[str, str] | None:
+    """A Korean unit mistyped by one letter right after its number (`1시칸`, `1시긴` → 시간): (what was typed, the
+    unit), else None."""
+    for unit in _KOREAN_UNITS:
+        head = text[: len(unit)]
+        if head != unit and len(head) == len(unit) and OSA.distance(_letters(head), _letters(unit)) == 1:
+            return head, unit
+    return None

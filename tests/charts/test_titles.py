@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.charts.titles import image_title, resource_list, time_span, title_limit
+from bot.charts.titles import image_title, resource_list, statistic_name, time_span, title_limit
+from bot.i18n import KOREAN, speaking
 
 KST = ZoneInfo("Asia/Seoul")
 NINE, NOON = datetime(2026, 11, 27, 9, tzinfo=KST), datetime(2026, 11, 27, 12, tzinfo=KST)
@@ -115,6 +116,22 @@ def test_image_title(label: str, resources: list[str], window: str, mark: str, l
     made = image_title(label, resources, window, NINE, NOON, "AVG", mark=mark, limit=limit)
     assert made == title
     assert len(made) <= limit
+
+
+def test_a_korean_askers_title_is_korean() -> None:
+    """Planning runs in the asker's language: the range, the resources' count and the statistic in Korean."""
+    with speaking(KOREAN):
+        assert time_span(NINE, NOON) == "11월 27일 09:00–12:00 KST"
+        assert resource_list(DBS, 0) == "리소스 2개"
+        assert [statistic_name(s) for s in ("AVG", "MAX", "MIN", "SUM", "CNT", "P99")] == [
+            "평균",
+            "최대",
+            "최소",
+            "합계",
+            "개수",
+            "P99",
+        ]
+    assert statistic_name("CNT") == "CNT"
 
 
 @given(

@@ -69,10 +69,11 @@ async def test_1_2_and_a_real_size(sandbox_client: MakeClient) -> None:
 async def test_the_image_speaks_the_calls_accept_language(
     lang: str, words: list[str], sandbox: Sandbox, sandbox_client: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Like ServiceWatch, the sandbox draws its words in the call's Accept-Language (the seed's resource, unknown to
-    the sandbox, draws no line; the body has no title)."""
+    """Like ServiceWatch, the sandbox draws its words in the call's Accept-Language: a chart without a title, of a
+    resource it does not know (no line, so the note that there is no data)."""
     drawn = texts_drawn_by(monkeypatch, server)
     body = {key: value for key, value in SEEDS["1.1"][1].items() if key != "title"}
+    body["metrics"] = [dict(body["metrics"][0], dimensions=[{"key": "VolumeID", "value": "nobody"}])]
     with speaking(lang):
         await sandbox_client().download_metric_data_image(MetricDataImageRequestV1Dot1.model_validate(body))
     assert sandbox.languages[LOCALE_NAMES[lang]] == 1
