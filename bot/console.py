@@ -7,7 +7,7 @@ import asyncio
 import getpass
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -15,6 +15,7 @@ from bot.charts.service import RenderedChart
 from bot.chat import Asker
 from bot.console_controls import choice_lines, choose
 from bot.i18n import ENGLISH, _, speaking
+from bot.language.answers import Pick
 from bot.router import Destination, Router
 
 CHANNEL = "console"
@@ -28,6 +29,15 @@ def plain(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The last question printed: who was asked, where, and its readings (a bare number picks one)."""
+
+    asker: Asker
+    destination: Destination
+    choices: tuple[Pick, ...]
+
+
 class ConsoleOutbox:
     """Charts become PNG files (their path, words and numbered controls printed); notes are printed."""
 
@@ -37,6 +47,7 @@ class ConsoleOutbox:
         self.out = out
         self._charts_dir = charts_dir
         self.last: tuple[Destination, RenderedChart] | None = None  # the last chart with choices, where it went
+        self.asked: Asked | None = None  # the last question, until a chart is shown: numbers pick its readings
 
     async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
         return await self.show(destination, chart)
@@ -52,6 +63,7 @@ class ConsoleOutbox:
         lines += [f"  {summary.describe()}" for summary in chart.summaries]
         if chart.view is not None and changed_by:
             lines.append(_("{change} — changed by {who}").format(change=chart.view.change(), who=changed_by))
+        self.asked = None
         numbered = choice_lines(chart)
         if numbered:
             lines += numbered
@@ -65,6 +77,13 @@ class ConsoleOutbox:
 
     async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
         self.write(text)
+
+    async def ask(self, asker: Asker, destination: Destination, text: str, choices: Sequence[Pick]) -> None:
+        """Print the question and its readings numbered from 1; a bare number typed next picks one."""
+        self.write(text)
+        if choices:
+            self.write("  " + "  ".join(f"[{n}] {choice.label}" for n, choice in enumerate(choices, start=1)))
+            self.asked = Asked(asker, destination, tuple(choices))
 
     async def say(self, destination: Destination, text: str) -> None:
         self.write(text)
@@ -139,9 +158,10 @@ async def _read_lines(
             continue
         if line.lower() in ("quit", "exit", "q", ":q"):
             return 0
-        if line.isdecimal():  # a numbered choice under the last chart
+        if line.isdecimal():  # a reading of the last question, or a numbered choice under the last chart
             await choose(int(line), router, asker, outbox, command=command)
             continue
+        outbox.asked = None  # a new line: an earlier question is no longer the one numbers answer
         head, _space, rest = line.partition(" ")
         destination = Destination(CHANNEL)
         speaker = asker

@@ -1,6 +1,7 @@
 """A chart's controls on the console: the console prints them as numbered choices under each chart that has a view,
-and a bare number typed at the prompt clicks one on the last chart shown, as a click in Slack does (steer, redraw).
-One person sits at a console, so there is no "just for me"."""
+and a bare number typed at the prompt clicks one on the last chart shown, as a click in Slack does (steer, redraw);
+right after a question (a word with several readings), a number picks a reading instead, as its buttons do in
+Slack. One person sits at a console, so there is no "just for me"."""
 
 from __future__ import annotations
 
@@ -58,7 +59,11 @@ def choice_lines(chart: RenderedChart) -> list[str]:
 
 async def choose(number: int, router: Router, asker: Asker, outbox: ConsoleOutbox, *, command: str) -> None:
     """Click choice `number` of the last chart shown: redraw it as that control asks and show the new chart with
-    what changed, or print the line that saves or schedules it; say why not when it cannot."""
+    what changed, or print the line that saves or schedules it; say why not when it cannot. After a question, a
+    number picks its reading instead: the reading's line runs as if typed."""
+    if outbox.asked is not None:
+        await _pick(number, router, outbox)
+        return
     shown = outbox.last
     if shown is None:
         outbox.write(_("No chart has been drawn yet: draw one, then type a number to use its controls."))
@@ -88,6 +93,22 @@ async def choose(number: int, router: Router, asker: Asker, outbox: ConsoleOutbo
         )
         return
     await outbox.show(destination, redrawn, changed_by=asker.mention)
+
+
+async def _pick(number: int, router: Router, outbox: ConsoleOutbox) -> None:
+    asked = outbox.asked
+    assert asked is not None
+    if not 1 <= number <= len(asked.choices):
+        outbox.write(
+            _("There is no reading {number}: pick 1–{count}, or type the chart again.").format(
+                number=number, count=len(asked.choices)
+            )
+        )
+        return
+    choice = asked.choices[number - 1]
+    outbox.asked = None
+    outbox.write(_("Drawing {label}: `{line}`").format(label=choice.label, line=choice.line))
+    await router.run(choice.line, asked.asker, asked.destination, outbox)
 
 
 def typed_form(view: ChartView, form: str, command: str) -> str:

@@ -7,14 +7,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.access import AccessPolicy
 from bot.charts.service import RenderedChart
 from bot.chat import Asker, ChartReply, ChatActions, DryRunReply, TextReply, error_text
-from bot.errors import UserError
+from bot.errors import ChartQuestion, UserError
+from bot.language.answers import Pick, picks
 from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,10 @@ class Outbox(Protocol):
 
     async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
         """A note only the asker sees."""
+        ...
+
+    async def ask(self, asker: Asker, destination: Destination, text: str, choices: Sequence[Pick]) -> None:
+        """A question only the asker sees, with its readings to pick from (each runs its line as if typed)."""
         ...
 
 
@@ -91,7 +96,10 @@ class Router:
                     reference,
                 )
             try:
-                await outbox.tell(asker, destination, message)
+                if isinstance(exc, ChartQuestion):
+                    await outbox.ask(asker, destination, message, picks(exc, text))
+                else:
+                    await outbox.tell(asker, destination, message)
             except Exception:
                 log.exception("could not tell %s about a failed request", asker.user_id)
 

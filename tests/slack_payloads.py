@@ -116,12 +116,14 @@ def block_action(
     channel: str,
     response_url: str,
     channel_name: str = "",
+    ephemeral: bool = False,
 ) -> dict[str, Any]:
     """What Slack sends when `user` clicks the element `action_id` in a bot's `message` (as Slack returns it:
     `fake.message(channel, ts).shown()`) in `channel`: a block_actions payload
     (docs.slack.dev/reference/interaction-payloads/block_actions-payload). A button sends its own value (`value`,
     when given, must be it); a static_select or overflow sends the option whose value is `value`. The element must
-    be in the message, in an actions block or as a section's accessory, as it would be on screen."""
+    be in the message, in an actions block or as a section's accessory, as it would be on screen. A click in an
+    `ephemeral` message says so in its container and carries no copy of the message (Slack keeps none)."""
     found = [
         (block["block_id"], element)
         for block in message.get("blocks", [])
@@ -148,13 +150,18 @@ def block_action(
         "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": "T0TEAM001"},
         "api_app_id": "A0APP",
         "token": "old-verification-token",
-        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel, "is_ephemeral": False},
+        "container": {
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        },
         "trigger_id": f"{int(time.time())}.1.{secrets.token_hex(16)}",
         "team": {"id": "T0TEAM001", "domain": "acme"},
         "enterprise": None,
         "is_enterprise_install": False,
         "channel": {"id": channel, "name": channel_name or channel.lower()},
-        "message": message,
+        **({} if ephemeral else {"message": message}),
         "state": {"values": {}},
         "response_url": response_url,
         "actions": [action],

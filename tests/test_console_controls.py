@@ -146,3 +146,40 @@ async def test_the_korean_console_shows_korean_controls(services: Services, tmp_
         "chart> 11번 선택지는 없습니다. 마지막 차트의 선택지는 1–10번입니다.",
     ]
     assert re.search(r"^6h · AVG — @\S+ 님이 바꿈$", out, re.M)
+
+
+# A question's readings: numbered after it; a number picks one and runs its line ---------------------------------
+
+
+async def test_a_question_is_followed_by_its_numbered_readings_and_a_number_picks_one(
+    services: Services, tmp_path: Path
+) -> None:
+    out = await console(services, tmp_path, "cpu last 6h", "2")
+    assert "  [1] PostgreSQL(DBaaS): CPU Usage  [2] Virtual Server: CPU Usage/Core[Basic]" in out
+    assert 'Drawing Virtual Server: CPU Usage/Core[Basic]: `"Virtual Server:CPU Usage/Core[Basic]" last 6h`' in out
+    assert "*CPU Usage/Core[Basic]* · last 6h" in out.split("chart: ")[-1]
+    assert len(charts(tmp_path)) == 1
+
+
+async def test_after_the_pick_numbers_click_the_new_charts_controls(services: Services, tmp_path: Path) -> None:
+    out = await console(services, tmp_path, "memory", "1", "2")
+    assert "*Memory Usage* · last 1h" in out.split("chart: ")[-1]  # [2] under the picked chart is the 1h preset
+    assert len(charts(tmp_path)) == 2
+
+
+async def test_a_reading_out_of_range_and_a_new_line_forget_the_question(services: Services, tmp_path: Path) -> None:
+    out = await console(services, tmp_path, "cpu", "7", "lag 3h", "2")
+    assert "There is no reading 7: pick 1–2, or type the chart again." in out
+    assert "Drawing" not in out  # after `lag 3h`, 2 is its chart's 1h
+    assert len(charts(tmp_path)) == 2
+
+
+async def test_a_question_in_a_thread_is_answered_in_that_thread(services: Services, tmp_path: Path) -> None:
+    out = await console(services, tmp_path, "@bot cpu 3h", "1")
+    assert "chart (in the thread): " in out
+
+
+async def test_the_korean_console_picks_in_korean(services: Services, tmp_path: Path) -> None:
+    out = await console(services, tmp_path, "씨퓨 보여줘", "1", language=KOREAN)
+    assert "메트릭이 2개예요" in out
+    assert 'PostgreSQL(DBaaS): CPU Usage(으)로 그리는 중: `"PostgreSQL(DBaaS):CPU Usage" 보여줘`' in out

@@ -63,7 +63,15 @@ def resolve_lines(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[Cha
                 _("Name a chart: a saved chart (see `saved`) or a metric, e.g. `cpu web-01` or `lag 지난 3시간`.")
             )
         raise UserError(_resources_alone(selectors, catalog))
-    found = [(ref, metric) for ref in refs for metric in _found_together(ref, refs, catalog, selectors)]
+    found: list[tuple[MetricRef, CatalogMetric]] = []
+    question: ChartQuestion | None = None  # asked only when nothing else in the line is refused
+    for ref in refs:
+        try:
+            found += [(ref, metric) for metric in _found_together(ref, refs, catalog, selectors)]
+        except ChartQuestion as asked:
+            question = question or asked
+    if question is not None:
+        raise question
     used: set[str] = set()
     labels = [label for ref in metrics for label in ((ref.label, *ref.more_labels) if ref.label else ())]
     colours = [colour for ref in metrics for colour in ((ref.color, *ref.more_colors) if ref.color else ())]
@@ -388,9 +396,9 @@ def find_metrics(ref: MetricRef, catalog: Catalog, selectors: list[Selector] | N
                     fallback = fallback or matches
                     continue
                 matches = picked
-            return _chosen(ref, matches)
+            return _chosen(ref, matches, selectors or [])
     if fallback is not None:
-        return _chosen(ref, fallback)
+        return _chosen(ref, fallback, selectors or [])
     same_length = sorted({m.name for m in pool if len(m.name.split()) == len(wanted.split())})
     if not did_you_mean(wanted, same_length, cutoff=0.8):  # `Replication Lagg`: one mistyped name
         _blame_one_word(wanted, pool, where, catalog)
@@ -438,14 +446,24 @@ def _split_choices(meant: tuple[str, ...], word: str) -> list[str]:
 _TOGETHER_WORDS = frozenset(w for w, meant in METRIC_WORDS.items() if len(meant) > 1 and meant[0] not in ("network",))
 
 
-def _chosen(ref: MetricRef, matches: list[CatalogMetric]) -> list[CatalogMetric]:
+def _chosen(ref: MetricRef, matches: list[CatalogMetric], selectors: list[Selector]) -> list[CatalogMetric]:
     distinct = sorted({(m.namespace, m.name) for m in matches})
     if len(distinct) == 1:
         return [_best_group(matches, ref)]
     groups = [_best_group([m for m in matches if (m.namespace, m.name) == key], ref) for key in distinct]
     if _halves(groups):
         return groups
+    if _each_its_own(groups, selectors):  # in the order the resources were named
+        return sorted(groups, key=lambda m: next(i for i, s in enumerate(selectors) if any(map(s.picks, m.resources))))
     raise _question(ref, groups)
+
+
+def _each_its_own(metrics: list[CatalogMetric], selectors: list[Selector]) -> bool:
+    """`cpu of web-01 and orders-db`: every resource named is reported by exactly one of the metrics, and each metric
+    reports one of them, so each resource is drawn with its own kind's metric."""
+    reporting = [{i for i, m in enumerate(metrics) if any(s.picks(r) for r in m.resources)} for s in selectors]
+    covered = set().union(*reporting)
+    return bool(selectors) and all(len(r) == 1 for r in reporting) and covered == set(range(len(metrics)))
 
 
 def _halves(metrics: list[CatalogMetric]) -> bool:

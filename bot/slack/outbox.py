@@ -18,9 +18,11 @@ from bot.charts.service import RenderedChart
 from bot.chat import Asker
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.answers import Pick
 from bot.router import Destination
 from bot.slack.chart_message import chart_blocks
 from bot.slack.pacing import UploadPacer
+from bot.slack.question import question_blocks
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -380,8 +382,17 @@ class SlackOutbox:
 
     async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
         """A note only the asker sees: through the response_url when there is one, else chat.postEphemeral."""
+        await self._privately(asker, destination, text, None)
+
+    async def ask(self, asker: Asker, destination: Destination, text: str, choices: Sequence[Pick]) -> None:
+        """A question only the asker sees, a button for each reading (`bot.slack.question`)."""
+        await self._privately(asker, destination, text, question_blocks(text, choices, asker.user_id, destination))
+
+    async def _privately(
+        self, asker: Asker, destination: Destination, text: str, blocks: list[dict[str, Any]] | None
+    ) -> None:
         if self._respond is not None:  # the response_url needs no token
-            await self._respond(text=text, response_type="ephemeral", replace_original=False)
+            await self._respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
             return
         try:
             await self._call(
@@ -389,13 +400,14 @@ class SlackOutbox:
                 channel=destination.channel_id,
                 user=asker.user_id,
                 text=text,
+                blocks=blocks,
                 thread_ts=destination.thread_ts,
             )
         except SlackApiError as exc:
             if slack_error(exc) not in NOT_THERE:
                 raise
             # They are not in that channel (a shortcut on a channel they only view), or it is gone: a DM reaches them.
-            await self.notify(asker.user_id, text)
+            await self._call(self._client.chat_postMessage, channel=asker.user_id, text=text, blocks=blocks)
 
     async def say(self, destination: Destination, text: str) -> None:
         """A message everyone in the channel (or thread) sees (joining a public channel first, as a chart does)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from slack_bolt.async_app import AsyncRespond
@@ -15,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.charts.service import RenderedChart
 from bot.chat import Asker, error_text
 from bot.i18n import _, speaking
+from bot.language.answers import Pick
 from bot.router import BackgroundWork, Destination, Router, Superseded
 from bot.slack.outbox import SlackOutbox
 from bot.slack.people import People
@@ -42,6 +44,9 @@ class TrackedOutbox:
 
     async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
         await self._inner.tell(asker, destination, text)
+
+    async def ask(self, asker: Asker, destination: Destination, text: str, choices: Sequence[Pick]) -> None:
+        await self._inner.ask(asker, destination, text, choices)
 
 
 class SlackRequests:

@@ -374,3 +374,21 @@ def _refusal(text: str) -> str | None:
     except (ChartUsageError, ChartQuestion) as exc:
         return str(exc)
     return None
+
+
+@pytest.mark.parametrize(
+    ("text", "drawn"),
+    [
+        ("cpu web-01 orders-db", ["CPU Usage/Core[Basic] web-01", "CPU Usage orders-db"]),
+        ("memory of orders-db and web-02", ["Memory Usage orders-db", "Memory Usage[Basic] web-02"]),
+        ("web-01이랑 orders-db cpu", ["CPU Usage/Core[Basic] web-01", "CPU Usage orders-db"]),
+    ],
+)
+def test_a_word_of_two_kinds_draws_each_resource_with_its_own_kinds_metric(text: str, drawn: list[str]) -> None:
+    assert lines(text) == drawn
+
+
+def test_a_refusal_comes_before_a_question() -> None:
+    """`cpu of web-10`: picking a cpu would not help, since web-10 is no resource; that is said first."""
+    with pytest.raises(ChartUsageError, match="web-10"):
+        plan("cpu of web-10")

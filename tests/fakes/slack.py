@@ -244,11 +244,28 @@ class Channel:
         return self.bot in self.members
 
 
+@dataclass
+class Ephemeral:
+    """A message only `user` sees (chat.postEphemeral): Slack keeps no copy (no chat.update, no history)."""
+
+    channel: str
+    user: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None
+    ts: str
+
+    def shown(self) -> dict[str, Any]:
+        """What a click payload may carry of it (its ts and blocks, when Slack sends the message at all)."""
+        return {"type": "message", "text": self.text, "ts": self.ts, "blocks": self.blocks}
+
+
 class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.posts: list[Post] = []
-        self.responses: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []  # what was posted to response_urls, in order
+        self.ephemerals: list[Ephemeral] = []
         self.users: dict[str, User] = {}  # the workspace's people: `user()`, `default_workspace()`
         self.channels: dict[str, Channel] = {}  # its channels: `channel()`, `default_workspace()`
         self.scopes: frozenset[str] = manifest_scopes()  # the bot token's
@@ -709,9 +726,14 @@ class FakeSlack:
         channel = self._postable(params.get("channel", ""), "chat.postEphemeral")
         if params.get("user") not in channel.members:
             raise SlackError("user_not_in_channel")
-        if not params.get("text") and not self._blocks(params):
+        blocks = self._blocks(params)
+        if not params.get("text") and not blocks:
             raise SlackError("no_text")
-        return {"ok": True, "message_ts": f"{time.time():.6f}"}
+        ephemeral = Ephemeral(
+            channel.id, params["user"], params.get("text") or "", blocks or [], params.get("thread_ts"), self._new_ts()
+        )
+        self.ephemerals.append(ephemeral)
+        return {"ok": True, "message_ts": ephemeral.ts}
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         target = params.get("channel", "")
@@ -827,7 +849,14 @@ class FakeSlack:
         return web.Response(text="OK - 1")
 
     async def _response(self, request: web.Request) -> web.StreamResponse:
-        self.responses.append(await request.json())
+        """A response_url: its message's blocks are checked as chat.postMessage checks them (Slack answers a refused
+        one with HTTP 400 and the error as text)."""
+        body = await request.json()
+        try:
+            self._blocks(body)
+        except SlackError as refused:
+            return web.Response(status=400, text=str(refused))
+        self.responses.append(body)
         return web.Response(text="ok")
 
     # Socket Mode ----------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from bot.slack.listeners.actions import HomeTab
 from bot.slack.listeners.chart_buttons import ChartButtons
 from bot.slack.listeners.commands import CommandListener
 from bot.slack.listeners.events import EventListeners
+from bot.slack.listeners.picks import PickButtons
 from bot.slack.listeners.shortcuts import ShortcutListener
 from bot.slack.listeners.views import TYPE_AHEAD_WAIT, ModalListeners
 from bot.slack.people import People
@@ -67,6 +68,7 @@ class SlackListeners:
         self.shortcuts = ShortcutListener(router.policy, saved, default_window, people, work)
         self.modal = ModalListeners(self.requests, router, ledger, command)
         self.chart_buttons = ChartButtons(self.requests, ledger, clicks, command)
+        self.picks = PickButtons(self.requests, ledger)
         self.home.key_of = workspaces.key_of
         self.accounts: AccountsAdmin | None = None
         if isinstance(router.actions.accounts, AccountChooser):
@@ -76,7 +78,7 @@ class SlackListeners:
             self.home.accounts_part = self.accounts.blocks
 
     def register(self, app: AsyncApp) -> None:
-        for kind in (self.commands, self.events, self.shortcuts, self.modal, self.home, self.chart_buttons):
+        for kind in (self.commands, self.events, self.shortcuts, self.modal, self.home, self.chart_buttons, self.picks):
             kind.register(app)
         if self.accounts is not None:
             self.accounts.register(app)
