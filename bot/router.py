@@ -152,10 +152,13 @@ class BackgroundWork:
         return len(self._tasks)
 
     async def drain(self, grace: float) -> int:
-        """Wait up to `grace` seconds for work under way; returns how many were still running (then cancelled)."""
-        if not self._tasks:
-            return 0
-        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+        """Wait up to `grace` seconds for work under way, and for the work it starts meanwhile (a command's run, a
+        pick's request); returns how many were still running (then cancelled)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self._tasks and (left := deadline - loop.time()) > 0:
+            await asyncio.wait(set(self._tasks), timeout=left)
+        pending = set(self._tasks)
         for task in pending:
             task.cancel()
         if pending:  # let them end before what they use (the database, the clients) is closed

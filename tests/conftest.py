@@ -1,16 +1,21 @@
 """Fixtures and hooks only (helpers live in modules of their own): `--slow`, the run's Hypothesis seed, the xdist
-workers, and the sandbox, fake Slack and whole-bot fixtures."""
+workers, the sandbox, fake Slack and whole-bot fixtures, and a loop that outlives the database's threads."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import inspect
 import os
 import secrets
+import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosqlite.core import _connection_worker_thread
 from hypothesis import HealthCheck, settings
 
 from bot import services
@@ -146,3 +151,48 @@ async def stack(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack
     """The whole bot in HTTP mode, in this process, on the fake Slack and the built-in sandbox."""
     async for running in start_stack(fake_slack, settings_for(fake_slack, tmp_path)):
         yield running
+
+
+@pytest.fixture(autouse=True)
+async def the_loop_outlives_the_database_threads() -> AsyncIterator[None]:
+    """aiosqlite runs each connection on a thread of its own that answers into the loop that asked. A connection
+    closed as the test's loop ends (a task cancelled at the end, a connection finalised by the pool) would answer into
+    a closed loop, and pytest would blame the next test for that thread's error: the busier the machine, the likelier.
+    So before the loop closes, work left running is cancelled and awaited, then the threads get to answer."""
+    yield
+    loop = asyncio.get_running_loop()
+    current = asyncio.current_task()
+    left = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    for task in left:
+        task.cancel()
+    if left:
+        await asyncio.wait(left, timeout=10)
+    deadline = loop.time() + 10
+    # Polled: the threads are the library's and signal nothing; the loop keeps answering them meanwhile.
+    while _busy_database_threads() and loop.time() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.005)
+
+
+def _busy_database_threads() -> list[str]:
+    """aiosqlite's connection threads with work queued or under way (idle ones wait in their queue's `get`)."""
+    frames = sys._current_frames()
+    busy = []
+    for thread in threading.enumerate():
+        if getattr(thread, "_target", None) is not _connection_worker_thread:
+            continue
+        queue = getattr(thread, "_args", (None,))[0]
+        frame = frames.get(thread.ident or 0)
+        while frame is not None and frame.f_code is not _connection_worker_thread.__code__:
+            frame = frame.f_back
+        if (queue is not None and not queue.empty()) or (frame is not None and frame.f_lineno != _WAITING_LINE):
+            busy.append(thread.name)
+    return busy
+
+
+def _waiting_line() -> int:
+    """The line of aiosqlite's connection thread where it waits for work."""
+    lines, first = inspect.getsourcelines(_connection_worker_thread)
+    return first + next(n for n, line in enumerate(lines) if "tx.get()" in line)
+
+
+_WAITING_LINE = _waiting_line()

@@ -49,7 +49,7 @@ FILLER = frozenset(
         "번에",
         "궁금해",
         "궁금한데", "궁금합니다", "확인좀", "부탁요", "알려", "얼마였어", "어땠지", "있었어", "뭐였어",
-        "거",  # `어제 거`: yesterday's (one)
+        "거", "것",  # `어제 거`, `지난주 것`: yesterday's (one), last week's
     }
 )  # fmt: skip
 # Korean particles written onto the word before them (longest first). `web-01의`, `메모리를`, `cpu랑`.

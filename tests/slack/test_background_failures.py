@@ -29,6 +29,31 @@ async def test_background_work_that_fails_is_logged_with_its_name(caplog: pytest
     assert work.pending == 0
 
 
+async def test_a_drain_waits_for_the_work_started_while_it_waits() -> None:
+    """A listener's work that starts the request's run (a command, a pick) is not cut off by a shutdown."""
+    work = BackgroundWork()
+    finished: list[str] = []
+
+    async def run() -> None:
+        await asyncio.sleep(0.05)
+        finished.append("run")
+
+    async def listener() -> None:
+        await asyncio.sleep(0.05)
+        work.spawn(run(), name="the run")
+
+    work.spawn(listener(), name="the listener")
+    assert await work.drain(30) == 0
+    assert finished == ["run"]
+
+
+async def test_a_drain_cancels_what_outlives_its_grace() -> None:
+    work = BackgroundWork()
+    task = work.spawn(asyncio.sleep(3600), name="forever")
+    assert await work.drain(0.05) == 1
+    assert task.cancelled()
+
+
 async def test_a_failure_before_the_request_runs_reaches_the_asker(
     stack: BotStack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
