@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.charts.resolve import ChartLine, resolve_lines
 from bot.charts.titles import image_title, statistic_name, title_limit
 from bot.durations import format_duration
-from bot.errors import UserError
+from bot.errors import ChartQuestion, UserError
 from bot.i18n import _
 from bot.language.parse import parse_window, usage_on_error
 from bot.language.spec import ChartSpec, ThreadRef
@@ -119,7 +119,25 @@ def plan_chart(
     """Resolve `spec` against the catalog and the clock into a plan with its exact request; ChartUsageError
     (naming the word, with a did-you-mean and the usage line) when it cannot."""
     with usage_on_error(defaults.command):
-        return _plan(spec, catalog, now=now, timezone=timezone, defaults=defaults, title=title)
+        try:
+            return _plan(spec, catalog, now=now, timezone=timezone, defaults=defaults, title=title)
+        except ChartQuestion:
+            raise
+        except UserError as refused:
+            if not spec.unsure:
+                raise
+            raise _which_word(*spec.unsure[0], refused) from refused
+
+
+def _which_word(typed: str, words: tuple[str, ...], refused: UserError) -> ChartQuestion:
+    """A chart that cannot be drawn, with a typo as near to several words: which word was meant is the question."""
+    return ChartQuestion(
+        _("“{typed}” is as near to {words}; read as typed, no chart: {refused} Which did you mean?").format(
+            typed=typed, words=" / ".join(f"“{word}”" for word in words), refused=str(refused).split("\n")[0]
+        ),
+        typed,
+        tuple((word, word) for word in words),
+    )
 
 
 def _plan(

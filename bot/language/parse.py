@@ -445,6 +445,7 @@ class _ChartParser:
             notes=tuple(
                 _("read “{typed}” as “{meant}”").format(typed=t.typed, meant=t.text) for t in self.tokens if t.typed
             ),
+            unsure=tuple((t.text, t.unsure) for t in self.tokens if t.unsure),
         )
 
     def _metric(self, index: int, draft: _MetricDraft) -> MetricRef:

@@ -50,6 +50,8 @@ class ChartSpec:
     account: str | None = None  # the SCP account named by the line (`account staging`), lower-cased
     compare: bool = False  # beside the same window a day and a week earlier (`vs yesterday`, `지난주 대비`)
     notes: tuple[str, ...] = field(default=(), compare=False)  # how typos were read: `read “lats” as “last”`
+    # typos as near to two words or more, read as typed: (the word, the words it may be); asked when nothing is drawn
+    unsure: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
     unsupported_stat: str | None = None  # a statistic ServiceWatch does not draw (`p95`): refused with the metric's
 
     def over(self, saved: ChartSpec) -> ChartSpec:

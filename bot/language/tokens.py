@@ -34,6 +34,7 @@ class Token:
     label: str = ""  # the name Slack put after `|` in an escape
     start: int = field(default=0, compare=False)  # where it began in the line
     typed: str = field(default="", compare=False)  # what was typed, when a typo was read as `text`
+    unsure: tuple[str, ...] = field(default=(), compare=False)  # a typo as near to each of these: read as typed
 
     def __str__(self) -> str:
         if self.kind is Kind.CHANNEL:

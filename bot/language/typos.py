@@ -86,8 +86,11 @@ def corrected(tokens: list[Token]) -> list[Token]:
         if budget and _correctable(token, word, known):
             budget -= 1
             meant = _meant(word, letters)
-            if meant is not None:
-                out.append(replace(token, text=meant, typed=token.text))
+            if len(meant) == 1:
+                out.append(replace(token, text=meant[0], typed=token.text))
+                continue
+            if meant:  # as near to two words: read as typed; a chart that cannot be drawn asks which (plan.py)
+                out.append(replace(token, unsure=meant))
                 continue
         out.append(token)
     return out
@@ -101,20 +104,17 @@ def _correctable(token: Token, word: str, known: frozenset[str]) -> bool:
     return len(word) >= 2 and all("가" <= c <= "힣" for c in word)  # two syllables are five or six letters
 
 
-def _meant(word: str, letters: dict[str, str]) -> str | None:
-    """The one known word within an edit or two of `word` (two for longer words), or None."""
+def _meant(word: str, letters: dict[str, str]) -> tuple[str, ...]:
+    """The known words nearest `word`, within an edit or two (two for longer words): one when it is clear."""
     typed = _letters(word)
     limit = 1 if (len(word) < 7 and word.isascii()) or len(word) == 2 else 2
     close = process.extract(typed, list(letters), scorer=OSA.distance, score_cutoff=limit, limit=3)
-    if not close:
-        return None
     if word.isascii() and len(word) < 5:  # short words: a typo keeps its first letter (`soon` is no `noon`)
         close = [found for found in close if found[0][:1] == typed[:1]]
-        if not close:
-            return None
+    if not close:
+        return ()
     best = min(distance for _choice, distance, _index in close)
-    nearest = {letters[choice] for choice, distance, _index in close if distance == best}
-    return nearest.pop() if len(nearest) == 1 else None
+    return tuple(sorted({letters[choice] for choice, distance, _index in close if distance == best}))
 
 
 _KOREAN_UNITS = ("시간", "개월", "주일")
