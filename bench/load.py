@@ -211,12 +211,12 @@ async def wait_for_posts(slack_url: str, count: int, *, within: float) -> dict[s
 
 
 async def wait_for_schedules(bot_url: str, count: int, *, within: float) -> bool:
-    """Poll the bot's /healthz until it says `count` schedules are loaded."""
+    """Poll the bot's /readyz until its `process` says `count` schedules are loaded."""
     deadline = time.monotonic() + within
     async with aiohttp.ClientSession() as session:
         while True:
-            async with session.get(f"{bot_url}/healthz") as response:
-                if (await response.json()).get("schedules") == count:
+            async with session.get(f"{bot_url}/readyz") as response:
+                if (await response.json()).get("process", {}).get("schedules") == count:
                     return True
             if time.monotonic() > deadline:
                 return False

@@ -327,6 +327,17 @@ def _calendar_start(today: date, point: CalendarStart) -> date:
 def resolve_window(window: Window, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The window as (start, end) in `zone`, checked: start before end, not in the future, within retention."""
     now = now.astimezone(zone)
+    try:
+        return _resolved(window, now, zone)
+    except (OverflowError, ValueError):  # a date or length past what a calendar holds: `since 0001-01-01`
+        raise WindowError(
+            _("“{window}” reaches past any date ServiceWatch keeps (15 months); pick a window within them.").format(
+                window=window.text[:80]
+            )
+        ) from None
+
+
+def _resolved(window: Window, now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     start = _point(window.start, now, zone, latest=True)
     if window.end is None:
         end = now

@@ -125,8 +125,34 @@ def standard_cron(expression: str) -> str:
             ).format(line=expression, count=len(fields))
         )
     names = ("minute", "hour", "day", "month")
-    checked = [_check_field(value, name) for value, name in zip(fields[:4], names, strict=True)]
-    return " ".join([*checked, _weekdays(fields[4])])
+    minute, hour, day, month = (_check_field(value, name) for value, name in zip(fields[:4], names, strict=True))
+    weekdays = _weekdays(fields[4])
+    if day != "*" and not _yearly(day, month):
+        if weekdays == "*":  # `0 0 30 2 *`: February has no 30th; `0 0 29 2 *` runs once in four years
+            raise UserError(
+                _(
+                    "“{line}” runs less than once a year (days {day} of months {month}); a schedule runs at least "
+                    "yearly. Pick a day every one of those months has, e.g. `0 9 1 {month} *`."
+                ).format(line=expression, day=day, month=month)
+            )
+        if not _ever(day, month):  # `0 0 31 2 5`: crontab runs on either field; the day never comes, the weekday does
+            day = "*"
+    return " ".join([minute, hour, day, month, weekdays])
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # February's 29th comes once in four years
+
+
+def _yearly(day: str, month: str) -> bool:
+    """Whether some day of the field comes in one of the months every year."""
+    days, months = _numbers(day, 1, 31, "day"), _numbers(month, 1, 12, "month")
+    return any(d <= _MONTH_DAYS[m - 1] for m in months for d in days)
+
+
+def _ever(day: str, month: str) -> bool:
+    """Whether some day of the field comes in one of the months at all (February 29th in a leap year)."""
+    days, months = _numbers(day, 1, 31, "day"), _numbers(month, 1, 12, "month")
+    return any(d <= (29 if m == 2 else _MONTH_DAYS[m - 1]) for m in months for d in days)
 
 
 def _numbers(field: str, low: int, high: int, name: str, *, names: tuple[str, ...] = ()) -> list[int]:

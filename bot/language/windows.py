@@ -577,7 +577,14 @@ def _iso_interval(word: str) -> tuple[Window, int] | None:
     span = parse_span(second)
     end = parse_iso(second)
     if span is not None and isinstance(start, Instant | OnDate):
-        end = _shifted(start, span)
+        try:
+            end = _shifted(start, span)
+        except OverflowError:  # `9999-12-31T23:59/PT1H`: past the last date a calendar holds
+            raise UserError(
+                _("“{word}” ends past any date ServiceWatch keeps (15 months); pick a window within them.").format(
+                    word=word[:80]
+                )
+            ) from None
     if end is None:
         raise UserError(
             _("“{word}” is not an ISO 8601 interval; write start/end, e.g. 2026-11-27T09:00/2026-11-27T12:00.").format(

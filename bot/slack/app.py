@@ -169,11 +169,13 @@ def _installable_app(
     pacers = pacers_for(settings, database)
     client = slack_client(None, settings.slack_api_url, pacer=pacers.of(SINGLE), session=session)  # no token of its own
     assert settings.slack_signing_secret is not None
+    assert settings.slack_client_secret is not None  # the installable app has one: its states are signed with it
+    states = OAuthStates(database, settings.slack_client_secret.get_secret_value(), expires_in=STATE_SECONDS)
     bolt = AsyncApp(
         name="servicewatch-charts",
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
-        oauth_settings=oauth_settings(settings, installations, OAuthStates(database, expires_in=STATE_SECONDS)),
+        oauth_settings=oauth_settings(settings, installations, states),
         authorize=StoreAuthorize(tokens),  # type: ignore[arg-type] # Bolt takes an AsyncAuthorize as it is
         before_authorize=ignore_uninstalled(tokens),
         logger=logging.getLogger("slack_bolt"),

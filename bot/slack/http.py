@@ -17,11 +17,12 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.signature import SignatureVerifier
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.health import Readiness
 from bot.metrics import Metrics
+from bot.slack.edge import FORM, malformed, signed, text_of
 from bot.slack.requests import first_delivery
 from bot.store.events import EventLedger
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
-FORM = "application/x-www-form-urlencoded"
 
 
 REPLAY_WINDOW = 6 * 60.0  # Slack's signatures are good for five minutes
@@ -91,7 +91,7 @@ def web_app(
     bolt: AsyncApp,
     *,
     metrics: Metrics,
-    health: Callable[[], dict[str, Any]],
+    about: Callable[[], dict[str, Any]],
     readiness: Readiness | None = None,
     ledger: EventLedger | None = None,
     signing_secret: str | None = None,
@@ -101,35 +101,36 @@ def web_app(
     """The aiohttp application of HTTP mode. Every request's signature and age are verified; a request whose
     valid signature was already seen (a replay inside Slack's five minutes) is refused. With `commands` and
     `client`, slash commands are acknowledged here and their work started in the background. `/healthz` answers
-    while the event loop does; with `readiness`, `/readyz` answers 200 or 503 naming the failing checks, and every
-    scrape of `/metrics` asks it first, so its gauges are current."""
-    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+    `{"ok": true}` while the event loop does, and says nothing more; with `readiness`, `/readyz` answers 200 or 503
+    naming the failing checks, with `about()` (the mode, work in flight), and every scrape of `/metrics` asks it
+    first, so its gauges are current."""
     seen = SeenRecently(REPLAY_WINDOW)
     ack_first = AckFirst()
 
     async def events(request: web.Request) -> web.StreamResponse:
         ack_first.arrived()
-        if verifier is not None:
-            body = await request.text()
+        raw = await request.read()
+        if signing_secret is not None:
+            stamp = request.headers.get("X-Slack-Request-Timestamp", "")
             signature = request.headers.get("X-Slack-Signature", "")
-            timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-            valid = (
-                timestamp.isascii()
-                and timestamp.isdigit()
-                and signature.startswith("v0=")
-                and verifier.is_valid(body, timestamp, signature)
-            )
-            if not valid:  # refused here: Bolt would check again, and a timestamp like `¹⁷…` makes it raise (500)
+            if not signed(raw, stamp, signature, signing_secret, time.time()):  # checked on the bytes, first
                 return web.json_response({"error": "invalid request"}, status=401)
+        body = text_of(raw)
+        problem = "a body that is not UTF-8" if body is None else malformed(request.content_type, body)
+        if body is None or problem is not None:
+            log.warning("refused a malformed request to %s: %s", EVENTS_PATH, problem)
+            return web.json_response({"error": "malformed request", "detail": problem}, status=400)
+        if signing_secret is not None:
             # Replays to this process are refused at once, with no database write before the acknowledgement;
             # the database (every replica) is asked after it, by the listeners whose requests change something.
-            if not seen.add(signature):
+            if not seen.add(request.headers["X-Slack-Signature"]):
                 return _replayed()
             if commands is not None and client is not None and request.content_type == FORM:
                 form = dict(parse_qsl(body, keep_blank_values=True))
-                if form.get("command") == commands.command and form.get("user_id") and form.get("channel_id"):
-                    return _acknowledge(commands, client, form, signature)
-        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+                if form.get("command") == commands.command:
+                    return _acknowledge(commands, client, form, request.headers["X-Slack-Signature"])
+        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
+        return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
     def _acknowledge(
         commands: SlackListeners, client: AsyncWebClient, form: dict[str, str], signature: str
@@ -154,12 +155,12 @@ def web_app(
         await commands.start_command(form, client, respond)
 
     async def healthz(request: web.Request) -> web.StreamResponse:
-        return web.json_response({"ok": True, **health()})
+        return web.json_response({"ok": True})  # unauthenticated: that the process answers, nothing about it
 
     async def readyz(request: web.Request) -> web.StreamResponse:
         assert readiness is not None
         report = await readiness.check()
-        return web.json_response(report.as_json(), status=200 if report.ready else 503)
+        return web.json_response({**report.as_json(), "process": about()}, status=200 if report.ready else 503)
 
     async def prometheus(request: web.Request) -> web.StreamResponse:
         if readiness is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -208,9 +209,19 @@ async def installed_page(args: AsyncSuccessArgs) -> BoltResponse:
 
 async def refused_page(args: AsyncFailureArgs) -> BoltResponse:
     """Not installed: what happened and what to do next."""
-    log.info("an install was refused: %s", args.reason)
+    reason = error_code(args.reason)
+    log.info("an install was refused: %s", reason)
     with speaking(_page_language(args.request)):
-        return _page(args.suggested_status_code, _("ServiceWatch was not installed"), _why_refused(args.reason))
+        return _page(args.suggested_status_code, _("ServiceWatch was not installed"), _why_refused(reason))
+
+
+_ERROR_CODE = re.compile(r"[a-z0-9_.]{1,40}")
+
+
+def error_code(reason: str) -> str:
+    """The reason of a refused install as an error code, the only shape Slack gives one (`access_denied`): the
+    `error=` of the callback is anyone's text, so anything else is neither logged nor shown."""
+    return reason if _ERROR_CODE.fullmatch(reason) else "unreadable_error"
 
 
 def _why_refused(reason: str) -> str:

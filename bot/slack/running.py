@@ -64,14 +64,9 @@ class SlackBot:
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
 
-    def liveness(self) -> dict[str, Any]:
-        """`/healthz`'s body beside `ok`: cheap facts only (it must answer whatever else is wrong)."""
-        return {
-            "mode": self.mode.value,
-            "servicewatch": self.services.servicewatch_label,
-            "in_flight": self.work.pending,
-            "schedules": self.schedules.loaded,
-        }
+    def about(self) -> dict[str, Any]:
+        """`/readyz`'s `process`: cheap facts of this process (no address or version of anything it talks to)."""
+        return {"mode": self.mode.value, "in_flight": self.work.pending, "schedules": self.schedules.loaded}
 
     async def start(self) -> None:
         """Start the schedules (they load in the background: requests are answered at once), the sweep, and the
@@ -91,7 +86,7 @@ class SlackBot:
         app = web_app(
             self.slack.bolt,
             metrics=self.router.metrics,
-            health=self.liveness,
+            about=self.about,
             readiness=self.readiness,
             ledger=self.slack.listeners.ledger,
             commands=self.slack.listeners,

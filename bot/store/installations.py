@@ -5,18 +5,19 @@ team id, or the enterprise id of an org-wide install), every token sealed with S
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from sqlalchemy import ColumnElement, Select, delete, or_, select
+from sqlalchemy import ColumnElement, Select, Table, delete, or_, select
 
-from bot.store.db import Database, as_utc
+from bot.store.db import Database, as_utc, insert_unless_present
 from bot.store.sealing import Sealer, sealed_column
 from bot.store.tables import InstallationRow, OAuthStateRow
 from bot.workspace_keys import workspace_key
@@ -236,11 +237,18 @@ class SlackInstallations(AsyncInstallationStore):
         return None if sealed is None else self._sealer.open(sealed, what=SEALED[column])
 
 
-class OAuthStates(AsyncOAuthStateStore):
-    """The states /slack/install hands out: each good once, for `expires_in` seconds. Only their digest is stored."""
+STATES = cast(Table, OAuthStateRow.__table__)
 
-    def __init__(self, database: Database, *, expires_in: int = 600, clock: Clock = _now) -> None:
+
+class OAuthStates(AsyncOAuthStateStore):
+    """The states /slack/install hands out, each good once, for `expires_in` seconds. A state is signed (its expiry,
+    a nonce and an HMAC under `key`), so handing one out writes nothing: anyone may ask /slack/install as often as
+    they like without growing the database. Only a state used by a callback is noted (its digest, until it would
+    have expired), so it cannot be used twice."""
+
+    def __init__(self, database: Database, key: str, *, expires_in: int = 600, clock: Clock = _now) -> None:
         self._sessions = database.sessions
+        self._key = hashlib.sha256(b"oauth-state:" + key.encode()).digest()  # never the key itself
         self.expiration_seconds = expires_in
         self._clock = clock
 
@@ -249,27 +257,37 @@ class OAuthStates(AsyncOAuthStateStore):
         return log
 
     async def async_issue(self, *args: object, **kwargs: object) -> str:
-        """A new state, good for `expires_in` seconds; expired ones are swept on the way."""
-        state = secrets.token_urlsafe(32)
-        now = self._clock()
-        async with self._sessions.begin() as session:
-            await session.execute(delete(OAuthStateRow).where(OAuthStateRow.expires_at < now))
-            session.add(
-                OAuthStateRow(digest=_digest(state), expires_at=now + timedelta(seconds=self.expiration_seconds))
-            )
-        return state
+        """A new state, good for `expires_in` seconds."""
+        expires = int(self._clock().timestamp()) + self.expiration_seconds
+        signed = f"{expires}.{secrets.token_urlsafe(16)}"
+        return f"{signed}.{self._mac(signed)}"
 
     async def async_consume(self, state: str) -> bool:
-        """Whether `state` was handed out, has not expired and was not used before; it cannot be used again."""
-        if not state:
+        """Whether `state` is one this bot handed out, has not expired and was not used before; it cannot be used
+        again. Used states are swept once they would have expired."""
+        expires = self._expiry(state)
+        now = self._clock()
+        if expires is None or expires < now:
             return False
         async with self._sessions.begin() as session:
-            gone = await session.execute(
-                delete(OAuthStateRow).where(
-                    OAuthStateRow.digest == _digest(state), OAuthStateRow.expires_at >= self._clock()
-                )
+            await session.execute(delete(OAuthStateRow).where(OAuthStateRow.expires_at < now))
+            used = insert_unless_present(session.get_bind().dialect.name, STATES).values(
+                digest=_digest(state), expires_at=expires
             )
-        return bool(gone.rowcount)  # type: ignore[attr-defined]
+            taken = await session.execute(used.returning(STATES.c.digest))
+            return taken.first() is not None
+
+    def _mac(self, signed: str) -> str:
+        return hmac.new(self._key, signed.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _expiry(self, state: str) -> datetime | None:
+        signed, _dot, mac = state.rpartition(".")
+        stamp = signed.partition(".")[0]
+        if not (mac and stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
+            return None
+        if not hmac.compare_digest(self._mac(signed), mac):
+            return None
+        return datetime.fromtimestamp(int(stamp), UTC)
 
 
 def _digest(state: str) -> str:

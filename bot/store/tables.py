@@ -263,7 +263,7 @@ class InstallationRow(Base):
 
 
 class OAuthStateRow(Base):
-    """An OAuth state handed out by /slack/install: its SHA-256 only, used once, until it expires."""
+    """An OAuth state a callback used (its SHA-256 only), kept until it would have expired, so it is used once."""
 
     __tablename__ = "slack_oauth_states"
 

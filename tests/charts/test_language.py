@@ -392,3 +392,12 @@ def test_a_refusal_comes_before_a_question() -> None:
     """`cpu of web-10`: picking a cpu would not help, since web-10 is no resource; that is said first."""
     with pytest.raises(ChartUsageError, match="web-10"):
         plan("cpu of web-10")
+
+
+@pytest.mark.parametrize(
+    "text", ["lag last 9999999999999999999 hours", "lag since 0001-01-01", "lag 9999-12-31T23:59/PT1H"]
+)
+def test_a_window_past_any_calendar_is_refused_naming_it(text: str) -> None:
+    with pytest.raises(ChartUsageError, match="15 months") as refused:
+        plan(text)
+    assert text.split(" ", 1)[1][:12] in str(refused.value)

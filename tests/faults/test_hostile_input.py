@@ -3,6 +3,8 @@ links; control characters. Each case: the fault, what the bot must do, and the c
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 from urllib.parse import urlencode
@@ -12,8 +14,8 @@ import pytest
 
 from bot.language.parse import ChartUsageError, parse_request
 from bot.language.spec import ChartRequest, SaveRequest
-from tests.slack_payloads import mention_event, slash_command
-from tests.stacks import BotStack
+from tests.slack_payloads import mention_event, signed_headers, slash_command
+from tests.stacks import SECRET, BotStack
 
 
 @pytest.mark.parametrize(
@@ -113,3 +115,79 @@ def test_saved_names_with_control_characters_or_too_long_are_refused() -> None:
         with pytest.raises(ChartUsageError, match=r"cannot be a saved chart.s name|is a word of the chart language"):
             parse_request(f"save '{name}' lag")
     assert isinstance(parse_request("save web\u200b-cpu lag"), SaveRequest)  # invisible characters are dropped first
+
+
+def _form(**fields: str) -> str:
+    return urlencode(fields)
+
+
+MALFORMED = [
+    # (case, body, content type, what the refusal says)
+    ("payload that is not JSON", _form(payload="{not json"), "application/x-www-form-urlencoded", "not a JSON object"),
+    ("payload that is a JSON list", _form(payload="[1, 2]"), "application/x-www-form-urlencoded", "not a JSON object"),
+    ("payload that is a JSON number", _form(payload="42"), "application/x-www-form-urlencoded", "not a JSON object"),
+    ("truncated payload", _form(payload='{"type": "block_actions", "user": {"id"'), "application/x-www-form-urlencoded",
+     "not a JSON object"),
+    ("view submission without its view", _form(payload=json.dumps({"type": "view_submission", "user": {"id": "U0KIM"}})),
+     "application/x-www-form-urlencoded", "without its view"),
+    ("block actions without a user", _form(payload=json.dumps({"type": "block_actions", "actions": []})),
+     "application/x-www-form-urlencoded", "without its user"),
+    ("slash command without channel_id", _form(command="/chart", text="lag", user_id="U0KIM"),
+     "application/x-www-form-urlencoded", "without channel_id"),
+    ("a form that is nothing of Slack's", _form(hello="world"), "application/x-www-form-urlencoded", "neither"),
+    ("JSON that is a list", "[]", "application/json", "not an object"),
+    ("truncated JSON", '{"type": "event_callback", "event": {', "application/json", "not an object"),
+    ("an event without its event", json.dumps({"type": "event_callback"}), "application/json", "without its event"),
+    ("a mention without its channel", json.dumps(
+        {"type": "event_callback", "event": {"type": "app_mention", "user": "U0KIM", "text": "lag", "ts": "1.2"}}
+    ), "application/json", "app_mention without channel"),
+    ("plain text", "lag 3h", "text/plain", "not a form or JSON"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "body", "content_type", "said"), MALFORMED, ids=[m[0] for m in MALFORMED])
+async def test_a_malformed_signed_body_is_a_400_that_says_why(
+    stack: BotStack, caplog: pytest.LogCaptureFixture, case: str, body: str, content_type: str, said: str
+) -> None:
+    response = await stack.post_signed(body, content_type)
+    assert response.status_code == 400, case
+    assert response.json()["error"] == "malformed request"
+    assert said in response.json()["detail"]
+    await stack.work.drain(5)
+    assert not [r for r in caplog.records if r.exc_info], "no traceback is logged"
+    assert stack.sandbox.calls == {}
+
+
+async def test_a_body_that_is_not_utf8_is_refused_signed_or_not(stack: BotStack) -> None:
+    raw = b"command=%2Fchart&text=\xff\xfe&user_id=U0KIM&channel_id=C0OPS"
+    stamp = str(int(time.time()))
+    signature = "v0=" + hmac.new(SECRET.encode(), b"v0:" + stamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
+    url = f"{stack.url}/slack/events"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": stamp}
+    signed_response = await stack.http.post(url, content=raw, headers={**headers, "X-Slack-Signature": signature})
+    assert signed_response.status_code == 400
+    assert "not UTF-8" in signed_response.json()["detail"]
+    unsigned = await stack.http.post(url, content=raw, headers={**headers, "X-Slack-Signature": "v0=00"})
+    assert unsigned.status_code == 401
+
+
+async def test_a_bogus_charset_is_read_as_slacks_utf8(stack: BotStack) -> None:
+    body = urlencode(slash_command("lag", user="U0KIM", channel="C0OPS", response_url=stack.fake.response_url()))
+    response = await stack.post_signed(body, "application/x-www-form-urlencoded; charset=bogus")
+    assert response.status_code == 200
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+
+
+@pytest.mark.parametrize("stamp", ["9" * 4400, "1" * 13, "-1700000000", "1700000000.5", ""])
+async def test_an_absurd_timestamp_is_a_401(stack: BotStack, stamp: str) -> None:
+    body = urlencode(slash_command("lag", user="U0KIM", channel="C0OPS", response_url=stack.fake.response_url()))
+    response = await stack.http.post(
+        f"{stack.url}/slack/events",
+        content=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signed_headers(body, SECRET, timestamp=0)["X-Slack-Signature"],
+        },
+    )
+    assert response.status_code == 401

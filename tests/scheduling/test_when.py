@@ -249,6 +249,24 @@ def test_day_of_month_or_weekday_as_crontab_does() -> None:
     ]
 
 
+@pytest.mark.parametrize("line", ["0 0 30 2 *", "0 0 31 4,6,9,11 *", "0 9 29 2 *", "0 0 30-31 2 *"])
+def test_a_crontab_that_runs_less_than_once_a_year_is_refused_naming_it(line: str) -> None:
+    with pytest.raises(UserError, match="less than once a year"):
+        standard_cron(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "first"),
+    [
+        ("0 0 31 2 5", ["Fri 02-05 00:00", "Fri 02-12 00:00"]),  # February has no 31st: its Fridays, as crontab says
+        ("0 0 31 4 0", ["Sun 04-04 00:00", "Sun 04-11 00:00"]),
+        ("0 0 29 2 1", ["Mon 02-01 00:00", "Mon 02-08 00:00"]),  # the 29th in a leap year, and the Mondays
+    ],
+)
+def test_a_day_that_never_comes_leaves_its_weekdays(line: str, first: list[str]) -> None:
+    assert times(f'cron "{line}"', "UTC", "2026-12-07T00:00", 2) == first
+
+
 def test_new_york_across_dst_start() -> None:
     # DST starts Sun 2026-03-08: 09:00 EST is 14:00 UTC, 09:00 EDT is 13:00 UTC.
     assert times("every day at 09:00", "America/New_York", "2026-03-06T15:00", 3) == [

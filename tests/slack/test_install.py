@@ -249,6 +249,27 @@ async def test_bad_callbacks_get_a_page_saying_what_to_do(
     assert "/slack/install" in refused.text or status == 200
 
 
+@pytest.mark.parametrize(
+    "error",
+    [
+        "Your workspace is suspended. Call +1-555-0100 now",  # content spoofing on the bot's own page
+        "access_denied\n2026-12-07 INFO bot: the app was installed in T0EVIL",  # a forged log line
+        "x" * 5000,
+    ],
+)
+async def test_the_callbacks_error_text_is_neither_shown_nor_logged(
+    stack: BotStack, caplog: pytest.LogCaptureFixture, error: str
+) -> None:
+    with caplog.at_level(logging.INFO):
+        refused = await stack.http.get(f"{stack.url}/slack/oauth_redirect", params={"error": error, "state": "x"})
+    assert refused.status_code == 200
+    assert "Slack ended the installation (unreadable_error)" in refused.text
+    assert error[:20] not in refused.text
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot"))  # not httpx's own
+    assert error[:20] not in logged
+    assert "an install was refused: unreadable_error" in logged
+
+
 async def test_a_failed_code_exchange_and_korean_pages(stack: BotStack) -> None:
     started = await stack.http.get(f"{stack.url}/slack/install")
     state = httpx.URL(started.headers["Location"]).params["state"]

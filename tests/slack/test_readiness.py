@@ -66,6 +66,7 @@ async def test_ready_when_all_is_well(stack: BotStack) -> None:
         "ready": True,
         "failing": {},
         "checks": {"slack": True, "database": True, "scheduler": True, "servicewatch": True},
+        "process": {"mode": "http", "in_flight": 0, "schedules": 0},
     }
     assert seen.gauges == ALL_PASS
 

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from slack_sdk.oauth.installation_store import Bot, Installation
+from sqlalchemy import func, select
 
 from bot.store import Database
 from bot.store.installations import OAuthStates, SlackInstallations
 from bot.store.sealing import Sealer, new_key, rotate
+from bot.store.tables import OAuthStateRow
 from tests.store.test_accounts import _file_bytes
 
 BOT_TOKEN = "xoxb-acme-bot-token-do-not-leak"
@@ -140,12 +142,29 @@ async def test_no_token_is_in_the_sqlite_file(tmp_path: Path) -> None:
 
 async def test_a_state_is_good_once_and_not_after_it_expires(database: Database) -> None:
     now = [datetime(2026, 11, 28, 12, 0, tzinfo=UTC)]
-    states = OAuthStates(database, expires_in=600, clock=lambda: now[0])
+    states = OAuthStates(database, "client-secret", expires_in=600, clock=lambda: now[0])
     state = await states.async_issue()
     assert await states.async_consume(state)
     assert not await states.async_consume(state)  # reused
     assert not await states.async_consume("forged-" + state)
     assert not await states.async_consume("")
+    stamp, nonce, mac = (await states.async_issue()).split(".")
+    for forged in (f"{int(stamp) + 3600}.{nonce}.{mac}", f"{stamp}.{nonce}.{'0' * 32}", f"{'9' * 4400}.{nonce}.{mac}"):
+        assert not await states.async_consume(forged)
+    other = OAuthStates(database, "another-app's-secret", expires_in=600, clock=lambda: now[0])
+    assert not await other.async_consume(await states.async_issue())  # signed with this app's secret only
     late = await states.async_issue()
     now[0] += timedelta(minutes=11)
     assert not await states.async_consume(late)  # expired
+
+
+async def test_handing_out_states_writes_nothing(database: Database) -> None:
+    """/slack/install needs no authentication: asking it 500 times must not grow the database."""
+    states = OAuthStates(database, "client-secret", expires_in=600)
+    handed = [await states.async_issue() for _ in range(500)]
+    assert len(set(handed)) == 500
+    async with database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OAuthStateRow)) == 0
+    assert await states.async_consume(handed[0])
+    async with database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OAuthStateRow)) == 1
