@@ -329,6 +329,8 @@ def resolve_window(window: Window, now: datetime, zone: ZoneInfo) -> tuple[datet
     now = now.astimezone(zone)
     try:
         return _resolved(window, now, zone)
+    except WindowError:
+        raise
     except (OverflowError, ValueError):  # a date or length past what a calendar holds: `since 0001-01-01`
         raise WindowError(
             _("“{window}” reaches past any date ServiceWatch keeps (15 months); pick a window within them.").format(

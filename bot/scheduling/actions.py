@@ -18,7 +18,7 @@ from bot.language.when import default_window, describe_time, describe_times, run
 from bot.scheduling.commands import NewScheduleRequest, parse_schedule, parse_schedule_id
 from bot.scheduling.runner import when_of
 from bot.scheduling.service import ScheduleService
-from bot.store.schedules import NewSchedule, Schedule
+from bot.store.schedules import AlreadyScheduled, NewSchedule, Schedule
 
 
 @dataclass(frozen=True)
@@ -134,23 +134,10 @@ class ScheduleActions:
                     )
                 )
             ends_at = now + timedelta(seconds=duration)
-        schedule = await self.schedules.create(
-            NewSchedule(
-                channel_id=channel,
-                owner_id=asker.user_id,
-                label=title or plan.title,
-                chart_text=new.chart_text,
-                when_text=new.when.text,
-                interval_seconds=new.when.interval,
-                cron=new.when.cron,
-                timezone=zone,
-                thread_ts=thread_ts,
-                ends_at=ends_at,
-                workspace=asker.workspace,
-            ),
-            max_per_channel=self.limits.max_per_channel,
-            request_key=asker.request_key,
-        )
+        try:
+            schedule = await self._created(new, asker, channel, title or plan.title, zone, thread_ts, ends_at)
+        except AlreadyScheduled as already:  # the same asked for at once (the check above saw neither)
+            return self._already(already.schedule)
         await self.service.sync()
         assert resolved.window is not None
         window = resolved.window.text
@@ -175,6 +162,35 @@ class ScheduleActions:
             channel=channel,
             window=window,
             next=self._next(schedule, 2),
+        )
+
+    async def _created(
+        self,
+        new: NewScheduleRequest,
+        asker: Asker,
+        channel: str,
+        label: str,
+        zone: str,
+        thread_ts: str | None,
+        ends_at: datetime | None,
+    ) -> Schedule:
+        return await self.schedules.create(
+            NewSchedule(
+                channel_id=channel,
+                owner_id=asker.user_id,
+                label=label,
+                chart_text=new.chart_text,
+                when_text=new.when.text,
+                interval_seconds=new.when.interval,
+                cron=new.when.cron,
+                timezone=zone,
+                thread_ts=thread_ts,
+                ends_at=ends_at,
+                workspace=asker.workspace,
+            ),
+            max_per_channel=self.limits.max_per_channel,
+            request_key=asker.request_key,
+            twin=lambda here: same_schedule(here, new, zone, thread_ts),
         )
 
     def _already(self, twin: Schedule) -> str:

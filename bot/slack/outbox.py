@@ -391,8 +391,7 @@ class SlackOutbox:
     async def _privately(
         self, asker: Asker, destination: Destination, text: str, blocks: list[dict[str, Any]] | None
     ) -> None:
-        if self._respond is not None:  # the response_url needs no token
-            await self._respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+        if self._respond is not None and await self._responded(text, blocks):  # the response_url needs no token
             return
         try:
             await self._call(
@@ -408,6 +407,20 @@ class SlackOutbox:
                 raise
             # They are not in that channel (a shortcut on a channel they only view), or it is gone: a DM reaches them.
             await self._call(self._client.chat_postMessage, channel=asker.user_id, text=text, blocks=blocks)
+
+    async def _responded(self, text: str, blocks: list[dict[str, Any]] | None) -> bool:
+        """Whether the response_url took the note; when it did not (expired, used up, Slack down), the note goes by
+        chat.postEphemeral instead, so no failure goes untold."""
+        assert self._respond is not None
+        try:
+            answer = await self._respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+        except (TimeoutError, ClientError, OSError) as exc:
+            log.warning("a response_url could not be reached (%s); telling the asker another way", type(exc).__name__)
+            return False
+        if answer.status_code != 200:
+            log.warning("a response_url answered %s; telling the asker another way", answer.status_code)
+            return False
+        return True
 
     async def say(self, destination: Destination, text: str) -> None:
         """A message everyone in the channel (or thread) sees (joining a public channel first, as a chart does)."""

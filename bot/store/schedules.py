@@ -104,6 +104,14 @@ def _run(row: ScheduleRunRow) -> Run:
     return Run(row.schedule_id, as_utc(row.scheduled_for), row.status, row.holder, row.file_id, row.detail)
 
 
+class AlreadyScheduled(Exception):
+    """The schedule asked for is the channel's `schedule` already."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        super().__init__(f"already schedule #{schedule.id}")
+        self.schedule = schedule
+
+
 class Schedules:
     """Schedules, one row each; `version` grows with every change so replicas see what changed."""
 
@@ -112,17 +120,30 @@ class Schedules:
         self._sessions = database.sessions
         self._clock = clock
 
-    async def create(self, new: NewSchedule, *, max_per_channel: int, request_key: str | None = None) -> Schedule:
-        """Add a schedule; UserError when the channel already has `max_per_channel` (counted under a lock on the
-        channel, so creates racing for its last place do not both get it). With `request_key`, at most once for
+    async def create(
+        self,
+        new: NewSchedule,
+        *,
+        max_per_channel: int,
+        request_key: str | None = None,
+        twin: Callable[[list[Schedule]], Schedule | None] | None = None,
+    ) -> Schedule:
+        """Add a schedule; UserError when the channel already has `max_per_channel`, AlreadyScheduled when `twin`
+        finds the same one among the channel's. Both are asked under a lock on the channel, so creates racing for its
+        last place, or the same schedule asked for at once, do not both get it. With `request_key`, at most once for
         that request."""
         now = self._clock()
         async with self._sessions.begin() as session:
             await lock_for_writing(session, f"schedules in {new.channel_id}")  # first: SQLite's BEGIN IMMEDIATE
             await once(session, request_key, now)
-            count = await session.scalar(
-                select(func.count()).select_from(ScheduleRow).where(ScheduleRow.channel_id == new.channel_id)
+            rows = await session.scalars(
+                select(ScheduleRow).where(ScheduleRow.channel_id == new.channel_id).order_by(ScheduleRow.id)
             )
+            here = [_schedule(r) for r in rows]
+            found = twin(here) if twin is not None else None
+            if found is not None:
+                raise AlreadyScheduled(found)
+            count = len(here)
             if (count or 0) >= max_per_channel:
                 raise UserError(
                     f"This channel has {count} schedules, the most allowed (SCHEDULE_MAX_PER_CHANNEL); "

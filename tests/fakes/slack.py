@@ -266,6 +266,7 @@ class FakeSlack:
         self.posts: list[Post] = []
         self.responses: list[dict[str, Any]] = []  # what was posted to response_urls, in order
         self.ephemerals: list[Ephemeral] = []
+        self.response_url_status = 200  # e.g. 404: every response_url is refused, as an expired or used-up one is
         self.users: dict[str, User] = {}  # the workspace's people: `user()`, `default_workspace()`
         self.channels: dict[str, Channel] = {}  # its channels: `channel()`, `default_workspace()`
         self.scopes: frozenset[str] = manifest_scopes()  # the bot token's
@@ -851,6 +852,8 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.StreamResponse:
         """A response_url: its message's blocks are checked as chat.postMessage checks them (Slack answers a refused
         one with HTTP 400 and the error as text)."""
+        if self.response_url_status != 200:
+            return web.Response(status=self.response_url_status, text="expired_url")
         body = await request.json()
         try:
             self._blocks(body)

@@ -322,3 +322,15 @@ async def test_a_request_cut_off_by_shutdown_stays_noted_for_takeover(stack: Bot
     (noted,) = await later.orphans(timedelta(0))
     assert noted.text == f"{CPU} resource=web-01"
     assert stack.fake.posts == []
+
+
+@pytest.mark.parametrize("status", [404, 500])
+async def test_a_refused_response_url_still_tells_the_asker(stack: BotStack, status: int) -> None:
+    """Issue 26: a response_url that is expired, used up or down must not swallow a failure: it goes ephemeral."""
+    stack.fake.response_url_status = status
+    await stack.post_command("lag of web-10")
+    await stack.fake.wait_for(lambda: stack.fake.calls_to("chat.postEphemeral"))
+    (call,) = stack.fake.calls_to("chat.postEphemeral")
+    assert (call.params["channel"], call.params["user"]) == ("C0OPS", "U0KIM")
+    assert "web-10" in call.params["text"]
+    assert stack.fake.responses == []

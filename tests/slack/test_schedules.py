@@ -288,3 +288,16 @@ async def test_a_korean_speaker_reads_the_catalog(stack: BotStack) -> None:
     )
     assert await say("delete 1") == "#1(Replication Lag, 평일 9시) 예약을 삭제했어요."
     assert await say("next 1") == "#1 예약이 없어요. `schedules`로 이 채널의 예약을 볼 수 있어요."
+
+
+async def test_thirty_identical_schedule_commands_at_once_make_one(stack: BotStack) -> None:
+    """Issue 26: the duplicate check and the insert are one step, so a burst of the same command makes one schedule;
+    every other asker is told which one it is."""
+    text = "schedule lag every day at 9am"
+    answers = await asyncio.gather(*(stack.post_command(text) for _ in range(30)))
+    assert {answer.status_code for answer in answers} == {200}
+    await stack.fake.wait_for(lambda: len(stack.fake.responses) >= 30, within=60)
+    said = [str(response["text"]) for response in stack.fake.responses]
+    assert sum(text.startswith("Scheduled #1: ") for text in said) == 1
+    assert sum(text.startswith("Already scheduled as #1: ") for text in said) == 29
+    assert [s.id for s in await stack.schedules.schedules.in_channel("C0OPS")] == [1]

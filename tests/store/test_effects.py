@@ -10,7 +10,7 @@ import pytest
 from bot.errors import AlreadyDone
 from bot.store import Database, SavedCharts
 from bot.store.effects import RequestEffects
-from bot.store.schedules import NewSchedule, Schedules
+from bot.store.schedules import AlreadyScheduled, NewSchedule, Schedule, Schedules
 
 
 def new_schedule(channel: str = "C1") -> NewSchedule:
@@ -61,3 +61,24 @@ async def test_the_answer_is_kept_with_the_key(database: Database) -> None:
     assert earlier.answer == "Saved `web`."
     await effects.answered("request:4", "nothing")  # a request that changed nothing leaves nothing
     assert await effects.earlier("request:4") is None
+
+
+async def test_the_same_schedule_asked_for_30_times_at_once_is_made_once(database: Database) -> None:
+    """The duplicate check and the insert are one step under the channel's lock (issue 26): different requests
+    for the same schedule at the same moment make one, and the others are told which it is."""
+    schedules = Schedules(database)
+
+    def twin(here: list[Schedule]) -> Schedule | None:
+        return next((s for s in here if s.chart_text == new_schedule().chart_text), None)
+
+    outcomes = await asyncio.gather(
+        *(
+            schedules.create(new_schedule(), max_per_channel=25, request_key=f"request:{n}", twin=twin)
+            for n in range(30)
+        ),
+        return_exceptions=True,
+    )
+    made = [o for o in outcomes if isinstance(o, Schedule)]
+    assert len(made) == 1
+    assert [o.schedule.id for o in outcomes if isinstance(o, AlreadyScheduled)] == [made[0].id] * 29
+    assert len(await schedules.all()) == 1
