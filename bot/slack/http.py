@@ -109,6 +109,13 @@ def web_app(
 
     async def events(request: web.Request) -> web.StreamResponse:
         ack_first.arrived()
+        encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in (
+            "",
+            "identity",
+        ):  # Slack sends plain bodies; an inflated one costs CPU before its size shows
+            log.warning("refused a request to %s with Content-Encoding %s", EVENTS_PATH, encoding[:40])
+            return web.json_response({"error": "compressed bodies are not accepted"}, status=415)
         raw = await request.read()
         if signing_secret is not None:
             stamp = request.headers.get("X-Slack-Request-Timestamp", "")

@@ -3,6 +3,7 @@ links; control characters. Each case: the fault, what the bot must do, and the c
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
 import json
@@ -191,3 +192,18 @@ async def test_an_absurd_timestamp_is_a_401(stack: BotStack, stamp: str) -> None
         },
     )
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "GZIP"])
+async def test_a_compressed_body_is_refused_before_it_is_inflated(stack: BotStack, encoding: str) -> None:
+    """Slack sends plain bodies; a 1 MiB body that inflates to 1 GiB must cost nothing to refuse (issue 26)."""
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024))  # 64 MiB of zeros in about 64 KB
+    response = await stack.post_signed("", "application/x-www-form-urlencoded", headers={"Content-Encoding": encoding})
+    assert response.status_code == 415
+    raw = await stack.http.post(
+        f"{stack.url}/slack/events",
+        content=bomb,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": encoding},
+    )
+    assert raw.status_code == 415
+    assert (await stack.http.get(f"{stack.url}/healthz")).json() == {"ok": True}
