@@ -8,7 +8,6 @@ import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +24,7 @@ from bot.i18n import _, speaking
 from bot.router import Destination
 from bot.slack.alerts import FOLLOW_ACTION
 from bot.slack.chart_message import ACTION_PREFIX, SAVE, SCHEDULE, clicked, kept_blocks
+from bot.slack.listeners.clicks import Click, answered_once
 from bot.slack.modal import open_chart_form
 from bot.slack.outbox import SlackOutbox
 from bot.slack.requests import SlackRequests, first_delivery, signature_of
@@ -57,37 +57,6 @@ class MessageLocks:
                 self._locks[key] = (lock, users - 1)
 
 
-@dataclass(frozen=True)
-class Click:
-    """A click on a chart's control, as the payload says it."""
-
-    user_id: str
-    channel_id: str
-    message_ts: str
-    thread_ts: str | None  # the thread the chart message is in, if any
-    trigger_id: str
-    response_url: str | None
-    action: dict[str, Any]
-    message: dict[str, Any] | None
-    workspace: str = ""  # bot/slack/workspaces.py
-
-    @classmethod
-    def of(cls, body: dict[str, Any], action: dict[str, Any], workspace: str = "") -> Click:
-        container = body.get("container") or {}
-        message = body.get("message")
-        return cls(
-            user_id=body["user"]["id"],
-            channel_id=str(container.get("channel_id") or (body.get("channel") or {}).get("id") or ""),
-            message_ts=str(container.get("message_ts") or (message or {}).get("ts") or ""),
-            thread_ts=(message or {}).get("thread_ts") or container.get("thread_ts"),
-            trigger_id=str(body.get("trigger_id") or ""),
-            response_url=body.get("response_url"),
-            action=action,
-            message=message,
-            workspace=workspace,
-        )
-
-
 class ChartButtons:
     def __init__(self, requests: SlackRequests, ledger: EventLedger, clicks: ChartClicks, command: str) -> None:
         self.requests, self.ledger, self.clicks, self.command = requests, ledger, clicks, command
@@ -96,29 +65,11 @@ class ChartButtons:
 
     def register(self, app: AsyncApp) -> None:
         app.action(re.compile(f"^{ACTION_PREFIX}"))(self.on_click)
-        app.action(FOLLOW_ACTION)(self.on_follow)
+        app.action(FOLLOW_ACTION)(answered_once(self.requests, self.ledger, "a follow", self._follow))
 
-    async def on_follow(
-        self,
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        request: AsyncBoltRequest,
-    ) -> None:
+    async def _follow(self, click: Click, outbox: SlackOutbox, respond: AsyncRespond | None) -> None:
         """An alert's *Follow in the thread*: its `follow …` line, run as if typed in the incident's thread."""
-        await ack()
-        click = Click.of(body, action, self.requests.workspaces.key_of(body))
-        self.requests.work.spawn(
-            self._follow(click, client, signature_of(request)), name=f"a follow of {click.user_id}"
-        )
-
-    async def _follow(self, click: Click, client: AsyncWebClient, signature: str) -> None:
-        if not await first_delivery(self.ledger, signature):
-            return
         line = str(click.action.get("value") or "")
-        respond = AsyncRespond(response_url=click.response_url) if click.response_url else None
-        outbox = self.requests.outbox(client, respond, workspace=click.workspace)
         thread = Destination(click.channel_id, click.thread_ts or click.message_ts, click.workspace)
         if not line.startswith("follow "):  # a value edited by hand: never run as another command
             asker = await self.requests.asker(click.user_id, thread, asked_from=None)

@@ -8,17 +8,16 @@ import re
 from collections.abc import Awaitable
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import error_text
 from bot.i18n import _, speaking
 from bot.router import Destination
-from bot.slack.listeners.chart_buttons import Click
+from bot.slack.listeners.clicks import Click, answered_once
+from bot.slack.outbox import SlackOutbox
 from bot.slack.question import PICK_PREFIX, Picked, picked
-from bot.slack.requests import SlackRequests, first_delivery, signature_of
+from bot.slack.requests import SlackRequests
 from bot.store.events import EventLedger
 
 log = logging.getLogger(__name__)
@@ -29,26 +28,10 @@ class PickButtons:
         self.requests, self.ledger = requests, ledger
 
     def register(self, app: AsyncApp) -> None:
-        app.action(re.compile(f"^{PICK_PREFIX}"))(self.on_pick)
+        app.action(re.compile(f"^{PICK_PREFIX}"))(answered_once(self.requests, self.ledger, "a pick", self.answer))
 
-    async def on_pick(
-        self,
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: AsyncWebClient,
-        request: AsyncBoltRequest,
-    ) -> None:
-        await ack()
-        click = Click.of(body, action, self.requests.workspaces.key_of(body))
-        self.requests.work.spawn(self.answer(click, client, signature_of(request)), name=f"a pick of {click.user_id}")
-
-    async def answer(self, click: Click, client: AsyncWebClient, signature: str) -> None:
+    async def answer(self, click: Click, outbox: SlackOutbox, respond: AsyncRespond | None) -> None:
         """After the acknowledgement: run the picked reading, or tell the clicker why not."""
-        if not await first_delivery(self.ledger, signature):
-            return
-        respond = AsyncRespond(response_url=click.response_url) if click.response_url else None
-        outbox = self.requests.outbox(client, respond, workspace=click.workspace)
         here = Destination(click.channel_id, click.thread_ts, click.workspace)
         asker = await self.requests.asker(click.user_id, here, asked_from=None)
         with speaking(asker.language):
