@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     bot_http_host: str = "0.0.0.0"
     bot_http_port: int = Field(default=3000, ge=0, le=65535)
     bot_command: str = "/chart"
+    # HTTP mode's hold on connections (docs/limits.md): idle or still sending headers, a body, how many at once.
+    bot_http_idle_timeout: str = "15s"
+    bot_http_body_timeout: str = "10s"
+    bot_http_max_connections: int = Field(default=1000, ge=1, le=100000)
 
     scp_access_key: SecretStr | None = None
     scp_secret_key: SecretStr | None = None
@@ -195,6 +199,8 @@ class Settings(BaseSettings):
 
     @field_validator(
         "chart_default_window",
+        "bot_http_idle_timeout",
+        "bot_http_body_timeout",
         "schedule_min_interval",
         "schedule_misfire_grace",
         "schedule_lease",

@@ -42,7 +42,7 @@ from bot.store.events import EventLedger
 from bot.store.installations import OAuthStates, SlackInstallations
 from bot.store.pending import PendingRequests
 from bot.store.schedules import Schedules
-from bot.store.sealing import Sealer
+from bot.store.sealing import Sealer, derived_key
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +198,15 @@ def _installable_app(
     return SlackApp(bolt, client, listeners, "", listeners.bot_name, "", workspaces)
 
 
+def request_sealer(settings: Settings) -> Sealer:
+    """What seals a noted request's response_url: SECRETS_KEYS when set, else a key derived from the Slack secret
+    that every replica shares (so any of them can take the request over)."""
+    if settings.sealing_keys:
+        return Sealer(settings.sealing_keys)
+    shared = settings.slack_signing_secret or settings.slack_app_token or settings.slack_bot_token
+    return Sealer([derived_key(shared.get_secret_value(), "response_url")] if shared is not None else [])
+
+
 def _listeners(
     settings: Settings,
     router: Router,
@@ -220,7 +229,7 @@ def _listeners(
         bot_user_id=str(auth.get("user_id") or ""),
         bot_name=str(auth.get("user") or "ServiceWatch"),
         default_window=settings.chart_default_window,
-        pending=PendingRequests(database, holder=replica_name(), lease=orphan_age),
+        pending=PendingRequests(database, holder=replica_name(), lease=orphan_age, sealer=request_sealer(settings)),
         orphan_age=orphan_age,
         workspaces=workspaces,
     )

@@ -22,8 +22,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.health import Readiness
 from bot.metrics import Metrics
+from bot.slack.connections import DEFAULT_LIMITS, CappedSite, ConnectionLimits
 from bot.slack.edge import FORM, malformed, signed, text_of
-from bot.slack.requests import first_delivery
+from bot.slack.requests import first_delivery, replied
 from bot.store.events import EventLedger
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ EVENTS_PATH = "/slack/events"
 
 
 REPLAY_WINDOW = 6 * 60.0  # Slack's signatures are good for five minutes
+NOTE_WITHIN = 1.5  # seconds a command's note may hold its acknowledgement (Slack waits three)
 
 
 class SeenRecently:
@@ -97,13 +99,14 @@ def web_app(
     signing_secret: str | None = None,
     commands: SlackListeners | None = None,
     client: AsyncWebClient | None = None,
+    limits: ConnectionLimits = DEFAULT_LIMITS,
 ) -> web.Application:
     """The aiohttp application of HTTP mode. Every request's signature and age are verified; a request whose
     valid signature was already seen (a replay inside Slack's five minutes) is refused. With `commands` and
     `client`, slash commands are acknowledged here and their work started in the background. `/healthz` answers
     `{"ok": true}` while the event loop does, and says nothing more; with `readiness`, `/readyz` answers 200 or 503
     naming the failing checks, with `about()` (the mode, work in flight), and every scrape of `/metrics` asks it
-    first, so its gauges are current."""
+    first, so its gauges are current. A body that takes longer than `limits.body` seconds is answered 408."""
     seen = SeenRecently(REPLAY_WINDOW)
     ack_first = AckFirst()
 
@@ -116,7 +119,12 @@ def web_app(
         ):  # Slack sends plain bodies; an inflated one costs CPU before its size shows
             log.warning("refused a request to %s with Content-Encoding %s", EVENTS_PATH, encoding[:40])
             return web.json_response({"error": "compressed bodies are not accepted"}, status=415)
-        raw = await request.read()
+        try:
+            async with asyncio.timeout(limits.body):
+                raw = await request.read()
+        except TimeoutError:
+            log.warning("refused a request to %s whose body took over %g s", EVENTS_PATH, limits.body)
+            return web.json_response({"error": "request body too slow"}, status=408, headers={"Connection": "close"})
         if signing_secret is not None:
             stamp = request.headers.get("X-Slack-Request-Timestamp", "")
             signature = request.headers.get("X-Slack-Signature", "")
@@ -135,31 +143,69 @@ def web_app(
             if commands is not None and client is not None and request.content_type == FORM:
                 form = dict(parse_qsl(body, keep_blank_values=True))
                 if form.get("command") == commands.command:
-                    return _acknowledge(commands, client, form, request.headers["X-Slack-Signature"])
+                    return await _acknowledge(commands, client, form, request.headers["X-Slack-Signature"])
         bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
         return await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
 
-    def _acknowledge(
+    async def _acknowledge(
         commands: SlackListeners, client: AsyncWebClient, form: dict[str, str], signature: str
     ) -> web.StreamResponse:
         refusal = commands.command_refusal(form.get("text", ""), form.get("user_id", ""))
         if refusal is not None:
             return web.json_response({"text": refusal, "response_type": "ephemeral"})
-        commands.work.spawn(_take(commands, client, form, signature), name=f"command of {form.get('user_id')}")
+        pending = commands.pending
+        if pending is None:  # nothing to note in: the replay check comes after the acknowledgement
+            commands.work.spawn(_take(commands, client, form, None, signature), name=f"command of {form['user_id']}")
+            return web.Response(status=200)
+        # Noted (its signature claimed with it) before the acknowledgement, committed with the burst around it: an
+        # acknowledged command survives a crash at any moment after. A database slower than NOTE_WITHIN has the
+        # command acknowledged first and noted when it answers.
+        noting = asyncio.ensure_future(pending.note(commands.commands.arrival(form, signature)))
+        await asyncio.wait({noting}, timeout=NOTE_WITHIN)
+        if noting.done():
+            if noting.exception() is not None:
+                log.error("could not note a command of %s: %s", form.get("user_id"), noting.exception())
+                return web.json_response(
+                    {"text": commands.commands.not_taken(form.get("user_id", "")), "response_type": "ephemeral"}
+                )
+            if noting.result() is None:
+                return _replayed()  # another replica took this signature
+        commands.work.spawn(_take(commands, client, form, noting, signature), name=f"command of {form['user_id']}")
         return web.Response(status=200)
 
-    async def _take(commands: SlackListeners, client: AsyncWebClient, form: dict[str, str], signature: str) -> None:
-        await ack_first.quiet()
-        # After the acknowledgement: a replay is dropped here (its sender learns nothing from an empty 200).
-        if ledger is not None and not await first_delivery(ledger, signature):
-            return
+    async def _take(
+        commands: SlackListeners,
+        client: AsyncWebClient,
+        form: dict[str, str],
+        noting: asyncio.Future[int | None] | None,
+        signature: str,
+    ) -> None:
         respond = AsyncRespond(response_url=form["response_url"]) if form.get("response_url") else None
+        noted: int | None = None
+        if noting is None:
+            await ack_first.quiet()
+            if ledger is not None and not await first_delivery(ledger, signature, replied(respond)):
+                return
+        else:
+            try:
+                noted = await noting
+            except Exception:  # acknowledged while the database was slow, and then it failed
+                log.exception("could not note a command of %s after acknowledging it", form.get("user_id"))
+                if respond is not None:
+                    text = commands.commands.not_taken(form.get("user_id", ""))
+                    await respond(text=text, response_type="ephemeral", replace_original=False)
+                return
+            if noted is None:
+                log.warning("dropped a replayed Slack request (its signature was already used)")
+                return
         if commands.workspaces.installed:  # the workspace's own token, not the app's default client's
             key = commands.workspaces.key_of(form)
             if not await commands.workspaces.present(key):  # uninstalled: a late command is dropped quietly
+                if noted is not None and commands.pending is not None:
+                    await commands.pending.done(noted)
                 return
             client = commands.workspaces.client(key)
-        await commands.start_command(form, client, respond)
+        await commands.start_command(form, client, respond, noted=noted, settle=ack_first.quiet)
 
     async def healthz(request: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True})  # unauthenticated: that the process answers, nothing about it
@@ -194,14 +240,22 @@ def web_app(
     return app
 
 
-async def serve(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, str]:
-    """Start listening; returns the runner (for cleanup) and the base URL (port 0 picks a free one)."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=5.0)
+async def serve(
+    app: web.Application, host: str, port: int, limits: ConnectionLimits = DEFAULT_LIMITS
+) -> tuple[web.AppRunner, str]:
+    """Start listening; returns the runner (for cleanup) and the base URL (port 0 picks a free one). Connections
+    idle (or sending headers) past `limits.idle` are closed, and past `limits.most` at once are refused. Bodies are
+    never inflated: Slack sends them plain, and `/slack/events` refuses a compressed one."""
+    runner = web.AppRunner(
+        app,
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=5.0,
+        keepalive_timeout=limits.idle,
+        auto_decompress=False,
+    )
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = CappedSite(runner, host, port, limits.most)
     await site.start()
-    server = site._server
-    assert server is not None
-    bound = server.sockets[0].getsockname()  # type: ignore[attr-defined]
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    return runner, f"http://{shown}:{bound[1]}"
+    return runner, f"http://{shown}:{site.bound_port()}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_bolt.async_app import AsyncRespond
 from slack_bolt.context.respond.async_respond import AsyncRespond as Respond
@@ -21,10 +22,11 @@ from bot.router import BackgroundWork, Destination, Router, Superseded
 from bot.slack.outbox import SlackOutbox
 from bot.slack.people import People
 from bot.slack.workspaces import Workspaces
-from bot.store.events import EventLedger
+from bot.store.events import EventLedger, signature_claim
 from bot.store.pending import POSTING, PendingRequest, PendingRequests
 
 log = logging.getLogger(__name__)
+Settle = Callable[[], Awaitable[None]]  # what a request's work waits for before it takes the CPU
 RESPONSE_URL_LIFE = 25 * 60  # seconds: Slack's response_url works for 30 minutes
 
 
@@ -110,12 +112,16 @@ class SlackRequests:
         *,
         asked_from: str | None,
         response_url: str | None = None,
+        noted: int | None = None,
+        settle: Settle | None = None,
     ) -> None:
-        """After the acknowledgement: note the request (so a restart can finish it), then work in the background.
-        A request that cannot be noted (the database is down) is still answered, only not taken over."""
-        request_id, received_at = None, None
+        """After the acknowledgement: note the request (so a restart can finish it; `noted` when it already is),
+        then work in the background, after `settle`. A request that cannot be noted (the database is down) is still
+        answered, only not taken over."""
+        request_id, received_at = noted, None
         if self.pending is not None:
             received_at = self.pending.now()
+        if self.pending is not None and noted is None:
             try:
                 request_id = await self.pending.add(
                     text=text,
@@ -130,7 +136,7 @@ class SlackRequests:
             except Exception:
                 log.exception("could not note a request of %s; answering it without a note to take over", user_id)
         self.work.spawn(
-            self.run(text, user_id, destination, outbox, asked_from, request_id, received_at),
+            self.run(text, user_id, destination, outbox, asked_from, request_id, received_at, settle=settle),
             name=f"request {request_id or '(not noted)'} of {user_id}",
         )
 
@@ -143,6 +149,8 @@ class SlackRequests:
         asked_from: str | None,
         request_id: int | None = None,
         asked_at: datetime | None = None,
+        *,
+        settle: Settle | None = None,
     ) -> None:
         """Answer one request. Never raises but for cancellation: every failure is logged with the request and its
         asker told, in the words of any failure. A request cut off by a shutdown keeps its note, so it is taken over
@@ -156,6 +164,8 @@ class SlackRequests:
             workspace=destination.workspace,
         )
         try:
+            if settle is not None:
+                await settle()
             asker = await self.asker(
                 user_id, destination, asked_from=asked_from, request_id=request_id, asked_at=asked_at
             )
@@ -247,17 +257,47 @@ def signature_of(request: AsyncBoltRequest) -> str:
     return (request.headers.get("x-slack-signature") or [""])[0]
 
 
-async def first_delivery(ledger: EventLedger, signature: str) -> bool:
+Tell = Callable[[str], Awaitable[Any]]  # how a refusal reaches the one who asked
+
+
+def replied(respond: AsyncRespond | None) -> Tell | None:
+    """A refusal told through the request's response_url, privately."""
+    if respond is None:
+        return None
+    return lambda text: respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+async def first_delivery(
+    ledger: EventLedger, signature: str, tell: Tell | None = None, *, pauses: Sequence[float] = (0.2, 1.0)
+) -> bool:
     """After the acknowledgement: False when this signed request was taken before, by any replica (a replay). True
-    without a signature (Socket Mode delivers each once), and when the database cannot say: the request is answered
-    rather than lost (a replay needs a stolen request inside Slack's five minutes; a loss, only a database hiccup)."""
+    without a signature (Socket Mode delivers each once). When the database cannot say, even after a pause or two,
+    the request is refused (a replay check that cannot be made fails closed) and its asker told through `tell`."""
     if not signature:
         return True
-    try:
-        if await ledger.claim(f"sig:{signature}"):
-            return True
-    except Exception:
-        log.exception("could not check a request's signature against other replicas; answering it")
-        return True
-    log.warning("dropped a replayed Slack request (its signature was already used)")
+    for pause in (*pauses, None):
+        try:
+            if await ledger.claim(signature_claim(signature)):
+                return True
+        except Exception as error:
+            if pause is not None:
+                await asyncio.sleep(pause)
+                continue
+            log.error("could not check a request's signature against other replicas; refused it: %s", error)
+            if tell is not None:
+                try:
+                    await tell(unchecked())
+                except Exception:
+                    log.exception("could not tell the asker their request was refused")
+            return False
+        log.warning("dropped a replayed Slack request (its signature was already used)")
+        return False
     return False
+
+
+def unchecked() -> str:
+    """What the asker of a request refused for want of a replay check is told."""
+    return _(
+        "The bot's database is not answering, so it could not make sure this request was not taken already; nothing "
+        "was done. Try again in a minute; if it keeps happening, tell the bot's admins."
+    )

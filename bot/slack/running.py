@@ -21,6 +21,7 @@ from bot.scheduling.setup import schedule_service
 from bot.services import Services
 from bot.slack.alerts import SlackAlertAnnouncer
 from bot.slack.app import SlackApp
+from bot.slack.connections import ConnectionLimits, descriptor_budget
 from bot.slack.http import serve, web_app
 from bot.store.retention import pruner_for
 
@@ -83,6 +84,11 @@ class SlackBot:
             await self._socket.connect_async()  # type: ignore[no-untyped-call]
             return
         secret = self.settings.slack_signing_secret
+        limits = ConnectionLimits(
+            idle=parse_duration(self.settings.bot_http_idle_timeout),
+            body=parse_duration(self.settings.bot_http_body_timeout),
+            most=descriptor_budget(self.settings.bot_http_max_connections),
+        )
         app = web_app(
             self.slack.bolt,
             metrics=self.router.metrics,
@@ -92,8 +98,9 @@ class SlackBot:
             commands=self.slack.listeners,
             client=self.slack.client,
             signing_secret=secret.get_secret_value() if secret else None,
+            limits=limits,
         )
-        self._runner, self.url = await serve(app, self.settings.bot_http_host, self.settings.bot_http_port)
+        self._runner, self.url = await serve(app, self.settings.bot_http_host, self.settings.bot_http_port, limits)
 
     async def stop(self, grace: float) -> int:
         """Stop taking requests, then finish the scheduled runs and requests under way (each up to `grace`

@@ -14,6 +14,11 @@ from bot.store.tables import HandledEventRow
 EVENTS = cast(Table, HandledEventRow.__table__)
 
 
+def signature_claim(signature: str) -> str:
+    """The ledger's key for a signed Slack request: taken once, by whichever replica notes the request first."""
+    return f"sig:{signature}"[:100]
+
+
 class EventLedger:
     """Old ids are forgotten by the pruner (bot/store/retention.py), long after Slack stops redelivering."""
 

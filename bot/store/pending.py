@@ -3,16 +3,41 @@ restarted) finishes those that never reached Slack and tells the askers of those
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Table, delete, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.db import Database, as_utc
+from bot.store.db import Database, as_utc, insert_unless_present
+from bot.store.events import EVENTS, signature_claim
+from bot.store.grouping import GroupCommit
+from bot.store.sealing import Sealer, SealError
 from bot.store.tables import PendingRequestRow
 
+log = logging.getLogger(__name__)
 RUNNING, POSTING = "running", "posting"
+PENDING = cast(Table, PendingRequestRow.__table__)
+RESPONSE_URL = "A request's response_url"
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A request to note as it is acknowledged. With a `signature`, noting it also claims that signature for good,
+    so a replay (to any replica) is not noted twice."""
+
+    text: str
+    user_id: str
+    channel_id: str
+    thread_ts: str | None = None
+    response_url: str | None = None
+    asked_from: str | None = None
+    workspace: str = ""
+    received_at: datetime | None = None
+    signature: str = ""
 
 
 @dataclass(frozen=True)
@@ -31,7 +56,9 @@ class PendingRequest:
 
 
 class PendingRequests:
-    """Each request carries its process's lease, renewed for all of them at once (`renew_all`) while it lives."""
+    """Each request carries its process's lease, renewed for all of them at once (`renew_all`) while it lives.
+    Requests arriving together are noted in one transaction (group commit). A response_url is stored sealed with
+    `sealer` (a 30-minute credential: never in plain text at rest); without one it is not stored at all."""
 
     def __init__(
         self,
@@ -40,11 +67,14 @@ class PendingRequests:
         holder: str,
         lease: timedelta = timedelta(minutes=2),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sealer: Sealer | None = None,
     ) -> None:
         self._sessions = database.sessions
         self.holder = holder
         self.lease = lease
         self._clock = clock
+        self._sealer = sealer if sealer is not None and sealer.ready else None
+        self._group: GroupCommit[Arrival, int | None] = GroupCommit(self._write)
 
     def now(self) -> datetime:
         return self._clock()
@@ -62,15 +92,62 @@ class PendingRequests:
         workspace: str = "",
     ) -> int:
         """Note a request (received now unless `received_at` says when); returns its id."""
+        noted = await self.note(
+            Arrival(text, user_id, channel_id, thread_ts, response_url, asked_from, workspace, received_at)
+        )
+        assert noted is not None  # only a signed arrival can be a replay
+        return noted
+
+    async def note(self, arrival: Arrival) -> int | None:
+        """Note an acknowledged request, committed with those arriving beside it; returns its id, or None when its
+        signature was noted before (a replay)."""
+        return await self._group(arrival)
+
+    async def _write(self, arrivals: list[Arrival]) -> list[int | None]:
+        now = self._clock()
         async with self._sessions.begin() as session:
-            row = PendingRequestRow(
-                text=text, user_id=user_id, channel_id=channel_id, thread_ts=thread_ts, response_url=response_url,
-                status=RUNNING, holder=self.holder, received_at=received_at or self._clock(),
-                lease_until=self._clock() + self.lease, asked_from=asked_from, workspace=workspace,
-            )  # fmt: skip
-            session.add(row)
-            await session.flush()
-            return row.id
+            fresh = await self._claims(session, [arrival.signature for arrival in arrivals if arrival.signature], now)
+            taken: list[int] = []
+            for position, arrival in enumerate(arrivals):
+                if arrival.signature:
+                    if signature_claim(arrival.signature) not in fresh:
+                        continue
+                    fresh.discard(signature_claim(arrival.signature))  # a replay in the same write: the first wins
+                taken.append(position)
+            noted: list[int | None] = [None] * len(arrivals)
+            if taken:
+                rows = [self._row(arrivals[position], now) for position in taken]
+                ids = await session.scalars(insert(PENDING).returning(PENDING.c.id, sort_by_parameter_order=True), rows)
+                for position, request_id in zip(taken, ids, strict=True):
+                    noted[position] = request_id
+            return noted
+
+    @staticmethod
+    async def _claims(session: AsyncSession, signatures: list[str], now: datetime) -> set[str]:
+        if not signatures:
+            return set()
+        claims = [
+            {"event_id": signature_claim(signature), "handled_at": now} for signature in dict.fromkeys(signatures)
+        ]
+        statement = insert_unless_present(session.get_bind().dialect.name, EVENTS).values(claims)
+        return set(await session.scalars(statement.returning(EVENTS.c.event_id)))
+
+    def _row(self, arrival: Arrival, now: datetime) -> dict[str, object]:
+        fields = asdict(arrival)
+        del fields["signature"]
+        url = arrival.response_url
+        fields["response_url"] = self._sealer.seal(url, what=RESPONSE_URL) if url and self._sealer else None
+        fields["received_at"] = arrival.received_at or now
+        return {**fields, "status": RUNNING, "holder": self.holder, "lease_until": now + self.lease}
+
+    def _opened(self, sealed: str | None) -> str | None:
+        if sealed is None or self._sealer is None:
+            return None
+        try:
+            return self._sealer.open(sealed, what=RESPONSE_URL)
+        except SealError as error:  # another key (SECRETS_KEYS changed): answered another way
+            log.warning("%s", error)
+            return None
 
     async def posting(self, request_id: int) -> bool:
         """The step after which the request may have reached Slack: only its live holder gets True (holder and state
@@ -129,7 +206,7 @@ class PendingRequests:
                     r.user_id,
                     r.channel_id,
                     r.thread_ts,
-                    r.response_url,
+                    self._opened(r.response_url),
                     r.status,
                     r.holder,
                     as_utc(r.received_at),

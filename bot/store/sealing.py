@@ -7,10 +7,13 @@ set), and a database whose secrets no key opens stops the bot at start (`check_k
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Column, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +25,13 @@ PREFIX = "fernet:"  # what a sealed value starts with: a plain value can never b
 
 class SealError(SettingsError):
     """A secret cannot be sealed or opened with the keys given; the text names the setting and what to do."""
+
+
+def derived_key(secret: str, purpose: str) -> str:
+    """A Fernet key derived from `secret` for one `purpose` (HKDF-SHA256): the same in every replica that shares the
+    secret, and useless for anything else."""
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(secret.encode())
+    return base64.urlsafe_b64encode(key).decode()
 
 
 def new_key() -> str:

@@ -1,5 +1,6 @@
-"""Issue 13, item 6: nothing waits on the database before Slack's acknowledgement. With every database write of a
-request held up, interactions are still acknowledged; their work goes on once the database answers."""
+"""Issue 13, item 6: a held database never costs Slack's acknowledgement. With every database write of a request
+held up, interactions are still acknowledged (a command after waiting at most NOTE_WITHIN for its note, issue 26);
+their work goes on once the database answers."""
 
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def held(stack: BotStack, monkeypatch: pytest.MonkeyPatch) -> HeldDatabase:
     pending = stack.slack.listeners.pending
     assert pending is not None
     monkeypatch.setattr(pending, "add", database.hold(pending.add))
+    monkeypatch.setattr(pending, "note", database.hold(pending.note))
     return database
 
 
@@ -75,7 +77,7 @@ async def test_interactions_are_acknowledged_while_the_database_is_held(stack: B
     assert submitted.status_code == 200
     command = await asyncio.wait_for(stack.post_command("lag 1h"), HOLD)
     assert (command.status_code, command.text) == (200, "")
-    await stack.fake.wait_for(lambda: held.waiting >= 2)  # the replay checks, after the acknowledgements
+    await stack.fake.wait_for(lambda: held.waiting >= 2)  # the replay check and the command's note, still held
     assert stack.fake.posts == []
     held.released.set()
     await stack.fake.wait_for(lambda: len(stack.fake.posts) == 2)  # nothing was lost while it waited

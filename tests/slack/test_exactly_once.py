@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.chat import Asker, TextReply
+from bot.slack.app import request_sealer
 from bot.store.pending import PendingRequests
 from bot.store.schedules import RunLog
 from bot.store.tables import SavedChartRow, ScheduleRow
@@ -104,7 +105,13 @@ async def test_a_takeover_after_a_crash_sends_the_answer_again_without_a_second_
     text = f"schedule {CPU} every 1h"
     received = datetime.now(UTC) - timedelta(minutes=10)
     clock = [datetime.now(UTC)]  # the dead replica's clock: alive while it answers, then its lease runs out
-    dead = PendingRequests(database, holder="dead-replica", lease=timedelta(minutes=1), clock=lambda: clock[0])
+    dead = PendingRequests(
+        database,
+        holder="dead-replica",
+        lease=timedelta(minutes=1),
+        clock=lambda: clock[0],
+        sealer=request_sealer(stack.services.settings),  # the replicas share the key of response_urls
+    )
     request_id = await dead.add(
         text=text,
         user_id="U0KIM",

@@ -20,7 +20,7 @@ from bot.slack.listeners.picks import PickButtons
 from bot.slack.listeners.shortcuts import ShortcutListener
 from bot.slack.listeners.views import TYPE_AHEAD_WAIT, ModalListeners
 from bot.slack.people import People
-from bot.slack.requests import SlackRequests
+from bot.slack.requests import Settle, SlackRequests
 from bot.slack.workspaces import Workspaces
 from bot.store import SavedCharts
 from bot.store.clicks import ChartClicks
@@ -105,9 +105,15 @@ class SlackListeners:
         return self.commands.refusal(text, user_id)
 
     async def start_command(
-        self, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None
+        self,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond | None,
+        *,
+        noted: int | None = None,
+        settle: Settle | None = None,
     ) -> None:
-        await self.commands.start(command, client, respond)
+        await self.commands.start(command, client, respond, noted=noted, settle=settle)
 
     async def keep_sweeping(self) -> None:
         await self.requests.keep_sweeping()

@@ -75,9 +75,11 @@ class HomeTab:
     async def _clicked(
         self, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, signature: str
     ) -> None:
-        if not await first_delivery(self.ledger, signature):
-            return
         user_id = body["user"]["id"]
+        if not await first_delivery(
+            self.ledger, signature, lambda text: client.chat_postMessage(channel=user_id, text=text)
+        ):
+            return
         verb = action["action_id"].removeprefix("home_")
         language = await self.people.language(user_id)
         # Asked from App Home, not from a channel: posting anywhere (`run`) needs the clicker in that channel.

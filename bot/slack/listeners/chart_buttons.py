@@ -27,7 +27,7 @@ from bot.slack.chart_message import ACTION_PREFIX, SAVE, SCHEDULE, clicked, kept
 from bot.slack.listeners.clicks import Click, answered_once
 from bot.slack.modal import open_chart_form
 from bot.slack.outbox import SlackOutbox
-from bot.slack.requests import SlackRequests, first_delivery, signature_of
+from bot.slack.requests import SlackRequests, first_delivery, replied, signature_of
 from bot.store.clicks import ChartClicks
 from bot.store.events import EventLedger
 
@@ -116,9 +116,9 @@ class ChartButtons:
 
     async def answer(self, click: Click, client: AsyncWebClient, signature: str) -> None:
         """After the acknowledgement: draw and show what the click asked, or tell the clicker why not."""
-        if not await first_delivery(self.ledger, signature):
-            return
         respond = AsyncRespond(response_url=click.response_url) if click.response_url else None
+        if not await first_delivery(self.ledger, signature, replied(respond)):
+            return
         outbox = self.requests.outbox(client, respond, workspace=click.workspace)
         here = Destination(click.channel_id, click.thread_ts, click.workspace)
         asker = Asker(

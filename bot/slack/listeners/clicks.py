@@ -12,7 +12,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.outbox import SlackOutbox
-from bot.slack.requests import SlackRequests, first_delivery, signature_of
+from bot.slack.requests import SlackRequests, first_delivery, replied, signature_of
 from bot.store.events import EventLedger
 
 ClickWork = Callable[["Click", SlackOutbox, AsyncRespond | None], Awaitable[None]]
@@ -55,9 +55,9 @@ def answered_once(requests: SlackRequests, ledger: EventLedger, kind: str, work:
     (a replay is dropped), `work` with the click, the outbox that answers it and the click's response_url."""
 
     async def answer(click: Click, client: AsyncWebClient, signature: str) -> None:
-        if not await first_delivery(ledger, signature):
-            return
         respond = AsyncRespond(response_url=click.response_url) if click.response_url else None
+        if not await first_delivery(ledger, signature, replied(respond)):
+            return
         await work(click, requests.outbox(client, respond, workspace=click.workspace), respond)
 
     async def listener(

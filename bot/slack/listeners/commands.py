@@ -8,11 +8,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import AccessPolicy
-from bot.i18n import speaking
+from bot.i18n import _, speaking
 from bot.language.parse import ChartUsageError, parse_request
 from bot.language.spec import ChartRequest
 from bot.router import Destination
-from bot.slack.requests import SlackRequests
+from bot.slack.requests import Settle, SlackRequests
+from bot.store.pending import Arrival
 
 
 class CommandListener:
@@ -48,8 +49,38 @@ class CommandListener:
                 return self.policy.foreign_link(request.spec.thread.permalink)
             return None
 
-    async def start(self, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None) -> None:
-        """After the acknowledgement: the command's work, in the background."""
+    def arrival(self, command: dict[str, Any], signature: str) -> Arrival:
+        """The command as it is noted when acknowledged (its signature claimed with it)."""
+        channel_id = command["channel_id"]
+        return Arrival(
+            text=command.get("text") or "",
+            user_id=command["user_id"],
+            channel_id=channel_id,
+            response_url=command.get("response_url"),
+            asked_from=channel_id,
+            workspace=self.requests.workspaces.key_of(command),
+            signature=signature,
+        )
+
+    def not_taken(self, user_id: str) -> str:
+        """The acknowledgement when the command cannot be noted: nothing is accepted that cannot be stored."""
+        with speaking(self.requests.people.known_language(user_id)):
+            return _(
+                "The bot's database is not answering, so your request was not taken and nothing was done. Try again "
+                "in a minute; if it keeps happening, tell the bot's admins."
+            )
+
+    async def start(
+        self,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond | None,
+        *,
+        noted: int | None = None,
+        settle: Settle | None = None,
+    ) -> None:
+        """After the acknowledgement: the command's work, in the background (`noted`: its note, when taken as it was
+        acknowledged; `settle`: what the work waits for before it takes the CPU)."""
         channel_id = command["channel_id"]
         workspace = self.requests.workspaces.key_of(command)
         await self.requests.start(
@@ -59,4 +90,6 @@ class CommandListener:
             self.requests.outbox(client, respond, workspace=workspace),
             asked_from=channel_id,  # a command is typed inside the channel
             response_url=command.get("response_url"),
+            noted=noted,
+            settle=settle,
         )

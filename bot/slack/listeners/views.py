@@ -90,7 +90,10 @@ class ModalListeners:
     async def _submitted(
         self, text: str, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient, signature: str
     ) -> None:
-        if not await first_delivery(self.ledger, signature):
+        user_id = body["user"]["id"]
+        if not await first_delivery(
+            self.ledger, signature, lambda text: client.chat_postMessage(channel=user_id, text=text)
+        ):
             return
         where = json.loads(view.get("private_metadata") or "{}")
         workspace = self.requests.workspaces.key_of(body)
