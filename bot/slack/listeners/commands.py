@@ -11,6 +11,7 @@ from bot.access import AccessPolicy
 from bot.i18n import speaking
 from bot.language.parse import ChartUsageError, parse_request
 from bot.language.spec import ChartRequest
+from bot.markup import for_slack
 from bot.router import Destination
 from bot.slack.requests import SlackRequests
 
@@ -27,7 +28,7 @@ class CommandListener:
     ) -> None:
         refusal = self.refusal(command.get("text") or "", command.get("user_id") or "")
         if refusal is not None:
-            await ack(response_type="ephemeral", text=refusal)
+            await ack(response_type="ephemeral", text=for_slack(refusal))
             return
         await ack()
         # After the acknowledgement, as the process's own work: a shutdown waits for it (Bolt's task it would not).
