@@ -28,7 +28,7 @@ class CommandListener:
     ) -> None:
         refusal = self.refusal(command.get("text") or "", command.get("user_id") or "")
         if refusal is not None:
-            await ack(response_type="ephemeral", text=for_slack(refusal))
+            await ack(response_type="ephemeral", text=refusal)
             return
         await ack()
         # After the acknowledgement, as the process's own work: a shutdown waits for it (Bolt's task it would not).
@@ -36,7 +36,8 @@ class CommandListener:
 
     def refusal(self, text: str, user_id: str = "") -> str | None:
         """What the acknowledgement says when a command is refused at once (a usage error, a link into another
-        workspace); None when it is taken. Pure and fast: it runs before Slack's three seconds are up.
+        workspace), as Slack is to show it (`bot.markup`); None when it is taken. Pure and fast: it runs before
+        Slack's three seconds are up.
 
         It cannot ask Slack for the user's locale in that time, so it speaks the language known without a call: the
         one cached for the user by an earlier request, else BOT_LANGUAGE when it forces one, else English."""
@@ -44,9 +45,10 @@ class CommandListener:
             try:
                 request = parse_request(text, command=self.command)
             except ChartUsageError as exc:
-                return str(exc)
+                return for_slack(str(exc))
             if isinstance(request, ChartRequest) and request.spec.thread is not None:
-                return self.policy.foreign_link(request.spec.thread.permalink)
+                foreign = self.policy.foreign_link(request.spec.thread.permalink)
+                return None if foreign is None else for_slack(foreign)
             return None
 
     async def start(self, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None) -> None:
