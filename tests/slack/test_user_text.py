@@ -129,6 +129,26 @@ async def test_a_question_and_its_pick_echo_the_line_as_text(stack: BotStack) ->
     assert live_sequences(rendered(stack)) == []
 
 
+async def test_app_home_shows_saved_charts_and_schedules_as_text(stack: BotStack) -> None:
+    await ask(stack, f'save web-cpu {CPU} last 3h title "<!channel>"')
+    await ask(stack, f'schedule {CPU} title "<@U0LEE> daily" every day at 09:00')
+    opened = {
+        "token": "old",
+        "team_id": "T0TEAM001",
+        "api_app_id": "A0APP",
+        "type": "event_callback",
+        "event_id": "EvHome",
+        "event_time": 1,
+        "event": {"type": "app_home_opened", "user": "U0KIM", "channel": "D0KIM", "tab": "home", "event_ts": "1.1"},
+    }
+    await stack.post_signed(json.dumps(opened), "application/json")
+    await stack.fake.wait_for(lambda: stack.fake.calls_to("views.publish"))
+    home = _mrkdwn(_blocks(stack.fake.calls_to("views.publish")[0].params["view"]))
+    assert any("`web-cpu` in <#C0OPS>:" in text and "&lt;!channel&gt;" in text for text in home)
+    assert any("&lt;@U0LEE&gt; daily" in text for text in home)
+    assert live_sequences(home) == []
+
+
 def test_escaping_is_idempotent_and_keeps_the_bots_own_mentions() -> None:
     assert slack_escape("a & b <x> &amp; &lt;") == "a &amp; b &lt;x&gt; &amp; &lt;"
     assert slack_escape(slack_escape("<!channel> & co")) == slack_escape("<!channel> & co")
