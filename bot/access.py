@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 from bot.errors import UserError
 from bot.i18n import _
+from bot.markup import channel_link
 
 
 class Membership(Protocol):
@@ -42,7 +43,7 @@ class AccessPolicy:
         """Why the bot will not answer in `channel_id`, or None when it will."""
         if not self.allowed_channels or channel_id in self.allowed_channels:
             return None
-        places = ", ".join(f"<#{c}>" for c in sorted(self.allowed_channels))
+        places = ", ".join(channel_link(c) for c in sorted(self.allowed_channels))
         return _("I only answer in {places}. Ask a bot admin to add this channel to ALLOWED_CHANNEL_IDS.").format(
             places=places
         )

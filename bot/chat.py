@@ -36,6 +36,7 @@ from bot.language.spec import (
     WatchesRequest,
     WatchRequest,
 )
+from bot.markup import mention
 from bot.servicewatch.client import encode_body
 from bot.servicewatch.errors import ServiceWatchError
 from bot.store import SavedCharts
@@ -328,7 +329,7 @@ class ChatActions:
             return _("No saved charts in this channel yet. Save one: `{example}`.").format(example=example)
         lines = [_("*Saved charts in this channel* (run with `{command} NAME`):").format(command=self.command)]
         lines += [
-            _("• `{name}`: {text} (by {owner})").format(name=c.name, text=c.text, owner=f"<@{c.owner_id}>")
+            _("• `{name}`: {text} (by {owner})").format(name=c.name, text=c.text, owner=mention(c.owner_id))
             for c in charts
         ]
         return "\n".join(lines)

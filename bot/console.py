@@ -16,6 +16,7 @@ from bot.chat import Asker
 from bot.console_controls import choice_lines, choose
 from bot.i18n import ENGLISH, _, speaking
 from bot.language.answers import Pick
+from bot.markup import unmarked
 from bot.router import Destination, Router
 
 CHANNEL = "console"
@@ -23,9 +24,9 @@ _MENTIONS = re.compile(r"<([@#])([A-Z0-9a-z_.-]+)(?:\|([^>]*))?>")
 
 
 def plain(text: str) -> str:
-    """Slack's `<@U1>` / `<#C1|ops>` as a terminal shows them: `@U1`, `#ops`; its escaped `&lt;`, `&gt;` and
-    `&amp;` as `<`, `>` and `&`."""
-    text = _MENTIONS.sub(lambda m: f"{m.group(1)}{m.group(3) or m.group(2)}", text)
+    """Slack's `<@U1>` / `<#C1|ops>` (the bot's own too, `bot.markup`) as a terminal shows them: `@U1`, `#ops`; its
+    escaped `&lt;`, `&gt;` and `&amp;` as `<`, `>` and `&`."""
+    text = _MENTIONS.sub(lambda m: f"{m.group(1)}{m.group(3) or m.group(2)}", unmarked(text))
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

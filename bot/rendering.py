@@ -64,7 +64,8 @@ def draw_line_chart(
     footnote: str = "",
 ) -> Figure:
     """The chart as a matplotlib Figure (`to_png` makes the PNG): y ticks in the metric's `unit` (`2 MiB`, `40%`,
-    `1.2k`), the legend below the axes, the date on a tick at midnight, Korean text in the bundled Hangul font."""
+    `1.2k`), the legend below the axes, the date on a tick at midnight, Korean text in the bundled Hangul font; the
+    title and the labels as written (never read as mathtext: they may hold what people typed)."""
     # Imported here: matplotlib takes most of a second to import and only rendering needs it.
     import matplotlib
 
@@ -109,7 +110,7 @@ def draw_line_chart(
     if y_label or unit:
         axes.set_ylabel(y_label or axis_label(unit))
     axes.grid(True, alpha=0.3)
-    axes.set_title(title, loc="left", fontsize=13)
+    axes.set_title(title, loc="left", fontsize=13, parse_math=False)  # a `$` people typed is a dollar sign
     if drawn:
         low, high = axes.get_ylim()
         low = min(0.0, low)
@@ -121,13 +122,15 @@ def draw_line_chart(
         # Below the axes, never over the lines: as many columns as the longest label allows.
         longest = max(len(line.label) for line in series if line.points)
         columns = max(1, min(drawn, width // max(7 * longest + 40, 1)))
-        axes.legend(
+        legend = axes.legend(
             loc="upper center",
             bbox_to_anchor=(0.5, -0.16),
             ncol=columns,
             fontsize=9,
             frameon=False,
         )
+        for label in legend.get_texts():
+            label.set_parse_math(False)
     else:
         axes.text(
             0.5, 0.5, _("No data in this window"), ha="center", va="center", transform=axes.transAxes, fontsize=14

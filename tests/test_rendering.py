@@ -14,6 +14,7 @@ import pytest
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from bot.fonts import HANGUL_FAMILY, bundled_font_path, use_hangul_fallback
 from bot.i18n import ENGLISH, KOREAN, speaking
@@ -185,3 +186,15 @@ def test_without_the_bundled_font_korean_would_be_empty_boxes() -> None:
         missing = glyph_warnings(korean_chart)
     assert missing
     assert "missing from font(s) DejaVu Sans" in missing[0]
+
+
+@pytest.mark.parametrize("typed", [r"$\frac{$ cost", "$5 and $10", r"$x^2$", "$"])
+def test_typed_dollars_are_drawn_as_written_never_as_mathtext(typed: str) -> None:
+    """A title or a label people typed may hold `$`: drawn as it is, not read as mathtext (which would turn
+    `$x^2$` into a formula and refuse `$\\frac{$` outright)."""
+    series = [PlotSeries(typed, wave(EVENING, 1, 10.0))]
+    figure = draw_line_chart(series, title=typed, start=EVENING, end=EVENING + 3600, timezone="Asia/Seoul")
+    assert png_size(to_png(figure)) == (1400, 500)
+    texts = [t for t in figure.findobj(Text) if t.get_text() == typed]
+    assert len(texts) == 2  # the title and the legend's label
+    assert not any(text.get_parse_math() for text in texts)

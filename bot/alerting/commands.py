@@ -8,12 +8,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from bot.access import AccessPolicy
-from bot.charts.alerts import AlertLine, alerts_text, at_least, condition_text, level_label, matches, slack_escape
+from bot.charts.alerts import AlertLine, alerts_text, at_least, condition_text, level_label, matches
 from bot.chat import Asker
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _, ngettext
 from bot.language.spec import AlertsRequest, UnwatchRequest, WatchesRequest, WatchRequest
+from bot.markup import marked, slack_escape
 from bot.servicewatch.catalog import Catalog, CatalogAlert
 from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail
@@ -159,7 +160,7 @@ class AlertCommands:
             len(watch.alerts),
         ).format(
             count=len(watch.alerts),
-            channel=channel,
+            channel=marked(channel),
             id=watch.id,
             names=listed,
             interval=format_duration(self.interval),
@@ -185,7 +186,7 @@ class AlertCommands:
         ]
         for watch in watches:
             line = _("• #{id} by <@{owner}>: {count} alerts ({names})").format(
-                id=watch.id, owner=watch.owner_id, count=len(watch.alerts), names=_names(watch.alerts, 5)
+                id=watch.id, owner=marked(watch.owner_id), count=len(watch.alerts), names=_names(watch.alerts, 5)
             )
             if watch.level:
                 line += " · " + _("level {level} and above").format(level=level_label(watch.level))

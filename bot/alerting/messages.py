@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.charts.alerts import condition_text, level_label, slack_escape
+from bot.charts.alerts import condition_text, level_label
 from bot.charts.service import ChartService, RenderedChart
 from bot.charts.summary import format_value
 from bot.durations import format_duration
 from bot.i18n import _, date_time
 from bot.language.parse import parse_chart
 from bot.language.tokens import quote_word
+from bot.markup import marked, slack_escape
 from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail
 from bot.store.alerts import Change, Dropped, Incident, firing
@@ -149,7 +150,7 @@ def dropped_text(dropped: Dropped, why: str) -> str:
     else:
         reason = _("can no longer be read with the bot's SCP keys")
     text = _("The alert “{name}” {reason}, so watch #{id} in <#{channel}> no longer watches it.").format(
-        name=dropped.alert_name, reason=reason, id=dropped.watch_id, channel=dropped.channel_id
+        name=dropped.alert_name, reason=reason, id=dropped.watch_id, channel=marked(dropped.channel_id)
     )
     if dropped.watch_ended:
         text += " " + _("It watched nothing else, so it has ended.")

@@ -18,6 +18,7 @@ from bot.charts.summary import format_value
 from bot.charts.units import unit_kind
 from bot.durations import format_duration
 from bot.i18n import _, ngettext
+from bot.markup import slack_escape
 
 LEVELS = ("HIGH", "MIDDLE", "LOW")  # most severe first
 NORMAL = "NORMAL"
@@ -241,8 +242,3 @@ def _alert_line(alert: AlertLine) -> str:
     if alert.resource:
         parts.append(slack_escape(alert.resource))
     return "• " + " · ".join(parts)
-
-
-def slack_escape(text: str) -> str:
-    """`&`, `<` and `>` as Slack's mrkdwn needs them (`<` would start a link or a mention)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -16,6 +16,7 @@ from bot.i18n import _
 from bot.language.parse import chart_without_window, parse_chart
 from bot.language.spec import ChartSpec
 from bot.language.timerange import RETENTION_SECONDS, Ago, Instant, Window
+from bot.markup import as_written
 from bot.servicewatch.models import STATISTIC_TYPES
 
 PRESETS = {"1h": 3600, "6h": 6 * 3600, "24h": 86400, "7d": 7 * 86400}
@@ -177,7 +178,7 @@ def decode_view(value: object) -> ChartView:
     )
     if not all(checks):
         raise _unreadable()
-    return ChartView(chart, span, end, stat, zone, by, bool(compare), digest)  # type: ignore[arg-type]
+    return ChartView(chart, span, end, stat, zone, as_written(by), bool(compare), digest)  # type: ignore[arg-type]
 
 
 def _within(number: object, least: int, most: int) -> bool:

@@ -15,6 +15,7 @@ from bot.errors import UserError
 from bot.i18n import _
 from bot.language.options import OptionError, parse_zone
 from bot.language.tokens import join_words
+from bot.markup import unmarked
 from bot.services import open_services
 
 
@@ -145,12 +146,12 @@ async def chart(settings: Settings, argv: Sequence[str]) -> int:
             reply = await services.actions.handle(text, asker, now=now)
         except Exception as exc:
             message, _reference = error_text(exc)
-            print(message, file=sys.stderr)
+            print(unmarked(message), file=sys.stderr)
             return 2
     if isinstance(reply, DryRunReply):
         print(reply.body)
     elif isinstance(reply, TextReply):
-        print(reply.text)
+        print(unmarked(reply.text))
     elif isinstance(reply, ChartReply):
         if args.out is None:
             path = Path("charts") / reply.chart.filename

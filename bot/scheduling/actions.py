@@ -15,6 +15,7 @@ from bot.i18n import _
 from bot.language.parse import parse_chart, parse_window
 from bot.language.spec import ScheduleRequest
 from bot.language.when import default_window, describe_time, describe_times, run_times, shortest_gap
+from bot.markup import channel_link, marked, mention
 from bot.scheduling.commands import NewScheduleRequest, parse_schedule, parse_schedule_id
 from bot.scheduling.runner import when_of
 from bot.scheduling.service import ScheduleService
@@ -57,7 +58,7 @@ class ScheduleActions:
         schedule = await self._own(parse_schedule_id(request.words, action), asker, action)
         named = {"id": schedule.id, "label": schedule.label}
         if action == "pause":
-            reason = _("paused by {user}").format(user=f"<@{asker.user_id}>")
+            reason = _("paused by {user}").format(user=mention(asker.user_id))
             await self.schedules.set_paused(schedule.id, True, reason, request_key=asker.request_key)
             await self.service.sync()
             return _("Paused #{id} ({label}). `resume {id}` starts it again.").format(**named)
@@ -73,7 +74,9 @@ class ScheduleActions:
         if action == "run":
             await self.policy.check_post(asker.user_id, asker.asked_from, schedule.channel_id, asker.workspace)
             self.service.run_now(schedule, asker.asked_at)
-            return _("Sending #{id} ({label}) to <#{channel}> now.").format(**named, channel=schedule.channel_id)
+            return _("Sending #{id} ({label}) to <#{channel}> now.").format(
+                **named, channel=marked(schedule.channel_id)
+            )
         return _("Next runs of #{id} ({when}, {zone}): {times}.").format(
             id=schedule.id, when=schedule.when_text, zone=schedule.timezone, times=self._next(schedule, 5)
         )
@@ -90,7 +93,7 @@ class ScheduleActions:
         if action not in ("next",) and schedule.owner_id != asker.user_id and not asker.is_admin:
             raise UserError(
                 _("#{id} is {owner}'s schedule; only they or an admin can {action} it.").format(
-                    id=schedule_id, owner=f"<@{schedule.owner_id}>", action=action
+                    id=schedule_id, owner=mention(schedule.owner_id), action=action
                 )
             )
         return schedule
@@ -159,7 +162,7 @@ class ScheduleActions:
             label=schedule.label,
             when=new.when.text,
             zone=zone,
-            channel=channel,
+            channel=marked(channel),
             window=window,
             next=self._next(schedule, 2),
         )
@@ -195,7 +198,7 @@ class ScheduleActions:
 
     def _already(self, twin: Schedule) -> str:
         """The answer to a schedule made twice: which one it already is, and what "the same" means."""
-        where = f"<#{twin.channel_id}>" + (_(" (this thread)") if twin.thread_ts else "")
+        where = channel_link(twin.channel_id) + (_(" (this thread)") if twin.thread_ts else "")
         answer = _(
             "Already scheduled as #{id}: {label}, {when} ({zone}) in {where}, by {owner}. It has the same chart "
             "(spaces and capitals aside), the same run times and the same place, so nothing new was made."
@@ -205,7 +208,7 @@ class ScheduleActions:
             when=twin.when_text,
             zone=twin.timezone,
             where=where,
-            owner=f"<@{twin.owner_id}>",
+            owner=mention(twin.owner_id),
         )
         if twin.paused:
             return answer + " " + _("It is paused: `resume {id}` starts it again.").format(id=twin.id)
@@ -240,7 +243,7 @@ class ScheduleActions:
             status = _status_word(schedule.last_status)
             detail = f": {schedule.last_detail}" if schedule.last_detail else ""
             last = " · " + _("last {when} {mark} {status}").format(when=when, mark=mark, status=status) + detail
-        where = f"<#{schedule.channel_id}>" + (_(" (a thread)") if schedule.thread_ts else "")
+        where = channel_link(schedule.channel_id) + (_(" (a thread)") if schedule.thread_ts else "")
         return _("• #{id} {label}, {when} in {where} · {state}{last} · by {owner}").format(
             id=schedule.id,
             label=schedule.label,
@@ -248,7 +251,7 @@ class ScheduleActions:
             where=where,
             state=state,
             last=last,
-            owner=f"<@{schedule.owner_id}>",
+            owner=mention(schedule.owner_id),
         )
 
     async def _stop(self, asker: Asker) -> str:

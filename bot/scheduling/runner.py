@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.i18n import ENGLISH, _, ngettext, speaking
 from bot.language.parse import parse_chart, parse_window
 from bot.language.when import When, default_window, describe_time
+from bot.markup import marked, mention
 from bot.router import Destination, Poster, cancel_and_wait
 from bot.scheduling.fair import FairPlaces
 from bot.store.schedules import FAILED, POSTED, SKIPPED, RunLog, Schedule, Schedules
@@ -148,7 +149,7 @@ class ScheduledRunner:
                 spec,
                 timezone=spec.tz or schedule.timezone,
                 asked_by=_("{owner}'s schedule #{id} ({when})").format(
-                    owner=f"<@{schedule.owner_id}>", id=schedule.id, when=schedule.when_text
+                    owner=mention(schedule.owner_id), id=schedule.id, when=schedule.when_text
                 ),
                 now=slot,
                 title=title or schedule.label,
@@ -212,7 +213,7 @@ class ScheduledRunner:
             id=schedule.id,
             label=schedule.label,
             when=schedule.when_text,
-            channel=schedule.channel_id,
+            channel=marked(schedule.channel_id),
             slot=describe_time(slot.astimezone(ZoneInfo(schedule.timezone))),
             reason=reason,
         )

@@ -16,6 +16,7 @@ from apscheduler.triggers.base import BaseTrigger
 
 from bot.i18n import _
 from bot.language.when import describe_time, latest_run
+from bot.markup import marked
 from bot.router import BackgroundWork, Destination, cancel_and_wait
 from bot.scheduling.runner import ScheduledRunner, when_of
 from bot.store.schedules import Schedule, Schedules
@@ -212,6 +213,6 @@ class ScheduleService:
             slot=describe_time(slot.astimezone(ZoneInfo(schedule.timezone))),
             id=schedule.id,
             label=schedule.label,
-            channel=schedule.channel_id,
+            channel=marked(schedule.channel_id),
         )
         await self.runner.poster_for(schedule.workspace).notify(schedule.owner_id, text)

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.i18n import _
+from bot.markup import for_slack
 from bot.servicewatch.accounts import Account, check_account_name
 from bot.servicewatch.endpoints import REGIONS_BY_ENVIRONMENT
 from bot.slack.modal import ERROR_LIMIT
@@ -25,7 +26,7 @@ def _plain(text: str) -> dict[str, Any]:
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": for_slack(text, 3000)}}
 
 
 def accounts_blocks(accounts: list[AccountInfo], command: str) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from bot.alerting.messages import (
 from bot.charts.service import ChartService, RenderedChart
 from bot.durations import format_duration
 from bot.i18n import _
+from bot.markup import for_slack
 from bot.router import Destination
 from bot.servicewatch.models import AlertDetail
 from bot.slack.chart_message import KEEP
@@ -150,7 +151,7 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
 
 def heading_blocks(text: str) -> list[dict[str, Any]]:
     """A heading (`fired_text`, `resolved_text`) as the incident message's first block, kept when it is redrawn."""
-    return [{"type": "section", "block_id": f"{KEEP}alert_head", "text": {"type": "mrkdwn", "text": text}}]
+    return [{"type": "section", "block_id": f"{KEEP}alert_head", "text": {"type": "mrkdwn", "text": for_slack(text)}}]
 
 
 def follow(chart: RenderedChart) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from bot.charts.steering import (
     encode_view,
 )
 from bot.i18n import _
+from bot.markup import for_slack
 
 ACTION_PREFIX = "chart_"
 REFRESH = "chart_refresh"
@@ -56,10 +57,11 @@ def chart_blocks(
     """The message of a posted chart: its comment line, the image, who changed it last (`changed_by`: their
     mention, after a click), and its controls (none when the chart has no view, or its view is too long to carry).
     `above` and `below` are the message's own blocks around the chart (an alert's heading, its follow button):
-    their block_ids start with KEEP, so a redraw keeps them (`kept_blocks`)."""
+    their block_ids start with KEEP, so a redraw keeps them (`kept_blocks`); they come as Slack takes them (its own
+    texts are made safe here: `bot.markup`)."""
     blocks: list[dict[str, Any]] = [
         *above,
-        {"type": "section", "text": {"type": "mrkdwn", "text": chart.comment[:TEXT_LIMIT]}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": for_slack(chart.comment, TEXT_LIMIT)}},
         {
             "type": "image",
             "slack_file": {"id": file_id},
@@ -70,7 +72,7 @@ def chart_blocks(
     view = chart.view
     if view is not None and changed_by:
         said = _("{change} — changed by {who}").format(change=view.change(), who=changed_by)
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": said[:TEXT_LIMIT]}]})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": for_slack(said, TEXT_LIMIT)}]})
     value = encode_view(view) if view is not None else None
     if view is not None and value is not None:
         blocks += controls(view, value, chart.plan.lines[0].metric.recommended_stats)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import _
+from bot.markup import for_slack, marked
 from bot.scheduling.actions import ScheduleActions
 from bot.store import SavedChart
 from bot.store.schedules import Schedule
@@ -42,7 +43,7 @@ def _button(action: str, schedule: Schedule, *, style: str | None = None) -> dic
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": for_slack(text, 3000)}}
 
 
 def home_view(
@@ -73,7 +74,7 @@ def home_view(
         blocks.append(
             _section(
                 _("• `{name}` in <#{channel}>: {text}").format(
-                    name=chart.name, channel=chart.channel_id, text=chart.text
+                    name=chart.name, channel=marked(chart.channel_id), text=chart.text
                 )
             )
         )

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
 from bot.i18n import _
+from bot.markup import channel_link
 from bot.slack.outbox import slack_error
 from bot.workspace_keys import SINGLE
 
@@ -54,12 +55,12 @@ class SlackMembership:
             return _(
                 "I can't see {channel}: it is private and I'm not in it, or it is gone. Invite me with "
                 "`/invite @{bot}` there, then ask again."
-            ).format(channel=f"<#{channel_id}>", bot=self._bot_name)
+            ).format(channel=channel_link(channel_id), bot=self._bot_name)
         if user_id not in members:
             return _(
                 "I won't post in {channel} for you: you aren't a member of it. Join it and ask again, or ask "
                 "from inside it."
-            ).format(channel=f"<#{channel_id}>")
+            ).format(channel=channel_link(channel_id))
         return None
 
     async def members(self, channel_id: str, workspace: str = SINGLE) -> frozenset[str] | None:
@@ -105,7 +106,7 @@ class SlackMembership:
                 _(
                     "Slack could not tell me who is in {channel} ({error}), so I won't post there yet; try again in a "
                     "minute."
-                ).format(channel=f"<#{channel_id}>", error=error or _("no reason given"))
+                ).format(channel=channel_link(channel_id), error=error or _("no reason given"))
             ) from exc
         except (SlackClientError, OSError) as exc:
             log.warning("conversations.members failed for %s: %s", channel_id, type(exc).__name__)
@@ -113,5 +114,5 @@ class SlackMembership:
                 _(
                     "Slack could not tell me who is in {channel} right now, so I won't post there yet; try again in a "
                     "minute."
-                ).format(channel=f"<#{channel_id}>")
+                ).format(channel=channel_link(channel_id))
             ) from exc

@@ -16,6 +16,7 @@ from bot.language.spec import SaveRequest, ScheduleRequest
 from bot.language.tokens import Kind, Token, clean, quote_word, tokenize
 from bot.language.when import When, parse_when
 from bot.language.when_phrases import starts_when
+from bot.markup import for_slack
 from bot.scheduling.commands import chart_text, parse_schedule
 from bot.store import SavedChart
 
@@ -141,7 +142,7 @@ def notice_modal(text: str) -> dict[str, Any]:
         "type": "modal",
         "title": _text(_("Chart in thread")),
         "close": _text(_("Close")),
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}],
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": for_slack(text, 3000)}}],
     }
 
 

@@ -19,6 +19,7 @@ from bot.chat import Asker
 from bot.errors import UserError
 from bot.i18n import _
 from bot.language.answers import Pick
+from bot.markup import blocks_for_slack, channel_link, for_slack
 from bot.router import Destination
 from bot.slack.chart_message import chart_blocks
 from bot.slack.pacing import UploadPacer
@@ -27,6 +28,7 @@ from bot.slack.question import question_blocks
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+TEXT_LIMIT = 3000  # a message's text, as the bot cuts it
 NOT_THERE = ("user_not_in_channel", "channel_not_found", "not_in_channel", "is_archived")
 AUTH_ERRORS = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "team_disabled")
 
@@ -220,7 +222,7 @@ class SlackOutbox:
         return await self._client.chat_postMessage(
             channel=destination.channel_id,
             thread_ts=destination.thread_ts,
-            text=chart.comment[:3000],
+            text=for_slack(chart.comment, TEXT_LIMIT),
             blocks=chart_blocks(chart, file_id),
             unfurl_links=False,
         )
@@ -243,7 +245,7 @@ class SlackOutbox:
             self._client.chat_update,
             channel=channel_id,
             ts=ts,
-            text=(text or chart.comment)[:3000],
+            text=for_slack(text or chart.comment, TEXT_LIMIT),
             blocks=chart_blocks(chart, file_id, changed_by=changed_by, above=above, below=below),
         )
 
@@ -266,7 +268,10 @@ class SlackOutbox:
         posted = await self._joining(
             destination,
             lambda: self._client.chat_postMessage(
-                channel=destination.channel_id, thread_ts=destination.thread_ts, text=text[:3000], blocks=blocks
+                channel=destination.channel_id,
+                thread_ts=destination.thread_ts,
+                text=for_slack(text, TEXT_LIMIT),
+                blocks=blocks,
             ),
         )
         ts = str(posted.get("ts") or "")
@@ -281,7 +286,7 @@ class SlackOutbox:
             lambda: self._client.chat_postMessage(
                 channel=destination.channel_id,
                 thread_ts=destination.thread_ts,
-                text=chart.comment[:3000],
+                text=for_slack(chart.comment, TEXT_LIMIT),
                 blocks=chart_blocks(replace(chart, view=None), file_id),
             ),
         )
@@ -296,14 +301,14 @@ class SlackOutbox:
             channel=destination.channel_id,
             user=asker.user_id,
             thread_ts=destination.thread_ts,
-            text=chart.comment[:3000],
+            text=for_slack(chart.comment, TEXT_LIMIT),
             blocks=blocks,
         )
 
     async def send_directly(self, user_id: str, chart: RenderedChart) -> None:
         """The chart as a file in the bot's direct messages with `user_id` (the bot opens the conversation)."""
         self.access.check()
-        opened = await self._client.chat_postMessage(channel=user_id, text=chart.comment[:3000])
+        opened = await self._client.chat_postMessage(channel=user_id, text=for_slack(chart.comment, TEXT_LIMIT))
         await self.post_file(Destination(str(opened.get("channel") or user_id)), replace(chart, comment=""))
 
     async def turn(self) -> None:
@@ -325,7 +330,7 @@ class SlackOutbox:
             filename=chart.filename,
             title=chart.title,
             alt_txt=chart.alt_text,
-            initial_comment=chart.comment,
+            initial_comment=for_slack(chart.comment),
         )
         file = response.get("file") or {}
         return str(file.get("id", "")) if isinstance(file, dict) else ""
@@ -359,17 +364,17 @@ class SlackOutbox:
     def _explain(self, error: str, channel_id: str) -> UserError:
         if error in AUTH_ERRORS and self.access.lost is not None:
             return SlackAccessLost(token_refused(error))
-        channel = f"<#{channel_id}>"
+        where = channel_link(channel_id)
         if error in ("not_in_channel", "channel_not_found", "method_not_supported_for_channel_type"):
             return UserError(
                 _(
                     "I'm not in {channel} and couldn't join it myself. Invite me with `/invite @{bot}`, then ask again."
-                ).format(channel=channel, bot=self._bot_name)
+                ).format(channel=where, bot=self._bot_name)
             )
         if error == "is_archived":
             return UserError(
                 _("{channel} is archived, so nothing can be posted there; ask in another channel.").format(
-                    channel=channel
+                    channel=where
                 )
             )
         if error in ("file_uploads_disabled", "file_upload_size_restricted", "file_type_not_allowed"):
@@ -391,6 +396,7 @@ class SlackOutbox:
     async def _privately(
         self, asker: Asker, destination: Destination, text: str, blocks: list[dict[str, Any]] | None
     ) -> None:
+        text, blocks = for_slack(text), blocks_for_slack(blocks)
         if self._respond is not None and await self._responded(text, blocks):  # the response_url needs no token
             return
         try:
@@ -428,13 +434,13 @@ class SlackOutbox:
         await self._joining(
             destination,
             lambda: self._client.chat_postMessage(
-                channel=destination.channel_id, thread_ts=destination.thread_ts, text=text
+                channel=destination.channel_id, thread_ts=destination.thread_ts, text=for_slack(text)
             ),
         )
 
     async def notify(self, user_id: str, text: str) -> None:
         """A direct message from the bot (its Messages tab)."""
-        await self._call(self._client.chat_postMessage, channel=user_id, text=text)
+        await self._call(self._client.chat_postMessage, channel=user_id, text=for_slack(text))
 
     async def _call(self, method: Callable[..., Awaitable[Any]], **arguments: Any) -> None:
         self.access.check()

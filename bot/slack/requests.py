@@ -18,6 +18,7 @@ from bot.charts.service import RenderedChart
 from bot.chat import Asker, error_text
 from bot.i18n import _, speaking
 from bot.language.answers import Pick
+from bot.markup import mention
 from bot.router import BackgroundWork, Destination, Router, Superseded
 from bot.slack.outbox import SlackOutbox
 from bot.slack.people import People
@@ -92,7 +93,7 @@ class SlackRequests:
         return Asker(
             user_id=user_id,
             channel_id=destination.channel_id,
-            mention=f"<@{user_id}>",
+            mention=mention(user_id),
             timezone=await self.people.timezone(user_id, destination.workspace),
             language=await self.people.language(user_id, destination.workspace),
             is_admin=self.router.policy.is_admin(user_id),
@@ -159,7 +160,7 @@ class SlackRequests:
         asker = Asker(
             user_id=user_id,
             channel_id=destination.channel_id,
-            mention=f"<@{user_id}>",
+            mention=mention(user_id),
             language=self.people.known_language(user_id),
             workspace=destination.workspace,
         )

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
 from bot.i18n import _
+from bot.markup import marked
 from bot.store.db import Database, as_utc, insert_unless_present
 from bot.store.effects import once
 from bot.store.tables import AlertChangeRow, AlertIncidentRow, AlertWatchItemRow, AlertWatchRow
@@ -159,7 +160,7 @@ class AlertWatches:
             if row.owner_id != user_id and not is_admin:
                 raise UserError(
                     _("Watch #{id} is <@{owner}>'s; only they or an admin can stop it.").format(
-                        id=watch_id, owner=row.owner_id
+                        id=watch_id, owner=marked(row.owner_id)
                     )
                 )
             await once(session, request_key, self._clock())

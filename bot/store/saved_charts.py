@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.errors import UserError
+from bot.markup import mention
 from bot.store.db import Database, as_utc
 from bot.store.effects import once
 from bot.store.tables import SavedChartRow
@@ -89,7 +90,7 @@ class SavedCharts:
                 return _record(row), True
             if row.owner_id != user_id and not is_admin:
                 raise UserError(
-                    f"`{name}` is <@{row.owner_id}>'s saved chart; only they or an admin can change it. "
+                    f"`{name}` is {mention(row.owner_id)}'s saved chart; only they or an admin can change it. "
                     f"Save yours under another name, e.g. `{name}-2`."
                 )
             row.text, row.updated_at = text, now
@@ -108,7 +109,8 @@ class SavedCharts:
             if row is None:
                 raise UserError(f"There is no saved chart `{name}` in this channel; `saved` lists them.")
             if row.owner_id != user_id and not is_admin:
-                raise UserError(f"`{name}` is <@{row.owner_id}>'s saved chart; only they or an admin can forget it.")
+                owner = mention(row.owner_id)
+                raise UserError(f"`{name}` is {owner}'s saved chart; only they or an admin can forget it.")
             record = _record(row)
             await session.delete(row)
             return record

@@ -17,6 +17,7 @@ from bot.chat import Asker, ChartReply, ChatActions, DryRunReply, TextReply, err
 from bot.errors import UserError
 from bot.i18n import ENGLISH, KOREAN, speaking
 from bot.language.parse import ChartUsageError, parse_chart
+from bot.markup import unmarked
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient, ServiceWatchError
 from bot.servicewatch.client import DATA_PATH, IMAGE_PATH, METRICS_PATH
@@ -243,7 +244,7 @@ async def test_a_saved_chart_round_trips(actions: ChatActions, sandbox: Sandbox)
     listing = await actions.handle("saved", LEE)
     assert isinstance(listing, TextReply)
     assert "`web-cpu`" in listing.text
-    assert "(by <@U1>)" in listing.text
+    assert "(by <@U1>)" in unmarked(listing.text)
     reply = await actions.handle("web-cpu 24h stat max", LEE, now=NOW)
     assert isinstance(reply, ChartReply)
     assert (

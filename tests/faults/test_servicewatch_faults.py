@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.markup import for_slack
 from bot.sandbox import Fault
 from bot.servicewatch.client import DATA_PATH, IMAGE_PATH, METRICS_PATH
 from tests.fakes.slack import FakeSlack
@@ -88,5 +89,5 @@ async def test_servicewatch_faults(quick_stack: BotStack, fault: Fault, path: st
     else:
         assert fake.posts == []
         (reply,) = fake.responses
-        assert outcome in reply["text"]
+        assert for_slack(outcome) in reply["text"]  # as Slack shows it: `>` escaped
         assert "Something went wrong" not in reply["text"]

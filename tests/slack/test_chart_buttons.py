@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from bot.charts.steering import ChartView, decode_view, encode_view
+from bot.markup import mention, unmarked
 from bot.servicewatch.client import IMAGE_PATH
 from bot.store.tables import ChartClickRow
 from tests.fakes.slack import FakeSlack, Message
@@ -87,7 +88,7 @@ async def test_a_chart_comes_as_a_message_with_its_controls(stack: BotStack) -> 
         3 * 3600,
         None,
         "AVG",
-        "<@U0KIM>",
+        mention("U0KIM"),
     )
     assert message.text.startswith("*CPU Usage/Core[Basic] · web-01* · last 3h (")  # the notification's words
 
@@ -325,7 +326,7 @@ async def test_a_scheduled_post_has_the_controls_too(stack: BotStack) -> None:
     message = stack.fake.message(post.channel, post.ts)
     view = view_in(message)
     assert view.chart == CPU
-    assert view.by.startswith("<@U0KIM>'s schedule #")
+    assert unmarked(view.by).startswith("<@U0KIM>'s schedule #")
     await click(stack, message, "chart_6h")
     await edited(stack, message)
     assert view_in(message).span == 6 * 3600

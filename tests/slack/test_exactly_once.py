@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.chat import Asker, TextReply
+from bot.markup import for_slack
 from bot.slack.app import request_sealer
 from bot.store.pending import PendingRequests
 from bot.store.schedules import RunLog
@@ -128,5 +129,5 @@ async def test_a_takeover_after_a_crash_sends_the_answer_again_without_a_second_
     await stack.slack.listeners.requests.sweep()  # (or the stack's own sweeper: one of them)
     await stack.fake.wait_for(lambda: stack.fake.responses)
     await stack.work.drain(5)
-    assert [r["text"] for r in stack.fake.responses] == [first]
+    assert [r["text"] for r in stack.fake.responses] == [for_slack(first)]
     assert await rows(stack, ScheduleRow) == 1

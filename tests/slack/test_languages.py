@@ -10,6 +10,7 @@ import pytest
 
 from bot.charts.help import help_text
 from bot.i18n import ENGLISH, KOREAN, speaking
+from bot.markup import for_slack
 from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH
 from tests.fakes.slack import FakeSlack
@@ -61,7 +62,7 @@ async def test_replies_and_refusals_in_the_askers_language(stack: BotStack, loca
     says = SAYS[language]
     assert (await ask(stack, "saved")).startswith(says["nothing saved"])
     with speaking(language):  # help's own words are the chat language's (bot/charts/help.py)
-        assert await ask(stack, "help") == help_text("/chart", "3h")
+        assert await ask(stack, "help") == for_slack(help_text("/chart", "3h"))
     # A refusal in the acknowledgement: no time to ask Slack, so the language known from the requests before.
     acknowledged = await stack.post_command(f"{CPU} thread {ELSEWHERE}")
     assert acknowledged.json()["text"].startswith(says["link refused"])

@@ -16,6 +16,7 @@ from bot.chat import Asker
 from bot.errors import UserError
 from bot.i18n import speaking
 from bot.language.spec import ScheduleRequest
+from bot.markup import unmarked
 from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH
 from bot.store.schedules import FAILED, POSTED, RunLog
@@ -270,9 +271,9 @@ async def test_a_korean_speaker_reads_the_catalog(stack: BotStack) -> None:
         request = ScheduleRequest(action=action, words=tuple(rest.split()), text=rest)
         with speaking("ko"):
             try:
-                return await handler.handle(request, kim)
+                return unmarked(await handler.handle(request, kim))
             except UserError as refused:
-                return str(refused)
+                return unmarked(str(refused))
 
     created = await say("schedule lag 평일 9시")
     assert created.startswith("예약했어요(#1): Replication Lag, 평일 9시(Asia/Seoul), <#C0OPS>에 매번 ")

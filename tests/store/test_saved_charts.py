@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import inspect
 
 from bot.errors import UserError
+from bot.markup import mention
 from bot.store import Database, SavedCharts
 
 T0 = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -34,7 +36,9 @@ async def test_owner_or_admin_change_and_forget(database: Database) -> None:
     now = [T0]
     charts = store(database, now)
     await charts.save("C1", "web-cpu", "cpu 3h", "U1", is_admin=False)
-    with pytest.raises(UserError, match=r"`web-cpu` is <@U1>'s saved chart; only they or an admin can change it"):
+    with pytest.raises(
+        UserError, match=re.escape(f"`web-cpu` is {mention('U1')}'s saved chart; only they or an admin can change it")
+    ):
         await charts.save("C1", "web-cpu", "cpu 6h", "U2", is_admin=False)
     now[0] = T0 + timedelta(minutes=5)
     updated, created = await charts.save("C1", "web-cpu", "cpu 6h", "U1", is_admin=False)

@@ -18,6 +18,7 @@ from bot.access import AccessPolicy
 from bot.accounts import AccountChooser
 from bot.errors import SettingsError, UserError
 from bot.i18n import _, speaking
+from bot.markup import for_slack
 from bot.servicewatch.accounts import validate
 from bot.servicewatch.errors import ServiceWatchError
 from bot.slack.accounts_home import ADD_ACTION, CALLBACK_ID, REMOVE_ACTION, account_modal, accounts_blocks, read_account
@@ -150,7 +151,7 @@ class AccountsAdmin:
                 text = _("Removed the SCP account `{name}`; channels that used it by default now use none.")
             else:
                 text = _("There was no SCP account `{name}` (removed already).")
-            await client.chat_postMessage(channel=user_id, text=text.format(name=name))
+            await client.chat_postMessage(channel=user_id, text=for_slack(text.format(name=name)))
         await self.republish(client, user_id, workspace)
 
     def _refusal(self) -> str:

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chat import Asker, error_text
 from bot.i18n import speaking
 from bot.language.spec import ScheduleRequest
+from bot.markup import for_slack, mention
 from bot.router import BackgroundWork, Router
 from bot.scheduling.actions import ScheduleActions
 from bot.slack.home import ACTIONS, home_view
@@ -86,7 +87,7 @@ class HomeTab:
         asker = Asker(
             user_id=user_id,
             channel_id="",
-            mention=f"<@{user_id}>",
+            mention=mention(user_id),
             is_admin=self.router.policy.is_admin(user_id),
             language=language,
         )
@@ -99,5 +100,5 @@ class HomeTab:
             except Exception as exc:
                 text, _reference = error_text(exc)
                 log.info("App Home %s by %s refused or failed: %s", verb, user_id, text)
-            await client.chat_postMessage(channel=user_id, text=text)
+            await client.chat_postMessage(channel=user_id, text=for_slack(text))
             await self._publish(client, user_id, self.key_of(body))

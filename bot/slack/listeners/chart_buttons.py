@@ -21,6 +21,7 @@ from bot.charts.steering import form_line, steer
 from bot.chat import Asker, error_text
 from bot.durations import format_duration
 from bot.i18n import _, speaking
+from bot.markup import mention
 from bot.router import Destination
 from bot.slack.alerts import FOLLOW_ACTION
 from bot.slack.chart_message import ACTION_PREFIX, SAVE, SCHEDULE, clicked, kept_blocks
@@ -124,7 +125,7 @@ class ChartButtons:
         asker = Asker(
             user_id=click.user_id,
             channel_id=click.channel_id,
-            mention=f"<@{click.user_id}>",
+            mention=mention(click.user_id),
             workspace=click.workspace,
         )
         try:

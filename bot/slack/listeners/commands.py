@@ -11,6 +11,7 @@ from bot.access import AccessPolicy
 from bot.i18n import _, speaking
 from bot.language.parse import ChartUsageError, parse_request
 from bot.language.spec import ChartRequest
+from bot.markup import for_slack
 from bot.router import Destination
 from bot.slack.requests import Settle, SlackRequests
 from bot.store.pending import Arrival
@@ -36,7 +37,8 @@ class CommandListener:
 
     def refusal(self, text: str, user_id: str = "") -> str | None:
         """What the acknowledgement says when a command is refused at once (a usage error, a link into another
-        workspace); None when it is taken. Pure and fast: it runs before Slack's three seconds are up.
+        workspace), as Slack is to show it (`bot.markup`); None when it is taken. Pure and fast: it runs before
+        Slack's three seconds are up.
 
         It cannot ask Slack for the user's locale in that time, so it speaks the language known without a call: the
         one cached for the user by an earlier request, else BOT_LANGUAGE when it forces one, else English."""
@@ -44,9 +46,10 @@ class CommandListener:
             try:
                 request = parse_request(text, command=self.command)
             except ChartUsageError as exc:
-                return str(exc)
+                return for_slack(str(exc))
             if isinstance(request, ChartRequest) and request.spec.thread is not None:
-                return self.policy.foreign_link(request.spec.thread.permalink)
+                foreign = self.policy.foreign_link(request.spec.thread.permalink)
+                return None if foreign is None else for_slack(foreign)
             return None
 
     def arrival(self, command: dict[str, Any], signature: str) -> Arrival:

@@ -13,6 +13,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.chat import error_text
 from bot.i18n import _, speaking
+from bot.markup import for_slack, marked
 from bot.router import Destination
 from bot.slack.listeners.clicks import Click, answered_once
 from bot.slack.outbox import SlackOutbox
@@ -46,7 +47,7 @@ class PickButtons:
                 return
             if respond is not None:  # the question's buttons go: what was picked stands in their place
                 said = _("Drawing {label}: `{line}`").format(label=pick.label, line=pick.line)
-                await _quietly(respond(text=said, response_type="ephemeral", replace_original=True))
+                await _quietly(respond(text=for_slack(said), response_type="ephemeral", replace_original=True))
         # Typed in that channel when the question came there; else (a direct message) the clicker must be a member.
         asked_from = pick.channel_id if click.channel_id == pick.channel_id else None
         await self.requests.start(
@@ -61,7 +62,9 @@ class PickButtons:
     async def _refusal(self, click: Click, pick: Picked) -> str | None:
         """Why this click runs nothing: another person's, or a question already answered; None when it runs."""
         if click.user_id != pick.asked:
-            return _("This question was asked of <@{user}>; ask for your own chart to choose.").format(user=pick.asked)
+            return _("This question was asked of <@{user}>; ask for your own chart to choose.").format(
+                user=marked(pick.asked)
+            )
         if not await self._first_pick(pick):
             return _("This question is answered already; type the chart again to draw another reading.")
         return None
