@@ -161,13 +161,31 @@ async def test_the_korean_console_says_alerts_in_korean(korean: Console) -> None
     assert "\n차트 (스레드): " in out
 
 
-async def test_a_firing_state_renamed_is_said_in_the_incident_thread(console: Console) -> None:
+async def test_no_data_while_firing_is_said_in_the_incident_thread(console: Console) -> None:
     await console.type("watch alerts web-01 cpu")
     web01 = await console.alert("web-01 CPU high")
     console.set_state(web01, "ALERT")
     await console.poll()
-    console.set_state(web01, "CRITICAL")
+    console.set_state(web01, "INSUFFICIENT_DATA")
     out = await console.poll()
-    assert out.startswith("(in the incident's thread) 🔴 *High* · *web-01 CPU high* is CRITICAL on web-01\n")
+    assert out.startswith("(in the incident's thread) ⚪ no data: *web-01 CPU high* on web-01 sends no data")
+    assert "The incident stays open" in out
+    console.set_state(web01, "CRITICAL")  # an unknown state: a note, not a firing
+    out = await console.poll()
+    assert out.startswith("(in the incident's thread) ❔ *web-01 CPU high* on web-01 is in the state “CRITICAL”")
+    console.set_state(web01, "ALERT")
+    out = await console.poll()
+    assert out.startswith("(in the incident's thread) It sends data again and is still firing: 🔴 *High*")
     assert "chart" not in out  # no new chart: the incident goes on
     assert len(console.charts()) == 1
+
+
+async def test_no_data_is_said_to_a_watch_that_asked(console: Console) -> None:
+    await console.type("watch alerts web-01 cpu nodata")
+    web01 = await console.alert("web-01 CPU high")
+    console.set_state(web01, "INSUFFICIENT_DATA")
+    out = await console.poll()
+    assert out.startswith("⚪ no data: *web-01 CPU high* on web-01 sends no data (the server may be stopped).")
+    assert console.charts() == []  # no incident, no chart
+    console.set_state(web01, "NORMAL")
+    assert (await console.poll()).startswith("🟢 data again: *web-01 CPU high* on web-01 is normal.")

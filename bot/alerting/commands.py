@@ -1,5 +1,5 @@
 """The alert commands: `alerts [TEXT]` lists the alert policies of the catalog with their state; `watch alerts …`
-subscribes a channel; `watches` lists a channel's watches; `unwatch ID` stops one."""
+subscribes a channel (`nodata`: told of no data too); `watches` lists a channel's watches; `unwatch ID` stops one."""
 
 from __future__ import annotations
 
@@ -147,6 +147,7 @@ class AlertCommands:
             alerts=[(alert.id, alert.name) for alert in candidates],
             request_key=asker.request_key,
             source=source,
+            no_data=request.no_data,
         )
         listed = _names(watch.alerts, 10)
         answer = ngettext(
@@ -164,6 +165,8 @@ class AlertCommands:
             names=listed,
             interval=format_duration(self.interval),
         )
+        if watch.no_data:
+            answer += " " + _("When one has no data (the server may be stopped), that is said here too.")
         if unread:
             answer += " " + ngettext(
                 "{count} more alert could not be read from ServiceWatch just now, so its level is unknown and it is "
@@ -189,6 +192,8 @@ class AlertCommands:
             )
             if watch.level:
                 line += " · " + _("level {level} and above").format(level=level_label(watch.level))
+            if watch.no_data:
+                line += " · " + _("told of no data")
             lines.append(line)
         return "\n".join(lines)
 

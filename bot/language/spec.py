@@ -139,17 +139,19 @@ class AlertsRequest:
 
 @dataclass(frozen=True)
 class WatchRequest:
-    """`/chart watch alerts [level high|middle|low] [NAMESPACE|METRIC|ALERT NAME…] [in #channel]` (`알림 감시
-    [심각도 높음|중간|낮음] [단어…] [#채널에]`): post a chart to the channel when a matching alert fires.
+    """`/chart watch alerts [level high|middle|low] [NAMESPACE|METRIC|ALERT NAME…] [nodata] [in #channel]` (`알림 감시
+    [심각도 높음|중간|낮음] [단어…] [데이터없음] [#채널에]`): post a chart to the channel when a matching alert fires.
 
     `level` is the lowest level watched, `HIGH`, `MIDDLE` or `LOW` (`level middle`: MIDDLE and HIGH; see
     `bot.charts.alerts.at_least`); None: every level. `words` must each be found in the alert (empty: every alert).
-    `channel_id`: None means the channel it was asked in. `text`: what followed the command words, as typed."""
+    `channel_id`: None means the channel it was asked in. `text`: what followed the command words, as typed.
+    `no_data` (`nodata`, `데이터없음`): the channel is also told when an alert has no data (INSUFFICIENT_DATA)."""
 
     level: str | None
     words: tuple[str, ...]
     channel_id: str | None
     text: str
+    no_data: bool = False
 
 
 @dataclass(frozen=True)

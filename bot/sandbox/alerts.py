@@ -2,8 +2,8 @@
 draws into its metric's series.
 
 Written from the API reference (§9a: ShowAlert's `AlertDetailResponse` example; ListMetricInfos lists each metric's
-`alerts: [{id, name}]`), not from the bot's models. Only `NORMAL` is a documented state; the control endpoint sets
-any string, and the sandbox, like the user guide, takes every other value as firing. What `RANGE` means is not
+`alerts: [{id, name}]`), not from the bot's models. `NORMAL`, `ALERT` and `INSUFFICIENT_DATA` are the documented
+states; the control endpoint sets any string, and only `ALERT` breaches the metric. What `RANGE` means is not
 documented either: here it breaches above `upper_bound` (and below `lower_bound`).
 """
 
@@ -176,9 +176,8 @@ def synthetic_alerts(count: int) -> tuple[SandboxAlert, ...]:
 
 
 def is_firing(state: str) -> bool:
-    """Any state but NORMAL (the one documented), and not empty."""
-    text = state.strip().upper()
-    return bool(text) and text != "NORMAL"
+    """Only `ALERT` breaches the metric (`NORMAL`, `INSUFFICIENT_DATA` and any other state leave it as it is)."""
+    return state.strip().upper() == "ALERT"
 
 
 @dataclass

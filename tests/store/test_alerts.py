@@ -25,9 +25,19 @@ class Clock:
 
 
 @pytest.mark.parametrize(
-    ("state", "is_firing"), [("NORMAL", False), ("normal", False), ("", False), ("ALERT", True), ("INSUFFICIENT", True)]
+    ("state", "is_firing"),
+    [
+        ("NORMAL", False),
+        ("normal", False),
+        ("", False),
+        ("ALERT", True),
+        ("alert", True),
+        ("INSUFFICIENT_DATA", False),  # no data: its own state
+        ("INSUFFICIENT", False),  # unknown: shown, never firing
+        ("ALARM", False),
+    ],
 )
-def test_every_state_but_normal_is_firing(state: str, is_firing: bool) -> None:
+def test_only_alert_is_firing(state: str, is_firing: bool) -> None:
     assert firing(state) is is_firing
 
 
