@@ -19,6 +19,7 @@ from bot.console_alerts import console_alert_watcher
 from bot.i18n import ENGLISH, KOREAN
 from bot.run import make_router
 from bot.services import Services, open_services
+from bot.store import SavedCharts
 
 
 class Console:
@@ -189,3 +190,16 @@ async def test_no_data_is_said_to_a_watch_that_asked(console: Console) -> None:
     assert console.charts() == []  # no incident, no chart
     console.set_state(web01, "NORMAL")
     assert (await console.poll()).startswith("🟢 data again: *web-01 CPU high* on web-01 is normal.")
+
+
+async def test_the_console_shows_long_listings_in_pages(console: Console) -> None:
+    saved = SavedCharts(console.services.database)
+    for n in range(120):
+        await saved.save("console", f"chart-{n:03}", f"cpu web-01 last {n + 1}h", "console", is_admin=False)
+    first = await console.type("saved")
+    found = re.search(r"_Page 1 of (\d+)_ · next: `/chart saved page 2`", first)
+    assert found is not None
+    pages = int(found.group(1))
+    last = await console.type(f"saved page {pages}")
+    assert "`chart-119`" in last
+    assert f"_Page {pages} of {pages}_ (the last)" in last

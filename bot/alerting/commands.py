@@ -14,10 +14,11 @@ from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _, ngettext
 from bot.language.spec import AlertsRequest, UnwatchRequest, WatchesRequest, WatchRequest
+from bot.paging import page_text
 from bot.servicewatch.catalog import Catalog, CatalogAlert
 from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail
-from bot.store.alerts import AlertSource, AlertWatches
+from bot.store.alerts import AlertSource, AlertWatches, Watch
 
 AlertRequest = AlertsRequest | WatchRequest | WatchesRequest | UnwatchRequest
 MOST_LISTED = 200  # ShowAlert calls `alerts` may make; beyond it the text must be narrowed (40 lines show anyway)
@@ -46,10 +47,12 @@ class AlertCommands:
         interval: int,
         concurrency: int = 8,
         command: str = "/chart",
+        max_per_channel: int | None = None,
     ) -> None:
         self._reader_of = reader_of
         self.watches, self.policy = watches, policy
         self.interval, self.command = interval, command
+        self.max_per_channel = max_per_channel  # watches a channel keeps (ALERT_WATCH_MAX_PER_CHANNEL); None: no cap
         self._gate = asyncio.Semaphore(concurrency)
 
     async def handle(self, request: AlertRequest, asker: Asker) -> str:
@@ -59,7 +62,7 @@ class AlertCommands:
         if isinstance(request, WatchRequest):
             return await self._watch(request, asker)
         if isinstance(request, WatchesRequest):
-            return await self._watches(asker)
+            return await self._watches(asker, request.page)
         gone = await self.watches.end(
             request.watch_id, asker.channel_id, asker.user_id, is_admin=asker.is_admin, request_key=asker.request_key
         )
@@ -148,6 +151,7 @@ class AlertCommands:
             request_key=asker.request_key,
             source=source,
             no_data=request.no_data,
+            max_per_channel=self.max_per_channel,
         )
         listed = _names(watch.alerts, 10)
         answer = ngettext(
@@ -177,25 +181,31 @@ class AlertCommands:
             ).format(count=unread)
         return answer
 
-    async def _watches(self, asker: Asker) -> str:
+    async def _watches(self, asker: Asker, page: int) -> str:
         watches = await self.watches.in_channel(asker.channel_id)
         if not watches:
             return _("No alert watches in this channel. Start one: `{command} watch alerts level high`.").format(
                 command=self.command
             )
-        lines = [
-            _("*Alert watches in this channel* (stop one with `{command} unwatch ID`):").format(command=self.command)
-        ]
-        for watch in watches:
-            line = _("• #{id} by <@{owner}>: {count} alerts ({names})").format(
-                id=watch.id, owner=watch.owner_id, count=len(watch.alerts), names=_names(watch.alerts, 5)
-            )
-            if watch.level:
-                line += " · " + _("level {level} and above").format(level=level_label(watch.level))
-            if watch.no_data:
-                line += " · " + _("told of no data")
-            lines.append(line)
-        return "\n".join(lines)
+        heading = _("*Alert watches in this channel* (stop one with `{command} unwatch ID`):").format(
+            command=self.command
+        )
+        lines = [_watch_line(watch) for watch in watches]
+        return page_text(
+            heading, lines, page, lambda n: _("{command} watches page {page}").format(command=self.command, page=n)
+        )
+
+
+def _watch_line(watch: Watch) -> str:
+    """One watch in the `watches` listing: its number, owner, alerts, level and whether it hears of no data."""
+    line = _("• #{id} by <@{owner}>: {count} alerts ({names})").format(
+        id=watch.id, owner=watch.owner_id, count=len(watch.alerts), names=_names(watch.alerts, 5)
+    )
+    if watch.level:
+        line += " · " + _("level {level} and above").format(level=level_label(watch.level))
+    if watch.no_data:
+        line += " · " + _("told of no data")
+    return line
 
 
 def _names(alerts: Sequence[tuple[str, str]], most: int) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.errors import UserError
 from bot.i18n import _
 from bot.language.channels import channel_at
+from bot.language.pages import page_asked
 from bot.language.particles import split_particles
 from bot.language.spec import AlertsRequest, Request, UnwatchRequest, WatchesRequest, WatchRequest
 from bot.language.tokens import Kind, Token, quote_word
@@ -51,9 +52,7 @@ def alert_request(tokens: list[Token], text: str) -> Request | None:
     if command == "alerts":
         return AlertsRequest(_words(rest, typed))
     if command == "watches":
-        if rest:
-            raise UserError(_("`{word}` takes nothing after it; “{extra}” is extra.").format(word=typed, extra=rest[0]))
-        return WatchesRequest()
+        return WatchesRequest(page_asked([t.text for t in rest], typed))
     if command == "unwatch":
         return UnwatchRequest(_watch_id(rest, typed))
     return _watch(rest, text[rest[0].start :].strip() if rest else "", typed)

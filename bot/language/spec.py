@@ -110,7 +110,9 @@ class SaveRequest:
 
 @dataclass(frozen=True)
 class SavedRequest:
-    """`/chart saved`: this channel's saved charts."""
+    """`/chart saved [page N]` (`저장목록 [N쪽]`): this channel's saved charts, a page of them."""
+
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,9 @@ class WatchRequest:
 
 @dataclass(frozen=True)
 class WatchesRequest:
-    """`/chart watches` (`감시 목록`): this channel's alert watches."""
+    """`/chart watches [page N]` (`감시 목록 [N쪽]`): this channel's alert watches, a page of them."""
+
+    page: int = 1
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,8 @@ LEVEL_VALUES = {
     "middle": "MIDDLE", "medium": "MIDDLE", "mid": "MIDDLE", "중간": "MIDDLE", "보통": "MIDDLE", "중": "MIDDLE",
     "low": "LOW", "낮음": "LOW", "하": "LOW",
 }  # fmt: skip
+# A listing's page: `saved page 2`, `saved 2`, `저장목록 2쪽`, `감시 목록 2 페이지`.
+PAGE_WORDS = ("page", "페이지", "쪽")
 # `nodata` (`데이터없음`): the watch is also told when an alert has no data (INSUFFICIENT_DATA, e.g. a stopped server).
 NO_DATA_WORDS = ("nodata", "no-data", "데이터없음")
 

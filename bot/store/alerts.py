@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.charts.alerts import SILENT, is_firing, state_kind
 from bot.errors import UserError
 from bot.i18n import _
-from bot.store.db import Database, as_utc, insert_unless_present
+from bot.store.db import Database, as_utc, insert_unless_present, lock_for_writing
 from bot.store.effects import once
 from bot.store.tables import AlertChangeRow, AlertIncidentRow, AlertWatchItemRow, AlertWatchRow
 
@@ -115,12 +115,18 @@ class AlertWatches:
         request_key: str | None = None,
         source: AlertSource = OWN_KEYS,
         no_data: bool = False,
+        max_per_channel: int | None = None,
     ) -> Watch:
         """A watch of `alerts` (id, name) for the channel, read with `source`'s account and posted into its workspace
-        (`no_data`: also told when an alert has no data), made at most once per request."""
+        (`no_data`: also told when an alert has no data), made at most once per request; UserError when the channel
+        has `max_per_channel` already (counted under a lock on the channel, so racing creates do not both get its last
+        place)."""
         now = self._clock()
         async with self._sessions.begin() as session:
+            await lock_for_writing(session, f"alert watches in {channel_id}")  # first: SQLite's BEGIN IMMEDIATE
             await once(session, request_key, now)
+            if max_per_channel is not None:
+                await _refuse_past_cap(session, channel_id, max_per_channel)
             row = AlertWatchRow(
                 channel_id=channel_id,
                 owner_id=owner_id,
@@ -430,6 +436,19 @@ class AlertIncidents:
                 as_utc(row.fired_at) if row.fired_at else None,
                 as_utc(row.cleared_at) if row.cleared_at else None,
             )
+
+
+async def _refuse_past_cap(session: AsyncSession, channel_id: str, most: int) -> None:
+    count = await session.scalar(
+        select(func.count()).select_from(AlertWatchRow).where(AlertWatchRow.channel_id == channel_id)
+    )
+    if (count or 0) >= most:
+        raise UserError(
+            _(
+                "This channel has {count} alert watches, the most it keeps (ALERT_WATCH_MAX_PER_CHANNEL); stop one "
+                "first with `unwatch ID` (`watches` lists them)."
+            ).format(count=count)
+        )
 
 
 def firing(state: str) -> bool:

@@ -88,7 +88,7 @@ def test_each_form_reads_as_its_request(text: str, request_: object, language: s
         ("watch alerts <#C1|a> in <#C2|b>", "A watch posts to one channel; “#b” is a second one"),
         ("watch alerts <@U1|kim>", "“@kim” is no alert's name"),
         ("alerts <#C1|ops>", "“#ops” is a channel; `alerts` looks for alerts"),
-        ("watches all", "`watches` takes nothing after it; “all” is extra"),
+        ("watches all", "`watches` takes only a page, e.g. `watches page 2`; “all” is extra"),
         ("unwatch", "`unwatch` takes a watch's number, e.g. `unwatch 3` \\(`watches` lists them\\)"),
         ("unwatch three", "“three” is not a watch's number: `unwatch` takes one"),
         ("unwatch 3 4", "“3 4” is not a watch's number"),
