@@ -110,6 +110,8 @@ class AlertCommands:
         channel = request.channel_id or asker.channel_id
         if channel != asker.channel_id or asker.asked_from is None:
             await self.policy.check_post(asker.user_id, asker.asked_from, channel, asker.workspace)
+        if self.max_per_channel is not None:  # before ServiceWatch is asked anything
+            await self.watches.refuse_past_cap(channel, self.max_per_channel)
         source, reader = await self._reader_of(asker.workspace, channel)  # the account of the channel it posts in
         candidates = await self._candidates(reader, request.words)
         unread = 0  # alerts whose level could not be read now: not watched, and the reply says so

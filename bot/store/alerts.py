@@ -151,6 +151,11 @@ class AlertWatches:
             )
             return found or ""
 
+    async def refuse_past_cap(self, channel_id: str, most: int) -> None:
+        """The refusal `create` would give now (early, before the alerts are looked for; `create` counts again)."""
+        async with self._sessions() as session:
+            await _refuse_past_cap(session, channel_id, most)
+
     async def in_channel(self, channel_id: str) -> list[Watch]:
         async with self._sessions() as session:
             rows = (

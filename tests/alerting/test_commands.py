@@ -112,8 +112,10 @@ async def test_a_channel_keeps_at_most_its_cap_of_watches(database: Database) ->
     alerts = commands(database, servicewatch, most=3)
     for n in range(3):
         await alerts.handle(watch_request((f"{n:04}",)), ASKER)
+    asked = len(servicewatch.asked)
     with pytest.raises(UserError) as refused:
-        await alerts.handle(watch_request(("0004",)), ASKER)
+        await alerts.handle(WatchRequest(level="LOW", words=(), channel_id=None, text="level low"), ASKER)
+    assert len(servicewatch.asked) == asked  # refused before any level was asked
     assert str(refused.value) == (
         "This channel has 3 alert watches, the most it keeps (ALERT_WATCH_MAX_PER_CHANNEL); stop one first with "
         "`unwatch ID` (`watches` lists them)."
