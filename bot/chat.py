@@ -37,6 +37,7 @@ from bot.language.spec import (
     WatchRequest,
 )
 from bot.markup import mention
+from bot.paging import page_text
 from bot.servicewatch.client import encode_body
 from bot.servicewatch.errors import ServiceWatchError
 from bot.store import SavedCharts
@@ -199,7 +200,7 @@ class ChatActions:
             answer = await self.accounts.handle(request, asker.workspace, asker.channel_id, asker.user_id)
             return TextReply(answer, changed=isinstance(request, UseAccountRequest))
         if isinstance(request, SavedRequest):
-            return TextReply(await self._saved_list(asker))
+            return TextReply(await self._saved_list(asker, request.page))
         if isinstance(request, ForgetRequest):
             gone = await self.saved.forget(
                 asker.channel_id, request.name, asker.user_id, is_admin=asker.is_admin, request_key=asker.request_key
@@ -322,17 +323,19 @@ class ChatActions:
             ).format(name=name, metric=metric.reference, command=self.command)
         )
 
-    async def _saved_list(self, asker: Asker) -> str:
+    async def _saved_list(self, asker: Asker, page: int) -> str:
+        """A page of the channel's saved charts (bot.paging: each fits one Slack message)."""
         charts = await self.saved.in_channel(asker.channel_id)
         if not charts:
             example = f'{self.command} save web-cpu "CPU Usage/Core[Basic]" last 3h'
             return _("No saved charts in this channel yet. Save one: `{example}`.").format(example=example)
-        lines = [_("*Saved charts in this channel* (run with `{command} NAME`):").format(command=self.command)]
-        lines += [
+        heading = _("*Saved charts in this channel* (run with `{command} NAME`):").format(command=self.command)
+        lines = [
             _("• `{name}`: {text} (by {owner})").format(name=c.name, text=c.text, owner=mention(c.owner_id))
             for c in charts
         ]
-        return "\n".join(lines)
+        more = _("{command} saved page {page}")
+        return page_text(heading, lines, page, lambda n: more.format(command=self.command, page=n))
 
 
 def _changes(request: Request) -> bool:

@@ -124,6 +124,8 @@ class Settings(BaseSettings):
     alert_poll_interval: str = "60s"  # how often each watched ServiceWatch alert is asked for its state
     alert_poll_concurrency: int = Field(default=8, ge=1, le=100)  # ShowAlert calls at once
     alert_quiet_time: str = "10m"  # an alert firing again this soon after it cleared reopens the same thread
+    alert_watch_max_per_channel: int = Field(default=50, ge=1, le=1000)  # watches a channel keeps
+    saved_chart_max_per_channel: int = Field(default=100, ge=1, le=10000)  # saved charts a channel keeps
     follow_default_duration: str = "4h"
     follow_max_duration: str = "24h"
     # Old rows are pruned in the background (bot/store/retention.py): how long each kind is kept, and how often.

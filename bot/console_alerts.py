@@ -8,17 +8,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from bot.alerting.announcing import IncidentAnnouncer
+from bot.alerting.announcing import IncidentAnnouncer, TellsNoData, never
 from bot.alerting.messages import (
     alert_chart,
     alert_resource,
     fired_text,
     incident_span,
     last_value,
-    renamed,
     reopened_text,
     reopens,
     resolved_text,
+    resumed,
+    resumed_text,
     window_before,
 )
 from bot.alerting.setup import alert_watcher
@@ -46,6 +47,7 @@ def console_alert_watcher(services: Services, outbox: ConsoleOutbox) -> AlertWat
             quiet=timedelta(seconds=parse_duration(settings.alert_quiet_time)),
             language=settings.local_language,
             timezone=settings.bot_timezone,
+            tells_no_data=watcher.tells_no_data,
         ),
     )
 
@@ -61,13 +63,19 @@ class ConsoleAlertAnnouncer(IncidentAnnouncer):
         quiet: timedelta,
         language: str,
         timezone: str = "UTC",
+        tells_no_data: TellsNoData = never,
     ) -> None:
-        super().__init__(charts_of, incidents, detail_of, quiet=quiet, language=language)
+        super().__init__(charts_of, incidents, detail_of, quiet=quiet, language=language, tells_no_data=tells_no_data)
         self.outbox = outbox
         self.timezone = timezone
 
     async def _notify(self, user_id: str, text: str) -> None:
         await self.outbox.notify(user_id, text)
+
+    async def _say(self, destination: Destination, text: str) -> None:
+        if destination.thread_ts is not None:
+            text = _("(in the incident's thread) {text}").format(text=text)
+        await self.outbox.say(destination, text)
 
     async def _fired(
         self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
@@ -75,9 +83,9 @@ class ConsoleAlertAnnouncer(IncidentAnnouncer):
         chart = await alert_chart(charts, detail, span=window_before(detail), timezone=self.timezone)
         resource = await alert_resource(charts, change.alert_id)
         text = fired_text(detail, change, value=last_value(chart), resource=resource)
-        if renamed(change, incident):
+        if resumed(change, incident):
             if await self.incidents.posting(change.id):
-                self.outbox.write(_("(in the incident's thread) {text}").format(text=text))
+                self.outbox.write(_("(in the incident's thread) {text}").format(text=resumed_text(text)))
                 await self.incidents.done(change)
             return
         if reopens(change, incident, self.quiet) and incident is not None and incident.message_ts is not None:
@@ -97,7 +105,7 @@ class ConsoleAlertAnnouncer(IncidentAnnouncer):
         self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
     ) -> None:
         if incident is None or incident.message_ts is None or incident.fired_at is None:
-            await self.incidents.done(change)  # it was never said to fire here: nothing to clear
+            await self.incidents.done(change)  # it was never said to fire here: nothing to clear (see `announce`)
             return
         span = incident_span(detail, change, incident)
         chart = await alert_chart(charts, detail, span=span, timezone=self.timezone)

@@ -136,7 +136,7 @@ async def open_services(settings: Settings, *, migrate: bool = True) -> AsyncIte
         policy = AccessPolicy(settings.allowed_channel_ids, settings.admin_user_ids)
         actions = ChatActions(
             charts,
-            SavedCharts(database),
+            SavedCharts(database, max_per_channel=settings.saved_chart_max_per_channel),
             command=settings.bot_command,
             default_timezone=settings.bot_timezone,
             policy=policy,

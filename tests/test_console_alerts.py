@@ -19,6 +19,7 @@ from bot.console_alerts import console_alert_watcher
 from bot.i18n import ENGLISH, KOREAN
 from bot.run import make_router
 from bot.services import Services, open_services
+from bot.store import SavedCharts
 
 
 class Console:
@@ -161,13 +162,44 @@ async def test_the_korean_console_says_alerts_in_korean(korean: Console) -> None
     assert "\n차트 (스레드): " in out
 
 
-async def test_a_firing_state_renamed_is_said_in_the_incident_thread(console: Console) -> None:
+async def test_no_data_while_firing_is_said_in_the_incident_thread(console: Console) -> None:
     await console.type("watch alerts web-01 cpu")
     web01 = await console.alert("web-01 CPU high")
     console.set_state(web01, "ALERT")
     await console.poll()
-    console.set_state(web01, "CRITICAL")
+    console.set_state(web01, "INSUFFICIENT_DATA")
     out = await console.poll()
-    assert out.startswith("(in the incident's thread) 🔴 *High* · *web-01 CPU high* is CRITICAL on web-01\n")
+    assert out.startswith("(in the incident's thread) ⚪ no data: *web-01 CPU high* on web-01 sends no data")
+    assert "The incident stays open" in out
+    console.set_state(web01, "CRITICAL")  # an unknown state: a note, not a firing
+    out = await console.poll()
+    assert out.startswith("(in the incident's thread) ❔ *web-01 CPU high* on web-01 is in the state “CRITICAL”")
+    console.set_state(web01, "ALERT")
+    out = await console.poll()
+    assert out.startswith("(in the incident's thread) It sends data again and is still firing: 🔴 *High*")
     assert "chart" not in out  # no new chart: the incident goes on
     assert len(console.charts()) == 1
+
+
+async def test_no_data_is_said_to_a_watch_that_asked(console: Console) -> None:
+    await console.type("watch alerts web-01 cpu nodata")
+    web01 = await console.alert("web-01 CPU high")
+    console.set_state(web01, "INSUFFICIENT_DATA")
+    out = await console.poll()
+    assert out.startswith("⚪ no data: *web-01 CPU high* on web-01 sends no data (the server may be stopped).")
+    assert console.charts() == []  # no incident, no chart
+    console.set_state(web01, "NORMAL")
+    assert (await console.poll()).startswith("🟢 data again: *web-01 CPU high* on web-01 is normal.")
+
+
+async def test_the_console_shows_long_listings_in_pages(console: Console) -> None:
+    saved = SavedCharts(console.services.database)
+    for n in range(120):
+        await saved.save("console", f"chart-{n:03}", f"cpu web-01 last {n + 1}h", "console", is_admin=False)
+    first = await console.type("saved")
+    found = re.search(r"_Page 1 of (\d+)_ · next: `/chart saved page 2`", first)
+    assert found is not None
+    pages = int(found.group(1))
+    last = await console.type(f"saved page {pages}")
+    assert "`chart-119`" in last
+    assert f"_Page {pages} of {pages}_ (the last)" in last

@@ -1,5 +1,5 @@
 """The alert commands: `alerts [TEXT]` lists the alert policies of the catalog with their state; `watch alerts …`
-subscribes a channel; `watches` lists a channel's watches; `unwatch ID` stops one."""
+subscribes a channel (`nodata`: told of no data too); `watches` lists a channel's watches; `unwatch ID` stops one."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from bot.errors import UserError
 from bot.i18n import _, ngettext
 from bot.language.spec import AlertsRequest, UnwatchRequest, WatchesRequest, WatchRequest
 from bot.markup import marked, slack_escape
+from bot.paging import page_text
 from bot.servicewatch.catalog import Catalog, CatalogAlert
 from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail
-from bot.store.alerts import AlertSource, AlertWatches
+from bot.store.alerts import AlertSource, AlertWatches, Watch
 
 AlertRequest = AlertsRequest | WatchRequest | WatchesRequest | UnwatchRequest
 MOST_LISTED = 200  # ShowAlert calls `alerts` may make; beyond it the text must be narrowed (40 lines show anyway)
@@ -47,10 +48,12 @@ class AlertCommands:
         interval: int,
         concurrency: int = 8,
         command: str = "/chart",
+        max_per_channel: int | None = None,
     ) -> None:
         self._reader_of = reader_of
         self.watches, self.policy = watches, policy
         self.interval, self.command = interval, command
+        self.max_per_channel = max_per_channel  # watches a channel keeps (ALERT_WATCH_MAX_PER_CHANNEL); None: no cap
         self._gate = asyncio.Semaphore(concurrency)
 
     async def handle(self, request: AlertRequest, asker: Asker) -> str:
@@ -60,7 +63,7 @@ class AlertCommands:
         if isinstance(request, WatchRequest):
             return await self._watch(request, asker)
         if isinstance(request, WatchesRequest):
-            return await self._watches(asker)
+            return await self._watches(asker, request.page)
         gone = await self.watches.end(
             request.watch_id, asker.channel_id, asker.user_id, is_admin=asker.is_admin, request_key=asker.request_key
         )
@@ -108,6 +111,8 @@ class AlertCommands:
         channel = request.channel_id or asker.channel_id
         if channel != asker.channel_id or asker.asked_from is None:
             await self.policy.check_post(asker.user_id, asker.asked_from, channel, asker.workspace)
+        if self.max_per_channel is not None:  # before ServiceWatch is asked anything
+            await self.watches.refuse_past_cap(channel, self.max_per_channel)
         source, reader = await self._reader_of(asker.workspace, channel)  # the account of the channel it posts in
         candidates = await self._candidates(reader, request.words)
         unread = 0  # alerts whose level could not be read now: not watched, and the reply says so
@@ -148,6 +153,8 @@ class AlertCommands:
             alerts=[(alert.id, alert.name) for alert in candidates],
             request_key=asker.request_key,
             source=source,
+            no_data=request.no_data,
+            max_per_channel=self.max_per_channel,
         )
         listed = _names(watch.alerts, 10)
         answer = ngettext(
@@ -165,6 +172,8 @@ class AlertCommands:
             names=listed,
             interval=format_duration(self.interval),
         )
+        if watch.no_data:
+            answer += " " + _("When one has no data (the server may be stopped), that is said here too.")
         if unread:
             answer += " " + ngettext(
                 "{count} more alert could not be read from ServiceWatch just now, so its level is unknown and it is "
@@ -175,23 +184,31 @@ class AlertCommands:
             ).format(count=unread)
         return answer
 
-    async def _watches(self, asker: Asker) -> str:
+    async def _watches(self, asker: Asker, page: int) -> str:
         watches = await self.watches.in_channel(asker.channel_id)
         if not watches:
             return _("No alert watches in this channel. Start one: `{command} watch alerts level high`.").format(
                 command=self.command
             )
-        lines = [
-            _("*Alert watches in this channel* (stop one with `{command} unwatch ID`):").format(command=self.command)
-        ]
-        for watch in watches:
-            line = _("• #{id} by <@{owner}>: {count} alerts ({names})").format(
-                id=watch.id, owner=marked(watch.owner_id), count=len(watch.alerts), names=_names(watch.alerts, 5)
-            )
-            if watch.level:
-                line += " · " + _("level {level} and above").format(level=level_label(watch.level))
-            lines.append(line)
-        return "\n".join(lines)
+        heading = _("*Alert watches in this channel* (stop one with `{command} unwatch ID`):").format(
+            command=self.command
+        )
+        lines = [_watch_line(watch) for watch in watches]
+        return page_text(
+            heading, lines, page, lambda n: _("{command} watches page {page}").format(command=self.command, page=n)
+        )
+
+
+def _watch_line(watch: Watch) -> str:
+    """One watch in the `watches` listing: its number, owner, alerts, level and whether it hears of no data."""
+    line = _("• #{id} by <@{owner}>: {count} alerts ({names})").format(
+        id=watch.id, owner=marked(watch.owner_id), count=len(watch.alerts), names=_names(watch.alerts, 5)
+    )
+    if watch.level:
+        line += " · " + _("level {level} and above").format(level=level_label(watch.level))
+    if watch.no_data:
+        line += " · " + _("told of no data")
+    return line
 
 
 def _names(alerts: Sequence[tuple[str, str]], most: int) -> str:

@@ -1,12 +1,13 @@
 """What an alert's announcement says, wherever it is said (Slack, the console): the chart of the time before a
 firing (or over an incident), its title, the heading of a firing and of a clear (Slack's mrkdwn text: the console
-prints it as it prints a chart's words), the note of a reopened incident and of an alert that left a watch."""
+prints it as it prints a chart's words), the note of a reopened incident and of an alert that left a watch, and the
+notes of an alert with no data (`INSUFFICIENT_DATA`) or in a state ServiceWatch does not document."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.charts.alerts import condition_text, level_label
+from bot.charts.alerts import NO_DATA_MARK, SILENT, UNKNOWN_MARK, condition_text, level_label, state_kind
 from bot.charts.service import ChartService, RenderedChart
 from bot.charts.summary import format_value
 from bot.durations import format_duration
@@ -96,15 +97,30 @@ def reopens(change: Change, incident: Incident | None, quiet: timedelta) -> bool
     )
 
 
-def renamed(change: Change, incident: Incident | None) -> bool:
-    """A firing state followed by another (`ALERT` → `CRITICAL`): said in the open incident's thread."""
-    return firing(change.from_state) and incident is not None and bool(incident.message_ts)
+def open_incident(incident: Incident | None) -> bool:
+    """Whether the channel has an incident of the alert that fired and has not cleared."""
+    return (
+        incident is not None
+        and incident.message_ts is not None
+        and incident.fired_at is not None
+        and incident.cleared_at is None
+    )
+
+
+def resumed(change: Change, incident: Incident | None) -> bool:
+    """A firing after no data (or an unknown state) while its incident is open: said in the incident's thread."""
+    return firing(change.to_state) and not firing(change.from_state) and open_incident(incident)
+
+
+def resource_of(detail: AlertDetail, resource: str = "") -> str:
+    """The resource an announcement names: the catalog's label, else the dimensions' values, else the namespace."""
+    return resource or ", ".join(d.value for d in detail.dimensions if d.value) or detail.namespace_name
 
 
 def fired_text(detail: AlertDetail, change: Change, *, value: str, resource: str = "") -> str:
     """A firing's heading: the level, name, state and resource; the condition and the value now."""
     mark = LEVEL_MARKS.get(detail.level.upper(), "⚪")
-    resource = resource or ", ".join(d.value for d in detail.dimensions if d.value) or detail.namespace_name
+    resource = resource_of(detail, resource)
     condition = slack_escape(alert_title(detail).partition(" · ")[2])
     head = _("{mark} *{level}* · *{name}* is {state} on {resource}").format(
         mark=mark,
@@ -133,6 +149,35 @@ def resolved_text(detail: AlertDetail, change: Change, incident: Incident, chart
     if change.late:
         head += "\n" + _("_Seen late: ServiceWatch could not be asked for a while._")
     return head[:3000]
+
+
+def silent_text(detail: AlertDetail, change: Change, *, resource: str, in_incident: bool) -> str:
+    """The note of an alert that has no data, or is in a state ServiceWatch does not document (neither is firing:
+    no incident opens); `in_incident`: said in an open incident's thread, which stays open."""
+    names = {"name": slack_escape(detail.name), "resource": slack_escape(resource_of(detail, resource))}
+    if state_kind(change.to_state) == SILENT:
+        text = f"{NO_DATA_MARK} " + _("no data: *{name}* on {resource} sends no data (the server may be stopped).")
+    else:
+        names["state"] = slack_escape(change.to_state.strip() or "?")
+        text = f"{UNKNOWN_MARK} " + _(
+            "*{name}* on {resource} is in the state “{state}”, which ServiceWatch does not document; it is not taken "
+            "as firing."
+        )
+    text = text.format(**names)
+    if in_incident:
+        text += " " + _("The incident stays open until the alert reports again: it has not cleared.")
+    return text[:3000]
+
+
+def back_text(detail: AlertDetail, *, resource: str) -> str:
+    """The note of an alert that sends data again and is normal (told where its no data was told)."""
+    return _("🟢 data again: *{name}* on {resource} is normal.").format(
+        name=slack_escape(detail.name), resource=slack_escape(resource_of(detail, resource))
+    )
+
+
+def resumed_text(heading: str) -> str:
+    return _("It sends data again and is still firing: {heading}").format(heading=heading)
 
 
 def reopened_text(quiet: timedelta, heading: str) -> str:

@@ -73,5 +73,6 @@ def alert_watcher(
         interval=interval,
         concurrency=settings.alert_poll_concurrency,
         command=settings.bot_command,
+        max_per_channel=settings.alert_watch_max_per_channel,
     )
     return watcher

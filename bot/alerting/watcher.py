@@ -13,11 +13,12 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Protocol
 
+from bot.charts.alerts import UNKNOWN, state_kind
 from bot.charts.service import ChartService
 from bot.errors import UserError
 from bot.servicewatch.errors import NotFoundError, PermissionDeniedError, ServiceWatchError
 from bot.servicewatch.models import AlertDetail
-from bot.store.alerts import AlertIncidents, AlertSource, AlertWatches, Change, Dropped
+from bot.store.alerts import AlertIncidents, AlertSource, AlertWatches, Change, Dropped, Watched
 
 # ShowAlert with the keys of the alert's account; a UserError when that account is gone (removed in App Home).
 ShowAlert = Callable[[AlertSource, str], Awaitable[AlertDetail]]
@@ -88,15 +89,15 @@ class AlertWatcher:
             if wait > 0:
                 await self._sleep(wait)
             async with self._gate:
-                return await self._poll(alert_id, watched[alert_id].channels, watched[alert_id].source)
+                return await self._poll(alert_id, watched[alert_id])
 
         counts = await asyncio.gather(*(one(index, alert_id) for index, alert_id in enumerate(ids)))
         if announce:
             await self.announce_pending()
         return sum(counts)
 
-    async def _poll(self, alert_id: str, channels: list[str], source: AlertSource) -> int:
-        self._sources[alert_id] = source
+    async def _poll(self, alert_id: str, watched: Watched) -> int:
+        source = self._sources[alert_id] = watched.source
         try:
             detail = await self._show_alert(source, alert_id)
         except (NotFoundError, PermissionDeniedError, UserError) as exc:
@@ -107,18 +108,30 @@ class AlertWatcher:
         except ServiceWatchError as exc:  # an outage delays announcements, never loses them
             log.warning("ShowAlert %s failed (%s); asked again next round", alert_id, type(exc).__name__)
             return 0
+        self._note_unknown(alert_id, detail)
         self._details[alert_id] = detail
         now = self._clock()
         last = self._last_seen.get(alert_id)
         late = last is not None and now - last > 2 * self.interval  # polls failed meanwhile
         self._last_seen[alert_id] = now
         recorded = 0
-        for channel_id in channels:
-            if await self.incidents.observe(channel_id, alert_id, detail.state, late=late) is not None:
+        for channel_id in watched.channels:
+            no_data = channel_id in watched.no_data
+            if await self.incidents.observe(channel_id, alert_id, detail.state, late=late, no_data=no_data):
                 recorded += 1
         if recorded:
             self._changed.set()
         return recorded
+
+    def _note_unknown(self, alert_id: str, detail: AlertDetail) -> None:
+        """A state ServiceWatch does not document is logged when it is first seen here (it is never firing)."""
+        before = self._details.get(alert_id)
+        if state_kind(detail.state) == UNKNOWN and (before is None or before.state != detail.state):
+            log.warning("alert %s is in state %r, not documented by ServiceWatch; not firing", alert_id, detail.state)
+
+    async def tells_no_data(self, channel_id: str, alert_id: str) -> bool:
+        """Whether the channel asked to be told when the alert has no data (a watch's `nodata`)."""
+        return await self.watches.tells_no_data(channel_id, alert_id)
 
     async def detail(self, alert_id: str) -> AlertDetail:
         """The alert as the last poll saw it (asked afresh when this process has not polled it: a takeover)."""

@@ -5,8 +5,9 @@ Pure: no I/O; the API layer's alert details and the catalog come in as plain val
 Levels: HIGH > MIDDLE > LOW. A watch's `level X` means X *and above* (`level middle`: MIDDLE and HIGH), so one
 watch can say "the important ones" without naming each level; `at_least` decides it.
 
-States: `NORMAL` is quiet; any other state (`ALARM`, `INSUFFICIENT_DATA`, whatever ServiceWatch says) is firing, and
-is shown as ServiceWatch wrote it."""
+States (documented: `NORMAL`, `ALERT`, `INSUFFICIENT_DATA`): `ALERT` is firing, `NORMAL` quiet, `INSUFFICIENT_DATA`
+"no data" (the metric stopped reporting, e.g. a stopped server: neither firing nor quiet). Any other state is unknown:
+shown as ServiceWatch wrote it, never firing (`state_kind`)."""
 
 from __future__ import annotations
 
@@ -21,13 +22,16 @@ from bot.i18n import _, ngettext
 from bot.markup import slack_escape
 
 LEVELS = ("HIGH", "MIDDLE", "LOW")  # most severe first
-NORMAL = "NORMAL"
+NORMAL, ALERT, NO_DATA = "NORMAL", "ALERT", "INSUFFICIENT_DATA"  # the states ServiceWatch documents
+FIRING, QUIET, SILENT, UNKNOWN = "firing", "quiet", "no data", "unknown"  # what the bot makes of each
 MAX_LINES = 40  # of the `alerts` listing; then "… and N more"
 
 # The ServiceWatch guide's colours for the levels: HIGH red, MIDDLE pink, LOW purple; anything else grey.
 LEVEL_COLOURS = {"HIGH": "#e0301e", "MIDDLE": "#e8559a", "LOW": "#7d4cdb"}
 UNKNOWN_COLOUR = "#9e9e9e"
 FIRING_MARK = ":rotating_light:"
+NO_DATA_MARK = "⚪"
+UNKNOWN_MARK = "❔"
 
 # Comparison operators → the sign written between the statistic and the threshold. Only RANGE is documented; the
 # others are guesses at ServiceWatch's names (and their usual short forms), written as people read them.
@@ -69,9 +73,16 @@ def level_colour(level: str | None) -> str:
     return LEVEL_COLOURS.get((level or "").strip().upper(), UNKNOWN_COLOUR)
 
 
+def state_kind(state: str | None) -> str:
+    """FIRING for `ALERT`, QUIET for `NORMAL`, SILENT for `INSUFFICIENT_DATA` (any case); UNKNOWN for anything else,
+    an empty state too (never firing: the bot does not know what it means)."""
+    kinds = {ALERT: FIRING, NORMAL: QUIET, NO_DATA: SILENT}
+    return kinds.get((state or "").strip().upper(), UNKNOWN)
+
+
 def is_firing(state: str | None) -> bool:
-    """Any state but NORMAL is firing (an empty one too: the bot does not know it is quiet)."""
-    return (state or "").strip().upper() != NORMAL
+    """Only `ALERT` is firing (see `state_kind`)."""
+    return state_kind(state) == FIRING
 
 
 def matches(words: Sequence[str], *, alert_name: str, namespace: str, metric_name: str, resource: str | None) -> bool:
@@ -198,8 +209,9 @@ class AlertLine:
 
 
 def alerts_text(alerts: Sequence[AlertLine], words: Sequence[str], command: str = "/chart") -> str:
-    """The reply to `alerts [TEXT]`: the alerts that match every word (see `matches`), firing ones first, then by
-    level, then by name; a header with the count; at most MAX_LINES lines, then how many more and how to narrow."""
+    """The reply to `alerts [TEXT]`: the alerts that match every word (see `matches`), firing ones first (then those
+    with no data or an unknown state), then by level, then by name; a header with the count; at most MAX_LINES lines,
+    then how many more and how to narrow."""
     text = " ".join(words)
     found = [
         a
@@ -216,7 +228,7 @@ def alerts_text(alerts: Sequence[AlertLine], words: Sequence[str], command: str 
             "There are no ServiceWatch alerts to show. Create an alert policy in the ServiceWatch console; then "
             "`{command} watch alerts` posts a chart here whenever one fires."
         ).format(command=command)
-    found.sort(key=lambda a: (not a.firing, -level_rank(a.level), a.name.lower(), a.resource.lower()))
+    found.sort(key=lambda a: (_state_rank(a.state), -level_rank(a.level), a.name.lower(), a.resource.lower()))
     firing = sum(a.firing for a in found)
     if text:
         heading = ngettext("*{count} alert* matching “{text}”", "*{count} alerts* matching “{text}”", len(found))
@@ -236,8 +248,25 @@ def alerts_text(alerts: Sequence[AlertLine], words: Sequence[str], command: str 
     return "\n".join(lines)
 
 
+def _state_rank(state: str) -> int:
+    """Firing first, then no data and unknown states (worth a look), then normal."""
+    return {FIRING: 0, QUIET: 2}.get(state_kind(state), 1)
+
+
+def state_label(state: str) -> str:
+    """A state as a listing shows it: firing marked, `normal`, `no data`, an unknown one as ServiceWatch wrote it."""
+    kind = state_kind(state)
+    if kind == FIRING:
+        return f"{FIRING_MARK} *{slack_escape(state.strip())}*"
+    if kind == QUIET:
+        return _("normal")
+    if kind == SILENT:
+        return f"{NO_DATA_MARK} " + _("no data")
+    return f"{UNKNOWN_MARK} {slack_escape(state.strip() or '?')}"
+
+
 def _alert_line(alert: AlertLine) -> str:
-    state = f"{FIRING_MARK} *{slack_escape(alert.state.strip() or '?')}*" if alert.firing else _("normal")
+    state = state_label(alert.state)
     parts = [state, level_label(alert.level), f"*{slack_escape(alert.name)}*", slack_escape(alert.condition)]
     if alert.resource:
         parts.append(slack_escape(alert.resource))

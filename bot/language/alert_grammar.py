@@ -1,5 +1,6 @@
 """The alert commands' own grammar, in English and Korean: `alerts [TEXT]` (`알림 [TEXT]`, `알림 목록 [TEXT]`),
-`watch alerts [level high|middle|low] [TEXT] [in #channel]` (`알림 감시 [심각도 높음|중간|낮음] [TEXT] [#채널에]`),
+`watch alerts [level high|middle|low] [TEXT] [nodata] [in #channel]` (`알림 감시 [심각도 높음|중간|낮음] [TEXT]
+[데이터없음] [#채널에]`),
 `watches` (`감시 목록`) and `unwatch ID` (`감시 해제 ID`). Pure: tokens in, a request out, or a UserError."""
 
 from __future__ import annotations
@@ -7,18 +8,28 @@ from __future__ import annotations
 from bot.errors import UserError
 from bot.i18n import _
 from bot.language.channels import channel_at
+from bot.language.pages import page_asked
 from bot.language.particles import split_particles
 from bot.language.spec import AlertsRequest, Request, UnwatchRequest, WatchesRequest, WatchRequest
 from bot.language.tokens import Kind, Token, quote_word
-from bot.language.words import ALERT_COMMANDS, ALERT_HEADS, ALERT_PHRASES, JOINING_WORDS, LEVEL_VALUES, LEVEL_WORDS
+from bot.language.words import (
+    ALERT_COMMANDS,
+    ALERT_HEADS,
+    ALERT_PHRASES,
+    JOINING_WORDS,
+    LEVEL_VALUES,
+    LEVEL_WORDS,
+    NO_DATA_WORDS,
+)
 
 _MAX_ID_DIGITS = 18  # a watch's number fits a 64-bit integer
 
 
 def alert_usage() -> str:
     return _(
-        "`alerts [TEXT]` · `watch alerts [level high|middle|low] [TEXT] [in #channel]` · `watches` · `unwatch ID`, "
-        "e.g. `watch alerts level high web-01 in #ops` or `알림 감시 심각도 높음 web-01 #ops에`"
+        "`alerts [TEXT]` · `watch alerts [level high|middle|low] [TEXT] [nodata] [in #channel]` · `watches` · "
+        "`unwatch ID`, e.g. `watch alerts level high web-01 in #ops` or `알림 감시 심각도 높음 web-01 #ops에` "
+        "(`nodata`: also say when an alert has no data)"
     )
 
 
@@ -41,17 +52,17 @@ def alert_request(tokens: list[Token], text: str) -> Request | None:
     if command == "alerts":
         return AlertsRequest(_words(rest, typed))
     if command == "watches":
-        if rest:
-            raise UserError(_("`{word}` takes nothing after it; “{extra}” is extra.").format(word=typed, extra=rest[0]))
-        return WatchesRequest()
+        return WatchesRequest(page_asked([t.text for t in rest], typed))
     if command == "unwatch":
         return UnwatchRequest(_watch_id(rest, typed))
     return _watch(rest, text[rest[0].start :].strip() if rest else "", typed)
 
 
 def _watch(tokens: list[Token], text: str, typed: str) -> WatchRequest:
-    """What follows `watch alerts`: `level X` (`심각도 X`, `level=X`), a channel, and words, in any order."""
+    """What follows `watch alerts`: `level X` (`심각도 X`, `level=X`), `nodata` (`데이터없음`), a channel, and words, in
+    any order."""
     level: str | None = None
+    no_data = False
     channel: str | None = None
     kept: list[Token] = []
     i = 0
@@ -67,6 +78,8 @@ def _watch(tokens: list[Token], text: str, typed: str) -> WatchRequest:
                 raise UserError(_("A watch posts to one channel; “{second}” is a second one.").format(second=second))
             channel, taken = named
             i += taken
+        elif _is_word(token) and token.text.lower() in NO_DATA_WORDS:
+            no_data, i = True, i + 1
         elif _is_word(token) and name.lower() in LEVEL_WORDS:
             if level is not None:
                 raise UserError(_("`{word}` is given twice; keep one.").format(word=name))
@@ -79,7 +92,7 @@ def _watch(tokens: list[Token], text: str, typed: str) -> WatchRequest:
         else:
             kept.append(token)
             i += 1
-    return WatchRequest(level=level, words=_words(kept, typed), channel_id=channel, text=text)
+    return WatchRequest(level=level, words=_words(kept, typed), channel_id=channel, text=text, no_data=no_data)
 
 
 def _level(said: str, typed: str) -> str:

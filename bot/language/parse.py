@@ -26,6 +26,7 @@ from bot.language.lexicon import (
     STAT_WORDS,
 )
 from bot.language.normalize import normalized
+from bot.language.pages import page_asked
 from bot.language.spec import (
     ChartRequest,
     ChartSpec,
@@ -179,10 +180,11 @@ def _parse_request(text: str) -> Request:
     if head in ("help", "metrics"):  # what follows is a topic or a metric's name: read as typed
         words = tuple(t.text for t in typed_tokens if t.start > tokens[0].start)
         return HelpRequest(" ".join(words)) if head == "help" else MetricsRequest(words)
-    if head == "saved":
-        if rest:
-            raise UserError(_("`{word}` takes nothing after it; “{extra}” is extra.").format(word=typed, extra=rest[0]))
-        return SavedRequest()
+    if head in ("saved", "schedules"):  # what follows is read as typed (`all` and `페이지` are no filler here)
+        words = tuple(t.text for t in typed_tokens if t.start > tokens[0].start)
+        if head == "schedules":
+            return ScheduleRequest(action=head, words=words, text=" ".join(words))
+        return SavedRequest(page_asked(words, typed))
     if head == "forget":
         if len(rest) != 1:
             raise UserError(_("`forget` takes one saved chart's name, e.g. `forget web-cpu` or `잊기 web-cpu`."))

@@ -110,7 +110,9 @@ class SaveRequest:
 
 @dataclass(frozen=True)
 class SavedRequest:
-    """`/chart saved`: this channel's saved charts."""
+    """`/chart saved [page N]` (`저장목록 [N쪽]`): this channel's saved charts, a page of them."""
+
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -139,22 +141,26 @@ class AlertsRequest:
 
 @dataclass(frozen=True)
 class WatchRequest:
-    """`/chart watch alerts [level high|middle|low] [NAMESPACE|METRIC|ALERT NAME…] [in #channel]` (`알림 감시
-    [심각도 높음|중간|낮음] [단어…] [#채널에]`): post a chart to the channel when a matching alert fires.
+    """`/chart watch alerts [level high|middle|low] [NAMESPACE|METRIC|ALERT NAME…] [nodata] [in #channel]` (`알림 감시
+    [심각도 높음|중간|낮음] [단어…] [데이터없음] [#채널에]`): post a chart to the channel when a matching alert fires.
 
     `level` is the lowest level watched, `HIGH`, `MIDDLE` or `LOW` (`level middle`: MIDDLE and HIGH; see
     `bot.charts.alerts.at_least`); None: every level. `words` must each be found in the alert (empty: every alert).
-    `channel_id`: None means the channel it was asked in. `text`: what followed the command words, as typed."""
+    `channel_id`: None means the channel it was asked in. `text`: what followed the command words, as typed.
+    `no_data` (`nodata`, `데이터없음`): the channel is also told when an alert has no data (INSUFFICIENT_DATA)."""
 
     level: str | None
     words: tuple[str, ...]
     channel_id: str | None
     text: str
+    no_data: bool = False
 
 
 @dataclass(frozen=True)
 class WatchesRequest:
-    """`/chart watches` (`감시 목록`): this channel's alert watches."""
+    """`/chart watches [page N]` (`감시 목록 [N쪽]`): this channel's alert watches, a page of them."""
+
+    page: int = 1
 
 
 @dataclass(frozen=True)

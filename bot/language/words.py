@@ -58,6 +58,10 @@ LEVEL_VALUES = {
     "middle": "MIDDLE", "medium": "MIDDLE", "mid": "MIDDLE", "중간": "MIDDLE", "보통": "MIDDLE", "중": "MIDDLE",
     "low": "LOW", "낮음": "LOW", "하": "LOW",
 }  # fmt: skip
+# A listing's page: `saved page 2`, `saved 2`, `저장목록 2쪽`, `감시 목록 2 페이지`.
+PAGE_WORDS = ("page", "페이지", "쪽")
+# `nodata` (`데이터없음`): the watch is also told when an alert has no data (INSUFFICIENT_DATA, e.g. a stopped server).
+NO_DATA_WORDS = ("nodata", "no-data", "데이터없음")
 
 # SCP accounts: `accounts` (`계정 목록`) lists them, `use NAME` (`계정 사용 NAME`) sets the channel's default. A line
 # names one with the option `account NAME` (`계정 NAME`), below.
@@ -135,6 +139,7 @@ RESERVED = frozenset(
         *(word for words in ALERT_COMMANDS for word in words),
         *(word for words in ACCOUNT_COMMANDS for word in words),
         *LEVEL_WORDS,
+        *NO_DATA_WORDS,
         "to",
         "in",
         "all",

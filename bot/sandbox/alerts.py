@@ -2,13 +2,15 @@
 draws into its metric's series.
 
 Written from the API reference (§9a: ShowAlert's `AlertDetailResponse` example; ListMetricInfos lists each metric's
-`alerts: [{id, name}]`), not from the bot's models. Only `NORMAL` is a documented state; the control endpoint sets
-any string, and the sandbox, like the user guide, takes every other value as firing. What `RANGE` means is not
+`alerts: [{id, name}]`), not from the bot's models. `NORMAL`, `ALERT` and `INSUFFICIENT_DATA` are the documented
+states; the control endpoint sets any string; only `ALERT` breaches the metric, and `INSUFFICIENT_DATA` leaves it
+without points (a stopped server). What `RANGE` means is not
 documented either: here it breaches above `upper_bound` (and below `lower_bound`).
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import uuid
@@ -176,9 +178,18 @@ def synthetic_alerts(count: int) -> tuple[SandboxAlert, ...]:
 
 
 def is_firing(state: str) -> bool:
-    """Any state but NORMAL (the one documented), and not empty."""
-    text = state.strip().upper()
-    return bool(text) and text != "NORMAL"
+    """Only `ALERT` breaches the metric (`NORMAL`, `INSUFFICIENT_DATA` and any other state leave it as it is)."""
+    return state.strip().upper() == "ALERT"
+
+
+def _silent_spells(history: list[tuple[float, str]]) -> list[tuple[float, float]]:
+    """The [from, until) spells of `INSUFFICIENT_DATA` in a state history (until: infinity while it lasts)."""
+    spells: list[tuple[float, float]] = []
+    for n, (when, state) in enumerate(history):
+        if state.strip().upper() == "INSUFFICIENT_DATA":
+            until = history[n + 1][0] if n + 1 < len(history) else math.inf
+            spells.append((when, until))
+    return spells
 
 
 @dataclass
@@ -271,7 +282,11 @@ class AlertBook:
         ceiling: float | None,
     ) -> list[tuple[int, float]]:
         """`points` with every period that overlaps a firing spell of an alert on them moved past its rule: a chart
-        over the onset shows the breach start there, and one over the recovery shows it end."""
+        over the onset shows the breach start there, and one over the recovery shows it end. A period that starts
+        while an alert on them has no data (`INSUFFICIENT_DATA`: a stopped server) has no point at all."""
+        for alert in self._on.get((namespace, metric, resource), ()):
+            silent = _silent_spells(self.states[alert.id].history)
+            points = [(t, v) for t, v in points if not any(start <= t < end for start, end in silent)]
         if statistic == "CNT":
             return points  # a count of samples is no value to breach
         for alert in self._on.get((namespace, metric, resource), ()):

@@ -15,8 +15,8 @@ and `GET /v1/alerts/{id}` (ShowAlert, API 1.2 and later; a 400 under 1.0 and 1.1
   names, and `Sandbox.signed_by` lists the access key of every call accepted;
 - `GET /_sandbox/alerts`: every alert with its `level`, `state`, `changed_at` (epoch seconds of the last state change),
   `deleted`, `forbidden` and `history` (`[[when, state], …]`);
-- `PUT /_sandbox/alerts/{id}` with any of `{"state": "ALERT"}` (any string; anything but NORMAL fires, and the
-  metric's series of that resource breaches the rule from then on until NORMAL again), `{"deleted": true}`
+- `PUT /_sandbox/alerts/{id}` with any of `{"state": "ALERT"}` (any string; `ALERT` fires, and the
+  metric's series of that resource breaches the rule from then on until another state), `{"deleted": true}`
   (ShowAlert answers 404 and ListMetricInfos no longer lists it; false brings it back), `{"forbidden": true}`
   (ShowAlert answers 403). `Sandbox(extra_alerts=N)` (`python -m bot sandbox --alerts N`) adds N generated
   policies (`synthetic-0001 …`) for benchmarks, with the same routes. In-process: `Sandbox.set_alert_state`,
@@ -191,7 +191,7 @@ class Sandbox:
         return self.alerts.ids()
 
     def set_alert_state(self, alert_id: str, state: str, *, at: float | None = None) -> None:
-        """Set an alert's state (any string; anything but NORMAL fires), recorded at `at` (default now)."""
+        """Set an alert's state (any string; only `ALERT` fires), recorded at `at` (default now)."""
         self.alerts.update(alert_id, state=state, at=at)
 
     def update_alert(

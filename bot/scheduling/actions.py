@@ -12,10 +12,12 @@ from bot.chat import Asker, ChatActions
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _
+from bot.language.pages import page_asked
 from bot.language.parse import parse_chart, parse_window
 from bot.language.spec import ScheduleRequest
 from bot.language.when import default_window, describe_time, describe_times, run_times, shortest_gap
 from bot.markup import channel_link, marked, mention
+from bot.paging import page_text
 from bot.scheduling.commands import NewScheduleRequest, parse_schedule, parse_schedule_id
 from bot.scheduling.runner import when_of
 from bot.scheduling.service import ScheduleService
@@ -52,7 +54,10 @@ class ScheduleActions:
         if action in ("schedule", "follow"):
             return await self._create(request, asker, follow=action == "follow")
         if action == "schedules":
-            return await self._list(asker, everything=request.words[:1] == ("all",))
+            everything = request.words[:1] in (("all",), ("전체",))
+            typed = "schedules all" if everything else "schedules"
+            page = page_asked(request.words[everything:], typed)
+            return await self._list(asker, everything=everything, page=page)
         if action == "stop":
             return await self._stop(asker)
         schedule = await self._own(parse_schedule_id(request.words, action), asker, action)
@@ -214,7 +219,9 @@ class ScheduleActions:
             return answer + " " + _("It is paused: `resume {id}` starts it again.").format(id=twin.id)
         return answer + " " + _("Next: {next}.").format(next=self._next(twin, 2))
 
-    async def _list(self, asker: Asker, *, everything: bool) -> str:
+    async def _list(self, asker: Asker, *, everything: bool, page: int = 1) -> str:
+        """A page of the channel's schedules (with `everything`: an admin's every one, another's own in every
+        channel); bot.paging keeps each page within one Slack message."""
         if everything:
             found = await (self.schedules.all() if asker.is_admin else self.schedules.owned_by(asker.user_id))
             heading = _("All schedules") if asker.is_admin else _("Your schedules in every channel")
@@ -226,7 +233,9 @@ class ScheduleActions:
                 "No schedules yet. Make one: `schedule web-cpu every day at 09:00` or `schedule web-cpu 매일 오전 9시` "
                 "(`schedules all` shows every channel's)."
             )
-        return "\n".join([f"*{heading}*:", *(self.describe(s) for s in found)])
+        more = _("{command} schedules all page {page}") if everything else _("{command} schedules page {page}")
+        lines = [self.describe(s) for s in found]
+        return page_text(f"*{heading}*:", lines, page, lambda n: more.format(command=self.chat.command, page=n))
 
     def describe(self, schedule: Schedule) -> str:
         """One schedule's line: `• #3 Web CPU, every day at 09:00 in #ops · next … · last … ✓ posted · by @kim`."""

@@ -411,8 +411,8 @@ class AlertDetail(_Response):
 
     Tolerant beyond the other responses: only `name` is required; numbers may come as strings; a number that cannot
     be read is None (these fields are for showing, the state is what matters); `dimensions` falls back to the single
-    `dimension` object; null strings are empty. `state` is kept verbatim: only `NORMAL` is documented, and any other
-    value means the alert is firing (the user guide: the status "changes to Alert").
+    `dimension` object; null strings are empty. `state` is kept verbatim: `NORMAL`, `ALERT` and `INSUFFICIENT_DATA`
+    are documented (the provider's alert data source); only `ALERT` is firing (bot.charts.alerts.state_kind).
     """
 
     id: str = ""
@@ -503,9 +503,9 @@ class AlertDetail(_Response):
 
     @property
     def firing(self) -> bool:
-        """Whether the alert is in any state but NORMAL (the only documented one); an empty state is not firing."""
-        state = self.state.strip().upper()
-        return bool(state) and state != "NORMAL"
+        """Whether the alert is in the `ALERT` state: neither `NORMAL`, nor `INSUFFICIENT_DATA` (no data), nor a state
+        ServiceWatch does not document, is firing."""
+        return self.state.strip().upper() == "ALERT"
 
     @property
     def active(self) -> bool:

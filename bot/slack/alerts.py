@@ -1,6 +1,7 @@
 """Watched alerts in Slack: a firing becomes one message in the channel (its level, name, resource, the condition
 and the value that broke it, and the chart of the time before, steerable), whose thread is the incident; a clear
 edits that message in place and posts the recovery chart into the thread; a firing soon after a clear reopens it.
+No data is a note, never an incident (bot/alerting/announcing.py).
 What the messages say is bot/alerting/messages.py's (the console says the same)."""
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from bot.alerting.announcing import IncidentAnnouncer
+from bot.alerting.announcing import IncidentAnnouncer, TellsNoData, never
 from bot.alerting.messages import (
     alert_chart,
     alert_resource,
     fired_text,
     incident_span,
     last_value,
-    renamed,
     reopened_text,
     reopens,
     resolved_text,
+    resumed,
+    resumed_text,
     window_before,
 )
 from bot.charts.service import ChartService, RenderedChart
@@ -53,8 +55,9 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         quiet: timedelta,
         language: str,
         workspace_of: Callable[[str], Awaitable[str]] | None = None,
+        tells_no_data: TellsNoData = never,
     ) -> None:
-        super().__init__(charts_of, incidents, detail_of, quiet=quiet, language=language)
+        super().__init__(charts_of, incidents, detail_of, quiet=quiet, language=language, tells_no_data=tells_no_data)
         self._outboxes = outboxes
         self._workspace_of = workspace_of
         self._speaking_through: ContextVar[SlackOutbox | None] = ContextVar("alert_outbox", default=None)
@@ -85,6 +88,9 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
     async def _notify(self, user_id: str, text: str) -> None:
         await self.outbox.notify(user_id, text)
 
+    async def _say(self, destination: Destination, text: str) -> None:
+        await self.outbox.say(destination, text)
+
     async def _fired(
         self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
     ) -> None:
@@ -93,9 +99,9 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
             detail, change, value=last_value(chart), resource=await alert_resource(charts, change.alert_id)
         )
         heading = heading_blocks(text)
-        if renamed(change, incident) and incident is not None and incident.message_ts:  # a firing state renamed
+        if resumed(change, incident) and incident is not None and incident.message_ts:  # data again, still firing
             if await self.incidents.posting(change.id):
-                await self.outbox.say(Destination(change.channel_id, incident.message_ts), text)
+                await self.outbox.say(Destination(change.channel_id, incident.message_ts), resumed_text(text))
                 await self.incidents.done(change)
             return
         if reopens(change, incident, self.quiet) and incident is not None and incident.message_ts is not None:
@@ -130,7 +136,7 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         self, charts: ChartService, change: Change, detail: AlertDetail, incident: Incident | None
     ) -> None:
         if incident is None or incident.message_ts is None or incident.fired_at is None:
-            await self.incidents.done(change)  # it was never said to fire here: nothing to clear
+            await self.incidents.done(change)  # it was never said to fire here: nothing to clear (see `announce`)
             return
         chart = await alert_chart(charts, detail, span=incident_span(detail, change, incident))
         text = resolved_text(detail, change, incident, chart)

@@ -46,6 +46,7 @@ class SlackBot:
                 quiet=timedelta(seconds=parse_duration(settings.alert_quiet_time)),
                 language=settings.local_language,
                 workspace_of=watcher.watches.workspace_of,
+                tells_no_data=watcher.tells_no_data,
             ),
             present=slack.workspaces.present,
         )

@@ -9,17 +9,18 @@ message it made. Changes of one alert in one channel are announced in order."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.charts.alerts import SILENT, is_firing, state_kind
 from bot.errors import UserError
 from bot.i18n import _
 from bot.markup import marked
-from bot.store.db import Database, as_utc, insert_unless_present
+from bot.store.db import Database, as_utc, insert_unless_present, lock_for_writing
 from bot.store.effects import once
 from bot.store.tables import AlertChangeRow, AlertIncidentRow, AlertWatchItemRow, AlertWatchRow
 
@@ -41,10 +42,12 @@ OWN_KEYS = AlertSource()  # the single-workspace setup, read with the environmen
 
 @dataclass(frozen=True)
 class Watched:
-    """A watched alert: the channels watching it, and the account it is read with (its first watch's)."""
+    """A watched alert: the channels watching it, the account it is read with (its first watch's), and the channels
+    of those that asked to be told when it has no data."""
 
     channels: list[str]
     source: AlertSource
+    no_data: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Watch:
     words: str
     alerts: tuple[tuple[str, str], ...]  # (id, name) of each alert still watched
     created_at: datetime
+    no_data: bool = False  # the channel is told when an alert has no data (INSUFFICIENT_DATA)
 
 
 @dataclass(frozen=True)
@@ -111,12 +115,19 @@ class AlertWatches:
         alerts: Sequence[tuple[str, str]],
         request_key: str | None = None,
         source: AlertSource = OWN_KEYS,
+        no_data: bool = False,
+        max_per_channel: int | None = None,
     ) -> Watch:
-        """A watch of `alerts` (id, name) for the channel, read with `source`'s account and posted into its workspace,
-        made at most once per request."""
+        """A watch of `alerts` (id, name) for the channel, read with `source`'s account and posted into its workspace
+        (`no_data`: also told when an alert has no data), made at most once per request; UserError when the channel
+        has `max_per_channel` already (counted under a lock on the channel, so racing creates do not both get its last
+        place)."""
         now = self._clock()
         async with self._sessions.begin() as session:
+            await lock_for_writing(session, f"alert watches in {channel_id}")  # first: SQLite's BEGIN IMMEDIATE
             await once(session, request_key, now)
+            if max_per_channel is not None:
+                await _refuse_past_cap(session, channel_id, max_per_channel)
             row = AlertWatchRow(
                 channel_id=channel_id,
                 owner_id=owner_id,
@@ -125,12 +136,13 @@ class AlertWatches:
                 created_at=now,
                 workspace=source.workspace,
                 account=source.account,
+                no_data=no_data,
             )
             session.add(row)
             await session.flush()
             for alert_id, name in dict(alerts).items():
                 session.add(AlertWatchItemRow(watch_id=row.id, alert_id=alert_id, alert_name=name[:200]))
-            return Watch(row.id, channel_id, owner_id, level, words, tuple(dict(alerts).items()), now)
+            return Watch(row.id, channel_id, owner_id, level, words, tuple(dict(alerts).items()), now, no_data)
 
     async def workspace_of(self, channel_id: str) -> str:
         """The workspace a channel's watches post into ("" for the single-workspace setup, or when none is left)."""
@@ -139,6 +151,11 @@ class AlertWatches:
                 select(AlertWatchRow.workspace).where(AlertWatchRow.channel_id == channel_id).limit(1)
             )
             return found or ""
+
+    async def refuse_past_cap(self, channel_id: str, most: int) -> None:
+        """The refusal `create` would give now (early, before the alerts are looked for; `create` counts again)."""
+        async with self._sessions() as session:
+            await _refuse_past_cap(session, channel_id, most)
 
     async def in_channel(self, channel_id: str) -> list[Watch]:
         async with self._sessions() as session:
@@ -169,22 +186,44 @@ class AlertWatches:
             return watch
 
     async def watched(self) -> dict[str, Watched]:
-        """Every watched alert id: the channels watching it, and the account it is read with."""
+        """Every watched alert id: the channels watching it, the account it is read with, and the channels told when
+        it has no data."""
         async with self._sessions() as session:
             rows = await session.execute(
                 select(
-                    AlertWatchItemRow.alert_id, AlertWatchRow.channel_id, AlertWatchRow.workspace, AlertWatchRow.account
+                    AlertWatchItemRow.alert_id,
+                    AlertWatchRow.channel_id,
+                    AlertWatchRow.workspace,
+                    AlertWatchRow.account,
+                    AlertWatchRow.no_data,
                 )
                 .join(AlertWatchRow, AlertWatchRow.id == AlertWatchItemRow.watch_id)
                 .distinct()
                 .order_by(AlertWatchItemRow.alert_id, AlertWatchRow.channel_id)
             )
             found: dict[str, Watched] = {}
-            for alert_id, channel_id, workspace, account in rows:
+            for alert_id, channel_id, workspace, account, no_data in rows:
                 watched = found.setdefault(alert_id, Watched([], AlertSource(workspace, account)))
                 if channel_id not in watched.channels:
                     watched.channels.append(channel_id)
+                if no_data:
+                    watched.no_data.add(channel_id)
             return found
+
+    async def tells_no_data(self, channel_id: str, alert_id: str) -> bool:
+        """Whether a watch of the channel watching the alert asked to be told when it has no data."""
+        async with self._sessions() as session:
+            found = await session.scalar(
+                select(AlertWatchRow.id)
+                .join(AlertWatchItemRow, AlertWatchRow.id == AlertWatchItemRow.watch_id)
+                .where(
+                    AlertWatchRow.channel_id == channel_id,
+                    AlertWatchItemRow.alert_id == alert_id,
+                    AlertWatchRow.no_data.is_(True),
+                )
+                .limit(1)
+            )
+            return found is not None
 
     async def source_of(self, alert_id: str) -> AlertSource | None:
         """The account an alert is read with (its first watch's); None when nothing watches it any more."""
@@ -237,7 +276,8 @@ class AlertWatches:
             )
         ).all()
         alerts = tuple((str(alert_id), str(name)) for alert_id, name in items)
-        return Watch(row.id, row.channel_id, row.owner_id, row.level, row.words, alerts, as_utc(row.created_at))
+        created = as_utc(row.created_at)
+        return Watch(row.id, row.channel_id, row.owner_id, row.level, row.words, alerts, created, bool(row.no_data))
 
 
 class AlertIncidents:
@@ -250,10 +290,13 @@ class AlertIncidents:
         self.holder = holder
         self._clock = clock
 
-    async def observe(self, channel_id: str, alert_id: str, state: str, *, late: bool = False) -> Change | None:
+    async def observe(
+        self, channel_id: str, alert_id: str, state: str, *, late: bool = False, no_data: bool = False
+    ) -> Change | None:
         """A poll saw `alert_id` in `state`: when the channel was last told another state, move it on and return the
         change to announce (None when nothing changed, or another replica recorded the same change first). A first
-        sight records the state, and is a change only when the alert is firing then."""
+        sight records the state, and is a change only when the alert is firing then (or, with `no_data`, has no
+        data)."""
         now = self._clock()
         async with self._sessions.begin() as session:
             dialect = session.get_bind().dialect.name
@@ -263,7 +306,7 @@ class AlertIncidents:
                 )
             )
             if _count(first):
-                if not firing(state):
+                if not firing(state) and not (no_data and state_kind(state) == SILENT):
                     return None
                 from_state, seq = "", 1
                 await session.execute(
@@ -401,9 +444,22 @@ class AlertIncidents:
             )
 
 
+async def _refuse_past_cap(session: AsyncSession, channel_id: str, most: int) -> None:
+    count = await session.scalar(
+        select(func.count()).select_from(AlertWatchRow).where(AlertWatchRow.channel_id == channel_id)
+    )
+    if (count or 0) >= most:
+        raise UserError(
+            _(
+                "This channel has {count} alert watches, the most it keeps (ALERT_WATCH_MAX_PER_CHANNEL); stop one "
+                "first with `unwatch ID` (`watches` lists them)."
+            ).format(count=count)
+        )
+
+
 def firing(state: str) -> bool:
-    """Every state but NORMAL is firing (ServiceWatch documents no other name); an empty one is not known."""
-    return bool(state.strip()) and state.strip().upper() != "NORMAL"
+    """Only `ALERT` is firing: `NORMAL`, `INSUFFICIENT_DATA` (no data) and unknown states are not."""
+    return is_firing(state)
 
 
 def _claimable(now: datetime) -> Any:

@@ -1,4 +1,5 @@
-"""Saved charts: one name per channel, the owner recorded; only the owner or an admin changes or forgets one."""
+"""Saved charts: one name per channel, the owner recorded; only the owner or an admin changes or forgets one. A
+channel keeps at most `max_per_channel` (SAVED_CHART_MAX_PER_CHANNEL), counted under the channel's lock."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import UserError
+from bot.i18n import _
 from bot.markup import mention
-from bot.store.db import Database, as_utc
+from bot.store.db import Database, as_utc, lock_for_writing
 from bot.store.effects import once
 from bot.store.tables import SavedChartRow
 
@@ -33,9 +36,16 @@ def _record(row: SavedChartRow) -> SavedChart:
 class SavedCharts:
     """The saved charts of every channel."""
 
-    def __init__(self, database: Database, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        max_per_channel: int | None = None,
+    ) -> None:
         self._sessions = database.sessions
         self._clock = clock
+        self.max_per_channel = max_per_channel  # None: no cap
 
     async def get(self, channel_id: str, name: str) -> SavedChart | None:
         async with self._sessions() as session:
@@ -63,7 +73,7 @@ class SavedCharts:
     ) -> tuple[SavedChart, bool]:
         """Save or replace `name` in the channel; returns the chart and whether it is new. With `request_key`, at
         most once for that request (AlreadyDone the second time)."""
-        for _ in range(2):  # a second try when someone else created the same name at the same moment
+        for _attempt in range(2):  # a second try when someone else created the same name at the same moment
             try:
                 return await self._save_once(channel_id, name, text, user_id, is_admin=is_admin, key=request_key)
             except IntegrityError:
@@ -75,6 +85,7 @@ class SavedCharts:
     ) -> tuple[SavedChart, bool]:
         now = self._clock()
         async with self._sessions.begin() as session:
+            await lock_for_writing(session, f"saved charts in {channel_id}")  # first: SQLite's BEGIN IMMEDIATE
             await once(session, key, now)
             row = await session.scalar(
                 select(SavedChartRow)
@@ -82,6 +93,7 @@ class SavedCharts:
                 .with_for_update()
             )
             if row is None:
+                await self._refuse_past_cap(session, channel_id)
                 row = SavedChartRow(
                     channel_id=channel_id, name=name, text=text, owner_id=user_id, created_at=now, updated_at=now
                 )
@@ -95,6 +107,22 @@ class SavedCharts:
                 )
             row.text, row.updated_at = text, now
             return _record(row), False
+
+    async def _refuse_past_cap(self, session: AsyncSession, channel_id: str) -> None:
+        """A UserError naming the cap and what to do when the channel keeps as many as it may (a new name only)."""
+        if self.max_per_channel is None:
+            return
+        count = await session.scalar(
+            select(func.count()).select_from(SavedChartRow).where(SavedChartRow.channel_id == channel_id)
+        )
+        if (count or 0) >= self.max_per_channel:
+            raise UserError(
+                _(
+                    "This channel has {count} saved charts, the most it keeps (SAVED_CHART_MAX_PER_CHANNEL); forget "
+                    "one first with `forget NAME` (`saved` lists them), or save this one under the name of one of "
+                    "yours to replace it."
+                ).format(count=count)
+            )
 
     async def forget(
         self, channel_id: str, name: str, user_id: str, *, is_admin: bool, request_key: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Double, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Double, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -144,6 +144,8 @@ class AlertWatchRow(Base):
     workspace: Mapped[str] = mapped_column(String(64), nullable=False, default="", server_default="")
     # The SCP account (bot/accounts.py) its alerts are read and drawn with; "": the environment's keys or the sandbox.
     account: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
+    # Whether the channel is told when an alert has no data (INSUFFICIENT_DATA): the `nodata` of `watch alerts`.
+    no_data: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
 
 
 class AlertWatchItemRow(Base):

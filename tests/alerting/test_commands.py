@@ -3,13 +3,16 @@ few hundred), says how many it could not read, and `alerts` over too many asks f
 
 from __future__ import annotations
 
+import asyncio
+import re
+
 import pytest
 
 from bot.access import AccessPolicy
 from bot.alerting.commands import MOST_LISTED, AlertCommands
 from bot.chat import Asker
 from bot.errors import UserError
-from bot.language.spec import AlertsRequest, WatchRequest
+from bot.language.spec import AlertsRequest, WatchesRequest, WatchRequest
 from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
 from bot.servicewatch.errors import APIConnectionError
 from bot.servicewatch.models import AlertDetail, AlertRef, Dimension
@@ -51,11 +54,11 @@ class ServiceWatch:
         return AlertDetail(id=alert_id, name=f"cpu high {n:04}", level=LEVELS[n % 3], state="NORMAL")
 
 
-def commands(database: Database, servicewatch: ServiceWatch) -> AlertCommands:
+def commands(database: Database, servicewatch: ServiceWatch, *, most: int | None = None) -> AlertCommands:
     async def reader_of(workspace: str, channel_id: str) -> tuple[AlertSource, ServiceWatch]:
         return AlertSource(workspace), servicewatch
 
-    return AlertCommands(reader_of, AlertWatches(database), AccessPolicy([], []), interval=60)
+    return AlertCommands(reader_of, AlertWatches(database), AccessPolicy([], []), interval=60, max_per_channel=most)
 
 
 ASKER = Asker(user_id="U1", channel_id="C1", asked_from="C1")
@@ -98,3 +101,50 @@ async def test_listing_too_many_alerts_asks_for_narrower_words(database: Databas
     narrowed = await commands(database, servicewatch).handle(AlertsRequest(words=("cpu", "high", "0042")), ASKER)
     assert "cpu high 0042" in narrowed
     assert servicewatch.asked == ["alert-0042"]
+
+
+def watch_request(words: tuple[str, ...]) -> WatchRequest:
+    return WatchRequest(level=None, words=words, channel_id=None, text=" ".join(words))
+
+
+async def test_a_channel_keeps_at_most_its_cap_of_watches(database: Database) -> None:
+    servicewatch = ServiceWatch(10)
+    alerts = commands(database, servicewatch, most=3)
+    for n in range(3):
+        await alerts.handle(watch_request((f"{n:04}",)), ASKER)
+    asked = len(servicewatch.asked)
+    with pytest.raises(UserError) as refused:
+        await alerts.handle(WatchRequest(level="LOW", words=(), channel_id=None, text="level low"), ASKER)
+    assert len(servicewatch.asked) == asked  # refused before any level was asked
+    assert str(refused.value) == (
+        "This channel has 3 alert watches, the most it keeps (ALERT_WATCH_MAX_PER_CHANNEL); stop one first with "
+        "`unwatch ID` (`watches` lists them)."
+    )
+    racing = await asyncio.gather(
+        *(
+            alerts.handle(watch_request((f"{n:04}",)), Asker(user_id="U1", channel_id="C2", asked_from="C2"))
+            for n in range(8)
+        ),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(result, UserError) for result in racing) == 5, racing
+    assert len(await AlertWatches(database).in_channel("C2")) == 3
+
+
+async def test_many_watches_are_listed_in_pages_within_slacks_limits(database: Database) -> None:
+    servicewatch = ServiceWatch(300)
+    alerts = commands(database, servicewatch)
+    for _n in range(60):  # before the cap, or under a higher one
+        await alerts.handle(watch_request(("cpu", "high")), ASKER)
+    seen: list[str] = []
+    page, pages = 1, 1
+    while page <= pages:
+        text = await alerts.handle(WatchesRequest(page), ASKER)
+        assert len(text) <= 3000
+        seen += re.findall(r"^• #(\d+) by", text, flags=re.MULTILINE)
+        if found := re.search(r"_Page \d+ of (\d+)_", text):
+            pages = int(found.group(1))
+        page += 1
+    assert pages > 1
+    assert seen == [str(n) for n in range(1, 61)]
+    assert "next: `/chart watches page 2`" in await alerts.handle(WatchesRequest(), ASKER)

@@ -88,7 +88,7 @@ def test_each_form_reads_as_its_request(text: str, request_: object, language: s
         ("watch alerts <#C1|a> in <#C2|b>", "A watch posts to one channel; “#b” is a second one"),
         ("watch alerts <@U1|kim>", "“@kim” is no alert's name"),
         ("alerts <#C1|ops>", "“#ops” is a channel; `alerts` looks for alerts"),
-        ("watches all", "`watches` takes nothing after it; “all” is extra"),
+        ("watches all", "`watches` takes only a page, e.g. `watches page 2`; “all” is extra"),
         ("unwatch", "`unwatch` takes a watch's number, e.g. `unwatch 3` \\(`watches` lists them\\)"),
         ("unwatch three", "“three” is not a watch's number: `unwatch` takes one"),
         ("unwatch 3 4", "“3 4” is not a watch's number"),
@@ -330,24 +330,37 @@ def test_firing_first_then_level_then_name() -> None:
     alerts = [
         line("b quiet low", "LOW"),
         line("a quiet high", "HIGH"),
-        line("z firing middle", "MIDDLE", "ALARM"),
-        line("y firing high", "HIGH", "INSUFFICIENT_DATA"),
+        line("z firing middle", "MIDDLE", "ALERT"),
+        line("y firing high", "HIGH", "ALERT"),
+        line("x no data low", "LOW", "INSUFFICIENT_DATA"),
+        line("w unknown high", "HIGH", "ALARM"),
         line("c quiet middle", "MIDDLE"),
         line("d odd level", "CRITICAL"),
     ]
     text = alerts_text(alerts, ())
     order = [next(a.name for a in alerts if f"*{a.name}*" in row) for row in text.splitlines()[1:]]
-    assert order == ["y firing high", "z firing middle", "a quiet high", "c quiet middle", "b quiet low", "d odd level"]
-    assert text.splitlines()[0] == "*6 alerts*, 2 firing:"
+    assert order == [
+        "y firing high",
+        "z firing middle",
+        "w unknown high",
+        "x no data low",
+        "a quiet high",
+        "c quiet middle",
+        "b quiet low",
+        "d odd level",
+    ]
+    assert text.splitlines()[0] == "*8 alerts*, 2 firing:"
 
 
-def test_a_row_shows_level_name_condition_resource_and_the_state_verbatim() -> None:
-    text = alerts_text([line("High CPU", "HIGH", "insufficient_Data"), line("Disk", "LOW")], ())
-    firing, quiet = text.splitlines()[1:]
-    assert firing == (
-        "• :rotating_light: *insufficient_Data* · High · *High CPU* · avg CPU Usage &gt; 80% for 2 of 3 × 5 min · web-01"
+def test_a_row_shows_level_name_condition_resource_and_the_state() -> None:
+    alerts = [line("High CPU", "HIGH", "Alert"), line("Stopped", "HIGH", "insufficient_Data"), line("Disk", "LOW")]
+    firing, no_data, odd = alerts_text([*alerts, line("Odd", "LOW", "ALARM<")], ()).splitlines()[1:4]
+    assert (
+        firing == "• :rotating_light: *Alert* · High · *High CPU* · avg CPU Usage &gt; 80% for 2 of 3 × 5 min · web-01"
     )
-    assert quiet.startswith("• normal · Low · *Disk* · ")
+    assert no_data.startswith("• ⚪ no data · High · *Stopped* · ")
+    assert odd.startswith("• ❔ ALARM&lt; · Low · *Odd* · ")  # an unknown state: verbatim, never firing
+    assert "• normal · Low · *Disk* · " in alerts_text(alerts, ())
 
 
 def test_words_narrow_the_listing() -> None:
@@ -381,7 +394,8 @@ def test_slack_markup_in_names_is_escaped() -> None:
 
 def test_the_listing_in_korean() -> None:
     with speaking(KOREAN):
-        text = alerts_text([line("High CPU", state="ALARM"), line("Disk", "LOW")], ("web",))
+        text = alerts_text([line("High CPU", state="ALERT"), line("Disk", "LOW")], ("web",))
+        assert "⚪ 데이터 없음 · " in alerts_text([line("Stopped", state="INSUFFICIENT_DATA")], ())
         assert text.splitlines()[0] == "“web”에 맞는 *알림 2개*, 1개 울리는 중:"
         assert "· 높음 ·" in text
         assert "• 정상 · 낮음 · *Disk*" in text

@@ -268,6 +268,25 @@ def test_requests(text: str, request_type: type) -> None:
     assert type(parse_request(text)) is request_type
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("saved", SavedRequest(1)),
+        ("saved page 2", SavedRequest(2)),
+        ("saved 3", SavedRequest(3)),
+        ("저장목록 2쪽", SavedRequest(2)),
+        ("목록 4 페이지", SavedRequest(4)),
+        ("watches page 2", WatchesRequest(2)),
+        ("감시 목록 2쪽", WatchesRequest(2)),
+        ("schedules all", ScheduleRequest("schedules", ("all",), "all")),  # `all` was read as filler, and lost
+        ("schedules all page 2", ScheduleRequest("schedules", ("all", "page", "2"), "all page 2")),
+        ("예약목록 2쪽", ScheduleRequest("schedules", ("2쪽",), "2쪽")),
+    ],
+)
+def test_a_listing_takes_a_page(text: str, expected: object) -> None:
+    assert parse_request(text) == expected
+
+
 def test_save_keeps_the_chart_as_typed() -> None:
     request = parse_request("save  Web-CPU  \u201cVirtual Server:CPU Usage/Core[Basic]\u201d  last 3h stat max")
     assert isinstance(request, SaveRequest)
@@ -324,7 +343,7 @@ def test_metrics_and_schedule_words_are_kept() -> None:
         ("save 3h cpu", "is a word of the chart language"),
         ("save bad/name cpu", "cannot be a saved chart's name"),
         ("forget", "`forget` takes one saved chart's name"),
-        ("saved extra", "`saved` takes nothing after it"),
+        ("saved extra", "`saved` takes only a page, e.g. `saved page 2`; “extra” is extra"),
         ("watch", "“watch” starts an alert command"),
         ("watch alerts level extreme", "“extreme” is not a level; use high, middle or low"),
         ("unwatch", "`unwatch` takes a watch's number"),

@@ -235,6 +235,38 @@ KIM = Asker(user_id="U1", channel_id="C1", mention="<@U1>", timezone="Asia/Seoul
 LEE = Asker(user_id="U2", channel_id="C1", mention="<@U2>", timezone="Europe/Berlin")
 
 
+SLACK_SECTION, SLACK_MESSAGE = 3000, 40_000  # a section's text, a message's text
+
+
+async def test_a_thousand_saved_charts_are_listed_in_pages_within_slacks_limits(
+    actions: ChatActions, database: Database
+) -> None:
+    """1,000 saved charts (saved before the cap, or under a higher one): `saved` answers a page within Slack's limits,
+    whose footer names the next, and every chart is on exactly one page."""
+    store = SavedCharts(database)
+    names = [f"chart-{n:04}-{'x' * (n % 30)}" for n in range(1000)]
+    for n, name in enumerate(names):
+        await store.save(
+            "C1", name, f'{CPU} resource=web-{n:02} last {n % 48 + 1}h title "Chart {n}"', "U1", is_admin=False
+        )
+    line, seen, pages = "saved", [], 0
+    while line:
+        reply = await actions.handle(line, LEE)
+        assert isinstance(reply, TextReply)
+        assert len(reply.text) <= SLACK_SECTION <= SLACK_MESSAGE  # a plain text reply: no blocks to count
+        seen += re.findall(r"^• `([^`]+)`", reply.text, flags=re.MULTILINE)
+        pages += 1
+        found = re.search(r"next: `/chart (saved page \d+)`", reply.text)
+        line = found.group(1) if found else ""
+    assert seen == sorted(names)  # every one, once, in the listing's order
+    assert f"_Page {pages} of {pages}_ (the last)" in reply.text
+    assert pages > 20
+    with speaking(KOREAN):
+        korean = await actions.handle("저장목록 2쪽", LEE)
+    assert isinstance(korean, TextReply)
+    assert f"_{pages}쪽 중 2쪽_ · 다음: `/chart 저장목록 3쪽`" in korean.text
+
+
 async def test_a_saved_chart_round_trips(actions: ChatActions, sandbox: Sandbox) -> None:
     saved = await actions.handle(f'save web-cpu {CPU} resource=web-01 last 6h title "Web CPU"', KIM, now=NOW)
     assert isinstance(saved, TextReply)

@@ -197,6 +197,22 @@ async def test_a_firing_alert_breaches_its_series_from_the_change_on(
     assert (await client.list_metric_data(memory))[0].values == usual_memory.values  # untouched
 
 
+async def test_an_alert_with_no_data_leaves_its_series_without_points(
+    sandbox: Sandbox, sandbox_client: MakeClient
+) -> None:
+    """INSUFFICIENT_DATA (a stopped server): no points while it lasts, the usual series before and after; no breach."""
+    client = sandbox_client()
+    end = 1_795_000_000 - 1_795_000_000 % 300
+    start, stopped, started = end - 6 * 3600, end - 4 * 3600, end - 2 * 3600
+    request = _cpu_request(start, end)
+    (usual,) = await client.list_metric_data(request)
+    sandbox.set_alert_state(WEB01_CPU, "INSUFFICIENT_DATA", at=stopped)
+    sandbox.set_alert_state(WEB01_CPU, "NORMAL", at=started)
+    (charted,) = await client.list_metric_data(request)
+    assert list(charted.values) == [(t, v) for t, v in usual.values if not stopped <= t < started]
+    assert len(charted.values) < len(usual.values)
+
+
 async def test_a_firing_alert_with_no_end_breaches_up_to_now(sandbox: Sandbox, sandbox_client: MakeClient) -> None:
     end = 1_795_000_000 - 1_795_000_000 % 300
     sandbox.set_alert_state(WEB01_CPU, "ALERT", at=end - 1000)  # inside a period: that period shows it

@@ -107,11 +107,12 @@ def test_dimensions_fall_back_to_the_single_dimension(
         ("  ", False),
         ("ALERT", True),
         ("Alert", True),
-        ("INSUFFICIENT_DATA", True),  # undocumented names: anything but NORMAL is firing, shown verbatim
-        ("경보", True),
+        ("INSUFFICIENT_DATA", False),  # documented: no data, its own state
+        ("경보", False),  # undocumented: kept verbatim, never firing
+        ("ALARM", False),
     ],
 )
-def test_firing_is_any_state_but_normal(state: str, firing: bool) -> None:
+def test_only_alert_is_firing(state: str, firing: bool) -> None:
     alert = AlertDetail.model_validate({"name": "a", "state": state})
     assert alert.firing is firing
     assert alert.state == state

@@ -180,3 +180,38 @@ async def test_an_outage_delays_a_firing_and_marks_it_late(watching: BotStack) -
     await poll(stack)
     (message,) = top_messages(stack)
     assert "_Seen late: ServiceWatch could not be asked for a while._" in heading(message)
+
+
+@pytest.fixture
+async def capped(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
+    """The bot keeping one watch and one saved chart a channel."""
+    settings = settings_for(
+        fake_slack,
+        tmp_path,
+        alert_poll_interval="1h",
+        alert_watch_max_per_channel=1,
+        saved_chart_max_per_channel=1,
+        servicewatch_max_retries=0,
+    )
+    async for stack in start_stack(fake_slack, settings):
+        yield stack
+
+
+async def test_the_caps_of_a_channel_are_its_settings(capped: BotStack) -> None:
+    stack = capped
+    lines = [
+        "watch alerts web-01 cpu",
+        "watch alerts web-02 cpu",
+        'save web-cpu "Virtual Server:CPU Usage/Core[Basic]" resource=web-01 last 3h',
+        'save web-cpu2 "Virtual Server:CPU Usage/Core[Basic]" resource=web-01 last 3h',
+        "saved page 2",
+    ]
+    for n, line in enumerate(lines, start=1):
+        await stack.post_command(line)
+        await stack.fake.wait_for(lambda n=n: len(stack.fake.responses) == n)
+    answers = [str(r["text"]) for r in stack.fake.responses]
+    assert answers[0].startswith("Watching 1 alert")
+    assert answers[1].startswith("This channel has 1 alert watches, the most it keeps (ALERT_WATCH_MAX_PER_CHANNEL)")
+    assert answers[2].startswith("Saved `web-cpu` for this channel")
+    assert answers[3].startswith("This channel has 1 saved charts, the most it keeps (SAVED_CHART_MAX_PER_CHANNEL)")
+    assert answers[4] == "There is no page 2: this list has 1 page; `/chart saved page 1` shows it."

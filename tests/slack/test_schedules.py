@@ -19,7 +19,7 @@ from bot.language.spec import ScheduleRequest
 from bot.markup import unmarked
 from bot.sandbox import Fault as SandboxFault
 from bot.servicewatch.client import IMAGE_PATH
-from bot.store.schedules import FAILED, POSTED, RunLog
+from bot.store.schedules import FAILED, POSTED, NewSchedule, RunLog, Schedules
 from tests.fakes.slack import FakeSlack, Fault
 from tests.slack_payloads import mention_event
 from tests.stacks import BotStack, settings_for, start_stack
@@ -302,3 +302,27 @@ async def test_thirty_identical_schedule_commands_at_once_make_one(stack: BotSta
     assert sum(text.startswith("Scheduled #1: ") for text in said) == 1
     assert sum(text.startswith("Already scheduled as #1: ") for text in said) == 29
     assert [s.id for s in await stack.schedules.schedules.in_channel("C0OPS")] == [1]
+
+
+async def test_every_channels_schedules_are_listed_in_pages_within_slacks_limits(stack: BotStack) -> None:
+    """`schedules all` over 10 channels of 25 schedules: each page one Slack message's worth, each schedule on one."""
+    schedules = Schedules(stack.services.database)
+    for n in range(250):
+        new = NewSchedule(
+            channel_id=f"C{n % 10:04}", owner_id="U0KIM", label=f"Chart number {n}", chart_text=f"{CPU} last 1h",
+            when_text="every day at 09:00", interval_seconds=None, cron="0 9 * * *", timezone="UTC",
+        )  # fmt: skip
+        await schedules.create(new, max_per_channel=25)
+    line, seen, pages = "schedules all", [], 0
+    while line:
+        await stack.post_command(line)
+        await stack.fake.wait_for(lambda pages=pages: len(stack.fake.responses) == pages + 1)
+        text = str(stack.fake.responses[-1]["text"])
+        assert len(text) <= 3000
+        assert text.startswith("*Your schedules in every channel*:")
+        seen += [int(n) for n in re.findall(r"^• #(\d+) ", text, flags=re.MULTILINE)]
+        pages += 1
+        found = re.search(r"next: `/chart (schedules all page \d+)`", text)
+        line = found.group(1) if found else ""
+    assert seen == list(range(1, 251))
+    assert pages > 5

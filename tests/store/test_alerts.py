@@ -25,9 +25,19 @@ class Clock:
 
 
 @pytest.mark.parametrize(
-    ("state", "is_firing"), [("NORMAL", False), ("normal", False), ("", False), ("ALERT", True), ("INSUFFICIENT", True)]
+    ("state", "is_firing"),
+    [
+        ("NORMAL", False),
+        ("normal", False),
+        ("", False),
+        ("ALERT", True),
+        ("alert", True),
+        ("INSUFFICIENT_DATA", False),  # no data: its own state
+        ("INSUFFICIENT", False),  # unknown: shown, never firing
+        ("ALARM", False),
+    ],
 )
-def test_every_state_but_normal_is_firing(state: str, is_firing: bool) -> None:
+def test_only_alert_is_firing(state: str, is_firing: bool) -> None:
     assert firing(state) is is_firing
 
 
@@ -122,3 +132,38 @@ async def test_a_dead_holders_claim_is_taken_over_and_a_posting_one_never_posted
     clock.now += LEASE + timedelta(seconds=1)
     (forsaken,) = await alive.forsake(timedelta(0))
     assert forsaken.id == second.id  # … the posting one is never posted again
+
+
+async def test_a_watch_may_ask_to_hear_of_no_data(database: Database) -> None:
+    watches = AlertWatches(database)
+    told = await watches.create(
+        channel_id="C1", owner_id="U1", level=None, words="", alerts=[("a1", "CPU")], no_data=True
+    )
+    await watches.create(channel_id="C2", owner_id="U1", level=None, words="", alerts=[("a1", "CPU")])
+    assert told.no_data
+    assert [w.no_data for w in await watches.in_channel("C1")] == [True]
+    assert await watches.watched() == {"a1": Watched(["C1", "C2"], AlertSource(), {"C1"})}
+    assert (await watches.tells_no_data("C1", "a1"), await watches.tells_no_data("C2", "a1")) == (True, False)
+    incidents = AlertIncidents(database, holder="a", clock=Clock())
+    first = await incidents.observe("C1", "a1", "INSUFFICIENT_DATA", no_data=True)
+    assert first is not None  # a first sight with no data is said where it was asked for
+    assert (first.from_state, first.to_state) == ("", "INSUFFICIENT_DATA")
+    assert await incidents.observe("C2", "a1", "INSUFFICIENT_DATA") is None  # and nowhere else
+    assert await incidents.observe("C3", "a1", "ALARM", no_data=True) is None  # an unknown state is no firing
+
+
+async def test_a_channel_keeps_at_most_its_cap_of_watches(database: Database) -> None:
+    watches = AlertWatches(database)
+
+    async def make(channel: str) -> object:
+        return await watches.create(
+            channel_id=channel, owner_id="U1", level=None, words="", alerts=[("a1", "CPU")], max_per_channel=2
+        )
+
+    await make("C1")
+    results = await asyncio.gather(*(make("C1") for _ in range(6)), return_exceptions=True)
+    refused = [result for result in results if isinstance(result, UserError)]
+    assert len(refused) == 5, results
+    assert "This channel has 2 alert watches, the most it keeps (ALERT_WATCH_MAX_PER_CHANNEL)" in str(refused[0])
+    assert len(await watches.in_channel("C1")) == 2
+    await make("C2")

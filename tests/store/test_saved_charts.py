@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -68,3 +69,31 @@ async def test_migrations_are_idempotent(database: Database) -> None:
     async with database.engine.connect() as connection:
         tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
     assert {"saved_charts", "alembic_version"} <= set(tables)
+
+
+async def test_a_channel_keeps_at_most_its_cap_of_saved_charts(database: Database) -> None:
+    charts = SavedCharts(database, clock=lambda: T0, max_per_channel=3)
+    for name in ("a", "b", "c"):
+        await charts.save("C1", name, "cpu 3h", "U1", is_admin=False)
+    with pytest.raises(UserError) as refused:
+        await charts.save("C1", "d", "cpu 3h", "U1", is_admin=False)
+    assert str(refused.value).startswith(
+        "This channel has 3 saved charts, the most it keeps (SAVED_CHART_MAX_PER_CHANNEL); forget one first with "
+        "`forget NAME` (`saved` lists them)"
+    )
+    assert (await charts.save("C1", "b", "cpu 6h", "U1", is_admin=False))[1] is False  # a replacement is no new one
+    await charts.save("C2", "d", "cpu 3h", "U1", is_admin=False)  # another channel's count
+    await charts.forget("C1", "a", "U1", is_admin=False)
+    await charts.save("C1", "d", "cpu 3h", "U1", is_admin=False)
+
+
+async def test_saves_racing_for_the_last_places_stop_exactly_at_the_cap(database: Database) -> None:
+    charts = SavedCharts(database, clock=lambda: T0, max_per_channel=4)
+    await charts.save("C1", "first", "cpu 3h", "U1", is_admin=False)
+    results = await asyncio.gather(
+        *(charts.save("C1", f"n{n}", "cpu 3h", "U1", is_admin=False) for n in range(12)), return_exceptions=True
+    )
+    refused = [result for result in results if isinstance(result, UserError)]
+    assert len(refused) == 9, results
+    assert all("This channel has 4 saved charts, the most it keeps" in str(error) for error in refused)
+    assert len(await charts.in_channel("C1")) == 4
