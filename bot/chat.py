@@ -41,6 +41,7 @@ from bot.paging import page_text
 from bot.servicewatch.client import encode_body
 from bot.servicewatch.errors import ServiceWatchError
 from bot.store import SavedCharts
+from bot.store.trouble import BUSY, FULL, GONE, READ_ONLY, REPLACED, UNREACHABLE, trouble_of
 
 log = logging.getLogger(__name__)
 
@@ -344,6 +345,18 @@ def _changes(request: Request) -> bool:
     return isinstance(request, SaveRequest | ForgetRequest | WatchRequest | UnwatchRequest | UseAccountRequest)
 
 
+def _trouble_words(kind: str) -> str:
+    words = {
+        GONE: _("file is gone (deleted or moved while the bot runs)"),
+        REPLACED: _("file was replaced while the bot runs"),
+        READ_ONLY: _("is read-only"),
+        FULL: _("disk is full"),
+        BUSY: _("is too busy to answer in time"),
+        UNREACHABLE: _("cannot be reached"),
+    }
+    return words.get(kind, _("refused the change"))
+
+
 def error_text(error: BaseException) -> tuple[str, str | None]:
     """What to show for `error`, and a reference when the detail went to the log instead."""
     if isinstance(error, UserError):
@@ -351,6 +364,16 @@ def error_text(error: BaseException) -> tuple[str, str | None]:
     if isinstance(error, ServiceWatchError):
         return str(error), None  # written for people, with a next step, and holds no secrets
     reference = secrets.token_hex(3)
+    trouble = trouble_of(error)
+    if trouble is not None:
+        log.error("the database failed (ref %s): %s", reference, trouble, exc_info=error)
+        return (
+            _(
+                "The bot's database {trouble}, so this could not be done and nothing was changed. Tell the bot's "
+                "admins (reference {reference})."
+            ).format(trouble=_trouble_words(trouble), reference=reference),
+            reference,
+        )
     log.error("unexpected error (ref %s)", reference, exc_info=error)
     return (
         _("Something went wrong (ref {reference}). Try again; if it keeps happening, tell the bot's admins.").format(

@@ -59,17 +59,16 @@ class CachedCheck:
 
 
 def database_check(database: Database, *, ttl: float = 5.0, timeout: float = 2.0) -> CachedCheck:
-    """`SELECT 1` with a short timeout, its answer kept a few seconds."""
+    """Whether the database takes writes (its file there and writable, its disk not full, `SELECT 1` answered, not
+    read-only), with a short timeout, its answer kept a few seconds."""
 
-    async def select_one() -> str | None:
-        try:
-            await database.ping()
-        except Exception as exc:  # whatever the driver raises, the database is not usable
-            log.warning("the database did not answer SELECT 1: %s", exc)
-            return f"SELECT 1 failed ({type(exc).__name__})"
-        return None
+    async def writable() -> str | None:
+        problem = await database.problem()
+        if problem is not None:
+            log.warning("the database is not ready: %s", problem)
+        return problem
 
-    return CachedCheck(select_one, ttl=ttl, timeout=timeout)
+    return CachedCheck(writable, ttl=ttl, timeout=timeout)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.store.trouble import DatabaseTrouble, SqliteFile, trouble_of
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -59,13 +61,18 @@ class Database:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
         parsed = make_url(url)
+        self.file: SqliteFile | None = None
         if parsed.get_backend_name() == "sqlite":
             database = parsed.database or ""
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
+                self.file = SqliteFile(Path(database).resolve())
         self.engine: AsyncEngine = create_async_engine(url, **engine_options)
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        if self.file is not None:  # nothing is written to a file that is gone, replaced, read-only or full
+            checked = self.file
+            event.listen(self.engine.sync_engine, "begin", lambda _connection: checked.check())
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(self.engine, expire_on_commit=False)
         # For statements that need no transaction around them: on PostgreSQL each commits by itself, sparing the BEGIN
         # and COMMIT round trips; on SQLite the engine (switching its driver's mode is a call to its thread each way).
@@ -90,6 +97,31 @@ class Database:
         """One `SELECT 1`; raises when the database cannot be reached."""
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+    async def checkpoint(self) -> None:
+        """SQLite: move the WAL into the database file and empty it (`wal_checkpoint(TRUNCATE)`); PostgreSQL: no-op."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        async with self.engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def problem(self) -> str | None:
+        """Why the database cannot be trusted with a write now, in words for `/readyz`; None when it can."""
+        try:
+            if self.file is not None:
+                self.file.check()
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+                if connection.dialect.name == "postgresql":
+                    read_only = await connection.scalar(text("SHOW transaction_read_only"))
+                    if read_only == "on":
+                        return "read-only (transaction_read_only is on: a standby, or a read-only default)"
+        except DatabaseTrouble as trouble:
+            return str(trouble)
+        except Exception as error:  # whatever the driver raises, the database is not usable
+            kind = trouble_of(error)
+            return f"SELECT 1 failed ({type(error).__name__})" + (f": {kind}" if kind else "")
+        return None
 
     async def dispose(self) -> None:
         await self.engine.dispose()

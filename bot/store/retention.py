@@ -74,6 +74,7 @@ class Pruner:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._engine = database.engine
+        self._database = database
         self.rules = list(rules)
         self.every = every
         self._batch = batch
@@ -82,8 +83,11 @@ class Pruner:
         self._sleep = sleep
 
     async def prune(self) -> dict[str, int]:
-        """One pass over every rule: how many rows each table lost."""
-        return {rule.table: await self._prune_table(rule) for rule in self.rules}
+        """One pass over every rule: how many rows each table lost. Then SQLite's WAL is emptied into the database
+        file, so copies of deleted rows (sealed response_urls among them) do not linger in it."""
+        removed = {rule.table: await self._prune_table(rule) for rule in self.rules}
+        await self._database.checkpoint()
+        return removed
 
     async def keep_pruning(self) -> None:
         """Prune now and then every `every`, until cancelled; a failed pass is logged and tried again next time."""

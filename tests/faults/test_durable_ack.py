@@ -14,6 +14,7 @@ from sqlalchemy import select
 from bot.slack.requests import first_delivery
 from bot.store.grouping import GroupCommit
 from bot.store.pending import Arrival, PendingRequests
+from bot.store.retention import pruner_for
 from bot.store.tables import PendingRequestRow
 from tests.slack_payloads import slash_command
 from tests.stacks import BotStack
@@ -164,3 +165,14 @@ async def test_a_replay_check_that_cannot_be_made_refuses(
     assert await first_delivery(ledger, "v0=abc", tell, pauses=(0, 0)) is delivered  # type: ignore[arg-type]
     assert bool(heard) is told
     assert all("nothing was done" in text for text in heard)
+
+
+async def test_pruning_empties_the_wal(stack: BotStack, tmp_path: Path) -> None:
+    for n in range(5):
+        assert (await stack.post_command(f"{CPU} last {n + 1}h")).status_code == 200
+    await stack.fake.wait_for(lambda: len(stack.fake.posts) == 5)
+    await stack.work.drain(5)
+    wal = tmp_path / "bot.db-wal"
+    assert wal.stat().st_size > 0
+    await pruner_for(stack.services.database, stack.services.settings).prune()
+    assert wal.stat().st_size == 0
