@@ -7,11 +7,13 @@ import asyncio
 import logging
 import resource
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
 
 log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Descriptors kept for everything that is not an inbound connection: the database pool, ServiceWatch and Slack
 # clients, log files, the event loop's own.
@@ -31,7 +33,8 @@ _REFUSAL = (
 class ConnectionLimits:
     """`idle`: seconds a connection may stay open without a whole request's headers (a new one, or one kept alive
     after its last answer; this also ends headers sent a byte at a time). `body`: seconds a request's body may take.
-    `most`: connections open at once; the next is answered 503 and closed before anything is read."""
+    `most`: connections open at once; past it the one idle longest is closed, or when none is idle, the new one is
+    answered 503 and closed before anything is read."""
 
     idle: float = 15.0
     body: float = 10.0
@@ -76,45 +79,75 @@ class _Refused(asyncio.Protocol):
         transport.close()
 
 
-class _Refusals:
-    """Counts refused connections and logs them at most once every `every` seconds."""
+class _Sparing:
+    """Counts what the cap did (connections closed to make room, refused) and logs it at most every `every` s."""
 
     def __init__(self, every: float = 10.0) -> None:
-        self.count = 0
-        self._every, self._logged, self._unlogged = every, float("-inf"), 0
+        self.closed = self.refused = 0
+        self._every, self._logged = every, float("-inf")
+        self._unlogged = {"closed": 0, "refused": 0}
 
-    def one(self, cap: int) -> None:
-        self.count += 1
-        self._unlogged += 1
+    def one(self, kind: str, cap: int) -> None:
+        if kind == "closed":
+            self.closed += 1
+        else:
+            self.refused += 1
+        self._unlogged[kind] += 1
         now = time.monotonic()
         if now - self._logged >= self._every:
-            log.warning("refused %d connection(s): %d are open, the most allowed", self._unlogged, cap)
-            self._logged, self._unlogged = now, 0
+            log.warning(
+                "%d connections open, the most allowed: closed %d idle one(s) to make room, refused %d",
+                cap,
+                self._unlogged["closed"],
+                self._unlogged["refused"],
+            )
+            self._logged, self._unlogged = now, {"closed": 0, "refused": 0}
+
+
+class BusyConnections:
+    """The connections in the middle of a request: its middleware must be the app's, added before it starts."""
+
+    def __init__(self) -> None:
+        self._busy: set[object] = set()
+
+    def __contains__(self, connection: object) -> bool:
+        return connection in self._busy
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        self._busy.add(request.protocol)
+        try:
+            return await handler(request)
+        finally:
+            self._busy.discard(request.protocol)
 
 
 class CappedSite(web.BaseSite):
-    """A TCP site that hands at most `most` open connections to aiohttp; the rest are refused early."""
+    """A TCP site that hands at most `most` open connections to aiohttp. At the cap, the connection idle longest
+    (between requests, or still sending its headers) is closed to make room for the new one; only when every
+    connection is in the middle of a request is the new one refused, with a 503, before anything is read. So
+    clients that hold connections open cannot keep Slack out, and no request under way is cut off."""
 
-    def __init__(self, runner: web.BaseRunner, host: str, port: int, most: int) -> None:
+    def __init__(self, runner: web.BaseRunner, host: str, port: int, most: int, busy: BusyConnections) -> None:
         super().__init__(runner)
-        self._host, self._port, self._most = host, port, most
-        self.refusals = _Refusals()
+        self._host, self._port, self._most, self._busy = host, port, most, busy
+        self.sparing = _Sparing()
 
     @property
     def name(self) -> str:
         return f"http://{self._host}:{self._port}"
 
-    @property
-    def open_connections(self) -> int:
-        server = self._runner.server
-        return 0 if server is None else len(server.connections)
-
     def _protocol(self) -> asyncio.BaseProtocol:
         server = self._runner.server
         assert server is not None
-        if len(server.connections) >= self._most:
-            self.refusals.one(self._most)
-            return _Refused()
+        connections = server.connections  # oldest first
+        if len(connections) >= self._most:
+            idle = next((connection for connection in connections if connection not in self._busy), None)
+            if idle is None:
+                self.sparing.one("refused", self._most)
+                return _Refused()
+            idle.force_close()
+            self.sparing.one("closed", self._most)
         return server()
 
     async def start(self) -> None:

@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.health import Readiness
 from bot.metrics import Metrics
-from bot.slack.connections import DEFAULT_LIMITS, CappedSite, ConnectionLimits
+from bot.slack.connections import DEFAULT_LIMITS, BusyConnections, CappedSite, ConnectionLimits
 from bot.slack.edge import FORM, malformed, signed, text_of
 from bot.slack.requests import first_delivery, replied
 from bot.store.events import EventLedger
@@ -244,7 +244,8 @@ async def serve(
     app: web.Application, host: str, port: int, limits: ConnectionLimits = DEFAULT_LIMITS
 ) -> tuple[web.AppRunner, str]:
     """Start listening; returns the runner (for cleanup) and the base URL (port 0 picks a free one). Connections
-    idle (or sending headers) past `limits.idle` are closed, and past `limits.most` at once are refused. Bodies are
+    idle (or sending headers) past `limits.idle` are closed; past `limits.most` at once, the one idle longest is
+    closed to make room (or, when every one is busy, the new one refused). Bodies are
     never inflated: Slack sends them plain, and `/slack/events` refuses a compressed one."""
     runner = web.AppRunner(
         app,
@@ -254,8 +255,10 @@ async def serve(
         keepalive_timeout=limits.idle,
         auto_decompress=False,
     )
+    busy = BusyConnections()
+    app.middlewares.append(busy.middleware)  # before setup, which freezes the app
     await runner.setup()
-    site = CappedSite(runner, host, port, limits.most)
+    site = CappedSite(runner, host, port, limits.most, busy)
     await site.start()
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     return runner, f"http://{shown}:{site.bound_port()}"
