@@ -1,7 +1,7 @@
 """Benches of a bad day (issue 26), run when named: `python -m bench crash flood stalled`.
 
-- crash: 50 signed /chart commands, SIGKILL 0.02 s, 0.3 s and 1 s after their acknowledgements, a restart on the
-  same database; how many were answered (posted, or their asker told).
+- crash: 50 signed /chart commands, SIGKILL 0.02 s, 0.3 s and 1 s after their acknowledgements (and SIGTERM 0.02 s
+  after), a restart on the same database; how many were answered (posted, or their asker told).
 - flood: 1,000 signed /chart commands at once on SQLite; every one answered, none left noted, no
   `database is locked` in the bot's log.
 - stalled: 1,000 clients that send a header byte now and then; the bot's open descriptors while they hold on and
@@ -15,6 +15,7 @@ import resource
 import signal
 import time
 
+import aiohttp
 from sqlalchemy import func, select
 
 from bench import processes
@@ -52,49 +53,60 @@ async def _answered(slack_url: str) -> tuple[int, int]:
     return len(stats["posts"]), told
 
 
+async def _went_wrong(slack_url: str) -> int:
+    """Answers that were an unexpected error ("Something went wrong (ref …)")."""
+    async with aiohttp.ClientSession() as session, session.get(f"{slack_url}/_fake/responses") as response:
+        answers = (await response.json())["responses"]
+    return sum("Something went wrong" in str(answer.get("text", "")) for answer in answers)
+
+
+CRASHES = [(signal.SIGKILL, delay, latency) for delay in (0.02, 0.3, 1.0) for latency in (0.05, 2.0)] + [
+    (signal.SIGTERM, 0.02, latency) for latency in (0.05, 2.0)
+]
+
+
 async def crash(knobs: Knobs) -> list[Figure]:
-    figures = []
-    for delay in (0.02, 0.3, 1.0):
-        for latency in (0.05, 2.0):
-            name = f"crash-{delay:g}s-{latency:g}"
-            workdir = knobs.workdir / name
-            workdir.mkdir(parents=True, exist_ok=True)
-            database_url = await _fresh_database(knobs, name, workdir)
-            servicewatch = processes.sandbox(workdir, latency=latency)
-            slack = processes.fake_slack(workdir, uploads_per_minute=6000)
-            settings = {**FAST_TAKEOVER, "SLACK_UPLOADS_PER_MINUTE": "6000"}
-            bot = processes.bot(workdir, slack=slack, servicewatch=servicewatch, database_url=database_url, **settings)
-            with processes.running(slack, servicewatch):
-                with processes.running(bot):
-                    await fire_commands(bot.url, slack.url, BURST, users=BURST, channel="C0INCIDENT")
-                    await asyncio.sleep(delay)
-                    bot.popen.send_signal(signal.SIGKILL)
-                    bot.popen.wait()
-                before = await _answered(slack.url)
-                again = processes.bot(
-                    workdir, slack=slack, servicewatch=servicewatch, database_url=database_url, name="restarted",
-                    **settings,
-                )  # fmt: skip
-                with processes.running(again):
-                    deadline = time.monotonic() + 60
-                    while time.monotonic() < deadline:
-                        posted, told = await _answered(slack.url)
-                        if posted + told >= BURST and await _still_noted(database_url) == 0:
-                            break
-                        await asyncio.sleep(0.5)
+    return [await _crash(knobs, stop, delay, latency) for stop, delay, latency in CRASHES]
+
+
+async def _crash(knobs: Knobs, stop: signal.Signals, delay: float, latency: float) -> Figure:
+    name = f"crash-{stop.name}-{delay:g}s-{latency:g}"
+    workdir = knobs.workdir / name
+    workdir.mkdir(parents=True, exist_ok=True)
+    database_url = await _fresh_database(knobs, name, workdir)
+    servicewatch = processes.sandbox(workdir, latency=latency)
+    slack = processes.fake_slack(workdir, uploads_per_minute=6000)
+    settings = {**FAST_TAKEOVER, "SLACK_UPLOADS_PER_MINUTE": "6000"}
+    bot = processes.bot(workdir, slack=slack, servicewatch=servicewatch, database_url=database_url, **settings)
+    with processes.running(slack, servicewatch):
+        with processes.running(bot):
+            await fire_commands(bot.url, slack.url, BURST, users=BURST, channel="C0INCIDENT")
+            await asyncio.sleep(delay)
+            bot.popen.send_signal(stop)
+            bot.popen.wait()
+        before = await _answered(slack.url)
+        again = processes.bot(
+            workdir, slack=slack, servicewatch=servicewatch, database_url=database_url, name="restarted",
+            **settings,
+        )  # fmt: skip
+        with processes.running(again):
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
                 posted, told = await _answered(slack.url)
-            unanswered = max(0, BURST - posted - told)
-            figures.append(
-                Figure(
-                    "crash",
-                    f"SIGKILL {delay:g} s after {BURST}, ServiceWatch {latency:g} s",
-                    f"{posted} posted, {told} told, {unanswered} unanswered (before the kill: {before[0]} posted)",
-                    "0 unanswered",
-                    "",
-                    unanswered == 0,
-                )
-            )
-    return figures
+                if posted + told >= BURST and await _still_noted(database_url) == 0:
+                    break
+                await asyncio.sleep(0.5)
+        posted, told = await _answered(slack.url)
+        wrong = await _went_wrong(slack.url)
+    unanswered = max(0, BURST - posted - told)
+    return Figure(
+        "crash",
+        f"{stop.name} {delay:g} s after {BURST}, ServiceWatch {latency:g} s",
+        f"{posted} posted, {told} told ({wrong} 'went wrong'), {unanswered} unanswered; {before[0]} posted before",
+        "0 unanswered, 0 wrong",
+        "",
+        unanswered == 0 and wrong == 0,
+    )
 
 
 async def flood(knobs: Knobs) -> list[Figure]:
