@@ -13,13 +13,14 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.answers import answers
 from bench.benches import BENCHES as SERVICE_BENCHES
 from bench.benches import Figure, Knobs, drop_databases
 from bench.language import language
 from bench.runs import runs
 
 BENCHES = {"language": language, **SERVICE_BENCHES}
-ON_REQUEST = {"runs": runs}  # benches run only when named
+ON_REQUEST = {"runs": runs, "answers": answers}  # benches run only when named
 
 
 def table(figures: list[Figure]) -> str:
