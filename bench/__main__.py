@@ -13,6 +13,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.answers import answers
 from bench.bad_day import BAD_DAY
 from bench.benches import BENCHES as SERVICE_BENCHES
 from bench.benches import Figure, Knobs, drop_databases
@@ -20,7 +21,7 @@ from bench.language import language
 from bench.runs import runs
 
 BENCHES = {"language": language, **SERVICE_BENCHES}
-ON_REQUEST = {"runs": runs, **BAD_DAY}  # benches run only when named
+ON_REQUEST = {"runs": runs, "answers": answers, **BAD_DAY}  # benches run only when named
 
 
 def table(figures: list[Figure]) -> str:

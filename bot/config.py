@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     servicewatch_max_retries: int = Field(default=2, ge=0, le=10)
     servicewatch_catalog_ttl: int = Field(default=900, ge=0)
     servicewatch_max_concurrency: int = Field(default=8, ge=1, le=100)
+    # No answer is read past these (decoded MB): JSON (ListMetricData, ListMetricInfos, ShowAlert), and chart images.
+    servicewatch_max_answer_mb: int = Field(default=8, ge=1, le=256)
+    servicewatch_max_image_mb: int = Field(default=4, ge=1, le=64)
     chart_cache_entries: int = Field(default=256, ge=0, le=10000)
 
     database_url: str = "sqlite+aiosqlite:///./bot.db"

@@ -19,6 +19,7 @@ from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
 from bot.servicewatch.accounts import AccountRegistry, ClientOptions
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.models import SizeLimits
+from bot.servicewatch.reading import MB
 from bot.store import Database, SavedCharts
 from bot.store.accounts import ScpAccounts
 from bot.store.effects import RequestEffects
@@ -70,6 +71,8 @@ def client_options(settings: Settings) -> ClientOptions:
         timeout=settings.servicewatch_timeout,
         max_retries=settings.servicewatch_max_retries,
         catalog_ttl=settings.servicewatch_catalog_ttl,
+        max_answer_bytes=settings.servicewatch_max_answer_mb * MB,
+        max_image_bytes=settings.servicewatch_max_image_mb * MB,
     )
 
 
@@ -106,6 +109,8 @@ def servicewatch_client(settings: Settings, base_url: str) -> ServiceWatchClient
         timeout=settings.servicewatch_timeout,
         max_retries=settings.servicewatch_max_retries,
         catalog_ttl=settings.servicewatch_catalog_ttl,
+        max_answer_bytes=settings.servicewatch_max_answer_mb * MB,
+        max_image_bytes=settings.servicewatch_max_image_mb * MB,
     )
 
 

@@ -21,14 +21,17 @@ from bot.rendering import PlotSeries
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.errors import (
+    AnswerTooLargeError,
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    BrokenImageError,
     InvalidResponseError,
     NotFoundError,
     PermissionDeniedError,
     ServiceWatchError,
+    format_size,
 )
 from bot.servicewatch.images import ChartImage
 from bot.servicewatch.models import AlertDetail, MetricDataSeries
@@ -155,7 +158,13 @@ class ChartService:
             image=png,
             filename=file_name(plan),
             title=plan.title,
-            comment=comment_line(plan, asked_by=asked_by, fallback_reason=fallback_reason),
+            comment=comment_line(
+                plan,
+                asked_by=asked_by,
+                fallback_reason=fallback_reason,
+                # too much to read is the asker's to change (a shorter window); other failures are ServiceWatch's
+                numbers_left_out=str(data_error) if isinstance(data_error, AnswerTooLargeError) else "",
+            ),
             alt_text=alt_text(plan, summaries) if series is not None else _alt_without_numbers(plan),
             summaries=summaries if series is not None else (),
             plan=plan,
@@ -215,6 +224,10 @@ def _is_server_side(error: ServiceWatchError) -> bool:
 
 
 def _short(error: ServiceWatchError) -> str:
+    if isinstance(error, AnswerTooLargeError):
+        return _("larger than {limit}").format(limit=format_size(error.limit))
+    if isinstance(error, BrokenImageError):
+        return _("not a whole chart image")
     if isinstance(error, APIStatusError):
         return f"{error.status_code}" + (f": {error.detail}" if error.detail else "")
     return type(error).__name__

@@ -135,9 +135,17 @@ def sandbox_note() -> str:
 SANDBOX_NOTE = "Sandbox data: synthetic numbers from the built-in ServiceWatch sandbox, not from your SCP account."
 
 
-def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = "", compared: bool = False) -> str:
+def comment_line(
+    plan: ChartPlan,
+    *,
+    asked_by: str = "",
+    fallback_reason: str = "",
+    compared: bool = False,
+    numbers_left_out: str = "",
+) -> str:
     """`*Web CPU* · last 3h (09:00–12:00 KST) · period 5m · AVG · asked by @kim`; a second line when the bot drew
-    the chart itself (the image call failed: `fallback_reason`; or `compared` with earlier days)."""
+    the chart itself (the image call failed: `fallback_reason`; or `compared` with earlier days), or when the
+    numbers were left out for a reason the asker can act on (`numbers_left_out`)."""
     period = format_duration(plan.period)
     parts = [
         f"*{plan.title}*",
@@ -152,6 +160,8 @@ def comment_line(plan: ChartPlan, *, asked_by: str = "", fallback_reason: str = 
         line += "\n_(" + "; ".join(plan.notes) + ")_"
     if fallback_reason:
         line += "\n_" + _("Drawn by the bot from the numbers: {reason}").format(reason=fallback_reason) + "_"
+    if numbers_left_out:
+        line += "\n_" + _("The numbers were left out: {reason}").format(reason=numbers_left_out) + "_"
     if compared:
         line += (
             "\n_" + _("Compared with the same window yesterday and a week ago; drawn by the bot from the numbers") + "_"

@@ -7,8 +7,11 @@ The API: `POST /v1/metrics` (ListMetricInfos, each metric with its `alerts: [{id
 `POST /v1/metrics/data/download/image` (its words in the call's Accept-Language: Korean for `ko-KR`, else English),
 and `GET /v1/alerts/{id}` (ShowAlert, API 1.2 and later; a 400 under 1.0 and 1.1). Control, from loopback only:
 
-- `GET /_sandbox/health`, `GET /_sandbox/stats` (calls per path; every ShowAlert under `/v1/alerts`);
-- `POST /_sandbox/faults` (a fault or a list; `path` `/v1/alerts` means every ShowAlert), `DELETE /_sandbox/faults`;
+- `GET /_sandbox/health`, `GET /_sandbox/stats` (calls per path, every ShowAlert under `/v1/alerts`; `sent`: bytes
+  of oversized answers written per path, which stop when the client hangs up);
+- `POST /_sandbox/faults` (a fault or a list; `path` `/v1/alerts` means every ShowAlert; the kinds in
+  `bot/sandbox/faults.py`: errors, timeouts, resets, wrong bodies, oversized and gzip-bomb answers, broken images),
+  `DELETE /_sandbox/faults`;
 - `PUT /_sandbox/latency` `{"seconds": N}`;
 - `POST /_sandbox/keys` `{"access_key", "secret_key", "account_id"?}`: one more key pair accepted (an SCP account of
   its own; `Sandbox(keys={access: secret})` in process); each call is checked with the secret of the access key it
@@ -46,6 +49,7 @@ from bot.i18n import _, language_of, speaking
 from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import catalog as sandbox_catalog
 from bot.sandbox.alerts import ALERTS, AlertBook, AlertState, synthetic_alerts
+from bot.sandbox.bad_answers import as_jpeg, cut_png, garbage_png, gzipped, huge_png, oversized_body
 from bot.sandbox.faults import ALERTS_PATH, API_PATHS, Fault, FaultPlan, path_matches
 from bot.sandbox.series import MAX_POINTS, points_count, series
 from bot.sandbox.signature import expected_signature
@@ -136,6 +140,7 @@ class Sandbox:
         self.as_of = as_of  # the day the version table is read on (None: today); tests of 1.0 bodies set an earlier one
         self.plan = FaultPlan()
         self.calls: Counter[str] = Counter()
+        self.sent: Counter[str] = Counter()  # bytes of `oversize` bodies written, per path
         # The last image bodies accepted, as sent (tests read the title, size and timezone the bot asked for).
         self.image_requests: deque[dict[str, Any]] = deque(maxlen=100)
         self.languages: Counter[str] = Counter()  # calls per Accept-Language (the asker's language reaching the API)
@@ -242,9 +247,8 @@ class Sandbox:
                 response = await handler(request, body, version)
             except SandboxError as exc:
                 return error_response(exc.status, exc.details, exc.headers)
-            if fault is not None and fault.kind == "truncate" and isinstance(response, web.Response) and response.body:
-                data = bytes(response.body)  # type: ignore[arg-type]
-                return web.Response(body=data[: len(data) // 2], content_type=response.content_type)
+            if fault is not None and isinstance(response, web.Response) and response.body:
+                return _spoilt(fault, response)
             return response
 
         return wrapped
@@ -267,7 +271,33 @@ class Sandbox:
             return web.json_response({"message": "image generation queued (injected by the sandbox)"})
         if fault.kind == "empty":
             return web.Response(body=b"", content_type="image/png")
-        return None  # truncate: served by cutting the real answer
+        if fault.kind == "oversize":
+            return await self._serve_oversized(request, fault)
+        if fault.kind == "garbage":
+            return web.Response(body=garbage_png(), content_type="image/png")
+        if fault.kind == "huge":
+            body = await asyncio.to_thread(huge_png, fault.width, fault.height)
+            return web.Response(body=body, content_type="image/png")
+        return None  # truncate, cut, jpeg: served by changing the real answer
+
+    async def _serve_oversized(self, request: web.Request, fault: Fault) -> web.StreamResponse:
+        """`fault.size` bytes, a chunk at a time, each counted in `sent` once written; ends early if the client
+        hangs up."""
+        image = request.path == "/v1/metrics/data/download/image"
+        start = b"\x89PNG\r\n\x1a\n" if image else b'{"metrics": ['
+        response = web.StreamResponse(headers={"Content-Type": "image/png" if image else "application/json"})
+        chunks = oversized_body(fault.size, start)
+        if fault.gzip:
+            response.headers["Content-Encoding"] = "gzip"
+            chunks = gzipped(chunks)
+        elif fault.length:
+            response.content_length = fault.size
+        await response.prepare(request)
+        for chunk in chunks:
+            await response.write(chunk)
+            self.sent[request.path] += len(chunk)
+        await response.write_eof()
+        return response
 
     def _verify_signature(self, request: web.Request) -> None:
         headers = request.headers
@@ -427,7 +457,7 @@ class Sandbox:
     async def _stats(self, request: web.Request) -> web.StreamResponse:
         calls = {path: self.calls[path] for path in API_PATHS}
         calls[ALERTS_PATH] = self.alert_calls
-        return web.json_response({"calls": calls, "faults": len(self.plan.faults)})
+        return web.json_response({"calls": calls, "faults": len(self.plan.faults), "sent": dict(self.sent)})
 
     async def _add_faults(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -525,3 +555,15 @@ def _checked(schema: str, body: Any) -> dict[str, Any]:
         raise SandboxError(400, *problems)
     assert isinstance(body, dict)
     return body
+
+
+def _spoilt(fault: Fault, response: web.Response) -> web.Response:
+    """The real answer changed as `fault` says (truncate, cut, jpeg); as it is for any other fault."""
+    data = bytes(response.body)  # type: ignore[arg-type]
+    if fault.kind == "truncate":
+        return web.Response(body=data[: len(data) // 2], content_type=response.content_type)
+    if fault.kind == "cut" and response.content_type == "image/png":
+        return web.Response(body=cut_png(data), content_type="image/png")
+    if fault.kind == "jpeg" and response.content_type == "image/png":
+        return web.Response(body=as_jpeg(data), content_type="image/jpeg")
+    return response

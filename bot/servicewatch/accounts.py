@@ -16,7 +16,9 @@ from bot.i18n import _
 from bot.servicewatch.auth import ServiceWatchAuth
 from bot.servicewatch.client import ServiceWatchClient
 from bot.servicewatch.endpoints import DEFAULT_API_VERSION, servicewatch_base_url
+from bot.servicewatch.images import MAX_IMAGE_BYTES
 from bot.servicewatch.models import MetricSearchRequest
+from bot.servicewatch.reading import MAX_ANSWER_BYTES
 
 S = TypeVar("S")
 ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
@@ -72,6 +74,8 @@ class ClientOptions:
     timeout: float = 30.0
     max_retries: int = 2
     catalog_ttl: float = 900.0
+    max_answer_bytes: int = MAX_ANSWER_BYTES
+    max_image_bytes: int = MAX_IMAGE_BYTES
 
 
 def account_client(account: Account, options: ClientOptions, *, max_retries: int | None = None) -> ServiceWatchClient:
@@ -83,6 +87,8 @@ def account_client(account: Account, options: ClientOptions, *, max_retries: int
         timeout=options.timeout,
         max_retries=options.max_retries if max_retries is None else max_retries,
         catalog_ttl=options.catalog_ttl,
+        max_answer_bytes=options.max_answer_bytes,
+        max_image_bytes=options.max_image_bytes,
     )
 
 

@@ -25,6 +25,7 @@ from bot.servicewatch._retry import backoff_delay, is_retryable_status, parse_re
 from bot.servicewatch.catalog import Catalog, CatalogCache
 from bot.servicewatch.endpoints import DEFAULT_API_VERSION, api_version_problem, version_at_least, versions_to_try
 from bot.servicewatch.errors import (
+    AnswerTooLargeError,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -36,7 +37,7 @@ from bot.servicewatch.errors import (
     read_error_body,
     status_error_class,
 )
-from bot.servicewatch.images import MAX_IMAGE_BYTES, ChartImage, TruncatedImageError, check_image, image_too_large
+from bot.servicewatch.images import MAX_IMAGE_BYTES, ChartImage, TruncatedImageError, check_image
 from bot.servicewatch.models import (
     AlertDetail,
     ImageRequest,
@@ -47,6 +48,8 @@ from bot.servicewatch.models import (
     MetricsResponse,
     image_request_for_version,
 )
+from bot.servicewatch.pixels import check_pixels
+from bot.servicewatch.reading import ACCEPT_ENCODING, MAX_ANSWER_BYTES, LimitExceeded, read_within
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,6 +71,7 @@ def encode_body(body: dict[str, Any]) -> bytes:
 class ServiceWatchClient:
     """Calls ServiceWatch. Use as `async with ServiceWatchClient(...) as client:` or call `aclose()`.
 
+    No answer is read past `max_answer_bytes` (JSON) or `max_image_bytes` (the chart image), decoded bytes counted.
     `transport`, `sleep` and `rng` are there for tests: a `MockTransport`, a sleep that records waits.
     """
 
@@ -81,6 +85,7 @@ class ServiceWatchClient:
         max_retries: int = 2,
         max_retry_after: float = 30.0,
         catalog_ttl: float = 900.0,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         max_image_bytes: int = MAX_IMAGE_BYTES,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -94,6 +99,7 @@ class ServiceWatchClient:
         self.base_url = base_url.rstrip("/")
         self._max_retries = max_retries
         self._max_retry_after = max_retry_after
+        self._max_answer_bytes = max_answer_bytes
         self._max_image_bytes = max_image_bytes
         self._sleep = sleep
         self._rng = rng
@@ -106,6 +112,7 @@ class ServiceWatchClient:
             # loaded; an https endpoint is always verified.
             transport=transport or AiohttpTransport(verify=not self.base_url.startswith("http://")),
             headers={
+                "Accept-Encoding": ACCEPT_ENCODING,
                 "Scp-Api-Version": f"servicewatch {api_version}",
                 "User-Agent": f"servicewatch-charts-bot/{__version__}",
             },
@@ -130,22 +137,31 @@ class ServiceWatchClient:
     # The calls --------------------------------------------------------------------------------------------
 
     async def download_metric_data_image(self, request: ImageRequest) -> ChartImage:
-        """DownloadMetricDataImage: the chart as a checked image, the body sent in this client's API version."""
+        """DownloadMetricDataImage: the chart as an image that decodes whole (checked off the event loop), the body
+        sent in this client's API version."""
         body = image_request_for_version(request, self.api_version).wire_json()
-        return await self._call(
+        image = await self._call(
             IMAGE_PATH,
             body,
             accept="image/png, image/jpeg, application/json;q=0.5",
-            parse=lambda response: check_image(
-                response.content, response.headers.get("content-type", ""), max_bytes=self._max_image_bytes
-            ),
+            parse=lambda response: check_image(response.content, response.headers.get("content-type", "")),
+            operation="DownloadMetricDataImage",
+            too_large=_("ask for a smaller chart size."),
             max_bytes=self._max_image_bytes,
         )
+        await asyncio.to_thread(check_pixels, image)
+        return image
 
     async def list_metric_infos(self, request: MetricSearchRequest | None = None) -> MetricsResponse:
         """ListMetricInfos, uncached: the metric catalog or part of it. Prefer `catalog()`."""
         body = (request or MetricSearchRequest()).wire_json()
-        return await self._call(METRICS_PATH, body, parse=_json_model(MetricsResponse))
+        return await self._call(
+            METRICS_PATH,
+            body,
+            parse=_json_model(MetricsResponse),
+            operation="ListMetricInfos",
+            too_large=_("the bot's admins may raise SERVICEWATCH_MAX_ANSWER_MB for a catalog this large."),
+        )
 
     async def catalog(self, *, refresh: bool = False) -> Catalog:
         """The whole catalog, cached for `catalog_ttl` seconds (ListMetricInfos is billed per call)."""
@@ -158,7 +174,13 @@ class ServiceWatchClient:
 
     async def list_metric_data(self, request: MetricDataRequest) -> tuple[MetricDataSeries, ...]:
         """ListMetricData: the numbers behind a chart, one series per metric asked."""
-        response = await self._call(DATA_PATH, request.wire_json(), parse=_json_model(MetricDataResponse))
+        response = await self._call(
+            DATA_PATH,
+            request.wire_json(),
+            parse=_json_model(MetricDataResponse),
+            operation="ListMetricData",
+            too_large=_("ask for a shorter window or a longer period."),
+        )
         return response.metrics
 
     async def show_alert(self, alert_id: str) -> AlertDetail:
@@ -176,6 +198,7 @@ class ServiceWatchClient:
             None,
             method="GET",
             parse=_json_model(AlertDetail),
+            operation="ShowAlert",
             version=version,
             count_as=ALERT_CALLS_KEY,
             forbidden_is_keys=False,  # one alert out of the keys' reach (IAM per policy) is not the keys refused
@@ -192,13 +215,13 @@ class ServiceWatchClient:
         path: str,
         body: dict[str, Any] | None,
         accept: str,
-        max_bytes: int | None,
+        max_bytes: int,
         version: str | None = None,
     ) -> httpx.Response:
         """Send `body` (a POST's; None for a GET) to `path`; the answer read as it comes, and no further than
-        `max_bytes`: a successful body longer than that is refused (by its Content-Length when it has one, before
-        any of it is read), and an error body is cut there (its start says what went wrong). `version` overrides the
-        client's Scp-Api-Version for this request."""
+        `max_bytes` decoded: a successful body longer than that raises LimitExceeded (by its Content-Length when it
+        has one, before any of it is read), and an error body is cut there (its start says what went wrong). The
+        connection is closed either way. `version` overrides the client's Scp-Api-Version for this request."""
         headers = {
             "Accept": accept,
             "Accept-Language": i18n.accept_language(),  # the asker's language (the work under way's)
@@ -212,22 +235,8 @@ class ServiceWatchClient:
         request = self._http.build_request(method, path, content=content, headers=headers)
         response = await self._http.send(request, stream=True)
         try:
-            if max_bytes is None:
-                await response.aread()
-                return response
-            length = response.headers.get("content-length", "")
-            plain = response.headers.get("content-encoding", "identity") == "identity"  # else the length is encoded
-            if response.is_success and plain and length.isascii() and length.isdigit() and int(length) > max_bytes:
-                raise image_too_large(max_bytes, int(length))
-            data = bytearray()
-            async for chunk in response.aiter_bytes():
-                data += chunk
-                if len(data) > max_bytes:
-                    if response.is_success:
-                        raise image_too_large(max_bytes)
-                    del data[max_bytes:]
-                    break
-            return _with_body(response, bytes(data))
+            data = await read_within(response, max_bytes, cut=not response.is_success)
+            return _with_body(response, data)
         finally:
             await response.aclose()
 
@@ -253,6 +262,8 @@ class ServiceWatchClient:
         body: dict[str, Any] | None,
         *,
         parse: Callable[[httpx.Response], T],
+        operation: str = "",
+        too_large: str = "",
         accept: str = "application/json",
         max_bytes: int | None = None,
         method: str = "POST",
@@ -260,16 +271,23 @@ class ServiceWatchClient:
         count_as: str | None = None,
         forbidden_is_keys: bool = True,
     ) -> T:
-        """One call with its retries. `version`: the Scp-Api-Version of this call when not the client's;
+        """One call with its retries. `operation`: the call's name in the API reference (default its path), and
+        `too_large` what to do instead, for an answer past `max_bytes` (default `max_answer_bytes`; not tried again);
+        `version`: the Scp-Api-Version of this call when not the client's;
         `count_as`: the key of `calls` (default the path); `forbidden_is_keys`: whether a 403 says the keys are
         refused (`keys_refused`), rather than this one thing being out of their reach."""
         attempts = self._max_retries + 1
+        limit = self._max_answer_bytes if max_bytes is None else max_bytes
         for attempt in range(attempts):
             self.calls[count_as or path] += 1
             started = time.monotonic()
             retry_after: float | None = None
             try:
-                response = await self._send(method, path, body, accept, max_bytes, version)
+                response = await self._send(method, path, body, accept, limit, version)
+            except LimitExceeded as exc:
+                log.warning("servicewatch %s sent more than %d bytes; stopped reading", path, limit)
+                hint = too_large or _("the bot's admins may raise SERVICEWATCH_MAX_ANSWER_MB.")
+                raise AnswerTooLargeError(operation or path, limit, hint, exc.announced) from None
             except httpx.TransportError as exc:
                 error: ServiceWatchError = self._transport_error(exc)
             else:

@@ -26,6 +26,24 @@ class InvalidResponseError(ServiceWatchError):
     """ServiceWatch answered 2xx with something that is not what the call returns (e.g. HTML instead of PNG)."""
 
 
+class AnswerTooLargeError(InvalidResponseError):
+    """ServiceWatch's answer to `call` runs past the `limit` bytes the client reads (decoded bytes, when compressed);
+    `size` is the length it announced, when it did. The message names the limit and what to ask instead (`hint`)."""
+
+    def __init__(self, call: str, limit: int, hint: str, size: int | None = None) -> None:
+        self.call, self.limit, self.size = call, limit, size
+        announced = _(" (it announced {size})").format(size=format_size(size)) if size is not None else ""
+        super().__init__(
+            _("ServiceWatch sent an answer larger than {limit} for {call}{announced}; {hint}").format(
+                limit=format_size(limit), call=call, announced=announced, hint=hint
+            )
+        )
+
+
+class BrokenImageError(InvalidResponseError):
+    """ServiceWatch's chart image does not decode, or decodes to more pixels than a chart has: never posted."""
+
+
 class APIStatusError(ServiceWatchError):
     """ServiceWatch answered with an error status; `detail` is the server's own explanation, `code` its error code
     (e.g. ValidationError), and the request ids are what SCP support asks for."""
@@ -121,6 +139,14 @@ class ServerError(APIStatusError):
     @staticmethod
     def default_hint() -> str:
         return _("ServiceWatch failed on its side; try again in a minute.")
+
+
+def format_size(size: int) -> str:
+    """`8 MB`, `512 KB`, `1,234 bytes`: a byte count as people read it (MB and KB of 1,024)."""
+    for unit, name in ((1024 * 1024, "MB"), (1024, "KB")):
+        if size >= unit:
+            return f"{size / unit:,.1f}".removesuffix(".0") + f" {name}"
+    return _("{count} bytes").format(count=f"{size:,}")
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -29,13 +29,14 @@ from bot.servicewatch import (
     ServiceWatchClient,
 )
 from bot.servicewatch.client import IMAGE_PATH, METRICS_PATH
-from bot.servicewatch.errors import read_error_body
+from bot.servicewatch.errors import AnswerTooLargeError, read_error_body
 from bot.servicewatch.images import TruncatedImageError
 from bot.servicewatch.models import MetricDataImageRequestV1Dot1, MetricDataRequest
 from tests.clocks import RecordedSleep
+from tests.images import small_png
 from tests.seed import seed_bodies
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40 + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+PNG = small_png()
 CHART = MetricDataImageRequestV1Dot1.model_validate(seed_bodies()["1.1"][1])
 Responder = Callable[[httpx.Request], httpx.Response]
 
@@ -260,7 +261,7 @@ async def test_an_image_wrapped_in_json_base64_is_unwrapped(recorded_sleep: Reco
 async def test_an_oversized_image_is_refused(recorded_sleep: RecordedSleep) -> None:
     responder, _ = sequence(httpx.Response(200, content=PNG + b"\x00" * 100))
     async with make_client(responder, recorded_sleep, max_image_bytes=64) as client:
-        with pytest.raises(InvalidResponseError, match="over the 64-byte limit"):
+        with pytest.raises(AnswerTooLargeError, match="larger than 64 bytes for DownloadMetricDataImage"):
             await client.download_metric_data_image(CHART)
 
 
@@ -472,7 +473,9 @@ async def test_an_image_whose_length_is_over_the_limit_is_refused_before_its_bod
     body = CountedBody(1000)
     responder, _ = sequence(httpx.Response(200, headers={"content-length": str(1000 * 1024)}, stream=body))
     async with make_client(responder, recorded_sleep, max_image_bytes=64 * 1024) as client:
-        with pytest.raises(InvalidResponseError, match="sent a 1,024,000-byte image, over the 65,536-byte limit"):
+        with pytest.raises(
+            AnswerTooLargeError, match=r"larger than 64 KB for DownloadMetricDataImage \(it announced 1,000 KB\)"
+        ):
             await client.download_metric_data_image(CHART)
     assert body.read == 0
 
@@ -520,7 +523,7 @@ async def test_an_image_sent_without_a_length_is_read_no_further_than_the_limit(
             str(server.make_url("")), ServiceWatchAuth("ak", "sk"), sleep=recorded_sleep, max_image_bytes=1024 * 1024
         )
         async with client:
-            with pytest.raises(InvalidResponseError, match="ServiceWatch sent an image, over the 1,048,576-byte limit"):
+            with pytest.raises(AnswerTooLargeError, match="ServiceWatch sent an answer larger than 1 MB for Download"):
                 await client.download_metric_data_image(CHART)
         await asyncio.wait_for(ended.wait(), 30)
     assert server_saw["outcome"] == "the client hung up"
