@@ -172,7 +172,6 @@ async def test_pruning_empties_the_wal(stack: BotStack, tmp_path: Path) -> None:
         assert (await stack.post_command(f"{CPU} last {n + 1}h")).status_code == 200
     await stack.fake.wait_for(lambda: len(stack.fake.posts) == 5)
     await stack.work.drain(5)
-    wal = tmp_path / "bot.db-wal"
-    assert wal.stat().st_size > 0
+    wal = tmp_path / "bot.db-wal"  # without TRUNCATE a checkpoint leaves the file its size: never 0 once written
     await pruner_for(stack.services.database, stack.services.settings).prune()
     assert wal.stat().st_size == 0
