@@ -6,7 +6,8 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot import __version__
@@ -27,14 +28,16 @@ log = logging.getLogger(__name__)
 DRAIN_SECONDS = 20.0
 
 
-async def until_signalled() -> None:
-    """Wait for SIGINT or SIGTERM."""
+@contextmanager
+def stop_signals() -> Iterator[asyncio.Event]:
+    """An event set by SIGINT or SIGTERM while inside. Enter it before saying the process listens: a signal that
+    comes right after that line is then a stop, never Python's default (dying at once, work under way lost)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await stop.wait()
+        yield stop
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
@@ -106,19 +109,25 @@ async def _serve_slack(
     else:
         banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
     bot = SlackBot(settings, services, slack, router, work)
-    try:
-        await bot.start()
-        if mode is BotMode.SOCKET:
-            _print_banner([*banner, "  Listening:     Socket Mode (Ctrl-C stops)"])
-        else:
-            _print_banner(
-                [*banner, f"  Listening:     {bot.url}/slack/events (and /healthz, /readyz, /metrics); Ctrl-C stops"]
-            )
-            if settings.installable:
-                _print_banner([f"  Install:       {bot.url}/slack/install (redirect: {bot.url}/slack/oauth_redirect)"])
-        await until_signalled()
-    finally:
-        left = await bot.stop(DRAIN_SECONDS)
+    with stop_signals() as stopped:  # a second signal while draining does not cut the drain short either
+        try:
+            await bot.start()
+            if mode is BotMode.SOCKET:
+                _print_banner([*banner, "  Listening:     Socket Mode (Ctrl-C stops)"])
+            else:
+                _print_banner(
+                    [
+                        *banner,
+                        f"  Listening:     {bot.url}/slack/events (and /healthz, /readyz, /metrics); Ctrl-C stops",
+                    ]
+                )
+                if settings.installable:
+                    _print_banner(
+                        [f"  Install:       {bot.url}/slack/install (redirect: {bot.url}/slack/oauth_redirect)"]
+                    )
+            await stopped.wait()
+        finally:
+            left = await bot.stop(DRAIN_SECONDS)
     if left:
         log.warning("%d requests were still running after %.0f s and were stopped", left, DRAIN_SECONDS)
     return 0

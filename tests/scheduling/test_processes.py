@@ -235,3 +235,16 @@ def test_acknowledged_commands_survive_a_kill(tmp_path: Path, stop: str) -> None
     told = [r["text"] for r in fake.responses]
     assert len(windows) + len(told) == 10
     assert all("it may not have arrived" in text for text in told), told
+
+
+def test_a_sigterm_the_moment_the_bot_listens_is_a_clean_stop(tmp_path: Path) -> None:
+    """The line that says the bot listens comes after its signal handlers: a stop right after it drains, exit 0."""
+    with fake_slack_in_thread() as fake, sandbox_process(tmp_path) as sandbox:
+        env = {
+            "SLACK_API_URL": fake.api_url,
+            "SERVICEWATCH_ENDPOINT": sandbox,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        }
+        for n in range(3):
+            with running(start_bot(tmp_path, f"bot{n}", **env)) as bot:
+                assert bot.stop() == 0
