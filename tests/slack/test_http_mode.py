@@ -280,6 +280,9 @@ async def test_healthz_and_metrics(stack: BotStack) -> None:
     await stack.post_command(f"{CPU} resource=web-01")
     await stack.fake.wait_for(lambda: stack.fake.posts)
     await stack.work.drain(5)
+    schedules = stack.schedules
+    assert schedules is not None
+    await stack.fake.wait_for(lambda: schedules.loaded is not None)  # loaded in the background
     async with httpx.AsyncClient() as client:
         health = await client.get(f"{stack.url}/healthz")
         ready = await client.get(f"{stack.url}/readyz")

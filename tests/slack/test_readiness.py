@@ -60,6 +60,9 @@ async def told(stack: BotStack, count: int = 1) -> str:
 
 
 async def test_ready_when_all_is_well(stack: BotStack) -> None:
+    schedules = stack.schedules
+    assert schedules is not None
+    await stack.fake.wait_for(lambda: schedules.loaded is not None)  # they load in the background, however slowly
     seen = await probe(stack)
     assert (seen.live, seen.ready) == (200, 200)
     assert seen.body == {
