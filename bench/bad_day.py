@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import resource
 import signal
@@ -19,7 +20,7 @@ import aiohttp
 from sqlalchemy import func, select
 
 from bench import processes
-from bench.benches import Figure, Knobs, _fresh_database, _reset
+from bench.benches import Figure, Knobs, _bot_with, _fresh_database, _reset
 from bench.load import fire_commands, slack_stats, wait_for_posts
 from bot.store import Database
 from bot.store.tables import PendingRequestRow
@@ -112,19 +113,8 @@ async def _crash(knobs: Knobs, stop: signal.Signals, delay: float, latency: floa
 async def flood(knobs: Knobs) -> list[Figure]:
     count = knobs.scaled(1000, 200)
     _more_descriptors(count + 256)
-    workdir = knobs.workdir / "flood"
-    workdir.mkdir(parents=True, exist_ok=True)
-    database_url = await _fresh_database(knobs, "flood", workdir)
-    servicewatch = processes.sandbox(workdir, latency=0.2)
-    slack = processes.fake_slack(workdir, uploads_per_minute=10000)
-    bot = processes.bot(
-        workdir,
-        slack=slack,
-        servicewatch=servicewatch,
-        database_url=database_url,
-        SLACK_UPLOADS_PER_MINUTE="10000",
-        BOT_HTTP_MAX_CONNECTIONS=str(count + 100),
-    )
+    paced = dataclasses.replace(knobs, uploads_per_minute=10000)  # the database's pace, not Slack's, is measured
+    servicewatch, slack, bot = await _bot_with(paced, "flood", latency=0.2, BOT_HTTP_MAX_CONNECTIONS=str(count + 100))
     with processes.running(bot, slack, servicewatch):
         await _reset(slack.url)
         started = time.monotonic()
@@ -133,7 +123,8 @@ async def flood(knobs: Knobs) -> list[Figure]:
         took = time.monotonic() - started
         await asyncio.sleep(1)
     delivered = len(stats["posts"])
-    left = await _still_noted(database_url)
+    assert paced.database_url is not None
+    left = await _still_noted(paced.database_url)
     locked = bot.log.read_text().count("database is locked")
     return [
         Figure(
@@ -179,13 +170,8 @@ async def _trickle(host: str, port: int, until: asyncio.Event) -> bool:
 async def stalled(knobs: Knobs) -> list[Figure]:
     count = knobs.scaled(1000, 200)
     _more_descriptors(count + 256)
-    workdir = knobs.workdir / "stalled"
-    workdir.mkdir(parents=True, exist_ok=True)
-    database_url = await _fresh_database(knobs, "stalled", workdir)
-    servicewatch = processes.sandbox(workdir, latency=0.05)
-    slack = processes.fake_slack(workdir, uploads_per_minute=6000)
-    bot = processes.bot(
-        workdir, slack=slack, servicewatch=servicewatch, database_url=database_url, SLACK_UPLOADS_PER_MINUTE="6000"
+    servicewatch, slack, bot = await _bot_with(
+        dataclasses.replace(knobs, uploads_per_minute=6000), "stalled", latency=0.05
     )
     with processes.running(bot, slack, servicewatch):
         host, port = bot.url.removeprefix("http://").split(":")

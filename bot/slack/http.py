@@ -205,7 +205,7 @@ def web_app(
                     await commands.pending.done(noted)
                 return
             client = commands.workspaces.client(key)
-        await commands.start_command(form, client, respond, noted=noted, settle=ack_first.quiet)
+        await commands.commands.start(form, client, respond, noted=noted, settle=ack_first.quiet)
 
     async def healthz(request: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True})  # unauthenticated: that the process answers, nothing about it

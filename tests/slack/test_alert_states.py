@@ -6,29 +6,18 @@ never fire."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from tests.fakes.slack import FakeSlack, Message
+from tests.fakes.slack import Message
 from tests.slack.test_alert_watches import alert_id, heading, poll, top_messages, watch
-from tests.stacks import BotStack, settings_for, start_stack
+from tests.stacks import BotStack
 
 NAME = "web-01 CPU high"
 FIRED = "🔴 *High* · *web-01 CPU high* is ALERT on web-01"
 NO_DATA = "⚪ no data: *web-01 CPU high* on web-01 sends no data (the server may be stopped)."
 STAYS_OPEN = "The incident stays open until the alert reports again: it has not cleared."
-
-
-@pytest.fixture
-async def watching(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
-    settings = settings_for(
-        fake_slack, tmp_path, alert_poll_interval="1h", alert_quiet_time="1h", servicewatch_max_retries=0
-    )
-    async for stack in start_stack(fake_slack, settings):
-        yield stack
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,8 @@ what happens to a request after its acknowledgement lives in `bot.slack.requests
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.async_app import AsyncApp
 
 from bot.accounts import AccountChooser
 from bot.router import BackgroundWork, Router
@@ -20,7 +18,7 @@ from bot.slack.listeners.picks import PickButtons
 from bot.slack.listeners.shortcuts import ShortcutListener
 from bot.slack.listeners.views import TYPE_AHEAD_WAIT, ModalListeners
 from bot.slack.people import People
-from bot.slack.requests import Settle, SlackRequests
+from bot.slack.requests import SlackRequests
 from bot.slack.workspaces import Workspaces
 from bot.store import SavedCharts
 from bot.store.clicks import ChartClicks
@@ -103,17 +101,6 @@ class SlackListeners:
 
     def command_refusal(self, text: str, user_id: str = "") -> str | None:
         return self.commands.refusal(text, user_id)
-
-    async def start_command(
-        self,
-        command: dict[str, Any],
-        client: AsyncWebClient,
-        respond: AsyncRespond | None,
-        *,
-        noted: int | None = None,
-        settle: Settle | None = None,
-    ) -> None:
-        await self.commands.start(command, client, respond, noted=noted, settle=settle)
 
     async def keep_sweeping(self) -> None:
         await self.requests.keep_sweeping()
