@@ -48,7 +48,7 @@ from bench.slack import bench_teams, team_channel, team_token
 from bench.week import FULL_LOAD, TICK, simulate_week
 from bot.charts.steering import PRESETS, decode_view
 from bot.config import load_settings
-from bot.durations import format_duration, parse_duration
+from bot.durations import format_duration
 from bot.slack.modal import chart_modal
 from bot.store import Database
 from bot.store.installations import SlackInstallations
@@ -574,7 +574,7 @@ async def _week(knobs: Knobs) -> list[Figure]:
     workdir.mkdir(parents=True, exist_ok=True)
     result = await simulate_week(await _fresh_database(knobs, "week", workdir), load)
     settings = load_settings(_env_file=None)
-    interval = timedelta(seconds=parse_duration(settings.retention_interval))
+    interval = settings.retention_interval
     figures = []
     for rule in rules_from(settings):
         if rule.table not in load.per_day():  # a table the week does not write

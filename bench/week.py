@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import event, func, insert, select
 
 from bot.config import load_settings
-from bot.durations import parse_duration
 from bot.router import cancel_and_wait
 from bot.store.db import Database
 from bot.store.retention import Pruner, rules_from
@@ -131,7 +130,7 @@ async def simulate_week(database_url: str, load: Load) -> WeekResult:
         week = _Week(database, load, result)
         _time_deletes(database, result.statements)
         settings = load_settings(_env_file=None)
-        every = timedelta(seconds=parse_duration(settings.retention_interval))
+        every = settings.retention_interval
         pruner = Pruner(database, rules_from(settings), every=every, clock=week.clock, sleep=week.sleep)
         task = asyncio.create_task(pruner.keep_pruning())
         await week.over.wait()

@@ -14,6 +14,7 @@ from bot.charts.help import help_text, metrics_text
 from bot.charts.resolve import find_metric
 from bot.charts.service import ChartService, NoDataError, RenderedChart
 from bot.charts.steering import ChartView, spec_for
+from bot.durations import format_duration
 from bot.errors import AlreadyDone, UserError
 from bot.i18n import ENGLISH, _, ngettext
 from bot.language.parse import parse_chart, parse_request
@@ -189,7 +190,7 @@ class ChatActions:
 
     async def _handle(self, request: Request, asker: Asker, now: datetime | None) -> Reply:
         if isinstance(request, HelpRequest):
-            return TextReply(help_text(self.command, self.charts.defaults.window))
+            return TextReply(help_text(self.command, format_duration(self.charts.defaults.window)))
         if isinstance(request, MetricsRequest):
             charts = await self.charts_for(asker, None)
             return TextReply(metrics_text(await charts.catalog(), request.words, self.command))

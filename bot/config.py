@@ -6,13 +6,14 @@ import difflib
 import os
 import re
 from collections.abc import Iterable
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
-from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import BeforeValidator, Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.durations import parse_duration
@@ -25,6 +26,23 @@ from bot.servicewatch.endpoints import (
     region_problem,
     servicewatch_base_url,
 )
+
+
+def duration(text: str) -> timedelta:
+    """`5m`, `3h`, `2d` as a timedelta; ValueError naming the text when it is not a duration longer than zero."""
+    return timedelta(seconds=parse_duration(text))
+
+
+def _read_duration(value: object) -> object:
+    if isinstance(value, str):
+        return duration(value)
+    if isinstance(value, timedelta) and value <= timedelta(0):
+        raise ValueError(f"{value} is not a duration longer than zero")
+    return value
+
+
+# A setting written like `5m` or `3h` in the environment, and a timedelta everywhere it is used.
+Duration = Annotated[timedelta, BeforeValidator(_read_duration)]
 
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -78,8 +96,8 @@ class Settings(BaseSettings):
     bot_http_port: int = Field(default=3000, ge=0, le=65535)
     bot_command: str = "/chart"
     # HTTP mode's hold on connections (docs/limits.md): idle or still sending headers, a body, how many at once.
-    bot_http_idle_timeout: str = "15s"
-    bot_http_body_timeout: str = "10s"
+    bot_http_idle_timeout: Duration = duration("15s")
+    bot_http_body_timeout: Duration = duration("10s")
     bot_http_max_connections: int = Field(default=1000, ge=1, le=100000)
 
     scp_access_key: SecretStr | None = None
@@ -107,7 +125,7 @@ class Settings(BaseSettings):
     bot_timezone: str = "UTC"
     # The language of replies: `auto` (each person's Slack locale; the console and CLI: the machine's LANG), `en`, `ko`.
     bot_language: Literal["auto", "en", "ko"] = "auto"
-    chart_default_window: str = "3h"
+    chart_default_window: Duration = duration("3h")
     chart_width: int = 1400
     chart_height: int = 500
     chart_min_width: int = Field(default=1000, ge=100)
@@ -116,26 +134,28 @@ class Settings(BaseSettings):
     chart_max_height: int = Field(default=4000, le=10000)
     allowed_channel_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
     admin_user_ids: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    schedule_min_interval: str = "5m"
+    schedule_min_interval: Duration = duration("5m")
     schedule_max_per_channel: int = Field(default=25, ge=1, le=1000)
-    schedule_misfire_grace: str = "15m"
-    schedule_lease: str = "2m"
-    schedule_sync_interval: str = "5s"
+    schedule_misfire_grace: Duration = duration("15m")
+    schedule_lease: Duration = duration("2m")
+    schedule_sync_interval: Duration = duration("5s")
     schedule_max_failures: int = Field(default=3, ge=1, le=100)
-    request_orphan_age: str = "2m"
-    slack_file_wait: str = "10s"  # how long a chart's upload may take to be processed before it is shown another way
-    alert_poll_interval: str = "60s"  # how often each watched ServiceWatch alert is asked for its state
+    request_orphan_age: Duration = duration("2m")
+    # How long a chart's upload may take to be processed before it is shown another way.
+    slack_file_wait: Duration = duration("10s")
+    alert_poll_interval: Duration = duration("60s")  # how often each watched ServiceWatch alert is asked for its state
     alert_poll_concurrency: int = Field(default=8, ge=1, le=100)  # ShowAlert calls at once
-    alert_quiet_time: str = "10m"  # an alert firing again this soon after it cleared reopens the same thread
+    # An alert firing again this soon after it cleared reopens the same thread.
+    alert_quiet_time: Duration = duration("10m")
     alert_watch_max_per_channel: int = Field(default=50, ge=1, le=1000)  # watches a channel keeps
     saved_chart_max_per_channel: int = Field(default=100, ge=1, le=10000)  # saved charts a channel keeps
-    follow_default_duration: str = "4h"
-    follow_max_duration: str = "24h"
+    follow_default_duration: Duration = duration("4h")
+    follow_max_duration: Duration = duration("24h")
     # Old rows are pruned in the background (bot/store/retention.py): how long each kind is kept, and how often.
-    retention_handled_events: str = "1d"
-    retention_schedule_runs: str = "3d"
-    retention_pending_requests: str = "1d"
-    retention_interval: str = "10m"
+    retention_handled_events: Duration = duration("1d")
+    retention_schedule_runs: Duration = duration("3d")
+    retention_pending_requests: Duration = duration("1d")
+    retention_interval: Duration = duration("10m")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     _ignored: list[str] = PrivateAttr(default_factory=list)
@@ -202,30 +222,6 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an IANA timezone name, e.g. UTC or Asia/Seoul") from None
         return value
 
-    @field_validator(
-        "chart_default_window",
-        "bot_http_idle_timeout",
-        "bot_http_body_timeout",
-        "schedule_min_interval",
-        "schedule_misfire_grace",
-        "schedule_lease",
-        "schedule_sync_interval",
-        "follow_default_duration",
-        "follow_max_duration",
-        "request_orphan_age",
-        "slack_file_wait",
-        "alert_poll_interval",
-        "alert_quiet_time",
-        "retention_handled_events",
-        "retention_schedule_runs",
-        "retention_pending_requests",
-        "retention_interval",
-    )
-    @classmethod
-    def _window(cls, value: str) -> str:
-        parse_duration(value)
-        return value.strip()
-
     @field_validator("bot_command")
     @classmethod
     def _command(cls, value: str) -> str:
@@ -277,7 +273,7 @@ class Settings(BaseSettings):
             )
         if self.servicewatch_sandbox and not self.uses_sandbox:
             problems.append("SERVICEWATCH_SANDBOX=true and SCP keys are both set: unset one or the other")
-        if parse_duration(self.schedule_lease) >= parse_duration(self.schedule_misfire_grace):
+        if self.schedule_lease >= self.schedule_misfire_grace:
             problems.append(
                 "SCHEDULE_LEASE must be shorter than SCHEDULE_MISFIRE_GRACE, or a dead run is never taken over"
             )
@@ -331,15 +327,13 @@ class Settings(BaseSettings):
         keeps = [
             name for name in type(self).model_fields if name.startswith("retention_") and name != "retention_interval"
         ]
-        problems = [
-            f"{name.upper()} must be at least 1h" for name in keeps if parse_duration(getattr(self, name)) < 3600
-        ]
+        problems = [f"{name.upper()} must be at least 1h" for name in keeps if getattr(self, name) < timedelta(hours=1)]
         # A finished run is the fence against posting its slot twice while the slot can still be claimed.
-        if parse_duration(self.retention_schedule_runs) <= parse_duration(self.schedule_misfire_grace):
+        if self.retention_schedule_runs <= self.schedule_misfire_grace:
             problems.append(
                 "RETENTION_SCHEDULE_RUNS must be longer than SCHEDULE_MISFIRE_GRACE, or a run could post twice"
             )
-        if parse_duration(self.retention_pending_requests) <= parse_duration(self.request_orphan_age):
+        if self.retention_pending_requests <= self.request_orphan_age:
             problems.append("RETENTION_PENDING_REQUESTS must be longer than REQUEST_ORPHAN_AGE")
         return problems
 

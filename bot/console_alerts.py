@@ -26,7 +26,6 @@ from bot.alerting.setup import alert_watcher
 from bot.alerting.watcher import AlertWatcher
 from bot.charts.service import ChartService
 from bot.console import ConsoleOutbox
-from bot.durations import parse_duration
 from bot.i18n import _
 from bot.router import Destination
 from bot.services import Services
@@ -44,7 +43,7 @@ def console_alert_watcher(services: Services, outbox: ConsoleOutbox) -> AlertWat
             watcher.charts_of,
             watcher.incidents,
             watcher.detail,
-            quiet=timedelta(seconds=parse_duration(settings.alert_quiet_time)),
+            quiet=settings.alert_quiet_time,
             language=settings.local_language,
             timezone=settings.bot_timezone,
             tells_no_data=watcher.tells_no_data,

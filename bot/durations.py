@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"^\s*(\d{1,9})\s*([smhdw])\s*$", re.IGNORECASE)
@@ -19,8 +20,9 @@ def parse_duration(text: str) -> int:
     return seconds
 
 
-def format_duration(seconds: int) -> str:
-    """Write `seconds` in the largest unit that divides it exactly: 300 → `5m`, 5400 → `90m`."""
+def format_duration(span: int | timedelta) -> str:
+    """Write `span` (seconds, or a timedelta) in the largest unit that divides it exactly: 300 → `5m`, 5400 → `90m`."""
+    seconds = int(span.total_seconds()) if isinstance(span, timedelta) else span
     if seconds <= 0:
         raise ValueError(f"{seconds} is not a duration longer than zero")
     for unit, size in sorted(UNIT_SECONDS.items(), key=lambda item: -item[1]):

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from bot.alerting.commands import AlertCommands, AlertReader
 from bot.alerting.watcher import AlertWatcher, Announcer
 from bot.charts.service import ChartService
-from bot.durations import parse_duration
 from bot.scheduling.setup import replica_name
 from bot.services import Services
 from bot.servicewatch.models import AlertDetail
@@ -52,7 +50,7 @@ def alert_watcher(
     `watcher.charts_of` draws each alert with its own account); `present` says whether the app is installed in a
     workspace (an uninstalled one's alerts wait for a reinstall)."""
     settings = services.settings
-    interval = parse_duration(settings.alert_poll_interval)
+    interval = int(settings.alert_poll_interval.total_seconds())
     watches = AlertWatches(services.database)
     accounts = AlertAccounts(services)
     watcher = AlertWatcher(
@@ -61,7 +59,7 @@ def alert_watcher(
         AlertIncidents(services.database, holder=replica_name()),
         interval=interval,
         concurrency=settings.alert_poll_concurrency,
-        lease=timedelta(seconds=parse_duration(settings.schedule_lease)),
+        lease=settings.schedule_lease,
         charts_of=accounts.charts_of,
         present=present,
     )

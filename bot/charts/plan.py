@@ -6,7 +6,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.charts.resolve import ChartLine, resolve_lines
@@ -14,9 +14,9 @@ from bot.charts.titles import image_title, statistic_name, title_limit
 from bot.durations import format_duration
 from bot.errors import ChartQuestion, UserError
 from bot.i18n import _
-from bot.language.parse import parse_window, usage_on_error
+from bot.language.parse import usage_on_error
 from bot.language.spec import ChartSpec, ThreadRef
-from bot.language.timerange import Window, WindowError, resolve_window
+from bot.language.timerange import Window, WindowError, resolve_window, trailing
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.endpoints import DEFAULT_API_VERSION
 from bot.servicewatch.models import (
@@ -38,7 +38,7 @@ MAX_POINTS = 1500
 class ChartDefaults:
     """What a chart uses when its request does not say (from settings)."""
 
-    window: str = "3h"
+    window: timedelta = timedelta(hours=3)
     width: int = 1400
     height: int = 500
     limits: SizeLimits = field(default_factory=SizeLimits)
@@ -47,7 +47,7 @@ class ChartDefaults:
     sandbox: bool = False  # synthetic data from the sandbox: every chart says so
 
     def default_window(self) -> Window:
-        return parse_window(self.window)
+        return trailing(self.window)
 
 
 @dataclass(frozen=True)

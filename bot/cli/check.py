@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from bot import __version__
 from bot.config import Settings
+from bot.durations import format_duration
 from bot.errors import UserError
 from bot.services import Services, open_services
 from bot.servicewatch import ServiceWatchError
@@ -45,7 +46,7 @@ def describe_settings(settings: Settings, services: Services) -> list[str]:
         f"  language:      {_language_line(settings)}",
         f"  SCP keys:      {keys}" + (f", account {settings.scp_account_id}" if settings.scp_account_id else ""),
         f"  database:      {make_url(settings.database_url).render_as_string(hide_password=True)}",
-        f"  timezone:      {settings.bot_timezone}; default window {settings.chart_default_window}; "
+        f"  timezone:      {settings.bot_timezone}; default window {format_duration(settings.chart_default_window)}; "
         f"size {settings.chart_width}x{settings.chart_height}",
     ] + (
         [f"  ignored:       {', '.join(settings.ignored)} (named like settings, but none of this bot's)"]

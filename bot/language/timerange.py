@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.durations import UNIT_SECONDS
+from bot.durations import UNIT_SECONDS, format_duration
 from bot.i18n import _
 
 RETENTION_SECONDS = 455 * 86400  # ServiceWatch keeps metric data 15 months
@@ -140,6 +140,13 @@ class Window:
         if isinstance(self.start, Ago) and (self.end is None or isinstance(self.end, Ago)):
             return self.start.seconds - (self.end.seconds if isinstance(self.end, Ago) else 0)
         return None
+
+
+def trailing(span: timedelta) -> Window:
+    """The last `span` up to now (`last 3h`): the default window of a chart, or of a schedule (the time between
+    runs); made from the value, never from its text read again."""
+    seconds = int(span.total_seconds())
+    return Window(Ago(seconds), None, f"last {format_duration(seconds)}")
 
 
 # Words → durations and points ----------------------------------------------------------------------------

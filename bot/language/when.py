@@ -16,9 +16,9 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _, date_time, ngettext
+from bot.language.timerange import Window, trailing
 from bot.language.tokens import Token
 from bot.language.when_phrases import read_when
 
@@ -222,7 +222,6 @@ def describe_time(moment: datetime, *, date: bool = True) -> str:
     return f"{date_time(moment, date=date)} {moment.strftime('%Z')}".strip()
 
 
-def default_window(when: When, trigger: BaseTrigger, now: datetime) -> str:
+def default_window(when: When, trigger: BaseTrigger, now: datetime) -> Window:
     """The chart window of a schedule that names none: the time between runs (`every 15m` → `last 15m`)."""
-    seconds = when.interval or int(shortest_gap(trigger, now, 20))
-    return format_duration(seconds)
+    return trailing(timedelta(seconds=when.interval or int(shortest_gap(trigger, now, 20))))

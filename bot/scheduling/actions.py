@@ -13,7 +13,7 @@ from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _
 from bot.language.pages import page_asked
-from bot.language.parse import parse_chart, parse_window
+from bot.language.parse import parse_chart
 from bot.language.spec import ScheduleRequest
 from bot.language.when import default_window, describe_time, describe_times, run_times, shortest_gap
 from bot.markup import channel_link, marked, mention
@@ -126,10 +126,9 @@ class ScheduleActions:
                     shortest=format_duration(self.limits.min_interval),
                 )
             )
-        window_text = default_window(new.when, trigger, now)
         resolved, title = await self.chat.with_saved(spec, channel)
         if resolved.window is None:  # checked as it will run: over the time between runs
-            resolved = replace(resolved, window=parse_window(f"last {window_text}"))
+            resolved = replace(resolved, window=default_window(new.when, trigger, now))
         charts = await self.chat.charts_in(asker.workspace, channel, resolved.account)
         plan = await charts.plan(resolved, timezone=zone, title=title)  # a chart that can't be drawn isn't saved
         ends_at = None

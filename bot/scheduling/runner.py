@@ -15,7 +15,7 @@ from bot.charts.service import NoDataError
 from bot.chat import ChatActions, error_text
 from bot.errors import UserError
 from bot.i18n import ENGLISH, _, ngettext, speaking
-from bot.language.parse import parse_chart, parse_window
+from bot.language.parse import parse_chart
 from bot.language.when import When, default_window, describe_time
 from bot.markup import marked, mention
 from bot.router import Destination, Poster, cancel_and_wait
@@ -143,7 +143,7 @@ class ScheduledRunner:
             spec, title = await self.actions.with_saved(parse_chart(schedule.chart_text), schedule.channel_id)
             if spec.window is None:  # a schedule's chart covers the time since the previous run
                 trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
-                spec = replace(spec, window=parse_window(default_window(when_of(schedule), trigger, slot)))
+                spec = replace(spec, window=default_window(when_of(schedule), trigger, slot))
             charts = await self.actions.charts_in(schedule.workspace, schedule.channel_id, spec.account)
             chart = await charts.render(
                 spec,

@@ -6,10 +6,8 @@ import os
 import secrets
 import socket
 from collections.abc import Callable
-from datetime import timedelta
 
 from bot.access import AccessPolicy
-from bot.durations import parse_duration
 from bot.router import Poster
 from bot.scheduling.actions import ScheduleActions, ScheduleLimits
 from bot.scheduling.runner import RunSettings, ScheduledRunner
@@ -36,21 +34,19 @@ def schedule_service(
         runs=RunLog(services.database, holder=replica_name()),
         posters=poster if callable(poster) else lambda _workspace: poster,
         settings=RunSettings(
-            lease=timedelta(seconds=parse_duration(settings.schedule_lease)),
-            grace=timedelta(seconds=parse_duration(settings.schedule_misfire_grace)),
+            lease=settings.schedule_lease,
+            grace=settings.schedule_misfire_grace,
             pause_after=settings.schedule_max_failures,
             # Enough runs under way to keep every ServiceWatch slot busy (each run makes two calls at once).
             at_once=2 * settings.servicewatch_max_concurrency,
         ),
     )
-    service = ScheduleService(
-        runner, schedules, sync_every=timedelta(seconds=parse_duration(settings.schedule_sync_interval))
-    )
+    service = ScheduleService(runner, schedules, sync_every=settings.schedule_sync_interval)
     limits = ScheduleLimits(
-        min_interval=parse_duration(settings.schedule_min_interval),
+        min_interval=int(settings.schedule_min_interval.total_seconds()),
         max_per_channel=settings.schedule_max_per_channel,
-        follow_default=parse_duration(settings.follow_default_duration),
-        follow_max=parse_duration(settings.follow_max_duration),
+        follow_default=int(settings.follow_default_duration.total_seconds()),
+        follow_max=int(settings.follow_max_duration.total_seconds()),
     )
     services.actions.schedule_handler = ScheduleActions(services.actions, service, limits, policy)
     return service

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -16,7 +15,7 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import BotMode, Settings
-from bot.durations import parse_duration
+from bot.durations import format_duration
 from bot.errors import UserError
 from bot.router import BackgroundWork, Router
 from bot.scheduling.setup import replica_name
@@ -90,7 +89,7 @@ async def _single_workspace_app(
     pacer = pacers.of(SINGLE)
     client = slack_client(token, settings.slack_api_url, pacer=pacer, session=session)
     # A refused token is believed once auth.test agrees.
-    access = SlackAccess(pacer, confirm=client.auth_test, file_wait=parse_duration(settings.slack_file_wait))
+    access = SlackAccess(pacer, confirm=client.auth_test, file_wait=settings.slack_file_wait.total_seconds())
     try:
         auth = await client.auth_test()
     except SlackApiError as exc:
@@ -184,7 +183,7 @@ def _installable_app(
         api_url=settings.slack_api_url,
         session=session,
         uploads_per_minute=settings.slack_uploads_per_minute,
-        file_wait=parse_duration(settings.slack_file_wait),
+        file_wait=settings.slack_file_wait.total_seconds(),
         tokens=tokens,
         pacers=pacers,
     )
@@ -217,7 +216,7 @@ def _listeners(
     *,
     auth: Mapping[str, Any],
 ) -> SlackListeners:
-    orphan_age = timedelta(seconds=parse_duration(settings.request_orphan_age))
+    orphan_age = settings.request_orphan_age
     return SlackListeners(
         router=router,
         people=People(client, clients=workspaces.client, language=settings.workspace_language),
@@ -228,7 +227,7 @@ def _listeners(
         command=settings.bot_command,
         bot_user_id=str(auth.get("user_id") or ""),
         bot_name=str(auth.get("user") or "ServiceWatch"),
-        default_window=settings.chart_default_window,
+        default_window=format_duration(settings.chart_default_window),
         pending=PendingRequests(database, holder=replica_name(), lease=orphan_age, sealer=request_sealer(settings)),
         orphan_age=orphan_age,
         workspaces=workspaces,

@@ -6,7 +6,6 @@ work under way."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -14,7 +13,6 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from bot.alerting.setup import alert_watcher
 from bot.config import BotMode, Settings
-from bot.durations import parse_duration
 from bot.health import Readiness, database_check, from_state
 from bot.router import BackgroundWork, Router, cancel_and_wait
 from bot.scheduling.setup import schedule_service
@@ -43,7 +41,7 @@ class SlackBot:
                 watcher.charts_of,
                 watcher.incidents,
                 watcher.detail,
-                quiet=timedelta(seconds=parse_duration(settings.alert_quiet_time)),
+                quiet=settings.alert_quiet_time,
                 language=settings.local_language,
                 workspace_of=watcher.watches.workspace_of,
                 tells_no_data=watcher.tells_no_data,
@@ -86,8 +84,8 @@ class SlackBot:
             return
         secret = self.settings.slack_signing_secret
         limits = ConnectionLimits(
-            idle=parse_duration(self.settings.bot_http_idle_timeout),
-            body=parse_duration(self.settings.bot_http_body_timeout),
+            idle=self.settings.bot_http_idle_timeout.total_seconds(),
+            body=self.settings.bot_http_body_timeout.total_seconds(),
             most=descriptor_budget(self.settings.bot_http_max_connections),
         )
         app = web_app(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Table, delete, select, tuple_
 
-from bot.durations import format_duration, parse_duration
+from bot.durations import format_duration
 from bot.store.db import Database
 from bot.store.tables import Base
 
@@ -53,10 +53,7 @@ class Rule:
 
 def rules_from(settings: Settings) -> list[Rule]:
     """The rules of RETAINED with the keep times the settings give."""
-    return [
-        Rule(table, column, timedelta(seconds=parse_duration(getattr(settings, setting))))
-        for table, column, setting in RETAINED
-    ]
+    return [Rule(table, column, getattr(settings, setting)) for table, column, setting in RETAINED]
 
 
 class Pruner:
@@ -126,4 +123,4 @@ def _table(name: str) -> Table:
 
 def pruner_for(database: Database, settings: Settings) -> Pruner:
     """The pruner the settings call for."""
-    return Pruner(database, rules_from(settings), every=timedelta(seconds=parse_duration(settings.retention_interval)))
+    return Pruner(database, rules_from(settings), every=settings.retention_interval)

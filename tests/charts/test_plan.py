@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -155,7 +155,7 @@ def test_unique_part_of_a_name_and_case_are_enough() -> None:
 
 
 def test_the_default_window_comes_from_settings() -> None:
-    chart = plan("lag", defaults=ChartDefaults(window="6h"))
+    chart = plan("lag", defaults=ChartDefaults(window=timedelta(hours=6)))
     assert chart.window_text == "last 6h"
 
 
