@@ -24,15 +24,18 @@ class Membership(Protocol):
 class AccessPolicy:
     """Where the bot answers and who is an admin; with a `membership`, who may send it into other channels."""
 
-    def __init__(self, allowed_channels: list[str], admins: list[str]) -> None:
+    def __init__(
+        self,
+        allowed_channels: list[str],
+        admins: list[str],
+        *,
+        membership: Membership | None = None,
+        workspace_url: str = "",
+    ) -> None:
+        """With `membership`, posting into another channel needs the asker among its members; with `workspace_url`,
+        message links are accepted only from that workspace ("": from any the bot is in)."""
         self.allowed_channels = frozenset(allowed_channels)
         self.admins = frozenset(admins)
-        self.membership: Membership | None = None
-        self.workspace_host = ""
-
-    def within_workspace(self, membership: Membership, workspace_url: str) -> None:
-        """Check membership from now on, and accept message links only from this workspace (called once the
-        platform's connection is up: the workspace is known only then)."""
         self.membership = membership
         self.workspace_host = urlparse(workspace_url).hostname or ""
 

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.access import AccessPolicy
 from bot.charts.help import help_text, metrics_text
+from bot.charts.maker import ChartMaker, ChartOrder
 from bot.charts.resolve import find_metric
-from bot.charts.service import ChartService, NoDataError, RenderedChart
-from bot.charts.steering import ChartView, spec_for
+from bot.charts.service import ChartService, RenderedChart
 from bot.durations import format_duration
 from bot.errors import AlreadyDone, UserError
 from bot.i18n import ENGLISH, _, ngettext
-from bot.language.parse import parse_chart, parse_request
+from bot.language.parse import parse_request
 from bot.language.spec import (
     AccountsRequest,
     AlertsRequest,
     ChartRequest,
-    ChartSpec,
     ForgetRequest,
     HelpRequest,
     MetricRef,
@@ -103,10 +101,8 @@ class AlertHandler(Protocol):
     ) -> str: ...
 
 
-class AccountDirectory(Protocol):
-    """The SCP accounts (bot/accounts.py): which one draws a request's chart, and the `accounts`/`use` commands."""
-
-    async def charts_for(self, workspace: str, channel_id: str, named: str | None) -> ChartService: ...
+class AccountCommands(Protocol):
+    """The `accounts` and `use NAME` commands (bot/accounts.py)."""
 
     async def handle(
         self, request: AccountsRequest | UseAccountRequest, workspace: str, channel_id: str, user: str
@@ -127,50 +123,40 @@ CHANGING = frozenset({"schedule", "follow", "pause", "resume", "delete", "stop",
 
 
 class ChatActions:
-    """Runs one line of the chat language for someone, returning what to show them."""
+    """Runs one line of the chat language for someone, returning what to show them. Charts are drawn by the
+    `ChartMaker`; the schedule, alert and account commands by their handlers, when this surface has them."""
 
     def __init__(
         self,
-        charts: ChartService,
+        maker: ChartMaker,
         saved: SavedCharts,
         *,
+        default_window: timedelta,
         command: str = "/chart",
-        default_timezone: str = "UTC",
         policy: AccessPolicy | None = None,
         answers: AnswerLog | None = None,
+        schedules: ScheduleHandler | None = None,
+        alerts: AlertHandler | None = None,
+        accounts: AccountCommands | None = None,
     ) -> None:
-        self.charts = charts
+        self.maker = maker
+        self.saved = saved
+        self.default_window = default_window
+        self.command = command
         self.policy = policy or AccessPolicy([], [])
         self.answers = answers
-        self.saved = saved
-        self.command = command
-        self.default_timezone = default_timezone
-        self.schedule_handler: ScheduleHandler | None = None
-        self.alert_handler: AlertHandler | None = None
-        self.accounts: AccountDirectory | None = None  # None: every chart is drawn by `charts`
+        self.schedules = schedules
+        self.alerts = alerts
+        self.accounts = accounts
 
-    async def charts_in(self, workspace: str, channel_id: str, account: str | None) -> ChartService:
-        """The ChartService that draws a chart of `channel_id` naming `account` (None: the channel's or the
-        workspace's account, else the default); UserError for an account that is not there."""
-        if self.accounts is not None:
-            return await self.accounts.charts_for(workspace, channel_id, account)
-        if account is not None:
-            raise UserError(
-                _("There is no SCP account `{name}`: this bot draws every chart with one ServiceWatch.").format(
-                    name=account
-                )
-            )
-        return self.charts
-
-    async def charts_for(self, asker: Asker, account: str | None) -> ChartService:
-        """`charts_in` for the asker's workspace and channel."""
-        return await self.charts_in(asker.workspace, asker.channel_id, account)
-
-    async def handle(self, text: str, asker: Asker, *, now: datetime | None = None) -> Reply:
-        """Parse and run `text` (at `now`, default the clock); raises UserError (show as written) or another
-        error (log it, show a reference). A noted request that changed something before (a takeover) changes
-        nothing again: its earlier answer comes back."""
-        request = parse_request(text, command=self.command)
+    async def handle(
+        self, text: str, asker: Asker, *, now: datetime | None = None, read: Request | None = None
+    ) -> Reply:
+        """Run `text` (at `now`, default the clock), read as `read` when the reader has read it already (a command
+        is read once, when it is acknowledged); raises UserError (show as written) or another error (log it, show a
+        reference). A noted request that changed something before (a takeover) changes nothing again: its earlier
+        answer comes back."""
+        request = read if read is not None else parse_request(text, command=self.command)
         try:
             if asker.request_key and self.answers is not None and _changes(request):
                 earlier = await self.answers.earlier(asker.request_key)  # its checks may not hold after the change
@@ -190,9 +176,9 @@ class ChatActions:
 
     async def _handle(self, request: Request, asker: Asker, now: datetime | None) -> Reply:
         if isinstance(request, HelpRequest):
-            return TextReply(help_text(self.command, format_duration(self.charts.defaults.window)))
+            return TextReply(help_text(self.command, format_duration(self.default_window)))
         if isinstance(request, MetricsRequest):
-            charts = await self.charts_for(asker, None)
+            charts = await self.maker.charts_in(asker.workspace, asker.channel_id)
             return TextReply(metrics_text(await charts.catalog(), request.words, self.command))
         if isinstance(request, AccountsRequest | UseAccountRequest):
             if self.accounts is None:
@@ -211,84 +197,49 @@ class ChatActions:
         if isinstance(request, SaveRequest):
             return TextReply(await self._save(request, asker, now), changed=True)
         if isinstance(request, ScheduleRequest):
-            if self.schedule_handler is None:
+            if self.schedules is None:
                 return TextReply(
                     _("Schedules live in the running bot: use them in Slack or the console (`python -m bot`).")
                 )
-            answer = await self.schedule_handler.handle(request, asker)
+            answer = await self.schedules.handle(request, asker)
             return TextReply(answer, changed=request.action in CHANGING)
         if isinstance(request, AlertsRequest | WatchRequest | WatchesRequest | UnwatchRequest):
-            if self.alert_handler is None:
+            if self.alerts is None:
                 return TextReply(
                     _("Alert watches live in the running bot: use them in Slack or the console (`python -m bot`).")
                 )
-            answer = await self.alert_handler.handle(request, asker)
+            answer = await self.alerts.handle(request, asker)
             return TextReply(answer, changed=isinstance(request, WatchRequest | UnwatchRequest))
         return await self._chart(request, asker, now)
 
     async def _chart(self, request: ChartRequest, asker: Asker, now: datetime | None) -> Reply:
-        spec, title = await self.with_saved(request.spec, asker.channel_id)
-        if spec.thread is not None:  # before anything is drawn: a refused link costs no ServiceWatch call
-            foreign = self.policy.foreign_link(spec.thread.permalink)
+        order = ChartOrder(
+            request.spec,
+            asker.workspace,
+            asker.channel_id,
+            timezone=asker.timezone,
+            asked_by=asker.mention,
+            at=now,
+            typed=request.text,
+        )
+        ready = await self.maker.expand(order)
+        thread = ready.spec.thread
+        if thread is not None:  # before anything is drawn: a refused link costs no ServiceWatch call
+            foreign = self.policy.foreign_link(thread.permalink)
             if foreign:
                 raise UserError(foreign)
-            await self.policy.check_post(asker.user_id, asker.asked_from, spec.thread.channel_id, asker.workspace)
-        zone = spec.tz or asker.timezone or self.default_timezone
-        charts = await self.charts_for(asker, spec.account)
-        if spec.dry_run:
-            plan = await charts.plan(spec, timezone=zone, title=title, now=now)
+            await self.policy.check_post(asker.user_id, asker.asked_from, thread.channel_id, asker.workspace)
+        if ready.spec.dry_run:
+            plan = await ready.charts.plan(ready.spec, timezone=ready.timezone, title=ready.title, now=now)
             body = encode_body(plan.request.wire_json()).decode()
             summary = _("{title} · {window} · nothing was sent").format(title=plan.title, window=plan.window_text)
             return DryRunReply(body=body, summary=summary)
-        chart = await charts.render(
-            spec,
-            timezone=zone,
-            asked_by=asker.mention,
-            title=title,
-            now=now,
-            steered_as=request.text,
-            compare=spec.compare,
-        )
-        return ChartReply(chart, spec.thread)
-
-    async def redraw(self, view: ChartView, asker: Asker, *, now: datetime | None = None) -> RenderedChart:
-        """The chart `view` shows, drawn again (after a click on one of its controls) for `asker`, in the channel
-        it was posted in; a UserError that says so when it no longer resolves (its metric gone, its saved chart
-        forgotten)."""
-        try:
-            spec, title = await self.with_saved(spec_for(view, command=self.command), asker.channel_id)
-            charts = await self.charts_for(asker, spec.account)
-            return await charts.render(
-                spec,
-                timezone=view.zone,
-                asked_by=view.by,
-                title=title,
-                now=now,
-                steered_as=view.chart,
-                compare=view.compare,
-            )
-        except NoDataError:
-            raise
-        except UserError as exc:
-            raise UserError(
-                _("This chart cannot be drawn again: {reason}").format(reason=str(exc).split("\nUsage:")[0])
-            ) from exc
-
-    async def with_saved(self, spec: ChartSpec, channel_id: str) -> tuple[ChartSpec, str | None]:
-        """A spec whose first metric is a saved chart's name, run as that chart with this spec's overrides."""
-        first = spec.metrics[0]
-        if first.namespace or first.dimensions or first.color or first.label:
-            return spec, None
-        saved = await self.saved.get(channel_id, first.name.lower())
-        if saved is None:
-            return spec, None
-        overrides = dataclasses.replace(spec, metrics=spec.metrics[1:])
-        return overrides.over(parse_chart(saved.text, command=self.command)), saved.name
+        return ChartReply(await self.maker.draw(ready, order), thread)
 
     async def _save(self, request: SaveRequest, asker: Asker, now: datetime | None) -> str:
-        charts = await self.charts_for(asker, request.spec.account)
+        charts = await self.maker.charts_in(asker.workspace, asker.channel_id, request.spec.account)
         await self._refuse_hiding_a_metric(request.name, charts)
-        zone = request.spec.tz or asker.timezone or self.default_timezone
+        zone = request.spec.tz or asker.timezone or self.maker.default_timezone
         plan = await charts.plan(request.spec, timezone=zone, now=now)  # a chart that cannot be drawn is not saved
         record, created = await self.saved.save(
             asker.channel_id,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
+from bot.charts.maker import ChartMaker
 from bot.charts.service import RenderedChart
 from bot.chat import Asker
 from bot.console_controls import choice_lines, choose
@@ -105,6 +106,7 @@ class ConsoleOutbox:
 
 async def run_console(
     router: Router,
+    maker: ChartMaker,
     *,
     command: str,
     timezone: str,
@@ -115,11 +117,12 @@ async def run_console(
 ) -> int:
     """Read lines until `quit` or end of input; each runs exactly as it would in Slack, in `language`."""
     with speaking(language):
-        return await _read_lines(router, command, timezone, stdin, outbox, banner, language)
+        return await _read_lines(router, maker, command, timezone, stdin, outbox, banner, language)
 
 
 async def _read_lines(
     router: Router,
+    maker: ChartMaker,
     command: str,
     timezone: str,
     stdin: TextIO,
@@ -160,7 +163,7 @@ async def _read_lines(
         if line.lower() in ("quit", "exit", "q", ":q"):
             return 0
         if line.isdecimal():  # a reading of the last question, or a numbered choice under the last chart
-            await choose(int(line), router, asker, outbox, command=command)
+            await choose(int(line), router, maker, asker, outbox, command=command)
             continue
         outbox.asked = None  # a new line: an earlier question is no longer the one numbers answer
         head, _space, rest = line.partition(" ")

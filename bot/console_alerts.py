@@ -22,33 +22,12 @@ from bot.alerting.messages import (
     resumed_text,
     window_before,
 )
-from bot.alerting.setup import alert_watcher
-from bot.alerting.watcher import AlertWatcher
 from bot.charts.service import ChartService
 from bot.console import ConsoleOutbox
 from bot.i18n import _
 from bot.router import Destination
-from bot.services import Services
 from bot.servicewatch.models import AlertDetail
 from bot.store.alerts import AlertIncidents, Change, Incident
-
-
-def console_alert_watcher(services: Services, outbox: ConsoleOutbox) -> AlertWatcher:
-    """The console's alert poller, printing to `outbox` (its commands attached); run `watcher.run()` in a task."""
-    settings = services.settings
-    return alert_watcher(
-        services,
-        lambda watcher: ConsoleAlertAnnouncer(
-            outbox,
-            watcher.charts_of,
-            watcher.incidents,
-            watcher.detail,
-            quiet=settings.alert_quiet_time,
-            language=settings.local_language,
-            timezone=settings.bot_timezone,
-            tells_no_data=watcher.tells_no_data,
-        ),
-    )
 
 
 class ConsoleAlertAnnouncer(IncidentAnnouncer):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from bot.charts.maker import ChartMaker
 from bot.charts.service import RenderedChart
 from bot.charts.steering import PRESETS, STEERABLE_STATS, ChartView, control_labels, form_line, steer
 from bot.chat import Asker, error_text
@@ -57,7 +58,9 @@ def choice_lines(chart: RenderedChart) -> list[str]:
     return lines
 
 
-async def choose(number: int, router: Router, asker: Asker, outbox: ConsoleOutbox, *, command: str) -> None:
+async def choose(
+    number: int, router: Router, maker: ChartMaker, asker: Asker, outbox: ConsoleOutbox, *, command: str
+) -> None:
     """Click choice `number` of the last chart shown: redraw it as that control asks and show the new chart with
     what changed, or print the line that saves or schedules it; say why not when it cannot. After a question, a
     number picks its reading instead: the reading's line runs as if typed."""
@@ -81,7 +84,9 @@ async def choose(number: int, router: Router, asker: Asker, outbox: ConsoleOutbo
         outbox.write(_("Type: {line}").format(line=typed_form(chart.view, control, command)))
         return
     try:
-        redrawn = await router.actions.redraw(steer(chart.view, control, now=datetime.now(UTC)), asker)
+        redrawn = await maker.redraw(
+            steer(chart.view, control, now=datetime.now(UTC)), asker.workspace, asker.channel_id
+        )
     except Exception as exc:  # as the router answers any line: a UserError as written, anything else referenced
         outbox.write(error_text(exc)[0])
         return

@@ -6,23 +6,18 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from bot import __version__
 from bot.cli.check import describe_settings
 from bot.config import BotMode, Settings
-from bot.console import ConsoleOutbox, run_console
-from bot.console_alerts import console_alert_watcher
+from bot.console import run_console
 from bot.errors import UserError
-from bot.metrics import Metrics
-from bot.router import BackgroundWork, Router, cancel_and_wait
-from bot.scheduling.setup import schedule_service
-from bot.services import Services, open_services
-from bot.slack.app import SlackApp, create_slack_app
+from bot.router import BackgroundWork, cancel_and_wait
 from bot.slack.running import SlackBot
-from bot.store.retention import pruner_for
+from bot.wiring import ConsoleBot, console_bot, open_services, slack_bot
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 20.0
@@ -43,72 +38,51 @@ def stop_signals() -> Iterator[asyncio.Event]:
             loop.remove_signal_handler(sig)
 
 
-def _speaks(language: str) -> Callable[[str, str], Awaitable[str]]:
-    """Everyone's language, for the console's scheduled runs (one person sits at a console)."""
-
-    async def language_of(user_id: str, workspace: str) -> str:
-        return language
-
-    return language_of
-
-
-def make_router(services: Services) -> Router:
-    return Router(services.actions, services.policy, Metrics(services.servicewatch))
-
-
 async def run(settings: Settings) -> int:
     """Run until a signal (or, for the console, `quit`); work under way is finished before exiting."""
     try:
         async with open_services(settings) as services:
-            router = make_router(services)
             banner = [f"ServiceWatch charts {__version__}", *describe_settings(settings, services)]
             mode = settings.resolved_mode
             if mode is BotMode.CONSOLE:
-                console = ConsoleOutbox(sys.stdout, Path("charts"))
-                schedules = schedule_service(services, console, router.policy)
-                schedules.runner.owner_language = _speaks(settings.local_language)
-                await schedules.start()
-                pruning = asyncio.create_task(pruner_for(services.database, settings).keep_pruning())
-                polling = asyncio.create_task(console_alert_watcher(services, console).run())
-                try:
-                    return await run_console(
-                        router,
-                        command=settings.bot_command,
-                        timezone=settings.bot_timezone,
-                        stdin=sys.stdin,
-                        outbox=console,
-                        banner=banner,
-                        language=settings.local_language,
-                    )
-                finally:
-                    await cancel_and_wait(polling)
-                    await cancel_and_wait(pruning)
-                    await schedules.stop(DRAIN_SECONDS)
-            work = BackgroundWork()
-            slack = await create_slack_app(settings, router=router, database=services.database, work=work)
+                return await _serve_console(console_bot(services, sys.stdout, Path("charts")), banner)
+            bot = await slack_bot(services, BackgroundWork())
             try:
-                return await _serve_slack(settings, services, slack, router, work, banner, mode)
+                return await _serve_slack(settings, bot, banner, mode)
             finally:
-                await slack.close()
+                await bot.slack.close()
     except UserError as exc:
         print(exc, file=sys.stderr)  # noqa: T201 (the command line's own message)
         return 1
 
 
-async def _serve_slack(
-    settings: Settings,
-    services: Services,
-    slack: SlackApp,
-    router: Router,
-    work: BackgroundWork,
-    banner: list[str],
-    mode: BotMode,
-) -> int:
+async def _serve_console(console: ConsoleBot, banner: list[str]) -> int:
+    settings = console.services.settings
+    await console.schedules.start()
+    pruning = asyncio.create_task(console.pruner.keep_pruning())
+    polling = asyncio.create_task(console.alerts.run())
+    try:
+        return await run_console(
+            console.router,
+            console.services.maker,
+            command=settings.bot_command,
+            timezone=settings.bot_timezone,
+            stdin=sys.stdin,
+            outbox=console.outbox,
+            banner=banner,
+            language=settings.local_language,
+        )
+    finally:
+        await cancel_and_wait(polling)
+        await cancel_and_wait(pruning)
+        await console.schedules.stop(DRAIN_SECONDS)
+
+
+async def _serve_slack(settings: Settings, bot: SlackBot, banner: list[str], mode: BotMode) -> int:
     if settings.installable:
         banner.append("  Slack:         installable app (OAuth): each workspace installs it at /slack/install")
     else:
-        banner.append(f"  Slack:         bot <@{slack.bot_user_id}> in {slack.team or 'the workspace'}")
-    bot = SlackBot(settings, services, slack, router, work)
+        banner.append(f"  Slack:         bot <@{bot.slack.bot_user_id}> in {bot.slack.team or 'the workspace'}")
     with stop_signals() as stopped:  # a second signal while draining does not cut the drain short either
         try:
             await bot.start()

@@ -18,7 +18,7 @@ import pytest
 from aiosqlite.core import _connection_worker_thread
 from hypothesis import HealthCheck, settings
 
-from bot import services
+from bot import wiring
 from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
@@ -91,7 +91,7 @@ def stock_images_in_the_bots_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bot's built-in sandbox (the whole-bot stacks, the in-process console) serves one drawing per chart size
     and worker: drawing each chart with matplotlib was most of the suite's CPU, and no test of the bot reads an
     image beyond its size. The sandbox's own tests (the `sandbox` fixture) still draw every chart."""
-    monkeypatch.setattr(services, "Sandbox", functools.partial(Sandbox, stock_images=True))
+    monkeypatch.setattr(wiring, "Sandbox", functools.partial(Sandbox, stock_images=True))
 
 
 @pytest.fixture(scope="session")

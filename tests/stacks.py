@@ -1,5 +1,5 @@
 """The whole bot in-process over real sockets: the fake Slack, the built-in sandbox, a SQLite database,
-and the bot in HTTP mode (or Socket Mode) wired by the same `SlackBot` as `python -m bot`."""
+and the bot in HTTP mode (or Socket Mode) wired by the same `bot.wiring.slack_bot` as `python -m bot`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.config import Settings, load_settings
-from bot.router import BackgroundWork, Router
-from bot.run import make_router
+from bot.router import BackgroundWork
 from bot.sandbox import Sandbox
 from bot.scheduling.service import ScheduleService
-from bot.services import Services, open_services
-from bot.slack.app import SlackApp, create_slack_app
+from bot.slack.app import SlackApp
 from bot.slack.running import SlackBot
+from bot.wiring import Services, open_services, slack_bot
 from tests.fakes.slack import FakeSlack
 from tests.migrated import migrated_sqlite
 from tests.slack_payloads import signed_headers, slash_command
@@ -31,7 +30,6 @@ TOKEN = "xoxb-test-token"
 class BotStack:
     fake: FakeSlack
     services: Services
-    router: Router
     slack: SlackApp
     work: BackgroundWork
     url: str  # HTTP mode base URL ("" in Socket Mode)
@@ -97,17 +95,15 @@ def settings_for(fake: FakeSlack, tmp_path: Path, **values: Any) -> Settings:
 async def start_stack(fake: FakeSlack, settings: Settings) -> AsyncIterator[BotStack]:
     """The bot as `python -m bot` runs it in Slack (`SlackBot`, in the mode the settings say), until the test ends."""
     async with open_services(settings) as services:
-        router = make_router(services)
         work = BackgroundWork()
-        slack = await create_slack_app(settings, router=router, database=services.database, work=work)
-        bot = SlackBot(settings, services, slack, router, work)
+        bot = await slack_bot(services, work)
         try:
             await bot.start()
             async with httpx.AsyncClient() as http:
-                yield BotStack(fake, services, router, slack, work, bot.url, bot, http)
+                yield BotStack(fake, services, bot.slack, work, bot.url, bot, http)
         finally:
             await bot.stop(5)
-            await slack.close()
+            await bot.slack.close()
 
 
 async def sandbox_knowing(keys: dict[str, str]) -> AsyncIterator[Sandbox]:

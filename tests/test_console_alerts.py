@@ -14,12 +14,10 @@ import pytest
 
 from bot.alerting.watcher import AlertWatcher
 from bot.config import load_settings
-from bot.console import ConsoleOutbox, run_console
-from bot.console_alerts import console_alert_watcher
+from bot.console import run_console
 from bot.i18n import ENGLISH, KOREAN
-from bot.run import make_router
-from bot.services import Services, open_services
 from bot.store import SavedCharts
+from bot.wiring import Services, console_bot, open_services
 
 
 class Console:
@@ -28,16 +26,22 @@ class Console:
     def __init__(self, services: Services, tmp_path: Path, language: str) -> None:
         self.services, self.language = services, language
         self.out = io.StringIO()
-        self.outbox = ConsoleOutbox(self.out, tmp_path / "charts")
+        self.bot = console_bot(services, self.out, tmp_path / "charts")
+        self.outbox = self.bot.outbox
         self.charts_dir = tmp_path / "charts"
-        self.watcher: AlertWatcher = console_alert_watcher(services, self.outbox)
+        self.watcher: AlertWatcher = self.bot.alerts
         self._read = 0
 
     async def type(self, *lines: str) -> str:
         stdin = io.StringIO("".join(f"{line}\n" for line in lines))
-        router = make_router(self.services)
         code = await run_console(
-            router, command="/chart", timezone="UTC", stdin=stdin, outbox=self.outbox, language=self.language
+            self.bot.router,
+            self.services.maker,
+            command="/chart",
+            timezone="UTC",
+            stdin=stdin,
+            outbox=self.outbox,
+            language=self.language,
         )
         assert code == 0
         return self.new()

@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from bot.console import ConsoleOutbox, run_console
+from bot.console import run_console
 from bot.i18n import KOREAN
-from bot.run import make_router
-from bot.scheduling.setup import schedule_service
-from bot.services import Services, open_services
+from bot.wiring import Services, console_bot, open_services
 
 CPU = '/chart "Virtual Server:CPU Usage/Core[Basic]" last 3h'
 
@@ -34,10 +32,10 @@ async def services(tmp_path: Path, warm_matplotlib: None) -> AsyncIterator[Servi
 async def console(services: Services, tmp_path: Path, *lines: str, language: str = "en") -> str:
     """What the console prints for `lines`, typed one after another."""
     out = io.StringIO()
-    outbox = ConsoleOutbox(out, tmp_path / "charts")
+    bot = console_bot(services, out, tmp_path / "charts")
     stdin = io.StringIO("".join(f"{line}\n" for line in lines))
     code = await run_console(
-        make_router(services), command="/chart", timezone="UTC", stdin=stdin, outbox=outbox, language=language
+        bot.router, services.maker, command="/chart", timezone="UTC", stdin=stdin, outbox=bot.outbox, language=language
     )
     assert code == 0
     return out.getvalue()
@@ -114,7 +112,6 @@ async def test_save_prints_the_line_to_type_and_the_line_saves_it(services: Serv
 
 
 async def test_schedule_prints_the_line_to_type_and_the_line_schedules_it(services: Services, tmp_path: Path) -> None:
-    schedule_service(services, ConsoleOutbox(io.StringIO(), tmp_path), services.policy)  # the console's schedules
     out = await console(services, tmp_path, CPU, "10")
     typed = '/chart schedule "Virtual Server:CPU Usage/Core[Basic]" last 3h stat avg every day at 09:00'
     assert f"chart> Type: {typed}\n" in out

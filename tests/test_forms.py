@@ -339,7 +339,7 @@ async def test_the_save_form_saves_the_chart_for_the_channel(stack: BotStack) ->
     assert ack == {}
     await stack.fake.wait_for(lambda: ephemerals(stack))
     assert ephemerals(stack)[0].startswith("Saved `web-cpu` for this channel: ")
-    saved = await stack.services.actions.saved.get("C0OPS", "web-cpu")
+    saved = await stack.services.saved.get("C0OPS", "web-cpu")
     assert saved is not None
     assert saved.text == f"{CPU} last 6h"
     assert stack.fake.posts == []  # saving posts no chart

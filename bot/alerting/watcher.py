@@ -13,15 +13,12 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Protocol
 
+from bot.alerting.lookup import AlertLookup
 from bot.charts.alerts import UNKNOWN, state_kind
-from bot.charts.service import ChartService
 from bot.errors import UserError
 from bot.servicewatch.errors import NotFoundError, PermissionDeniedError, ServiceWatchError
 from bot.servicewatch.models import AlertDetail
-from bot.store.alerts import AlertIncidents, AlertSource, AlertWatches, Change, Dropped, Watched
-
-# ShowAlert with the keys of the alert's account; a UserError when that account is gone (removed in App Home).
-ShowAlert = Callable[[AlertSource, str], Awaitable[AlertDetail]]
+from bot.store.alerts import AlertIncidents, AlertWatches, Change, Dropped, Watched
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +35,7 @@ class Announcer(Protocol):
 class AlertWatcher:
     def __init__(
         self,
-        show_alert: ShowAlert,
+        lookup: AlertLookup,
         watches: AlertWatches,
         incidents: AlertIncidents,
         announcer: Announcer | None = None,
@@ -48,11 +45,9 @@ class AlertWatcher:
         lease: timedelta = timedelta(minutes=2),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
-        charts_of: Callable[[AlertSource], Awaitable[ChartService]] | None = None,
         present: Callable[[str], Awaitable[bool]] | None = None,
     ) -> None:
-        self._show_alert = show_alert
-        self._charts_of = charts_of
+        self.lookup = lookup
         # Whether the app is (still) installed in a workspace: the alerts of one it was removed from are not asked
         # about (nothing could be said there) until it is installed again.
         self._present = present
@@ -65,8 +60,6 @@ class AlertWatcher:
         self._sleep = sleep
         self._clock = clock
         self._last_seen: dict[str, float] = {}  # alert id → when its ShowAlert last answered
-        self._details: dict[str, AlertDetail] = {}  # alert id → its last answer (what an announcement says)
-        self._sources: dict[str, AlertSource] = {}  # alert id → the account it is read with
         self._changed = asyncio.Event()  # set when a change is recorded: the announcer's cue
         # One announcing at a time in a process: `announce_pending` returns only once what was claimable when it was
         # called is said, even if `run`'s announcer had claimed it first.
@@ -97,9 +90,9 @@ class AlertWatcher:
         return sum(counts)
 
     async def _poll(self, alert_id: str, watched: Watched) -> int:
-        source = self._sources[alert_id] = watched.source
+        before = self.lookup.last(alert_id)
         try:
-            detail = await self._show_alert(source, alert_id)
+            detail = await self.lookup.ask(watched.source, alert_id)
         except (NotFoundError, PermissionDeniedError, UserError) as exc:
             why = {NotFoundError: "deleted", UserError: "account gone"}.get(type(exc), "not readable")
             for dropped in await self.watches.drop_alert(alert_id):
@@ -108,8 +101,7 @@ class AlertWatcher:
         except ServiceWatchError as exc:  # an outage delays announcements, never loses them
             log.warning("ShowAlert %s failed (%s); asked again next round", alert_id, type(exc).__name__)
             return 0
-        self._note_unknown(alert_id, detail)
-        self._details[alert_id] = detail
+        _note_unknown(alert_id, before, detail)
         now = self._clock()
         last = self._last_seen.get(alert_id)
         late = last is not None and now - last > 2 * self.interval  # polls failed meanwhile
@@ -123,31 +115,9 @@ class AlertWatcher:
             self._changed.set()
         return recorded
 
-    def _note_unknown(self, alert_id: str, detail: AlertDetail) -> None:
-        """A state ServiceWatch does not document is logged when it is first seen here (it is never firing)."""
-        before = self._details.get(alert_id)
-        if state_kind(detail.state) == UNKNOWN and (before is None or before.state != detail.state):
-            log.warning("alert %s is in state %r, not documented by ServiceWatch; not firing", alert_id, detail.state)
-
     async def tells_no_data(self, channel_id: str, alert_id: str) -> bool:
         """Whether the channel asked to be told when the alert has no data (a watch's `nodata`)."""
         return await self.watches.tells_no_data(channel_id, alert_id)
-
-    async def detail(self, alert_id: str) -> AlertDetail:
-        """The alert as the last poll saw it (asked afresh when this process has not polled it: a takeover)."""
-        found = self._details.get(alert_id)
-        return found if found is not None else await self._show_alert(await self.source(alert_id), alert_id)
-
-    async def charts_of(self, alert_id: str) -> ChartService:
-        """The ChartService of the alert's account: what draws its chart."""
-        if self._charts_of is None:
-            raise RuntimeError("this watcher was made without `charts_of`")
-        return await self._charts_of(await self.source(alert_id))
-
-    async def source(self, alert_id: str) -> AlertSource:
-        """The account an alert is read with: as the last poll had it, else as its watches say."""
-        found = self._sources.get(alert_id) or await self.watches.source_of(alert_id)
-        return found if found is not None else AlertSource()
 
     async def announce_pending(self) -> None:
         """Announce every change this replica can claim (its own and those of a dead replica)."""
@@ -211,3 +181,9 @@ class AlertWatcher:
                 await self.announce_pending()
             except Exception:
                 log.exception("announcing alert changes failed; trying again at the next change")
+
+
+def _note_unknown(alert_id: str, before: AlertDetail | None, detail: AlertDetail) -> None:
+    """A state ServiceWatch does not document is logged when it is first seen here (it is never firing)."""
+    if state_kind(detail.state) == UNKNOWN and (before is None or before.state != detail.state):
+        log.warning("alert %s is in state %r, not documented by ServiceWatch; not firing", alert_id, detail.state)

@@ -16,7 +16,7 @@ from bot.i18n import _
 from bot.language.options import OptionError, parse_zone
 from bot.language.tokens import join_words
 from bot.markup import unmarked
-from bot.services import open_services
+from bot.wiring import access_policy, chat_actions, open_services
 
 
 def usage() -> str:
@@ -143,7 +143,7 @@ async def chart(settings: Settings, argv: Sequence[str]) -> int:
     async with open_services(settings) as services:
         asker = Asker(user_id="cli", channel_id=CONSOLE_CHANNEL, mention="", timezone=zone, is_admin=True)
         try:
-            reply = await services.actions.handle(text, asker, now=now)
+            reply = await chat_actions(services, access_policy(settings)).handle(text, asker, now=now)
         except Exception as exc:
             message, _reference = error_text(exc)
             print(unmarked(message), file=sys.stderr)

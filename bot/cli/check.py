@@ -12,7 +12,6 @@ from bot import __version__
 from bot.config import Settings
 from bot.durations import format_duration
 from bot.errors import UserError
-from bot.services import Services, open_services
 from bot.servicewatch import ServiceWatchError
 from bot.servicewatch.accounts import validate
 from bot.servicewatch.endpoints import KNOWN_API_VERSIONS, is_newer_than_known
@@ -20,6 +19,7 @@ from bot.slack.checks import check_slack
 from bot.store.accounts import AccountInfo
 from bot.store.installations import SlackInstallations
 from bot.store.sealing import Sealer
+from bot.wiring import Services, open_services
 
 
 def api_version_line(version: str) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.access import AccessPolicy
-from bot.chat import Asker, ChatActions
+from bot.charts.maker import ChartMaker, ChartOrder
+from bot.chat import Asker
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.i18n import _
@@ -35,14 +36,14 @@ class ScheduleLimits:
 class ScheduleActions:
     def __init__(
         self,
-        chat: ChatActions,
+        maker: ChartMaker,
         service: ScheduleService,
         limits: ScheduleLimits,
         policy: AccessPolicy,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.chat = chat
+        self.maker = maker
         self.service = service
         self.schedules = service.schedules
         self.limits = limits
@@ -109,8 +110,8 @@ class ScheduleActions:
             raise UserError(_("`follow` works in a thread: mention me inside the incident's thread."))
         channel = new.channel_id or asker.channel_id
         await self.policy.check_post(asker.user_id, asker.asked_from, channel, asker.workspace)
-        spec = parse_chart(new.chart_text, command=self.chat.command)
-        zone = spec.tz or asker.timezone or self.chat.default_timezone
+        spec = parse_chart(new.chart_text, command=self.maker.command)
+        zone = spec.tz or asker.timezone or self.maker.default_timezone
         thread_ts = asker.thread_ts if follow else None
         twin = same_schedule(await self.schedules.in_channel(channel), new, zone, thread_ts)
         if twin is not None:
@@ -126,11 +127,11 @@ class ScheduleActions:
                     shortest=format_duration(self.limits.min_interval),
                 )
             )
-        resolved, title = await self.chat.with_saved(spec, channel)
-        if resolved.window is None:  # checked as it will run: over the time between runs
-            resolved = replace(resolved, window=default_window(new.when, trigger, now))
-        charts = await self.chat.charts_in(asker.workspace, channel, resolved.account)
-        plan = await charts.plan(resolved, timezone=zone, title=title)  # a chart that can't be drawn isn't saved
+        # Checked as it will run (over the time between runs when it names no window): one that can't be drawn
+        # isn't saved.
+        order = ChartOrder(spec, asker.workspace, channel, timezone=zone, window=default_window(new.when, trigger, now))
+        ready = await self.maker.expand(order)
+        plan = await ready.charts.plan(ready.spec, timezone=ready.timezone, title=ready.title)
         ends_at = None
         if follow:
             duration = new.duration or self.limits.follow_default
@@ -142,12 +143,11 @@ class ScheduleActions:
                 )
             ends_at = now + timedelta(seconds=duration)
         try:
-            schedule = await self._created(new, asker, channel, title or plan.title, zone, thread_ts, ends_at)
+            schedule = await self._created(new, asker, channel, ready.title or plan.title, zone, thread_ts, ends_at)
         except AlreadyScheduled as already:  # the same asked for at once (the check above saw neither)
             return self._already(already.schedule)
         await self.service.sync()
-        assert resolved.window is not None
-        window = resolved.window.text
+        window = plan.window_text
         if follow:
             assert ends_at is not None
             return _(
@@ -234,7 +234,7 @@ class ScheduleActions:
             )
         more = _("{command} schedules all page {page}") if everything else _("{command} schedules page {page}")
         lines = [self.describe(s) for s in found]
-        return page_text(f"*{heading}*:", lines, page, lambda n: more.format(command=self.chat.command, page=n))
+        return page_text(f"*{heading}*:", lines, page, lambda n: more.format(command=self.maker.command, page=n))
 
     def describe(self, schedule: Schedule) -> str:
         """One schedule's line: `• #3 Web CPU, every day at 09:00 in #ops · next … · last … ✓ posted · by @kim`."""

@@ -7,12 +7,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.charts.maker import ChartMaker, ChartOrder
 from bot.charts.service import NoDataError
-from bot.chat import ChatActions, error_text
+from bot.chat import error_text
 from bot.errors import UserError
 from bot.i18n import ENGLISH, _, ngettext, speaking
 from bot.language.parse import parse_chart
@@ -68,14 +69,15 @@ class ScheduledRunner:
     def __init__(
         self,
         *,
-        actions: ChatActions,
+        maker: ChartMaker,
         schedules: Schedules,
         runs: RunLog,
         posters: Callable[[str], Poster],
         settings: RunSettings,
+        owner_language: Callable[[str, str], Awaitable[str]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self.actions = actions
+        self.maker = maker
         self.schedules = schedules
         self.runs = runs
         self.poster_for = posters  # a workspace key → its poster (one poster for every key on the console)
@@ -86,8 +88,8 @@ class ScheduledRunner:
         self._places = FairPlaces(settings.at_once)  # taken in turn by the workspaces with runs due
         self._waiting_room = asyncio.Semaphore(settings.waiting_turns)
         self._keeper: asyncio.Task[None] | None = None
-        # (user id, workspace) → their language (Slack's)
-        self.owner_language: Callable[[str, str], Awaitable[str]] | None = None
+        # (user id, workspace) → their language (Slack's; None: English)
+        self.owner_language = owner_language
 
     async def run(self, schedule: Schedule, slot: datetime) -> str | None:
         """Run `schedule`'s `slot` if this process wins the claim; returns the result (None: not ours)."""
@@ -140,21 +142,7 @@ class ScheduledRunner:
     ) -> tuple[str | None, str | None, str | None]:
         """(status, why, file id); status None when the run turned out not to be ours."""
         try:
-            spec, title = await self.actions.with_saved(parse_chart(schedule.chart_text), schedule.channel_id)
-            if spec.window is None:  # a schedule's chart covers the time since the previous run
-                trigger = when_of(schedule).trigger(schedule.timezone, schedule.anchor)
-                spec = replace(spec, window=default_window(when_of(schedule), trigger, slot))
-            charts = await self.actions.charts_in(schedule.workspace, schedule.channel_id, spec.account)
-            chart = await charts.render(
-                spec,
-                timezone=spec.tz or schedule.timezone,
-                asked_by=_("{owner}'s schedule #{id} ({when})").format(
-                    owner=mention(schedule.owner_id), id=schedule.id, when=schedule.when_text
-                ),
-                now=slot,
-                title=title or schedule.label,
-                steered_as=schedule.chart_text,
-            )
+            chart = await self.maker.make(self.order(schedule, slot))
         except NoDataError as exc:
             if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
                 return None, None, None
@@ -178,6 +166,24 @@ class ScheduledRunner:
             except Exception as exc:
                 return FAILED, str(exc) if isinstance(exc, UserError) else error_text(exc)[0], None
         return POSTED, None, file_id
+
+    def order(self, schedule: Schedule, slot: datetime) -> ChartOrder:
+        """The chart a run of `schedule` draws at `slot`: its words (stored as typed, read here), and when they name no
+        window, the time since the previous run."""
+        when = when_of(schedule)
+        return ChartOrder(
+            parse_chart(schedule.chart_text),
+            schedule.workspace,
+            schedule.channel_id,
+            timezone=schedule.timezone,
+            asked_by=_("{owner}'s schedule #{id} ({when})").format(
+                owner=mention(schedule.owner_id), id=schedule.id, when=schedule.when_text
+            ),
+            at=slot,
+            typed=schedule.chart_text,
+            title=schedule.label,
+            window=default_window(when, when.trigger(schedule.timezone, schedule.anchor), slot),
+        )
 
     @contextlib.asynccontextmanager
     async def _waiting(self, place: _Place) -> AsyncIterator[None]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -15,10 +13,7 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import BotMode, Settings
-from bot.durations import format_duration
 from bot.errors import UserError
-from bot.router import BackgroundWork, Router
-from bot.scheduling.setup import replica_name
 from bot.slack.client import slack_client
 from bot.slack.install import (
     ROTATE_BEFORE_MINUTES,
@@ -32,14 +27,9 @@ from bot.slack.listeners import SlackListeners
 from bot.slack.membership import SlackMembership
 from bot.slack.outbox import SlackAccess, slack_error
 from bot.slack.pacers import pacers_for
-from bot.slack.people import People
 from bot.slack.workspaces import SINGLE, InstalledTokens, Workspaces
-from bot.store import SavedCharts
-from bot.store.clicks import ChartClicks
 from bot.store.db import Database
-from bot.store.events import EventLedger
 from bot.store.installations import OAuthStates, SlackInstallations
-from bot.store.pending import PendingRequests
 from bot.store.schedules import Schedules
 from bot.store.sealing import Sealer, derived_key
 
@@ -47,19 +37,18 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class SlackApp:
+class SlackConnection:
+    """Slack, reached: the Bolt app (its listeners registered later, by `SlackApp`), the client every call shares,
+    every workspace's pace and outboxes, and who the bot is."""
+
     bolt: AsyncApp
     client: AsyncWebClient
-    listeners: SlackListeners
+    workspaces: Workspaces
+    membership: SlackMembership
     bot_user_id: str
     bot_name: str
     team: str
-    workspaces: Workspaces
-
-    @property
-    def access(self) -> SlackAccess:
-        """The single workspace's access state (its pace, whether its token was refused)."""
-        return self.workspaces.access(SINGLE)
+    workspace_url: str  # the single workspace's (message links must point into it); "" for the installable app
 
     async def close(self) -> None:
         """Close the HTTP connections to Slack that every call shares."""
@@ -67,19 +56,58 @@ class SlackApp:
             await self.client.session.close()
 
 
-async def create_slack_app(settings: Settings, *, router: Router, database: Database, work: BackgroundWork) -> SlackApp:
-    """The Bolt app: one workspace's (SLACK_BOT_TOKEN; Socket Mode or HTTP mode), or the installable app's (OAuth,
-    HTTP mode: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), each workspace's token from the installation store."""
+@dataclass(frozen=True)
+class SlackApp:
+    """The Bolt app with every listener registered."""
+
+    connection: SlackConnection
+    listeners: SlackListeners
+
+    def __post_init__(self) -> None:
+        self.listeners.register(self.connection.bolt)
+
+    @property
+    def bolt(self) -> AsyncApp:
+        return self.connection.bolt
+
+    @property
+    def client(self) -> AsyncWebClient:
+        return self.connection.client
+
+    @property
+    def workspaces(self) -> Workspaces:
+        return self.connection.workspaces
+
+    @property
+    def bot_user_id(self) -> str:
+        return self.connection.bot_user_id
+
+    @property
+    def team(self) -> str:
+        return self.connection.team
+
+    @property
+    def access(self) -> SlackAccess:
+        """The single workspace's access state (its pace, whether its token was refused)."""
+        return self.workspaces.access(SINGLE)
+
+    async def close(self) -> None:
+        await self.connection.close()
+
+
+async def connect_slack(settings: Settings, database: Database) -> SlackConnection:
+    """Slack for one workspace (SLACK_BOT_TOKEN; Socket Mode or HTTP mode), or for the installable app (OAuth, HTTP
+    mode: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), each workspace's token from the installation store."""
     # One connection pool for every call (slack_sdk otherwise opens a session and a connection per call).
     session = aiohttp.ClientSession()
     if settings.installable:
-        return _installable_app(settings, session, router=router, database=database, work=work)
-    return await _single_workspace_app(settings, session, router=router, database=database, work=work)
+        return _installable_app(settings, session, database)
+    return await _single_workspace_app(settings, session, database)
 
 
 async def _single_workspace_app(
-    settings: Settings, session: aiohttp.ClientSession, *, router: Router, database: Database, work: BackgroundWork
-) -> SlackApp:
+    settings: Settings, session: aiohttp.ClientSession, database: Database
+) -> SlackConnection:
     """Checks the token once (auth.test) before taking any request, so a burst of first requests never each ask
     Slack who the bot is."""
     assert settings.slack_bot_token is not None
@@ -134,25 +162,20 @@ async def _single_workspace_app(
         home=(client, access),
         pacers=pacers,
     )
-    listeners = _listeners(
-        settings, router, database, work, client, workspaces, auth={key: auth.get(key) for key in ("user_id", "user")}
-    )
-    router.policy.within_workspace(SlackMembership(client, bot_name=listeners.bot_name), str(auth.get("url") or ""))
-    listeners.register(bolt)
-    return SlackApp(
+    bot_name = str(auth.get("user") or "ServiceWatch")
+    return SlackConnection(
         bolt,
         client,
-        listeners,
-        listeners.bot_user_id,
-        listeners.bot_name,
-        str(auth.get("team") or ""),
         workspaces,
+        SlackMembership(client, bot_name=bot_name),
+        str(auth.get("user_id") or ""),
+        bot_name,
+        str(auth.get("team") or ""),
+        str(auth.get("url") or ""),
     )
 
 
-def _installable_app(
-    settings: Settings, session: aiohttp.ClientSession, *, router: Router, database: Database, work: BackgroundWork
-) -> SlackApp:
+def _installable_app(settings: Settings, session: aiohttp.ClientSession, database: Database) -> SlackConnection:
     """The app anyone installs: no token to check at start; each request's and each post's token comes from the
     installation store (rotated before it lapses), and the app's removal from a workspace is heard."""
     assert settings.slack_client_id is not None
@@ -190,11 +213,10 @@ def _installable_app(
     installs = Installs(installations, tokens, workspaces, Schedules(database))
     installs.listen()
     installs.register(bolt)
-    listeners = _listeners(settings, router, database, work, client, workspaces, auth={})
+    bot_name = "ServiceWatch"
     # Each workspace's members through its own token; message links from any workspace the app is in.
-    router.policy.within_workspace(SlackMembership(clients=workspaces.client, bot_name=listeners.bot_name), "")
-    listeners.register(bolt)
-    return SlackApp(bolt, client, listeners, "", listeners.bot_name, "", workspaces)
+    membership = SlackMembership(clients=workspaces.client, bot_name=bot_name)
+    return SlackConnection(bolt, client, workspaces, membership, "", bot_name, "", "")
 
 
 def request_sealer(settings: Settings) -> Sealer:
@@ -204,31 +226,3 @@ def request_sealer(settings: Settings) -> Sealer:
         return Sealer(settings.sealing_keys)
     shared = settings.slack_signing_secret or settings.slack_app_token or settings.slack_bot_token
     return Sealer([derived_key(shared.get_secret_value(), "response_url")] if shared is not None else [])
-
-
-def _listeners(
-    settings: Settings,
-    router: Router,
-    database: Database,
-    work: BackgroundWork,
-    client: AsyncWebClient,
-    workspaces: Workspaces,
-    *,
-    auth: Mapping[str, Any],
-) -> SlackListeners:
-    orphan_age = settings.request_orphan_age
-    return SlackListeners(
-        router=router,
-        people=People(client, clients=workspaces.client, language=settings.workspace_language),
-        ledger=EventLedger(database),
-        clicks=ChartClicks(database),
-        saved=SavedCharts(database),
-        work=work,
-        command=settings.bot_command,
-        bot_user_id=str(auth.get("user_id") or ""),
-        bot_name=str(auth.get("user") or "ServiceWatch"),
-        default_window=format_duration(settings.chart_default_window),
-        pending=PendingRequests(database, holder=replica_name(), lease=orphan_age, sealer=request_sealer(settings)),
-        orphan_age=orphan_age,
-        workspaces=workspaces,
-    )

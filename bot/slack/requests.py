@@ -14,6 +14,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond as Respond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import AccessPolicy
 from bot.charts.service import RenderedChart
 from bot.chat import Asker, error_text
 from bot.i18n import _, speaking
@@ -59,6 +60,7 @@ class SlackRequests:
         self,
         *,
         router: Router,
+        policy: AccessPolicy,
         people: People,
         work: BackgroundWork,
         workspaces: Workspaces,
@@ -67,6 +69,7 @@ class SlackRequests:
         orphan_age: timedelta = timedelta(minutes=2),
     ) -> None:
         self.router = router
+        self.policy = policy
         self.people = people
         self.work = work
         self.workspaces = workspaces
@@ -96,7 +99,7 @@ class SlackRequests:
             mention=mention(user_id),
             timezone=await self.people.timezone(user_id, destination.workspace),
             language=await self.people.language(user_id, destination.workspace),
-            is_admin=self.router.policy.is_admin(user_id),
+            is_admin=self.policy.is_admin(user_id),
             thread_ts=destination.thread_ts,
             request_key=f"request:{request_id}" if request_id is not None else None,
             asked_at=asked_at,

@@ -1,7 +1,6 @@
-"""The bot at work on Slack, wired once for `python -m bot` and the tests alike: the schedules posting to Slack, the
-sweep of unanswered requests, the pruning of old rows, readiness, and the listener of the mode (Socket Mode, or HTTP
-mode's web server with `/slack/events`, `/healthz`, `/readyz` and `/metrics`); then the shutdown that finishes the
-work under way."""
+"""The bot at work on Slack (built by `bot.wiring`): the schedules posting to Slack, the sweep of unanswered
+requests, the pruning of old rows, and the listener of the mode (Socket Mode, or HTTP mode's web server with
+`/slack/events`, `/healthz`, `/readyz` and `/metrics`); then the shutdown that finishes the work under way."""
 
 from __future__ import annotations
 
@@ -11,52 +10,40 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-from bot.alerting.setup import alert_watcher
+from bot.alerting.watcher import AlertWatcher
+from bot.chat import ChatActions
 from bot.config import BotMode, Settings
-from bot.health import Readiness, database_check, from_state
-from bot.router import BackgroundWork, Router, cancel_and_wait
-from bot.scheduling.setup import schedule_service
-from bot.services import Services
-from bot.slack.alerts import SlackAlertAnnouncer
+from bot.health import Readiness
+from bot.metrics import Metrics
+from bot.router import BackgroundWork, cancel_and_wait
+from bot.scheduling.service import ScheduleService
 from bot.slack.app import SlackApp
 from bot.slack.connections import ConnectionLimits, descriptor_budget
 from bot.slack.http import serve, web_app
-from bot.store.retention import pruner_for
+from bot.store.retention import Pruner
 
 
 class SlackBot:
     """`start()` takes requests and runs schedules; `stop()` stops taking them and finishes what is under way."""
 
-    def __init__(self, settings: Settings, services: Services, slack: SlackApp, router: Router, work: BackgroundWork):
-        self.settings, self.services, self.slack, self.router, self.work = settings, services, slack, router, work
+    def __init__(
+        self,
+        settings: Settings,
+        slack: SlackApp,
+        *,
+        schedules: ScheduleService,
+        alerts: AlertWatcher,
+        pruner: Pruner,
+        readiness: Readiness,
+        metrics: Metrics,
+        work: BackgroundWork,
+        actions: ChatActions,
+    ) -> None:
+        self.settings, self.slack, self.work = settings, slack, work
+        self.actions = actions  # the chat language it answers (what tools and tests run a line through directly)
+        self.schedules, self.alerts, self.pruner = schedules, alerts, pruner
+        self.readiness, self.metrics = readiness, metrics
         self.mode = settings.resolved_mode
-        self.schedules = schedule_service(
-            services, lambda workspace: slack.workspaces.outbox(workspace, scheduled=True), router.policy
-        )
-        self.schedules.runner.owner_language = slack.listeners.requests.people.language
-        self.alerts = alert_watcher(
-            services,
-            lambda watcher: SlackAlertAnnouncer(
-                lambda workspace: slack.workspaces.outbox(workspace, scheduled=True),
-                watcher.charts_of,
-                watcher.incidents,
-                watcher.detail,
-                quiet=settings.alert_quiet_time,
-                language=settings.local_language,
-                workspace_of=watcher.watches.workspace_of,
-                tells_no_data=watcher.tells_no_data,
-            ),
-            present=slack.workspaces.present,
-        )
-        self.readiness = Readiness(
-            {
-                "slack": from_state(lambda: slack.access.problem),
-                "database": database_check(services.database),
-                "scheduler": from_state(lambda: self.schedules.not_running),
-                "servicewatch": from_state(lambda: services.servicewatch.keys_refused),
-            },
-            registry=router.metrics.registry,
-        )
         self.url = ""  # HTTP mode's base URL once started
         self._sweeper: asyncio.Task[None] | None = None
         self._pruning: asyncio.Task[None] | None = None
@@ -73,7 +60,7 @@ class SlackBot:
         listener of the mode. Call `stop()` afterwards even if this raised."""
         await self.schedules.start(wait=False)
         self._sweeper = asyncio.create_task(self.slack.listeners.keep_sweeping())
-        self._pruning = asyncio.create_task(pruner_for(self.services.database, self.settings).keep_pruning())
+        self._pruning = asyncio.create_task(self.pruner.keep_pruning())
         self._polling = asyncio.create_task(self.alerts.run())
         if self.mode is BotMode.SOCKET:
             assert self.settings.slack_app_token is not None
@@ -90,7 +77,7 @@ class SlackBot:
         )
         app = web_app(
             self.slack.bolt,
-            metrics=self.router.metrics,
+            metrics=self.metrics,
             about=self.about,
             readiness=self.readiness,
             ledger=self.slack.listeners.ledger,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
+from bot.alerting.lookup import AlertLookup
 from bot.alerting.watcher import AlertWatcher
 from bot.servicewatch.errors import APIConnectionError, NotFoundError
 from bot.store import Database
@@ -61,9 +62,10 @@ class Waits:
 def watcher(database: Database, alerts: Alerts, holder: str = "a", *, clock: list[float] | None = None) -> AlertWatcher:
     incidents = AlertIncidents(database, holder=holder)
     now = clock if clock is not None else [0.0]
+    watches = AlertWatches(database)
     return AlertWatcher(
-        alerts.show,
-        AlertWatches(database),
+        AlertLookup(alerts.show, watches),
+        watches,
         incidents,
         Announcer(incidents),
         interval=60,
@@ -167,7 +169,8 @@ async def test_a_change_is_announced_while_the_round_is_still_going(database: Da
     incidents = AlertIncidents(database, holder="a")
     announcer = Told(incidents)
     held = Held()
-    poller = AlertWatcher(alerts.show, AlertWatches(database), incidents, announcer, interval=3600, sleep=held)
+    watches = AlertWatches(database)
+    poller = AlertWatcher(AlertLookup(alerts.show, watches), watches, incidents, announcer, interval=3600, sleep=held)
     running = asyncio.create_task(poller.run())
     try:
         async with asyncio.timeout(10):
@@ -196,8 +199,9 @@ async def test_alerts_of_a_workspace_the_app_left_are_not_asked_about(database: 
         return workspace in installed
 
     incidents = AlertIncidents(database, holder="a")
+    watches = AlertWatches(database)
     poller = AlertWatcher(
-        alerts.show, AlertWatches(database), incidents, Announcer(incidents), interval=60, sleep=Waits(),
+        AlertLookup(alerts.show, watches), watches, incidents, Announcer(incidents), interval=60, sleep=Waits(),
         present=present,
     )  # fmt: skip
     for team, alert_id in (("T1", "a1"), ("T2", "a2")):

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.charts import compare
+from bot.charts.maker import ChartMaker, OneAccount
 from bot.charts.plan import ChartDefaults
 from bot.charts.service import ChartService, NoDataError
 from bot.chat import Asker, ChartReply, ChatActions, DryRunReply, TextReply, error_text
@@ -228,7 +229,9 @@ async def test_a_cancelled_chart_leaves_the_image_call_to_an_identical_one(
 
 @pytest.fixture
 def actions(charts: ChartService, database: Database) -> ChatActions:
-    return ChatActions(charts, SavedCharts(database), default_timezone="UTC")
+    saved = SavedCharts(database)
+    maker = ChartMaker(OneAccount(charts), saved, default_timezone="UTC")
+    return ChatActions(maker, saved, default_window=charts.defaults.window)
 
 
 KIM = Asker(user_id="U1", channel_id="C1", mention="<@U1>", timezone="Asia/Seoul")

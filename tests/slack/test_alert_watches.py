@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.alerting.setup import alert_watcher
 from bot.sandbox import Fault as SandboxFault
 from bot.slack.alerts import SlackAlertAnnouncer
 from bot.slack.outbox import SlackOutbox
+from bot.wiring import access_policy, alert_parts, alerting
 from tests.fakes.slack import FakeSlack, Message
 from tests.stacks import BotStack, settings_for, start_stack
 
 
 async def alert_id(stack: BotStack, name: str) -> str:
-    catalog = await stack.router.actions.charts.catalog()
+    catalog = await stack.services.charts.catalog()
     return next(alert.id for alert in catalog.alerts() if alert.name == name)
 
 
@@ -84,17 +84,16 @@ async def test_two_replicas_announce_each_change_once(watching: BotStack) -> Non
     stack = watching
     await watch(stack)
     web01 = await alert_id(stack, "web-01 CPU high")
-    other = alert_watcher(
-        stack.services,
-        lambda watcher: SlackAlertAnnouncer(
-            lambda _workspace: SlackOutbox(stack.slack.client, access=stack.slack.access, scheduled=True),
-            watcher.charts_of,
-            watcher.incidents,
-            watcher.detail,
-            quiet=stack.bot.alerts.announcer.quiet,  # type: ignore[union-attr]
-            language="en",
-        ),
+    parts = alert_parts(stack.services)  # another replica's
+    announcer = SlackAlertAnnouncer(
+        lambda _workspace: SlackOutbox(stack.slack.client, access=stack.slack.access, scheduled=True),
+        parts.lookup.charts_of,
+        parts.incidents,
+        parts.lookup.detail,
+        quiet=stack.bot.alerts.announcer.quiet,  # type: ignore[union-attr]
+        language="en",
     )
+    other = alerting(stack.services, access_policy(stack.services.settings), parts, announcer).watcher
     stack.sandbox.set_alert_state(web01, "ALERT")
     await asyncio.gather(poll(stack), other.poll_once(), poll(stack), other.poll_once())
     assert len(top_messages(stack)) == 1

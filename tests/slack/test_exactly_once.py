@@ -40,7 +40,7 @@ async def rows(stack: BotStack, table: type[ScheduleRow] | type[SavedChartRow]) 
 
 
 async def answer(stack: BotStack, text: str, who: Asker) -> str:
-    reply = await stack.services.actions.handle(text, who)
+    reply = await stack.bot.actions.handle(text, who)
     assert isinstance(reply, TextReply)
     return reply.text
 
@@ -65,11 +65,11 @@ async def test_the_same_request_run_again_changes_nothing_and_answers_the_same(
     for n, earlier in enumerate(before):
         await answer(stack, earlier, asker(f"request:setup-{n}"))
     first = await answer(stack, line, asker("request:7"))
-    state = await rows(stack, table), await stack.services.actions.saved.in_channel("C0OPS")
+    state = await rows(stack, table), await stack.services.saved.in_channel("C0OPS")
     again = await answer(stack, line, asker("request:7"))  # a takeover runs the same request again
     assert again == first
     assert await rows(stack, table) == after
-    assert (await rows(stack, table), await stack.services.actions.saved.in_channel("C0OPS")) == state
+    assert (await rows(stack, table), await stack.services.saved.in_channel("C0OPS")) == state
     other = asker("request:8")
     if line.startswith(("schedule", "save")):  # another request (a new line typed) does change things again
         await answer(stack, line.replace("every 1h", "every 2h"), other)  # (the same schedule twice is refused)
@@ -79,9 +79,9 @@ async def test_the_same_request_run_again_changes_nothing_and_answers_the_same(
 async def test_pausing_twice_in_one_request_leaves_the_version_alone(stack: BotStack) -> None:
     await answer(stack, f"schedule {CPU} every 1h", asker(None))
     await answer(stack, "pause 1", asker("request:9"))
-    paused = await stack.services.actions.schedule_handler.schedules.get(1)  # type: ignore[union-attr]
+    paused = await stack.bot.actions.schedules.schedules.get(1)  # type: ignore[union-attr]
     await answer(stack, "pause 1", asker("request:9"))
-    again = await stack.services.actions.schedule_handler.schedules.get(1)  # type: ignore[union-attr]
+    again = await stack.bot.actions.schedules.schedules.get(1)  # type: ignore[union-attr]
     assert paused is not None
     assert again is not None
     assert again.version == paused.version  # no second change (each change adds one)

@@ -136,7 +136,7 @@ async def test_run_now_from_app_home_needs_the_clicker_in_the_schedules_channel(
     await stack.post_command(f"schedule {CPU} every 1h in <#{EXEC}|exec>", user="U0BOSS")
     assert (await private_answer(stack)).startswith("Scheduled #1")
     stack.fake.channels[EXEC].members.remove("U0BOSS")  # they left the channel since
-    membership = stack.router.policy.membership
+    membership = stack.slack.connection.membership
     assert membership is not None
     membership._members.clear()  # type: ignore[attr-defined]  # (the minute's cache, as after a minute)
     calls = dict(stack.sandbox.calls)

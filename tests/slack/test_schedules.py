@@ -262,7 +262,7 @@ async def test_a_korean_when_and_the_same_schedule_twice(stack: BotStack) -> Non
 
 async def test_a_korean_speaker_reads_the_catalog(stack: BotStack) -> None:
     """The request path sets the asker's language (`speaking`); every answer of the schedule actions follows it."""
-    handler = stack.services.actions.schedule_handler
+    handler = stack.bot.actions.schedules
     assert handler is not None
     kim = Asker(user_id="U0KIM", channel_id="C0OPS", timezone="Asia/Seoul", asked_from="C0OPS")
 

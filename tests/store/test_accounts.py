@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from bot.config import load_settings
 from bot.errors import UserError
-from bot.services import open_services
 from bot.servicewatch.accounts import Account
 from bot.store import Database
 from bot.store.accounts import ScpAccounts
 from bot.store.sealing import Sealer, SealError, new_key, rotate
 from bot.store.tables import ScpAccountRow
+from bot.wiring import open_services
 
 SECRET = "scp-secret-KEY-do-not-leak-0123456789"
 PROD = Account(name="Prod", access_key="AK-PROD-1234", secret_key=SECRET, region="kr-west1", environment="e")

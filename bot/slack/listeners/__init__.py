@@ -7,9 +7,12 @@ from datetime import timedelta
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.access import AccessPolicy
 from bot.accounts import AccountChooser
+from bot.charts.maker import ChartMaker
 from bot.router import BackgroundWork, Router
-from bot.slack.listeners.accounts import AccountsAdmin, WorkspaceAdmins
+from bot.scheduling.actions import ScheduleActions
+from bot.slack.listeners.accounts import AccountsAdmin, AccountsPart, WorkspaceAdmins
 from bot.slack.listeners.actions import HomeTab
 from bot.slack.listeners.chart_buttons import ChartButtons
 from bot.slack.listeners.commands import CommandListener
@@ -35,6 +38,10 @@ class SlackListeners:
         self,
         *,
         router: Router,
+        policy: AccessPolicy,
+        maker: ChartMaker,
+        schedules: ScheduleActions | None,
+        accounts: AccountChooser | None,
         people: People,
         ledger: EventLedger,
         clicks: ChartClicks,
@@ -50,6 +57,7 @@ class SlackListeners:
     ) -> None:
         self.requests = SlackRequests(
             router=router,
+            policy=policy,
             people=people,
             work=work,
             workspaces=workspaces,
@@ -60,20 +68,28 @@ class SlackListeners:
         self.ledger = ledger
         self.command = command
         self.bot_user_id = bot_user_id
-        self.commands = CommandListener(self.requests, router.policy, command)
-        self.home = HomeTab(router, saved, ledger, command, people, work)
+        self.commands = CommandListener(self.requests, policy, command)
+        admins = WorkspaceAdmins(policy)
+        part = AccountsPart(accounts, admins, command) if accounts is not None else None
+        self.home = HomeTab(
+            schedules,
+            policy,
+            saved,
+            ledger,
+            command,
+            people,
+            work,
+            workspaces.key_of,
+            accounts_part=part.blocks if part is not None else None,
+        )
         self.events = EventListeners(self.requests, ledger, self.home, bot_user_id=bot_user_id, command=command)
-        self.shortcuts = ShortcutListener(router.policy, saved, default_window, people, work)
-        self.modal = ModalListeners(self.requests, router, ledger, command)
-        self.chart_buttons = ChartButtons(self.requests, ledger, clicks, command)
+        self.shortcuts = ShortcutListener(policy, saved, default_window, people, work)
+        self.modal = ModalListeners(self.requests, maker, ledger, command)
+        self.chart_buttons = ChartButtons(self.requests, maker, policy, ledger, clicks, command)
         self.picks = PickButtons(self.requests, ledger)
-        self.home.key_of = workspaces.key_of
         self.accounts: AccountsAdmin | None = None
-        if isinstance(router.actions.accounts, AccountChooser):
-            self.accounts = AccountsAdmin(
-                router.actions.accounts, WorkspaceAdmins(router.policy), people, workspaces, self.home.publish, command
-            )
-            self.home.accounts_part = self.accounts.blocks
+        if accounts is not None:
+            self.accounts = AccountsAdmin(accounts, admins, people, workspaces, self.home.publish, command)
 
     def register(self, app: AsyncApp) -> None:
         for kind in (self.commands, self.events, self.shortcuts, self.modal, self.home, self.chart_buttons, self.picks):

@@ -57,8 +57,21 @@ class WorkspaceAdmins:
         return admin
 
 
+class AccountsPart:
+    """The *SCP accounts* part of App Home: the workspace's accounts, shown to its admins only."""
+
+    def __init__(self, chooser: AccountChooser, admins: WorkspaceAdmins, command: str) -> None:
+        self.chooser, self.admins, self.command = chooser, admins, command
+
+    async def blocks(self, client: AsyncWebClient, workspace: str, user_id: str) -> list[dict[str, Any]]:
+        """The part for `user_id`'s App Home: empty unless they are an admin."""
+        if not await self.admins.is_admin(client, workspace, user_id):
+            return []
+        return accounts_blocks(await self.chooser.store.listed(workspace), self.command)
+
+
 class AccountsAdmin:
-    """The *SCP accounts* part of App Home and its buttons and modal."""
+    """The buttons and modal of App Home's *SCP accounts* part."""
 
     def __init__(
         self,
@@ -77,12 +90,6 @@ class AccountsAdmin:
         app.action(ADD_ACTION)(self.on_add)
         app.action(REMOVE_ACTION)(self.on_remove)
         app.view(CALLBACK_ID)(self.on_submit)
-
-    async def blocks(self, client: AsyncWebClient, workspace: str, user_id: str) -> list[dict[str, Any]]:
-        """The part for `user_id`'s App Home: empty unless they are an admin."""
-        if not await self.admins.is_admin(client, workspace, user_id):
-            return []
-        return accounts_blocks(await self.chooser.store.listed(workspace), self.command)
 
     async def on_add(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()

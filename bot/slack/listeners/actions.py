@@ -10,11 +10,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import AccessPolicy
 from bot.chat import Asker, error_text
 from bot.i18n import speaking
 from bot.language.spec import ScheduleRequest
 from bot.markup import for_slack, mention
-from bot.router import BackgroundWork, Router
+from bot.router import BackgroundWork
 from bot.scheduling.actions import ScheduleActions
 from bot.slack.home import ACTIONS, home_view
 from bot.slack.people import People
@@ -29,18 +30,21 @@ MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab
 class HomeTab:
     def __init__(
         self,
-        router: Router,
+        schedules: ScheduleActions | None,
+        policy: AccessPolicy,
         saved: SavedCharts,
         ledger: EventLedger,
         command: str,
         people: People,
         work: BackgroundWork,
+        key_of: Callable[[dict[str, Any]], str],
+        accounts_part: Callable[[AsyncWebClient, str, str], Awaitable[list[dict[str, Any]]]] | None = None,
     ) -> None:
-        self.router, self.saved, self.ledger, self.command = router, saved, ledger, command
+        self.schedules, self.policy, self.saved, self.ledger, self.command = schedules, policy, saved, ledger, command
         self.people, self.work = people, work
+        self.key_of = key_of  # a payload's workspace
         # (client, workspace, user) → the blocks of App Home's *SCP accounts* part (empty for non-admins)
-        self.key_of: Callable[[dict[str, Any]], str] = lambda body: ""  # a payload's workspace (SlackListeners sets it)
-        self.accounts_part: Callable[[AsyncWebClient, str, str], Awaitable[list[dict[str, Any]]]] | None = None
+        self.accounts_part = accounts_part
 
     def register(self, app: AsyncApp) -> None:
         for action in ACTIONS:
@@ -51,8 +55,8 @@ class HomeTab:
             await self._publish(client, user_id, workspace)
 
     async def _publish(self, client: AsyncWebClient, user_id: str, workspace: str = "") -> None:
-        handler = self.router.actions.schedule_handler
-        if not isinstance(handler, ScheduleActions):
+        handler = self.schedules
+        if handler is None:
             return
         schedules = await handler.schedules.owned_by(user_id)
         saved = await self.saved.owned_by(user_id)
@@ -88,10 +92,10 @@ class HomeTab:
             user_id=user_id,
             channel_id="",
             mention=mention(user_id),
-            is_admin=self.router.policy.is_admin(user_id),
+            is_admin=self.policy.is_admin(user_id),
             language=language,
         )
-        handler = self.router.actions.schedule_handler
+        handler = self.schedules
         if handler is None:
             return
         with speaking(language):

@@ -16,6 +16,8 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.access import AccessPolicy
+from bot.charts.maker import ChartMaker
 from bot.charts.service import RenderedChart
 from bot.charts.steering import form_line, steer
 from bot.chat import Asker, error_text
@@ -59,10 +61,18 @@ class MessageLocks:
 
 
 class ChartButtons:
-    def __init__(self, requests: SlackRequests, ledger: EventLedger, clicks: ChartClicks, command: str) -> None:
-        self.requests, self.ledger, self.clicks, self.command = requests, ledger, clicks, command
+    def __init__(
+        self,
+        requests: SlackRequests,
+        maker: ChartMaker,
+        policy: AccessPolicy,
+        ledger: EventLedger,
+        clicks: ChartClicks,
+        command: str,
+    ) -> None:
+        self.requests, self.maker, self.policy = requests, maker, policy
+        self.ledger, self.clicks, self.command = ledger, clicks, command
         self.locks = MessageLocks()
-        self.router = requests.router
 
     def register(self, app: AsyncApp) -> None:
         app.action(re.compile(f"^{ACTION_PREFIX}"))(self.on_click)
@@ -144,15 +154,17 @@ class ChartButtons:
     async def _answer(self, click: Click, outbox: SlackOutbox, asker: Asker, here: Destination) -> None:
         control, view = clicked(click.action, click.message)
         # The clicker sees the message, but must be one who may post here (allowed channel, a member).
-        await self.router.policy.check_post(click.user_id, None, click.channel_id, asker.workspace)
+        await self.policy.check_post(click.user_id, None, click.channel_id, asker.workspace)
         if control.startswith("private:"):
-            chart = await self.router.actions.redraw(steer(view, control.removeprefix("private:"), now=_now()), asker)
+            chart = await self.maker.redraw(
+                steer(view, control.removeprefix("private:"), now=_now()), asker.workspace, click.channel_id
+            )
             await self._show_privately(outbox, asker, here, chart)
             return
         steered = steer(view, control, now=_now())  # a control that cannot go there takes no number
         number = await self.clicks.take(click.channel_id, click.message_ts)  # the last click to arrive wins
         try:
-            chart = await self.router.actions.redraw(steered, asker)
+            chart = await self.maker.redraw(steered, asker.workspace, click.channel_id)
             assert chart.view is not None
             if chart.view == view:  # the same request over the same data: nothing to draw again
                 await self.clicks.withdraw(click.channel_id, click.message_ts, number)

@@ -11,10 +11,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.charts.maker import ChartMaker
 from bot.errors import UserError
 from bot.i18n import _, speaking
 from bot.language.parse import ChartUsageError, parse_chart
-from bot.router import Destination, Router
+from bot.router import Destination
 from bot.slack.modal import (
     CALLBACK_ID,
     METRIC_ACTION,
@@ -37,8 +38,8 @@ FORM_WORDS: dict[str, Callable[[dict[str, dict[str, Any]]], tuple[str, dict[str,
 
 
 class ModalListeners:
-    def __init__(self, requests: SlackRequests, router: Router, ledger: EventLedger, command: str) -> None:
-        self.requests, self.router, self.ledger, self.command = requests, router, ledger, command
+    def __init__(self, requests: SlackRequests, maker: ChartMaker, ledger: EventLedger, command: str) -> None:
+        self.requests, self.maker, self.ledger, self.command = requests, maker, ledger, command
 
     def register(self, app: AsyncApp) -> None:
         app.view(CALLBACK_ID)(self.on_submit)
@@ -107,7 +108,7 @@ class ModalListeners:
         where = json.loads((body.get("view") or {}).get("private_metadata") or "{}")
         workspace = self.requests.workspaces.key_of(body)
         try:
-            charts = await self.router.actions.charts_in(workspace, str(where.get("channel_id") or ""), None)
+            charts = await self.maker.charts_in(workspace, str(where.get("channel_id") or ""))
         except UserError:
             await ack(options=[])
             return
