@@ -13,7 +13,7 @@ from pathlib import Path
 from bot import __version__
 from bot.cli.check import describe_settings
 from bot.config import BotMode, Settings
-from bot.console import run_console
+from bot.console.terminal import run_console
 from bot.errors import UserError
 from bot.router import BackgroundWork, cancel_and_wait
 from bot.slack.running import SlackBot

@@ -26,8 +26,8 @@ from bot.charts.plan import ChartDefaults
 from bot.charts.service import ChartService
 from bot.chat import ChatActions
 from bot.config import Settings
-from bot.console import ConsoleOutbox
-from bot.console_alerts import ConsoleAlertAnnouncer
+from bot.console.alerts import ConsoleAlertAnnouncer
+from bot.console.outbox import ConsoleOutbox
 from bot.durations import format_duration
 from bot.health import Readiness, database_check, from_state
 from bot.metrics import Metrics

@@ -19,7 +19,7 @@ from aiosqlite.core import _connection_worker_thread
 from hypothesis import HealthCheck, settings
 
 from bot import wiring
-from bot.rendering import PlotSeries, draw_line_chart, to_png
+from bot.drawing.render import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
 from tests.clocks import RecordedSleep

@@ -14,9 +14,9 @@ from matplotlib.lines import Line2D
 from bot.charts import compare
 from bot.charts.plan import ChartDefaults, ChartPlan
 from bot.charts.service import ChartService, NoDataError
+from bot.drawing.render import PlotSeries, draw_line_chart
 from bot.i18n import ENGLISH, KOREAN, LOCALES, speaking
 from bot.language.parse import parse_chart
-from bot.rendering import PlotSeries, draw_line_chart
 from bot.sandbox import SANDBOX_ACCESS_KEY, SANDBOX_SECRET_KEY, Fault, Sandbox
 from bot.servicewatch import ServiceWatchAuth, ServiceWatchClient
 from bot.servicewatch.client import DATA_PATH, IMAGE_PATH

@@ -14,7 +14,7 @@ import pytest
 
 from bot.alerting.watcher import AlertWatcher
 from bot.config import load_settings
-from bot.console import run_console
+from bot.console.terminal import run_console
 from bot.i18n import ENGLISH, KOREAN
 from bot.store import SavedCharts
 from bot.wiring import Services, console_bot, open_services

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from bot.console import run_console
+from bot.console.terminal import run_console
 from bot.i18n import KOREAN
 from bot.wiring import Services, console_bot, open_services
 

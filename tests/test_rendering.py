@@ -16,9 +16,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from bot.fonts import HANGUL_FAMILY, bundled_font_path, use_hangul_fallback
+from bot.drawing.fonts import HANGUL_FAMILY, bundled_font_path, use_hangul_fallback
+from bot.drawing.render import PlotSeries, draw_line_chart, tick_labels, to_png
 from bot.i18n import ENGLISH, KOREAN, speaking
-from bot.rendering import PlotSeries, draw_line_chart, tick_labels, to_png
 from tests.figures import figure_texts
 from tests.pngs import png_size
 

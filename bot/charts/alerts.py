@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.charts.summary import format_value
-from bot.charts.units import unit_kind
+from bot.drawing.units import unit_kind
 from bot.durations import format_duration
 from bot.i18n import _, ngettext
 from bot.markup import slack_escape

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from bot.charts.plan import ChartPlan
 from bot.charts.summary import SeriesSummary, no_data, summarize
+from bot.drawing.render import DEFAULT_COLOURS, PlotSeries, draw_line_chart, to_png
 from bot.i18n import _
-from bot.rendering import DEFAULT_COLOURS, PlotSeries, draw_line_chart, to_png
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.errors import APIStatusError, ServiceWatchError
 from bot.servicewatch.models import MetricDataRequest, MetricDataSeries

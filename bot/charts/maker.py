@@ -17,7 +17,22 @@ from bot.i18n import _
 from bot.language.parse import parse_chart
 from bot.language.spec import ChartSpec
 from bot.language.timerange import Window
-from bot.store import SavedCharts
+
+
+class SavedChart(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def text(self) -> str:
+        """The chart's words, as typed when it was saved."""
+        ...
+
+
+class SavedLookup(Protocol):
+    """A channel's saved charts by name (`bot.store.SavedCharts`)."""
+
+    async def get(self, channel_id: str, name: str) -> SavedChart | None: ...
 
 
 class ChartAccounts(Protocol):
@@ -74,7 +89,7 @@ class ChartMaker:
     def __init__(
         self,
         accounts: ChartAccounts,
-        saved: SavedCharts,
+        saved: SavedLookup,
         *,
         default_timezone: str,
         command: str = "/chart",

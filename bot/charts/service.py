@@ -14,10 +14,10 @@ from bot.charts.plan import ChartDefaults, ChartPlan, plan_chart
 from bot.charts.steering import ChartView, view_of
 from bot.charts.summary import NoDataError as NoDataError  # re-exported: where it was first defined
 from bot.charts.summary import SeriesSummary, alt_text, comment_line, file_name, no_data, sandbox_note, summarize
+from bot.drawing.render import PlotSeries
 from bot.errors import UserError
 from bot.i18n import _
 from bot.language.spec import ChartSpec
-from bot.rendering import PlotSeries
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.coalesce import CoalescingServiceWatch
 from bot.servicewatch.errors import (

@@ -45,8 +45,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.drawing.render import PlotSeries, draw_line_chart, to_png
 from bot.i18n import _, language_of, speaking
-from bot.rendering import PlotSeries, draw_line_chart, to_png
 from bot.sandbox import catalog as sandbox_catalog
 from bot.sandbox.alerts import ALERTS, AlertBook, AlertState, synthetic_alerts
 from bot.sandbox.bad_answers import as_jpeg, cut_png, garbage_png, gzipped, huge_png, oversized_body

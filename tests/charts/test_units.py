@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.charts.units import axis_label, nice_step, scale_for, tick_label, tick_step, unit_kind
+from bot.drawing.units import axis_label, nice_step, scale_for, tick_label, tick_step, unit_kind
 from bot.i18n import KOREAN, speaking
 
 

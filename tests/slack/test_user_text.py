@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.console import plain
+from bot.console.outbox import plain
 from bot.markup import MARK, for_slack, slack_escape
 from tests.slack.test_questions import asked_by_command, button_for, pick
 from tests.slack_payloads import mention_event

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.charts.units import axis_label, scale_for, tick_label, tick_step
-from bot.fonts import use_hangul_fallback
+from bot.drawing.fonts import use_hangul_fallback
+from bot.drawing.units import axis_label, scale_for, tick_label, tick_step
 from bot.i18n import _, date_part
 
 if TYPE_CHECKING:

@@ -5,57 +5,16 @@ Slack. One person sits at a console, so there is no "just for me"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from bot.charts.maker import ChartMaker
-from bot.charts.service import RenderedChart
-from bot.charts.steering import PRESETS, STEERABLE_STATS, ChartView, control_labels, form_line, steer
+from bot.charts.steering import ChartView, form_line, steer
 from bot.chat import Asker, error_text
+from bot.console.choices import FORMS, choices
+from bot.console.outbox import ConsoleOutbox
 from bot.durations import format_duration
 from bot.i18n import _
 from bot.router import Router
-
-if TYPE_CHECKING:
-    from bot.console import ConsoleOutbox
-
-FORMS = ("save", "schedule")
-
-
-@dataclass(frozen=True)
-class Choice:
-    control: str  # what `steer` takes (`6h`, `stat:MAX`, …), or one of FORMS
-    label: str
-
-
-def choices(chart: RenderedChart) -> list[list[Choice]]:
-    """The choices under `chart`, in two rows as Slack shows its controls: the window (↻, presets, ◀, and ▶ when
-    the chart does not end now), then each other allowed statistic, compare, save… and schedule…; none without a
-    view."""
-    view = chart.view
-    if view is None:
-        return []
-    labels = control_labels()
-    when = ["refresh", *PRESETS, "earlier", *(["later"] if view.end is not None else [])]
-    allowed = chart.plan.lines[0].metric.recommended_stats
-    stats = [stat for stat in STEERABLE_STATS if stat in allowed] or list(STEERABLE_STATS)
-    how = [Choice(f"stat:{stat}", stat) for stat in stats if stat != view.stat]
-    how.append(Choice("compare", _("Hide comparison") if view.compare else labels["compare"]))
-    how += [Choice("save", _("Save…")), Choice("schedule", _("Schedule…"))]
-    return [[Choice(control, labels[control]) for control in when], how]
-
-
-def choice_lines(chart: RenderedChart) -> list[str]:
-    """The choices under `chart`, numbered from 1: `  [1] ↻ Refresh  [2] 1h  …`."""
-    lines, number = [], 0
-    for row in choices(chart):
-        words = []
-        for choice in row:
-            number += 1
-            words.append(f"[{number}] {choice.label}")
-        lines.append("  " + "  ".join(words))
-    return lines
 
 
 async def choose(

@@ -23,7 +23,7 @@ from bot.alerting.messages import (
     window_before,
 )
 from bot.charts.service import ChartService
-from bot.console import ConsoleOutbox
+from bot.console.outbox import ConsoleOutbox
 from bot.i18n import _
 from bot.router import Destination
 from bot.servicewatch.models import AlertDetail

@@ -1,24 +1,21 @@
-"""The local console: `/chart …` and `@bot …` lines behave as in Slack; charts are written to ./charts/, with their
-controls as numbered choices (`bot.console_controls`): a bare number clicks one."""
+"""The console's outbox: charts become PNG files (their path, words and numbered controls printed); notes are
+printed, Slack's markup as a terminal shows it."""
 
 from __future__ import annotations
 
-import asyncio
-import getpass
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.charts.maker import ChartMaker
 from bot.charts.service import RenderedChart
 from bot.chat import Asker
-from bot.console_controls import choice_lines, choose
-from bot.i18n import ENGLISH, _, speaking
+from bot.console.choices import choice_lines
+from bot.i18n import _
 from bot.language.answers import Pick
 from bot.markup import unmarked
-from bot.router import Destination, Router
+from bot.router import Destination
 
 CHANNEL = "console"
 _MENTIONS = re.compile(r"<([@#])([A-Z0-9a-z_.-]+)(?:\|([^>]*))?>")
@@ -102,82 +99,3 @@ class ConsoleOutbox:
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
-
-
-async def run_console(
-    router: Router,
-    maker: ChartMaker,
-    *,
-    command: str,
-    timezone: str,
-    stdin: TextIO,
-    outbox: ConsoleOutbox,
-    banner: Sequence[str] = (),
-    language: str = ENGLISH,
-) -> int:
-    """Read lines until `quit` or end of input; each runs exactly as it would in Slack, in `language`."""
-    with speaking(language):
-        return await _read_lines(router, maker, command, timezone, stdin, outbox, banner, language)
-
-
-async def _read_lines(
-    router: Router,
-    maker: ChartMaker,
-    command: str,
-    timezone: str,
-    stdin: TextIO,
-    outbox: ConsoleOutbox,
-    banner: Sequence[str],
-    language: str,
-) -> int:
-    stdout = outbox.out
-    user = getpass.getuser()
-    asker = Asker(
-        user_id=user,
-        channel_id=CHANNEL,
-        mention=f"@{user}",
-        timezone=timezone,
-        is_admin=True,
-        asked_from=CHANNEL,
-        language=language,
-    )
-    for line in banner:
-        stdout.write(line + "\n")
-    stdout.write(
-        _(
-            "Type `{command} help`, `{command} CHART [WINDOW] [OPTIONS]` or `@bot CHART …` (a thread); `quit` ends."
-        ).format(command=command)
-        + "\n"
-    )
-    thread = Destination(CHANNEL, thread_ts="thread-1")  # the console's one incident thread
-    while True:
-        stdout.write("chart> ")
-        stdout.flush()
-        line = await asyncio.to_thread(stdin.readline)
-        if not line:
-            stdout.write("\n")
-            return 0
-        line = line.strip()
-        if not line:
-            continue
-        if line.lower() in ("quit", "exit", "q", ":q"):
-            return 0
-        if line.isdecimal():  # a reading of the last question, or a numbered choice under the last chart
-            await choose(int(line), router, maker, asker, outbox, command=command)
-            continue
-        outbox.asked = None  # a new line: an earlier question is no longer the one numbers answer
-        head, _space, rest = line.partition(" ")
-        destination = Destination(CHANNEL)
-        speaker = asker
-        if head.startswith("@"):
-            destination = thread
-            speaker = replace(asker, thread_ts=thread.thread_ts)
-        elif head.startswith("/"):
-            if head != command:
-                stdout.write(
-                    _("Only {command} is a command here; try `{command} help`.").format(command=command) + "\n"
-                )
-                continue
-        else:
-            rest = line  # plain words: as if typed after the command
-        await router.run(rest, speaker, destination, outbox)
