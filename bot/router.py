@@ -16,6 +16,7 @@ from bot.charts.service import RenderedChart
 from bot.chat import Asker, ChartReply, ChatActions, DryRunReply, TextReply, error_text
 from bot.errors import ChartQuestion, UserError
 from bot.language.answers import Pick, picks
+from bot.language.spec import Request
 from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -77,11 +78,14 @@ class Router:
         self.policy = policy
         self.metrics = metrics or Metrics()
 
-    async def run(self, text: str, asker: Asker, destination: Destination, outbox: Outbox) -> None:
+    async def run(
+        self, text: str, asker: Asker, destination: Destination, outbox: Outbox, *, read: Request | None = None
+    ) -> None:
+        """Run `text` (read as `read` when the reader has read it already) and deliver its answer."""
         self.metrics.requests.labels(outbox.surface).inc()
         started = time.monotonic()
         try:
-            await self._run(text, asker, destination, outbox, started)
+            await self._run(text, asker, destination, outbox, started, read)
         except Superseded:
             log.info("a request was taken over by another process; it answers, not this one")
         except Exception as exc:  # the one place every failure of a request ends up
@@ -103,9 +107,11 @@ class Router:
             except Exception:
                 log.exception("could not tell %s about a failed request", asker.user_id)
 
-    async def _run(self, text: str, asker: Asker, destination: Destination, outbox: Outbox, started: float) -> None:
+    async def _run(
+        self, text: str, asker: Asker, destination: Destination, outbox: Outbox, started: float, read: Request | None
+    ) -> None:
         await self.policy.check_post(asker.user_id, asker.asked_from, destination.channel_id, asker.workspace)
-        reply = await self.actions.handle(text, asker)
+        reply = await self.actions.handle(text, asker, read=read)
         if isinstance(reply, TextReply):
             await outbox.tell(asker, destination, reply.text)
         elif isinstance(reply, DryRunReply):

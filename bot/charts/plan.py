@@ -15,7 +15,7 @@ from bot.durations import format_duration
 from bot.errors import ChartQuestion, UserError
 from bot.i18n import _
 from bot.language.parse import usage_on_error
-from bot.language.spec import ChartSpec, ThreadRef
+from bot.language.spec import ChartSpec, ThreadRef, read_as
 from bot.language.timerange import Window, WindowError, resolve_window, trailing
 from bot.servicewatch.catalog import Catalog
 from bot.servicewatch.endpoints import DEFAULT_API_VERSION
@@ -223,7 +223,9 @@ def _plan(
         thread=spec.thread,
         request=request,
         sandbox=defaults.sandbox,
-        notes=tuple(dict.fromkeys((*spec.notes, *(line.read_as for line in lines if line.read_as)))),
+        notes=tuple(
+            dict.fromkeys((*(read_as(*note) for note in spec.notes), *(line.read_as for line in lines if line.read_as)))
+        ),
     )
 
 

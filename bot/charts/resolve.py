@@ -15,7 +15,7 @@ from bot.errors import ChartQuestion, UserError
 from bot.i18n import _
 from bot.language.lexicon import HALVES, MAX_TOGETHER, METRIC_WORDS
 from bot.language.options import did_you_mean
-from bot.language.spec import MetricRef
+from bot.language.spec import MetricRef, read_as
 from bot.language.timerange import looks_like_a_clock, parse_span
 from bot.language.words import COMMAND_SYNONYMS, JOINING_WORDS, language_words
 from bot.servicewatch.catalog import Catalog, CatalogMetric, CatalogResource
@@ -150,7 +150,7 @@ def _too_long(words: list[str]) -> str:
 
 
 def _read_note(selector: Selector) -> str:
-    return _("read “{typed}” as “{meant}”").format(typed=selector.word, meant=selector.read_as)
+    return read_as(selector.word, selector.read_as)
 
 
 def read_words(metrics: tuple[MetricRef, ...], catalog: Catalog) -> tuple[list[MetricRef], list[Selector]]:

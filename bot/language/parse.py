@@ -444,9 +444,7 @@ class _ChartParser:
             account=self.values.get("account"),  # type: ignore[arg-type]
             compare=self.compare,
             unsupported_stat=self.unsupported_stat,
-            notes=tuple(
-                _("read “{typed}” as “{meant}”").format(typed=t.typed, meant=t.text) for t in self.tokens if t.typed
-            ),
+            notes=tuple((t.typed, t.text) for t in self.tokens if t.typed),
             unsure=tuple((t.text, t.unsure) for t in self.tokens if t.unsure),
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from bot.i18n import _
 from bot.language.timerange import Window
 
 
@@ -49,7 +50,9 @@ class ChartSpec:
     dry_run: bool = False
     account: str | None = None  # the SCP account named by the line (`account staging`), lower-cased
     compare: bool = False  # beside the same window a day and a week earlier (`vs yesterday`, `지난주 대비`)
-    notes: tuple[str, ...] = field(default=(), compare=False)  # how typos were read: `read “lats” as “last”`
+    # How typos were read, (typed, meant): `lats` as `last`. Words, not a sentence: the reader speaks no language, so a
+    # line read once (at the acknowledgement) is answered in the asker's.
+    notes: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     # typos as near to two words or more, read as typed: (the word, the words it may be); asked when nothing is drawn
     unsure: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
     unsupported_stat: str | None = None  # a statistic ServiceWatch does not draw (`p95`): refused with the metric's
@@ -197,3 +200,8 @@ Request = (
     | AccountsRequest
     | UseAccountRequest
 )
+
+
+def read_as(typed: str, meant: str) -> str:
+    """How the comment line says a typo was read: `read “lats” as “last”`, in the language being spoken."""
+    return _("read “{typed}” as “{meant}”").format(typed=typed, meant=meant)

@@ -21,6 +21,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.health import Readiness
+from bot.language.spec import Request
 from bot.metrics import Metrics
 from bot.slack.connections import DEFAULT_LIMITS, BusyConnections, CappedSite, ConnectionLimits
 from bot.slack.edge import FORM, malformed, signed, text_of
@@ -150,12 +151,14 @@ def web_app(
     async def _acknowledge(
         commands: SlackListeners, client: AsyncWebClient, form: dict[str, str], signature: str
     ) -> web.StreamResponse:
-        refusal = commands.command_refusal(form.get("text", ""), form.get("user_id", ""))
-        if refusal is not None:
-            return web.json_response({"text": refusal, "response_type": "ephemeral"})
+        read = commands.read_command(form.get("text", ""), form.get("user_id", ""))
+        if read.refusal is not None:
+            return web.json_response({"text": read.refusal, "response_type": "ephemeral"})
         pending = commands.pending
         if pending is None:  # nothing to note in: the replay check comes after the acknowledgement
-            commands.work.spawn(_take(commands, client, form, None, signature), name=f"command of {form['user_id']}")
+            commands.work.spawn(
+                _take(commands, client, form, None, signature, read.request), name=f"command of {form['user_id']}"
+            )
             return web.Response(status=200)
         # Noted (its signature claimed with it) before the acknowledgement, committed with the burst around it: an
         # acknowledged command survives a crash at any moment after. A database slower than NOTE_WITHIN has the
@@ -170,7 +173,9 @@ def web_app(
                 )
             if noting.result() is None:
                 return _replayed()  # another replica took this signature
-        commands.work.spawn(_take(commands, client, form, noting, signature), name=f"command of {form['user_id']}")
+        commands.work.spawn(
+            _take(commands, client, form, noting, signature, read.request), name=f"command of {form['user_id']}"
+        )
         return web.Response(status=200)
 
     async def _take(
@@ -179,6 +184,7 @@ def web_app(
         form: dict[str, str],
         noting: asyncio.Future[int | None] | None,
         signature: str,
+        read: Request | None,
     ) -> None:
         respond = AsyncRespond(response_url=form["response_url"]) if form.get("response_url") else None
         noted: int | None = None
@@ -205,7 +211,7 @@ def web_app(
                     await commands.pending.done(noted)
                 return
             client = commands.workspaces.client(key)
-        await commands.commands.start(form, client, respond, noted=noted, settle=ack_first.quiet)
+        await commands.commands.start(form, client, respond, noted=noted, settle=ack_first.quiet, read=read)
 
     async def healthz(request: web.Request) -> web.StreamResponse:
         return web.json_response({"ok": True})  # unauthenticated: that the process answers, nothing about it

@@ -19,6 +19,7 @@ from bot.charts.service import RenderedChart
 from bot.chat import Asker, error_text
 from bot.i18n import _, speaking
 from bot.language.answers import Pick
+from bot.language.spec import Request
 from bot.markup import mention
 from bot.router import BackgroundWork, Destination, Router, Superseded
 from bot.slack.outbox import SlackOutbox
@@ -118,6 +119,7 @@ class SlackRequests:
         response_url: str | None = None,
         noted: int | None = None,
         settle: Settle | None = None,
+        read: Request | None = None,
     ) -> None:
         """After the acknowledgement: note the request (so a restart can finish it; `noted` when it already is),
         then work in the background, after `settle`. A request that cannot be noted (the database is down) is still
@@ -140,7 +142,7 @@ class SlackRequests:
             except Exception:
                 log.exception("could not note a request of %s; answering it without a note to take over", user_id)
         self.work.spawn(
-            self.run(text, user_id, destination, outbox, asked_from, request_id, received_at, settle=settle),
+            self.run(text, user_id, destination, outbox, asked_from, request_id, received_at, settle=settle, read=read),
             name=f"request {request_id or '(not noted)'} of {user_id}",
         )
 
@@ -155,10 +157,11 @@ class SlackRequests:
         asked_at: datetime | None = None,
         *,
         settle: Settle | None = None,
+        read: Request | None = None,
     ) -> None:
-        """Answer one request. Never raises but for cancellation: every failure is logged with the request and its
-        asker told, in the words of any failure. A request cut off by a shutdown keeps its note, so it is taken over
-        (or its asker told) later."""
+        """Answer one request (`read`: its line as the reader read it already, else it is read here). Never raises but
+        for cancellation: every failure is logged with the request and its asker told, in the words of any failure. A
+        request cut off by a shutdown keeps its note, so it is taken over (or its asker told) later."""
         cut_off = False
         asker = Asker(
             user_id=user_id,
@@ -175,7 +178,7 @@ class SlackRequests:
             )
             tracked = TrackedOutbox(outbox, self.pending, request_id) if self.pending and request_id else outbox
             with speaking(asker.language):  # every message of the work, however deep, in the asker's language
-                await self.router.run(text, asker, destination, tracked)
+                await self.router.run(text, asker, destination, tracked, read=read)
         except asyncio.CancelledError:
             cut_off = True
             raise

@@ -15,7 +15,7 @@ from bot.scheduling.actions import ScheduleActions
 from bot.slack.listeners.accounts import AccountsAdmin, AccountsPart, WorkspaceAdmins
 from bot.slack.listeners.actions import HomeTab
 from bot.slack.listeners.chart_buttons import ChartButtons
-from bot.slack.listeners.commands import CommandListener
+from bot.slack.listeners.commands import CommandListener, Read
 from bot.slack.listeners.events import EventListeners
 from bot.slack.listeners.picks import PickButtons
 from bot.slack.listeners.shortcuts import ShortcutListener
@@ -115,8 +115,8 @@ class SlackListeners:
     def bot_name(self) -> str:
         return self.requests.bot_name
 
-    def command_refusal(self, text: str, user_id: str = "") -> str | None:
-        return self.commands.refusal(text, user_id)
+    def read_command(self, text: str, user_id: str = "") -> Read:
+        return self.commands.read(text, user_id)
 
     async def keep_sweeping(self) -> None:
         await self.requests.keep_sweeping()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -10,11 +11,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.access import AccessPolicy
 from bot.i18n import _, speaking
 from bot.language.parse import ChartUsageError, parse_request
-from bot.language.spec import ChartRequest
+from bot.language.spec import ChartRequest, Request
 from bot.markup import for_slack
 from bot.router import Destination
 from bot.slack.requests import Settle, SlackRequests
 from bot.store.pending import Arrival
+
+
+@dataclass(frozen=True)
+class Read:
+    """A command's line as read at its acknowledgement: the request it makes, or why it is refused."""
+
+    request: Request | None
+    refusal: str | None = None
 
 
 class CommandListener:
@@ -27,30 +36,37 @@ class CommandListener:
     async def on_command(
         self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
     ) -> None:
-        refusal = self.refusal(command.get("text") or "", command.get("user_id") or "")
-        if refusal is not None:
-            await ack(response_type="ephemeral", text=refusal)
+        read = self.read(command.get("text") or "", command.get("user_id") or "")
+        if read.refusal is not None:
+            await ack(response_type="ephemeral", text=read.refusal)
             return
         await ack()
         # After the acknowledgement, as the process's own work: a shutdown waits for it (Bolt's task it would not).
-        self.requests.work.spawn(self.start(command, client, respond), name=f"command of {command.get('user_id')}")
+        work = self.start(command, client, respond, read=read.request)
+        self.requests.work.spawn(work, name=f"command of {command.get('user_id')}")
 
-    def refusal(self, text: str, user_id: str = "") -> str | None:
-        """What the acknowledgement says when a command is refused at once (a usage error, a link into another
-        workspace), as Slack is to show it (`bot.markup`); None when it is taken. Pure and fast: it runs before
-        Slack's three seconds are up.
+    def read(self, text: str, user_id: str = "") -> Read:
+        """The command's line read, once, before its acknowledgement: its request, or what the acknowledgement says
+        when it is refused at once (a usage error, a link into another workspace), as Slack is to show it
+        (`bot.markup`). Pure and fast: it runs before Slack's three seconds are up.
 
-        It cannot ask Slack for the user's locale in that time, so it speaks the language known without a call: the
-        one cached for the user by an earlier request, else BOT_LANGUAGE when it forces one, else English."""
+        It cannot ask Slack for the user's locale in that time, so a refusal speaks the language known without a
+        call: the one cached for the user by an earlier request, else BOT_LANGUAGE when it forces one, else English.
+        (A request that is taken carries no words of any language: it is answered in the asker's.)"""
         with speaking(self.requests.people.known_language(user_id)):
             try:
                 request = parse_request(text, command=self.command)
             except ChartUsageError as exc:
-                return for_slack(str(exc))
+                return Read(None, for_slack(str(exc)))
             if isinstance(request, ChartRequest) and request.spec.thread is not None:
                 foreign = self.policy.foreign_link(request.spec.thread.permalink)
-                return None if foreign is None else for_slack(foreign)
-            return None
+                if foreign is not None:
+                    return Read(None, for_slack(foreign))
+            return Read(request)
+
+    def refusal(self, text: str, user_id: str = "") -> str | None:
+        """What the acknowledgement says when the command is refused at once; None when it is taken."""
+        return self.read(text, user_id).refusal
 
     def arrival(self, command: dict[str, Any], signature: str) -> Arrival:
         """The command as it is noted when acknowledged (its signature claimed with it)."""
@@ -81,9 +97,10 @@ class CommandListener:
         *,
         noted: int | None = None,
         settle: Settle | None = None,
+        read: Request | None = None,
     ) -> None:
         """After the acknowledgement: the command's work, in the background (`noted`: its note, when taken as it was
-        acknowledged; `settle`: what the work waits for before it takes the CPU)."""
+        acknowledged; `settle`: what the work waits for before it takes the CPU; `read`: its line as read then)."""
         channel_id = command["channel_id"]
         workspace = self.requests.workspaces.key_of(command)
         await self.requests.start(
@@ -95,4 +112,5 @@ class CommandListener:
             response_url=command.get("response_url"),
             noted=noted,
             settle=settle,
+            read=read,
         )
