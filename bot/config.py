@@ -84,7 +84,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    # The installable app (OAuth, HTTP mode only): anyone installs it through /slack/install (README).
+    # The installable app (OAuth, HTTP mode only): anyone installs it through /slack/install (docs/slack-setup.md).
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_scopes: str = ""  # comma-separated bot scopes asked for at install; empty: manifest.oauth.yaml's
@@ -123,7 +123,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite+aiosqlite:///./bot.db"
     bot_timezone: str = "UTC"
-    # The language of replies: `auto` (each person's Slack locale; the console and CLI: the machine's LANG), `en`, `ko`.
+    # The language of replies: `auto` (each person's Slack locale; the console and CLI: English), `en`, `ko`.
     bot_language: Literal["auto", "en", "ko"] = "auto"
     chart_default_window: Duration = duration("3h")
     chart_width: int = 1400
