@@ -4,11 +4,13 @@ in docs/settings.md with its default, and the README stays a front page."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
+from bot.durations import format_duration, parse_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -47,6 +49,14 @@ def test_readme_is_a_front_page() -> None:
     assert len((ROOT / "README.md").read_text(encoding="utf-8").splitlines()) <= 200
 
 
+def _duration_in(cell: str) -> timedelta | None:
+    """The duration a settings row gives as its default (`60s` and `1m` are the same)."""
+    try:
+        return timedelta(seconds=parse_duration(cell.strip().strip("`")))
+    except ValueError:
+        return None
+
+
 def shown(default: object) -> str:
     """A setting's default as docs/settings.md writes it."""
     if default is None:
@@ -55,6 +65,8 @@ def shown(default: object) -> str:
         return "empty"
     if isinstance(default, bool):
         return f"`{str(default).lower()}`"
+    if isinstance(default, timedelta):  # a duration is written as it is set: `15s`, `3h`
+        return f"`{format_duration(default)}`"
     if isinstance(default, float) and default.is_integer():
         return f"`{int(default)}`"
     return f"`{default}`"
@@ -70,6 +82,9 @@ def test_every_setting_is_in_the_settings_page_with_its_default() -> None:
         row = next((row for row in rows if f"`{name.upper()}`" in row.split(" | ")[0]), None)
         if row is None:
             wrong.append(f"{name.upper()}: not listed")
+        elif isinstance(default, timedelta):
+            if _duration_in(row.split(" | ")[1]) != default:
+                wrong.append(f"{name.upper()}: its default {shown(default)} is not in its row")
         elif shown(default) not in row.split(" | ")[1]:
             wrong.append(f"{name.upper()}: its default {shown(default)} is not in its row")
     assert wrong == []
