@@ -20,6 +20,7 @@ from bot.durations import parse_duration
 from bot.errors import UserError
 from bot.router import BackgroundWork, Router
 from bot.scheduling.setup import replica_name
+from bot.slack.access import SlackAccess, slack_error
 from bot.slack.client import slack_client
 from bot.slack.install import (
     ROTATE_BEFORE_MINUTES,
@@ -31,7 +32,6 @@ from bot.slack.install import (
 )
 from bot.slack.listeners import SlackListeners
 from bot.slack.membership import SlackMembership
-from bot.slack.outbox import SlackAccess, slack_error
 from bot.slack.pacers import pacers_for
 from bot.slack.people import People
 from bot.slack.workspaces import SINGLE, InstalledTokens, Workspaces
