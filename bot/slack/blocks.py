@@ -3,13 +3,13 @@ Slack's limits first (bot/slack/limits.py, with `bot.markup.cut`), so what peopl
 when it is made into Slack's dictionaries, with `sent` or `to_dict`, where it is sent. mrkdwn is made safe here
 (`bot.markup.for_slack`); plain_text shows no markup and is only cut.
 
-Every block, element and view the bot sends has its model in slack_sdk 3.48 (section with an accessory, context,
-image by `slack_file`, actions, divider, header, input; button with a confirm, static and external select,
-plain_text_input; modal and home views), so no payload is written as a dictionary literal."""
+Every block, element and view the bot sends has its model in slack_sdk (section with an accessory, context, image by
+`slack_file`, actions, divider, header, input; button with a confirm, static and external select, plain_text_input;
+option; modal and home views), so none is written here, or anywhere, as a dictionary literal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -140,7 +140,7 @@ def sent(blocks: Iterable[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
-def parsed(blocks: Sequence[Any]) -> list[Block]:
+def parsed(blocks: Iterable[dict[str, Any]]) -> list[Block]:
     """Blocks Slack sent back (a message's own, to send again) as slack_sdk's models; any it does not know left out."""
-    found = (Block.parse(block) for block in blocks if isinstance(block, dict | Block))
+    found = (Block.parse(block) for block in blocks)
     return [block for block in found if block is not None]

@@ -26,4 +26,4 @@ class UploadTurns:
     async def use(self, turn: Turn | None) -> None:
         """Just before an upload: its `turn` when that is still unused, else one waited for now."""
         if turn is None or not turn.use():
-            (await self.take()).use()
+            await self.take()
