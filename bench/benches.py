@@ -193,7 +193,7 @@ async def storm(knobs: Knobs) -> list[Figure]:
     due = _soon(after=12)
     seeds = [Seed(distinct_chart(n), f"C{n // 25:04d}", due) for n in range(count)]
     servicewatch, slack, bot = await _bot_with(knobs, "storm", latency=latency, seeds=seeds)
-    view = chart_modal([], channel_id=INCIDENT, thread_ts="1700000000.000100", default_window="3h")
+    view = chart_modal([], channel_id=INCIDENT, thread_ts="1700000000.000100", default_window="3h").to_dict()
     typed = [type_ahead(n, view) for n in range(keystrokes + 1)]
     sent = [modal_submission(n, view, user=PERSON) for n in range(submissions)]
     with processes.running(bot, slack, servicewatch):

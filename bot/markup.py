@@ -14,13 +14,13 @@ escaped already, is never escaped twice. The console and the CLI show the same w
 from __future__ import annotations
 
 import re
-from typing import Any
 
 MARK = "\u2063"  # INVISIBLE SEPARATOR
 _UNESCAPED = re.compile(r"&(?!(?:amp|lt|gt);)|<|>")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _BOT_MADE = re.compile(rf"&lt;([@#][A-Z0-9]+){MARK}&gt;")
 _BARE_MENTION = re.compile(r"<@([A-Z0-9]+)>")
+_SEQUENCE = re.compile(r"&(?:amp|lt|gt);|<[^<>]*>")  # what a cut must keep whole: an entity, a mention or a link
 
 
 def marked(slack_id: str) -> str:
@@ -52,26 +52,22 @@ def slack_escape(text: str) -> str:
 
 def for_slack(text: str, limit: int | None = None) -> str:
     """`text` as it can be posted in mrkdwn: escaped but for the bot's own mentions (see the module's docstring),
-    within `limit` characters, never cutting an entity or a mention in two."""
+    within `limit` characters, never cutting an entity or a mention in two (`cut`)."""
     safe = _BOT_MADE.sub(r"<\1>", slack_escape(text))
-    if limit is None or len(safe) <= limit:
-        return safe
-    cut = safe[:limit]
-    opened = max(cut.rfind("&"), cut.rfind("<"))
-    if opened >= 0 and not re.match(r"&(?:amp|lt|gt);|<[^>]*>", safe[opened:limit]):
-        cut = cut[:opened]
-    return cut
+    return safe if limit is None else cut(safe, limit)
 
 
-def blocks_for_slack(blocks: Any) -> Any:
-    """Blocks whose every mrkdwn text is `for_slack` (plain_text shows no markup and stays as it is)."""
-    if isinstance(blocks, list):
-        return [blocks_for_slack(item) for item in blocks]
-    if not isinstance(blocks, dict):
-        return blocks
-    if blocks.get("type") == "mrkdwn" and isinstance(blocks.get("text"), str):
-        return {**blocks, "text": for_slack(blocks["text"])}
-    return {key: blocks_for_slack(value) for key, value in blocks.items()}
+def cut(text: str, limit: int, *, more: str = "") -> str:
+    """`text` within `limit` characters (Slack's limits: bot/slack/limits.py), never cutting an entity (`&amp;`) or
+    a mention (`<@U1>`) in two; when it is cut, it ends with `more` (an ellipsis), within the limit too."""
+    if len(text) <= limit:
+        return text
+    room = max(limit - len(more), 0)
+    kept = text[:room]
+    opened = max(kept.rfind("&"), kept.rfind("<"))
+    if opened >= 0 and (whole := _SEQUENCE.match(text, opened)) is not None and whole.end() > room:
+        kept = kept[:opened]
+    return kept + more
 
 
 def unmarked(text: str) -> str:

@@ -49,8 +49,25 @@ class Outbox(Protocol):
         ...
 
 
+class Turn:
+    """One chart's turn under the platform's rate limit: taken with `Poster.turn`, and given to the `post_chart` of
+    that chart, which then goes at once. It is used once: a post given a used turn waits for one of its own."""
+
+    def __init__(self) -> None:
+        self._used = False
+
+    def use(self) -> bool:
+        """Whether the turn was still unused (it is used now)."""
+        unused, self._used = not self._used, True
+        return unused
+
+
 class Poster(Outbox, Protocol):
-    """What scheduled runs need besides posting: a message everyone in the place sees, and a DM."""
+    """What scheduled runs need besides posting: a turn to post in, a message everyone in the place sees, and a DM."""
+
+    async def post_chart(self, destination: Destination, chart: RenderedChart, turn: Turn | None = None) -> str:
+        """Post the chart once, in `turn` (taken with `turn()`) when given, else in a turn it waits for."""
+        ...
 
     async def say(self, destination: Destination, text: str) -> None: ...
 
@@ -60,8 +77,8 @@ class Poster(Outbox, Protocol):
         """Whether posting can work at all (False once the platform refused the bot's credentials)."""
         ...
 
-    async def turn(self) -> None:
-        """Wait until the platform's rate limit allows one more chart; the next `post_chart` then goes at once."""
+    async def turn(self) -> Turn:
+        """Wait until the platform's rate limit allows one more chart: the turn to give that chart's `post_chart`."""
         ...
 
 

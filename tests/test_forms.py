@@ -50,7 +50,7 @@ def typed(**fields: str | None) -> dict[str, dict[str, Any]]:
 @pytest.mark.parametrize("kind", FORM_KINDS)
 def test_each_form_is_prefilled_and_within_slacks_limits(kind: str, language: str) -> None:
     with speaking(language):
-        view = chart_form(kind, f"{CPU} last 6h", channel_id="C0OPS")
+        view = chart_form(kind, f"{CPU} last 6h", channel_id="C0OPS").to_dict()
     assert view["type"] == "modal"
     assert view["callback_id"] == {"save": SAVE_CALLBACK_ID, "schedule": SCHEDULE_CALLBACK_ID}[kind]
     assert json.loads(view["private_metadata"]) == {"channel_id": "C0OPS"}
@@ -334,7 +334,7 @@ def ephemerals(stack: BotStack, user: str = "U0KIM") -> list[str]:
 
 
 async def test_the_save_form_saves_the_chart_for_the_channel(stack: BotStack) -> None:
-    view = save_modal(f"{CPU} last 6h", channel_id="C0OPS")
+    view = save_modal(f"{CPU} last 6h", channel_id="C0OPS").to_dict()
     ack = await submit(stack, view_submission(view, {"name": "Web-CPU", "chart": f"{CPU} last 6h"}))
     assert ack == {}
     await stack.fake.wait_for(lambda: ephemerals(stack))
@@ -346,7 +346,7 @@ async def test_the_save_form_saves_the_chart_for_the_channel(stack: BotStack) ->
 
 
 async def test_the_schedule_form_schedules_the_chart_in_the_channel(stack: BotStack) -> None:
-    view = schedule_modal(CPU, channel_id="C0INC")
+    view = schedule_modal(CPU, channel_id="C0INC").to_dict()
     ack = await submit(stack, view_submission(view, {"chart": CPU, "when": "every weekday 09:00"}))
     assert ack == {}
     await stack.fake.wait_for(lambda: ephemerals(stack))
@@ -356,13 +356,13 @@ async def test_the_schedule_form_schedules_the_chart_in_the_channel(stack: BotSt
 
 
 async def test_a_bad_when_is_refused_in_the_form_and_nothing_runs(stack: BotStack) -> None:
-    view = schedule_modal(CPU, channel_id="C0OPS")
+    view = schedule_modal(CPU, channel_id="C0OPS").to_dict()
     ack = await submit(stack, view_submission(view, {"chart": CPU, "when": "every dya at 9"}))
     assert ack["response_action"] == "errors"
     assert list(ack["errors"]) == ["when"]
     assert "Did you mean `day`?" in ack["errors"]["when"]
     bad_name = await submit(
-        stack, view_submission(save_modal(CPU, channel_id="C0OPS"), {"name": "today", "chart": CPU})
+        stack, view_submission(save_modal(CPU, channel_id="C0OPS").to_dict(), {"name": "today", "chart": CPU})
     )
     assert bad_name["response_action"] == "errors"
     assert list(bad_name["errors"]) == ["name"]

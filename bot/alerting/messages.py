@@ -14,9 +14,10 @@ from bot.durations import format_duration
 from bot.i18n import _, date_time
 from bot.language.parse import parse_chart
 from bot.language.tokens import quote_word
-from bot.markup import marked, slack_escape
+from bot.markup import cut, marked, slack_escape
 from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail
+from bot.slack.limits import SECTION_TEXT  # a heading is an incident message's first section
 from bot.store.alerts import Change, Dropped, Incident, firing
 
 LEVEL_MARKS = {"HIGH": "🔴", "MIDDLE": "🩷", "LOW": "🟣"}  # the ServiceWatch guide's colours: red, pink, purple
@@ -132,7 +133,7 @@ def fired_text(detail: AlertDetail, change: Change, *, value: str, resource: str
     lines = [head, _("{condition} · now {value}").format(condition=condition, value=value)]
     if change.late:
         lines.append(_("_Seen late: ServiceWatch could not be asked for a while._"))
-    return "\n".join(lines)[:3000]
+    return cut("\n".join(lines), SECTION_TEXT)
 
 
 def resolved_text(detail: AlertDetail, change: Change, incident: Incident, chart: RenderedChart) -> str:
@@ -148,7 +149,7 @@ def resolved_text(detail: AlertDetail, change: Change, incident: Incident, chart
         )
     if change.late:
         head += "\n" + _("_Seen late: ServiceWatch could not be asked for a while._")
-    return head[:3000]
+    return cut(head, SECTION_TEXT)
 
 
 def silent_text(detail: AlertDetail, change: Change, *, resource: str, in_incident: bool) -> str:
@@ -166,7 +167,7 @@ def silent_text(detail: AlertDetail, change: Change, *, resource: str, in_incide
     text = text.format(**names)
     if in_incident:
         text += " " + _("The incident stays open until the alert reports again: it has not cleared.")
-    return text[:3000]
+    return cut(text, SECTION_TEXT)
 
 
 def back_text(detail: AlertDetail, *, resource: str) -> str:

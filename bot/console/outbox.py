@@ -15,7 +15,7 @@ from bot.console.choices import choice_lines
 from bot.i18n import _
 from bot.language.answers import Pick
 from bot.markup import unmarked
-from bot.router import Destination
+from bot.router import Destination, Turn
 
 CHANNEL = "console"
 _MENTIONS = re.compile(r"<([@#])([A-Z0-9a-z_.-]+)(?:\|([^>]*))?>")
@@ -48,7 +48,7 @@ class ConsoleOutbox:
         self.last: tuple[Destination, RenderedChart] | None = None  # the last chart with choices, where it went
         self.asked: Asked | None = None  # the last question, until a chart is shown: numbers pick its readings
 
-    async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
+    async def post_chart(self, destination: Destination, chart: RenderedChart, turn: Turn | None = None) -> str:
         return await self.show(destination, chart)
 
     async def show(self, destination: Destination, chart: RenderedChart, *, changed_by: str = "") -> str:
@@ -87,8 +87,9 @@ class ConsoleOutbox:
     async def say(self, destination: Destination, text: str) -> None:
         self.write(text)
 
-    async def turn(self) -> None:
-        """The console has no rate limit."""
+    async def turn(self) -> Turn:
+        """The console has no rate limit: a turn at once."""
+        return Turn()
 
     def ready(self) -> bool:
         return True

@@ -153,7 +153,7 @@ class ScheduledRunner:
             return FAILED, error_text(exc)[0], None
         poster = self.poster_for(schedule.workspace)
         async with self._waiting(place):
-            await poster.turn()  # Slack's upload limit (the workspace's): wait here, while the run can be taken over
+            turn = await poster.turn()  # Slack's upload limit (the workspace's): wait here, while it can be taken over
             if not await self.runs.start_posting(schedule.id, slot, self.settings.lease):
                 log.info(
                     "schedule %s %s: no longer ours (taken over, or the schedule is gone); not posting",
@@ -162,7 +162,7 @@ class ScheduledRunner:
                 )
                 return None, None, None
             try:
-                file_id = await poster.post_chart(destination, chart)
+                file_id = await poster.post_chart(destination, chart, turn)
             except Exception as exc:
                 return FAILED, str(exc) if isinstance(exc, UserError) else error_text(exc)[0], None
         return POSTED, None, file_id

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
+from slack_sdk.models.views import View
+
 from bot.errors import UserError
 from bot.i18n import _
-from bot.markup import for_slack
+from bot.markup import cut
 from bot.servicewatch.accounts import Account, check_account_name
 from bot.servicewatch.endpoints import REGIONS_BY_ENVIRONMENT
+from bot.slack.blocks import button, confirmation, header, plain, section, text_input
+from bot.slack.limits import VIEW_TITLE
 from bot.slack.modal import ERROR_LIMIT
 from bot.store.accounts import AccountInfo
 
@@ -19,22 +24,15 @@ CALLBACK_ID = "scp_account_modal"
 FIELDS = ("name", "access_key", "secret_key", "region", "environment", "account_id")
 DEFAULT_REGION, DEFAULT_ENVIRONMENT = "kr-west1", "e"
 SHOWN = 20  # accounts shown with their Remove button (App Home holds 100 blocks, shared with schedules)
+TYPED_SHOWN = 20  # characters of a typed environment or region quoted back in a refusal
 
 
-def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:75]}
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": for_slack(text, 3000)}}
-
-
-def accounts_blocks(accounts: list[AccountInfo], command: str) -> list[dict[str, Any]]:
+def accounts_blocks(accounts: list[AccountInfo], command: str) -> list[Block]:
     """The part's blocks: a header, one section per account with its Remove button, and the Add button."""
-    blocks: list[dict[str, Any]] = [{"type": "divider"}, {"type": "header", "text": _plain(_("SCP accounts"))}]
+    blocks: list[Block] = [DividerBlock(), header(_("SCP accounts"))]
     if not accounts:
         blocks.append(
-            _section(
+            section(
                 _(
                     "None yet: charts use the bot's default ServiceWatch. Add one, then `{command} use NAME` in a "
                     "channel, or `account NAME` in a line."
@@ -42,63 +40,50 @@ def accounts_blocks(accounts: list[AccountInfo], command: str) -> list[dict[str,
             )
         )
     for info in accounts[:SHOWN]:
-        remove = {
-            "type": "button",
-            "action_id": REMOVE_ACTION,
-            "text": _plain(_("Remove")),
-            "value": info.name,
-            "style": "danger",
-            "confirm": {
-                "title": _plain(_("Remove this account?")),
-                "text": _plain(
-                    _("Charts stop using `{name}`; channels that use it by default lose it.").format(name=info.name)
-                ),
-                "confirm": _plain(_("Remove")),
-                "deny": _plain(_("Keep")),
-            },
-        }
+        remove = button(
+            _("Remove"),
+            REMOVE_ACTION,
+            value=info.name,
+            style="danger",
+            confirm=confirmation(
+                _("Remove this account?"),
+                _("Charts stop using `{name}`; channels that use it by default lose it.").format(name=info.name),
+                _("Remove"),
+                _("Keep"),
+            ),
+        )
         text = _("`{name}` · {region} ({environment}) · access key …{tail}").format(
             name=info.name, region=info.region, environment=info.environment, tail=info.key_tail
         )
-        blocks.append({**_section(text), "block_id": f"scp_account_{info.name}", "accessory": remove})
+        blocks.append(section(text, block_id=f"scp_account_{info.name}", accessory=remove))
     if len(accounts) > SHOWN:
         more = _("… and {count} more; `{command} accounts` lists them all.")
-        blocks.append(_section(more.format(count=len(accounts) - SHOWN, command=command)))
-    add = {"type": "button", "action_id": ADD_ACTION, "text": _plain(_("Add SCP account")), "style": "primary"}
-    blocks.append({"type": "actions", "block_id": "scp_accounts_add", "elements": [add]})
+        blocks.append(section(more.format(count=len(accounts) - SHOWN, command=command)))
+    add = button(_("Add SCP account"), ADD_ACTION, style="primary")
+    blocks.append(ActionsBlock(block_id="scp_accounts_add", elements=[add]))
     return blocks
 
 
-def _input(block_id: str, label: str, *, initial: str = "", hint: str = "", optional: bool = False) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": block_id, "multiline": False}
-    if initial:
-        element["initial_value"] = initial
-    block: dict[str, Any] = {"type": "input", "block_id": block_id, "label": _plain(label), "element": element}
-    if hint:
-        block["hint"] = _plain(hint)
-    if optional:
-        block["optional"] = True
-    return block
-
-
-def account_modal() -> dict[str, Any]:
+def account_modal() -> View:
     """The *Add SCP account* modal."""
     environments = ", ".join(f"{env}: {'/'.join(regions)}" for env, regions in REGIONS_BY_ENVIRONMENT.items())
-    return {
-        "type": "modal",
-        "callback_id": CALLBACK_ID,
-        "title": _plain(_("Add SCP account")[:24]),
-        "submit": _plain(_("Check and save")[:24]),
-        "close": _plain(_("Cancel")[:24]),
-        "blocks": [
-            _input("name", _("Name"), hint=_("What people type after `account`, e.g. prod or staging.")),
-            _input("access_key", _("Access key")),
-            _input("secret_key", _("Secret key"), hint=_("Stored encrypted; never shown again, not even to admins.")),
-            _input("region", _("Region"), initial=DEFAULT_REGION),
-            _input("environment", _("Environment"), initial=DEFAULT_ENVIRONMENT, hint=environments),
-            _input("account_id", _("Account id"), optional=True),
+    return View(
+        type="modal",
+        callback_id=CALLBACK_ID,
+        title=plain(_("Add SCP account"), VIEW_TITLE),
+        submit=plain(_("Check and save"), VIEW_TITLE),
+        close=plain(_("Cancel"), VIEW_TITLE),
+        blocks=[
+            text_input("name", _("Name"), hint=_("What people type after `account`, e.g. prod or staging.")),
+            text_input("access_key", _("Access key")),
+            text_input(
+                "secret_key", _("Secret key"), hint=_("Stored encrypted; never shown again, not even to admins.")
+            ),
+            text_input("region", _("Region"), initial=DEFAULT_REGION),
+            text_input("environment", _("Environment"), initial=DEFAULT_ENVIRONMENT, hint=environments),
+            text_input("account_id", _("Account id"), optional=True),
         ],
-    }
+    )
 
 
 def _typed(values: dict[str, dict[str, Any]], block: str) -> str:
@@ -113,7 +98,7 @@ def read_account(values: dict[str, dict[str, Any]]) -> tuple[Account | None, dic
     try:
         name = check_account_name(typed["name"]) if typed["name"] else ""
     except UserError as exc:
-        errors["name"] = str(exc)[:ERROR_LIMIT]
+        errors["name"] = cut(str(exc), ERROR_LIMIT)
         name = ""
     for block in ("name", "access_key", "secret_key", "region", "environment"):
         if not typed[block] and block not in errors:
@@ -121,12 +106,16 @@ def read_account(values: dict[str, dict[str, Any]]) -> tuple[Account | None, dic
     region, environment = typed["region"], typed["environment"]
     if environment and environment not in REGIONS_BY_ENVIRONMENT:
         errors["environment"] = _("“{environment}” is not an SCP environment; use one of {known}.").format(
-            environment=environment[:20], known=", ".join(sorted(REGIONS_BY_ENVIRONMENT))
+            environment=cut(environment, TYPED_SHOWN), known=", ".join(sorted(REGIONS_BY_ENVIRONMENT))
         )
     elif region and environment and region not in REGIONS_BY_ENVIRONMENT[environment]:
         errors["region"] = _(
             "“{region}” is not a region of environment {environment}; regions there: {regions}."
-        ).format(region=region[:20], environment=environment, regions=", ".join(REGIONS_BY_ENVIRONMENT[environment]))
+        ).format(
+            region=cut(region, TYPED_SHOWN),
+            environment=environment,
+            regions=", ".join(REGIONS_BY_ENVIRONMENT[environment]),
+        )
     if errors:
         return None, errors
     account = Account(

@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+
+from slack_sdk.models.blocks import ActionsBlock, Block
 
 from bot.alerting.announcing import IncidentAnnouncer, TellsNoData, never
 from bot.alerting.messages import (
@@ -30,10 +31,11 @@ from bot.alerting.messages import (
 from bot.charts.service import ChartService, RenderedChart
 from bot.durations import format_duration
 from bot.i18n import _
-from bot.markup import for_slack
 from bot.router import Destination
 from bot.servicewatch.models import AlertDetail
+from bot.slack.blocks import button, section
 from bot.slack.chart_message import KEEP
+from bot.slack.limits import BUTTON_VALUE
 from bot.slack.outbox import SlackOutbox
 from bot.store.alerts import AlertIncidents, Change, Dropped, Incident
 
@@ -155,31 +157,22 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         await self.incidents.done(change, cleared=True)
 
 
-def heading_blocks(text: str) -> list[dict[str, Any]]:
+def heading_blocks(text: str) -> list[Block]:
     """A heading (`fired_text`, `resolved_text`) as the incident message's first block, kept when it is redrawn."""
-    return [{"type": "section", "block_id": f"{KEEP}alert_head", "text": {"type": "mrkdwn", "text": for_slack(text)}}]
+    return [section(text, block_id=f"{KEEP}alert_head")]
 
 
-def follow(chart: RenderedChart) -> list[dict[str, Any]]:
+def follow(chart: RenderedChart) -> list[Block]:
     """The incident's follow button: `follow` of the chart, every period, in this message's thread (the value is
     the line it runs, checked as a typed line is)."""
     line = chart.view.chart if chart.view is not None else ""
     if not line:
         return []
     line = f"follow {line} every {format_duration(max(300, chart.plan.period))}"
-    if len(line) > 1900:
+    if len(line) > BUTTON_VALUE:
         return []
     return [
-        {
-            "type": "actions",
-            "block_id": f"{KEEP}alert_follow",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": FOLLOW_ACTION,
-                    "text": {"type": "plain_text", "text": _("Follow in the thread")[:75], "emoji": True},
-                    "value": line,
-                }
-            ],
-        }
+        ActionsBlock(
+            block_id=f"{KEEP}alert_follow", elements=[button(_("Follow in the thread"), FOLLOW_ACTION, value=line)]
+        )
     ]

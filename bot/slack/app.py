@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import BotMode, Settings
 from bot.errors import UserError
+from bot.slack.access import SlackAccess, slack_error
 from bot.slack.client import slack_client
 from bot.slack.install import (
     ROTATE_BEFORE_MINUTES,
@@ -25,7 +26,6 @@ from bot.slack.install import (
 )
 from bot.slack.listeners import SlackListeners
 from bot.slack.membership import SlackMembership
-from bot.slack.outbox import SlackAccess, slack_error
 from bot.slack.pacers import pacers_for
 from bot.slack.workspaces import SINGLE, InstalledTokens, Workspaces
 from bot.store.db import Database

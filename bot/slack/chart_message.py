@@ -7,6 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ImageBlock,
+    Option,
+    StaticSelectElement,
+)
+from slack_sdk.models.blocks.basic_components import SlackFile
+
 from bot.charts.service import RenderedChart
 from bot.charts.steering import (
     PRESETS,
@@ -18,7 +28,9 @@ from bot.charts.steering import (
     encode_view,
 )
 from bot.i18n import _
-from bot.markup import for_slack
+from bot.markup import cut
+from bot.slack.blocks import button, context, option, parsed, plain, section
+from bot.slack.limits import ALT_TEXT, IMAGE_TITLE
 
 ACTION_PREFIX = "chart_"
 REFRESH = "chart_refresh"
@@ -27,23 +39,11 @@ PRIVATE_MENU = "chart_private"
 SAVE = "chart_save"
 SCHEDULE = "chart_schedule"
 PRIVATE_CONTROLS = ("refresh", *PRESETS, "earlier", "compare")
-TEXT_LIMIT = 3000  # a section's text
 KEEP = "keep_"  # block ids of a chart message's own blocks, kept when the chart is redrawn
 
 
-def _plain(text: str, most: int = 75) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:most], "emoji": True}
-
-
-def _button(action: str, label: str, value: str, *, primary: bool = False) -> dict[str, Any]:
-    button = {"type": "button", "action_id": f"{ACTION_PREFIX}{action}", "text": _plain(label), "value": value}
-    if primary:
-        button["style"] = "primary"
-    return button
-
-
-def _option(label: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(label), "value": value}
+def _button(action: str, label: str, value: str, *, primary: bool = False) -> ButtonElement:
+    return button(label, f"{ACTION_PREFIX}{action}", value=value, style="primary" if primary else None)
 
 
 def chart_blocks(
@@ -51,37 +51,34 @@ def chart_blocks(
     file_id: str,
     *,
     changed_by: str = "",
-    above: Sequence[dict[str, Any]] = (),
-    below: Sequence[dict[str, Any]] = (),
-) -> list[dict[str, Any]]:
+    above: Sequence[Block] = (),
+    below: Sequence[Block] = (),
+) -> list[Block]:
     """The message of a posted chart: its comment line, the image, who changed it last (`changed_by`: their
     mention, after a click), and its controls (none when the chart has no view, or its view is too long to carry).
     `above` and `below` are the message's own blocks around the chart (an alert's heading, its follow button):
-    their block_ids start with KEEP, so a redraw keeps them (`kept_blocks`); they come as Slack takes them (its own
-    texts are made safe here: `bot.markup`)."""
-    blocks: list[dict[str, Any]] = [
+    their block_ids start with KEEP, so a redraw keeps them (`kept_blocks`)."""
+    blocks: list[Block] = [
         *above,
-        {"type": "section", "text": {"type": "mrkdwn", "text": for_slack(chart.comment, TEXT_LIMIT)}},
-        {
-            "type": "image",
-            "slack_file": {"id": file_id},
-            "alt_text": chart.alt_text[:2000] or chart.title[:2000],
-            "title": _plain(chart.title, 2000),
-        },
+        section(chart.comment),
+        ImageBlock(
+            slack_file=SlackFile(id=file_id),
+            alt_text=cut(chart.alt_text, ALT_TEXT) or cut(chart.title, ALT_TEXT),
+            title=plain(chart.title, IMAGE_TITLE),
+        ),
     ]
     view = chart.view
     if view is not None and changed_by:
-        said = _("{change} — changed by {who}").format(change=view.change(), who=changed_by)
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": for_slack(said, TEXT_LIMIT)}]})
+        blocks.append(context(_("{change} — changed by {who}").format(change=view.change(), who=changed_by)))
     value = encode_view(view) if view is not None else None
     if view is not None and value is not None:
         blocks += controls(view, value, chart.plan.lines[0].metric.recommended_stats)
     return [*blocks, *below]
 
 
-def kept_blocks(message: dict[str, Any] | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def kept_blocks(message: dict[str, Any] | None) -> tuple[list[Block], list[Block]]:
     """The blocks of a chart message that are its own, not the chart's (block_id starting with KEEP): those before
-    the chart, and those after it."""
+    the chart, and those after it, as they came (to be sent again)."""
     above: list[dict[str, Any]] = []
     below: list[dict[str, Any]] = []
     seen_chart = False
@@ -92,10 +89,10 @@ def kept_blocks(message: dict[str, Any] | None) -> tuple[list[dict[str, Any]], l
             (below if seen_chart else above).append(block)
         else:
             seen_chart = True
-    return above, below
+    return parsed(above), parsed(below)
 
 
-def controls(view: ChartView, value: str, allowed_stats: tuple[str, ...]) -> list[dict[str, Any]]:
+def controls(view: ChartView, value: str, allowed_stats: tuple[str, ...]) -> list[Block]:
     """Two rows: the window (↻, presets, ◀ ▶), then the statistic, compare, save…, schedule… and just-for-me."""
     labels = control_labels()
     when = [_button("refresh", labels["refresh"], value)]
@@ -109,29 +106,24 @@ def controls(view: ChartView, value: str, allowed_stats: tuple[str, ...]) -> lis
     stats = [stat for stat in STEERABLE_STATS if stat in allowed_stats] or list(STEERABLE_STATS)
     if view.stat not in stats:
         stats.append(view.stat)
-    stat_options = [_option(stat, f"stat:{stat}") for stat in stats]
-    how: list[dict[str, Any]] = [
-        {
-            "type": "static_select",
-            "action_id": STAT_MENU,
-            "placeholder": _plain(_("Statistic")),
-            "options": stat_options,
-            "initial_option": next(o for o in stat_options if o["value"] == f"stat:{view.stat}"),
-        },
+    stat_options: list[Option] = [option(stat, f"stat:{stat}") for stat in stats]
+    how = [
+        StaticSelectElement(
+            action_id=STAT_MENU,
+            placeholder=plain(_("Statistic")),
+            options=stat_options,
+            initial_option=next(o for o in stat_options if o.value == f"stat:{view.stat}"),
+        ),
         _button("compare", _("Hide comparison") if view.compare else labels["compare"], value, primary=view.compare),
         _button("save", _("Save…"), value),
         _button("schedule", _("Schedule…"), value),
-        {
-            "type": "static_select",
-            "action_id": PRIVATE_MENU,
-            "placeholder": _plain(_("Just for me…")),
-            "options": [_option(labels[control], control) for control in PRIVATE_CONTROLS],
-        },
+        StaticSelectElement(
+            action_id=PRIVATE_MENU,
+            placeholder=plain(_("Just for me…")),
+            options=[option(labels[control], control) for control in PRIVATE_CONTROLS],
+        ),
     ]
-    return [
-        {"type": "actions", "block_id": "chart_when", "elements": when},
-        {"type": "actions", "block_id": "chart_how", "elements": how},
-    ]
+    return [ActionsBlock(block_id="chart_when", elements=when), ActionsBlock(block_id="chart_how", elements=how)]
 
 
 def clicked(action: dict[str, Any], message: dict[str, Any] | None) -> tuple[str, ChartView]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
+from bot.slack.access import slack_error
 from bot.slack.client import slack_client
-from bot.slack.outbox import slack_error
 
 
 async def check_slack(settings: Settings) -> list[tuple[str, str | None]]:

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.errors import UserError
 from bot.i18n import _
 from bot.markup import channel_link
-from bot.slack.outbox import slack_error
+from bot.slack.access import slack_error
 from bot.workspace_keys import SINGLE
 
 log = logging.getLogger(__name__)

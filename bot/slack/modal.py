@@ -7,6 +7,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from slack_sdk.models.blocks import (
+    Block,
+    ExternalDataSelectElement,
+    InputBlock,
+    Option,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import UserError
@@ -16,8 +25,10 @@ from bot.language.spec import SaveRequest, ScheduleRequest
 from bot.language.tokens import Kind, Token, clean, quote_word, tokenize
 from bot.language.when import When, parse_when
 from bot.language.when_phrases import starts_when
-from bot.markup import for_slack
+from bot.markup import cut
 from bot.scheduling.commands import chart_text, parse_schedule
+from bot.slack.blocks import field, option, placeholder, plain, section, text_input
+from bot.slack.limits import OPTIONS_PER_MENU, VIEW_TITLE
 from bot.store import SavedChart
 
 CALLBACK_ID = "chart_in_thread_modal"
@@ -32,79 +43,51 @@ ERROR_LIMIT = 300  # characters of a refusal shown under a form's field
 STATISTICS = ("auto", "avg", "min", "max", "sum", "count")
 
 
-def _text(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:75], "emoji": False}
+def _option(text: str, value: str) -> Option:
+    return option(text, value, emoji=False)  # a metric's `namespace:name` is no emoji
 
 
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": _text(text), "value": value[:150]}
+def _title(text: str) -> PlainTextObject:
+    """A modal's title, submit or close."""
+    return plain(text, VIEW_TITLE, emoji=False)
 
 
-def chart_modal(saved: list[SavedChart], *, channel_id: str, thread_ts: str, default_window: str) -> dict[str, Any]:
+def chart_modal(saved: list[SavedChart], *, channel_id: str, thread_ts: str, default_window: str) -> View:
     """The modal a message shortcut opens; where to post travels in `private_metadata`."""
-    blocks: list[dict[str, Any]] = []
+    blocks: list[Block] = []
     if saved:
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": "saved",
-                "optional": True,
-                "label": _text(_("Saved chart of this channel")),
-                "element": {
-                    "type": "static_select",
-                    "action_id": "saved",
-                    "placeholder": _text(_("Pick a saved chart…")),
-                    "options": [_option(chart.name, chart.name) for chart in saved[:100]],
-                },
-            }
+        saved_menu = StaticSelectElement(
+            action_id="saved",
+            placeholder=placeholder(_("Pick a saved chart…")),
+            options=[_option(chart.name, chart.name) for chart in saved[:OPTIONS_PER_MENU]],
         )
+        blocks.append(field("saved", _("Saved chart of this channel"), saved_menu, optional=True))
+    metrics = ExternalDataSelectElement(
+        action_id=METRIC_ACTION, min_query_length=1, placeholder=placeholder(_("Type part of a metric's name…"))
+    )
+    stats = StaticSelectElement(
+        action_id="stat", initial_option=_option("auto", "auto"), options=[_option(stat, stat) for stat in STATISTICS]
+    )
     blocks += [
-        {
-            "type": "input",
-            "block_id": "metric",
-            "optional": bool(saved),
-            "label": _text(_("Metric") if not saved else _("…or a metric")),
-            "element": {
-                "type": "external_select",
-                "action_id": METRIC_ACTION,
-                "min_query_length": 1,
-                "placeholder": _text(_("Type part of a metric's name…")),
-            },
-        },
-        {
-            "type": "input",
-            "block_id": "window",
-            "optional": True,
-            "label": _text(_("Window")),
-            "hint": _text("last 3h · since 09:00 · today · yesterday · from 09:00 to 12:00"),
-            "element": {
-                "type": "plain_text_input",
-                "action_id": "window",
-                "placeholder": _text(f"last {default_window}"),
-            },
-        },
-        {
-            "type": "input",
-            "block_id": "stat",
-            "optional": True,
-            "label": _text(_("Statistic")),
-            "element": {
-                "type": "static_select",
-                "action_id": "stat",
-                "initial_option": _option("auto", "auto"),
-                "options": [_option(stat, stat) for stat in STATISTICS],
-            },
-        },
+        field("metric", _("Metric") if not saved else _("…or a metric"), metrics, optional=bool(saved)),
+        text_input(
+            "window",
+            _("Window"),
+            example=f"last {default_window}",
+            hint="last 3h · since 09:00 · today · yesterday · from 09:00 to 12:00",
+            optional=True,
+        ),
+        field("stat", _("Statistic"), stats, optional=True),
     ]
-    return {
-        "type": "modal",
-        "callback_id": CALLBACK_ID,
-        "title": _text(_("Chart in thread")),
-        "submit": _text(_("Post chart")),
-        "close": _text(_("Cancel")),
-        "private_metadata": json.dumps({"channel_id": channel_id, "thread_ts": thread_ts}),
-        "blocks": blocks,
-    }
+    return View(
+        type="modal",
+        callback_id=CALLBACK_ID,
+        title=_title(_("Chart in thread")),
+        submit=_title(_("Post chart")),
+        close=_title(_("Cancel")),
+        private_metadata=json.dumps({"channel_id": channel_id, "thread_ts": thread_ts}),
+        blocks=blocks,
+    )
 
 
 def chart_words(values: dict[str, dict[str, Any]]) -> tuple[str, str | None]:
@@ -129,94 +112,67 @@ def chart_words(values: dict[str, dict[str, Any]]) -> tuple[str, str | None]:
     return " ".join(words), None
 
 
-def metric_options(references: list[str], query: str) -> list[dict[str, Any]]:
+def metric_options(references: list[str], query: str) -> list[Option]:
     """Type-ahead: catalog metrics whose `namespace:metric` holds every word typed (Slack shows ≤ 100)."""
     words = query.lower().split()
     found = [ref for ref in references if all(word in ref.lower() for word in words)]
-    return [_option(ref, ref) for ref in found[:100]]
+    return [_option(ref, ref) for ref in found[:OPTIONS_PER_MENU]]
 
 
-def notice_modal(text: str) -> dict[str, Any]:
+def notice_modal(text: str) -> View:
     """A modal that only says something (why the chart cannot be made here), with a Close button."""
-    return {
-        "type": "modal",
-        "title": _text(_("Chart in thread")),
-        "close": _text(_("Close")),
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": for_slack(text, 3000)}}],
-    }
+    return View(type="modal", title=_title(_("Chart in thread")), close=_title(_("Close")), blocks=[section(text)])
 
 
 # The Save… and Schedule… forms -------------------------------------------------------------------------------------
 
 
-def _plain_input(
-    block_id: str,
-    label: str,
-    *,
-    initial: str = "",
-    placeholder: str = "",
-    hint: str = "",
-    max_length: int | None = None,
-) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "action_id": block_id, "multiline": False}
-    if initial:
-        element["initial_value"] = initial[:3000]  # Slack's limit on a plain_text_input
-    if placeholder:
-        element["placeholder"] = _text(placeholder)
-    if max_length is not None:
-        element["max_length"] = max_length
-    block: dict[str, Any] = {"type": "input", "block_id": block_id, "label": _text(label), "element": element}
-    if hint:
-        block["hint"] = _text(hint)
-    return block
-
-
-def _chart_input(chart_line: str) -> dict[str, Any]:
-    return _plain_input(
+def _chart_input(chart_line: str) -> InputBlock:
+    return text_input(
         "chart",
         _("Chart"),
         initial=chart_line,
-        placeholder="cpu web-01 last 3h",
+        example="cpu web-01 last 3h",
         hint=_("A saved chart's name or metrics, with a window and options, as after /chart."),
     )
 
 
-def _form(callback_id: str, title: str, submit: str, channel_id: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": callback_id,
-        "title": _text(title[:24]),
-        "submit": _text(submit[:24]),
-        "close": _text(_("Cancel")),
-        "private_metadata": json.dumps({"channel_id": channel_id}),
-        "blocks": blocks,
-    }
+def _form(callback_id: str, title: str, submit: str, channel_id: str, blocks: list[Block]) -> View:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=_title(title),
+        submit=_title(submit),
+        close=_title(_("Cancel")),
+        private_metadata=json.dumps({"channel_id": channel_id}),
+        blocks=blocks,
+    )
 
 
-def save_modal(chart_line: str, *, channel_id: str) -> dict[str, Any]:
+def save_modal(chart_line: str, *, channel_id: str) -> View:
     """The Save… form: a name for `chart_line` (pre-filled, editable), saved for `channel_id` on submit."""
-    name = _plain_input(
+    name = text_input(
         "name",
         _("Name"),
-        placeholder=NAME_EXAMPLE,
+        example=NAME_EXAMPLE,
         hint=_("1–40 letters, digits, -, _ or ., starting with a letter or digit. Saved for this channel."),
         max_length=40,
     )
     return _form(SAVE_CALLBACK_ID, _("Save chart"), _("Save"), channel_id, [name, _chart_input(chart_line)])
 
 
-def schedule_modal(chart_line: str, *, channel_id: str) -> dict[str, Any]:
+def schedule_modal(chart_line: str, *, channel_id: str) -> View:
     """The Schedule… form: `chart_line` (pre-filled, editable) and when it runs, posted to `channel_id`."""
-    when = _plain_input(
+    when = text_input(
         "when",
         _("When"),
-        placeholder=WHEN_EXAMPLES[0],
+        example=WHEN_EXAMPLES[0],
         hint=_("For example: {examples}").format(examples=" · ".join(WHEN_EXAMPLES)),
     )
     return _form(SCHEDULE_CALLBACK_ID, _("Schedule chart"), _("Schedule"), channel_id, [_chart_input(chart_line), when])
 
 
-def chart_form(kind: str, chart_line: str, *, channel_id: str) -> dict[str, Any]:
+def chart_form(kind: str, chart_line: str, *, channel_id: str) -> View:
     """The form of `kind` (`save` or `schedule`) for `chart_line`."""
     if kind == "save":
         return save_modal(chart_line, channel_id=channel_id)
@@ -241,7 +197,7 @@ async def open_chart_form(
             view = chart_form(kind, chart_line, channel_id=channel_id)
     else:
         view = chart_form(kind, chart_line, channel_id=channel_id)
-    await client.views_open(trigger_id=trigger_id, view=view)
+    await client.views_open(trigger_id=trigger_id, view=view.to_dict())
 
 
 def _typed(values: dict[str, dict[str, Any]], block: str) -> str:
@@ -251,9 +207,9 @@ def _typed(values: dict[str, dict[str, Any]], block: str) -> str:
     return clean(value).strip() if isinstance(value, str) else ""
 
 
-def _refusal(exc: UserError) -> str:
+def refusal(exc: UserError) -> str:
     """A refusal's first line (the usage line after it is for typed lines), short enough for under a field."""
-    return str(exc).strip().splitlines()[0][:ERROR_LIMIT] if str(exc).strip() else _("This cannot be read.")
+    return cut(str(exc).strip().splitlines()[0], ERROR_LIMIT) if str(exc).strip() else _("This cannot be read.")
 
 
 def _chart_of(values: dict[str, dict[str, Any]], errors: dict[str, str]) -> str:
@@ -264,7 +220,7 @@ def _chart_of(values: dict[str, dict[str, Any]], errors: dict[str, str]) -> str:
     try:
         parse_chart(chart)
     except UserError as exc:
-        errors["chart"] = _refusal(exc)
+        errors["chart"] = refusal(exc)
     return chart
 
 
@@ -279,7 +235,7 @@ def save_words(values: dict[str, dict[str, Any]]) -> tuple[str, dict[str, str]]:
         try:
             name = check_saved_name(typed_name)
         except UserError as exc:
-            errors["name"] = _refusal(exc)
+            errors["name"] = refusal(exc)
     chart = _chart_of(values, errors)
     if errors:
         return "", errors
@@ -287,7 +243,7 @@ def save_words(values: dict[str, dict[str, Any]]) -> tuple[str, dict[str, str]]:
     try:
         request = parse_request(line)
     except UserError as exc:
-        return "", {"chart": _refusal(exc)}
+        return "", {"chart": refusal(exc)}
     if not (isinstance(request, SaveRequest) and request.name == name and request.text == chart):
         return "", {"chart": _("This chart cannot be saved as written; check its quotes.")}
     return line, {}
@@ -311,7 +267,7 @@ def _when_of(values: dict[str, dict[str, Any]], errors: dict[str, str]) -> tuple
             )
         when, used = parse_when(tokens, 0)
     except UserError as exc:
-        errors["when"] = _refusal(exc)
+        errors["when"] = refusal(exc)
         return typed, None
     if used != len(tokens):
         extra = " ".join(str(t) for t in tokens[used:])
@@ -349,7 +305,7 @@ def schedule_words(values: dict[str, dict[str, Any]]) -> tuple[str, dict[str, st
             and new.channel_id is None
         )
     except UserError as exc:
-        return "", {"chart": _refusal(exc)}
+        return "", {"chart": refusal(exc)}
     if not same:
         return "", {"chart": _reads_as_when()}
     return line, {}

@@ -10,15 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
+
 from bot.charts.steering import UnreadableButton
 from bot.i18n import _
 from bot.language.answers import Pick
+from bot.markup import cut
 from bot.router import Destination
+from bot.slack.blocks import button, section
+from bot.slack.limits import BUTTON_VALUE, LABEL
 
 PICK_PREFIX = "pick_"
-MAX_VALUE = 2000  # a button's value
-MAX_LABEL = 75  # a button's text
-TEXT_LIMIT = 3000  # a section's text
 
 
 @dataclass(frozen=True)
@@ -33,25 +35,18 @@ class Picked:
     question: str  # the same on every button of one question: the first pick answers it
 
 
-def question_blocks(text: str, choices: Sequence[Pick], asked: str, destination: Destination) -> list[dict[str, Any]]:
+def question_blocks(text: str, choices: Sequence[Pick], asked: str, destination: Destination) -> list[Block]:
     """The question's words, then one button a reading (a reading whose line is too long to carry has none)."""
     question = secrets.token_hex(8)
-    buttons = []
+    buttons: list[ButtonElement] = []
     for number, choice in enumerate(choices):
         pick = Picked(asked, choice.line, choice.label, destination.channel_id, destination.thread_ts, question)
         value = _value(pick)
-        if len(value) <= MAX_VALUE:
-            buttons.append(
-                {
-                    "type": "button",
-                    "action_id": f"{PICK_PREFIX}{number}",
-                    "text": {"type": "plain_text", "text": _label(choice.label), "emoji": True},
-                    "value": value,
-                }
-            )
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": text[:TEXT_LIMIT]}}]
+        if len(value) <= BUTTON_VALUE:
+            buttons.append(button(cut(choice.label, LABEL, more="…"), f"{PICK_PREFIX}{number}", value=value))
+    blocks: list[Block] = [section(text)]
     if buttons:
-        blocks.append({"type": "actions", "block_id": "pick", "elements": buttons})
+        blocks.append(ActionsBlock(block_id="pick", elements=buttons))
     return blocks
 
 
@@ -84,7 +79,3 @@ def _value(pick: Picked) -> str:
     if pick.thread_ts:
         data["thread"] = pick.thread_ts
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _label(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"

@@ -42,10 +42,10 @@ class TrackedOutbox:
         self._inner, self._pending, self._id = inner, pending, request_id
 
     async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
-        await self._inner.turn()  # Slack's upload limit: waiting here, the request can still be finished elsewhere
+        turn = await self._inner.turn()  # Slack's upload limit: waiting here, the request can be finished elsewhere
         if not await self._pending.posting(self._id):
             raise Superseded(f"request {self._id}")
-        return await self._inner.post_chart(destination, chart)
+        return await self._inner.post_chart(destination, chart, turn)
 
     async def tell(self, asker: Asker, destination: Destination, text: str) -> None:
         await self._inner.tell(asker, destination, text)

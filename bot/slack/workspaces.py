@@ -21,8 +21,9 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.slack.access import SlackAccess
 from bot.slack.client import retry_handlers
-from bot.slack.outbox import SlackAccess, SlackOutbox
+from bot.slack.outbox import SlackOutbox
 from bot.slack.pacers import Pacers, local_pacers
 from bot.workspace_keys import SINGLE, workspace_key
 

@@ -60,7 +60,7 @@ async def test_a_revoked_token_is_logged_once_and_slack_is_left_alone(
     fake.token_error = "token_revoked"  # every call with the token says so, auth.test's confirmation included
     schedules = stack.schedules
     assert schedules is not None
-    with caplog.at_level(logging.CRITICAL, logger="bot.slack.outbox"):
+    with caplog.at_level(logging.CRITICAL, logger="bot.slack.access"):
         await stack.post_command("schedule lag every 1s")
         await fake.wait_for(lambda: fake.methods().count("files.getUploadURLExternal") >= 1)
         await fake.wait_for(lambda: schedules.runs_under_way == 0)

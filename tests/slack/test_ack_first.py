@@ -49,7 +49,10 @@ def held(stack: BotStack, monkeypatch: pytest.MonkeyPatch) -> HeldDatabase:
 
 
 def modal_view() -> dict[str, Any]:
-    return {**chart_modal([], channel_id="C0OPS", thread_ts="1700000300.000400", default_window="3h"), "id": "V1"}
+    return {
+        **chart_modal([], channel_id="C0OPS", thread_ts="1700000300.000400", default_window="3h").to_dict(),
+        "id": "V1",
+    }
 
 
 def submission() -> dict[str, Any]:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.router import Turn
 from bot.slack.http import AckFirst, SeenRecently
 from bot.slack.pacing import UploadPacer
+from bot.slack.turns import UploadTurns
 from tests.fakes.slack import FakeSlack, RateLimit
 from tests.stacks import BotStack, settings_for, start_stack
 
@@ -45,6 +47,46 @@ async def test_a_waiter_that_gave_up_does_not_take_a_turn() -> None:
     await stays
     assert gone.cancelled()
     assert pacer.waiting == 0
+
+
+class CountedPacer(UploadPacer):
+    """A pacer that counts the turns asked of it, and whether each was for a scheduled upload."""
+
+    def __init__(self) -> None:
+        super().__init__(per_minute=60_000, burst=100)
+        self.asked: list[bool] = []
+
+    async def wait(self, *, scheduled: bool = False) -> None:
+        self.asked.append(scheduled)
+        await super().wait(scheduled=scheduled)
+
+
+async def test_an_upload_given_its_turn_goes_without_asking_again() -> None:
+    pacer = CountedPacer()
+    turns = UploadTurns(pacer, scheduled=True)
+    turn = await turns.take()
+    assert pacer.asked == [True]  # the turn is waited for where it is taken
+    await turns.use(turn)
+    assert pacer.asked == [True]  # … and the upload it is given goes at once
+    await turns.use(turn)
+    assert pacer.asked == [True, True]  # a turn is used once: a second upload with it waits for its own
+    await turns.use(None)
+    assert pacer.asked == [True, True, True]  # as does an upload given none
+
+
+async def test_a_turn_taken_and_never_used_gives_no_later_upload_a_free_pass() -> None:
+    pacer = CountedPacer()
+    turns = UploadTurns(pacer)
+    await turns.take()  # a run taken over after its turn: the turn is dropped with it
+    await turns.use(None)
+    assert pacer.asked == [False, False]
+
+
+async def test_without_a_pacer_a_turn_is_there_at_once() -> None:
+    turn = await UploadTurns(None).take()
+    assert isinstance(turn, Turn)
+    assert turn.use()
+    assert not turn.use()
 
 
 def test_a_signature_is_seen_once_within_the_window() -> None:

@@ -118,7 +118,10 @@ async def test_the_shortcut_on_a_channel_one_only_views_explains_instead_of_offe
 
 async def test_a_form_submitted_for_a_channel_one_is_not_in_is_refused_by_dm(stack: BotStack) -> None:
     """The form was opened while still a member (or its metadata names another channel): checked again."""
-    view = {**chart_modal([], channel_id=EXEC, thread_ts="1700000300.000400", default_window="3h"), "id": "V1"}
+    view = {
+        **chart_modal([], channel_id=EXEC, thread_ts="1700000300.000400", default_window="3h").to_dict(),
+        "id": "V1",
+    }
     view["state"] = {
         "values": {
             "metric": {"metric": {"type": "external_select", "selected_option": {"value": "lag"}}},

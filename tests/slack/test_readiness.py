@@ -19,8 +19,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.sandbox import Fault as SandboxFault
+from bot.slack.access import SlackAccess
 from bot.slack.client import slack_client
-from bot.slack.outbox import SlackAccess
 from tests.fakes.slack import FakeSlack, Fault
 from tests.stacks import TOKEN, BotStack, settings_for, start_stack
 

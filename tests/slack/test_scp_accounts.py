@@ -291,8 +291,8 @@ async def test_without_secrets_keys_the_modal_says_which_setting(
 )
 def test_the_fake_slack_refuses_a_broken_modal(change: dict[str, Any], problem: str) -> None:
     """The check the modal above passes is a real one: a broken view is refused."""
-    modal = {**account_modal(), **change}
-    assert view_problems(account_modal()) == []
+    modal = {**account_modal().to_dict(), **change}
+    assert view_problems(account_modal().to_dict()) == []
     assert any(problem in found for found in view_problems(modal))
 
 
@@ -330,7 +330,7 @@ def test_many_accounts_say_how_many_more() -> None:
         AccountInfo("", f"acct-{n:02}", "kr-west1", "e", "", f"{n:04}", "U1", datetime(2026, 11, 28, tzinfo=UTC))
         for n in range(25)
     ]
-    blocks = accounts_blocks(infos, "/chart")
+    blocks = [block.to_dict() for block in accounts_blocks(infos, "/chart")]
     assert sum(1 for block in blocks if block.get("accessory", {}).get("action_id") == "scp_account_remove") == 20
     assert "… and 5 more; `/chart accounts` lists them all." in json.dumps(blocks, ensure_ascii=False)
     assert view_problems({"type": "home", "blocks": blocks}) == []

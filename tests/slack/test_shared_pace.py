@@ -11,8 +11,8 @@ import pytest
 
 from bot.charts.service import RenderedChart
 from bot.router import Destination
+from bot.slack.access import SlackAccess
 from bot.slack.client import UPLOAD_METHODS, slack_client
-from bot.slack.outbox import SlackAccess
 from bot.slack.pacers import pacers_for, shared_pacers
 from bot.slack.workspaces import SINGLE, Workspaces
 from bot.store import Database

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.console.outbox import plain
-from bot.markup import MARK, for_slack, slack_escape
+from bot.markup import MARK, cut, for_slack, slack_escape
 from tests.slack.test_questions import asked_by_command, button_for, pick
 from tests.slack_payloads import mention_event
 from tests.stacks import BotStack
@@ -155,6 +155,10 @@ def test_escaping_is_idempotent_and_keeps_the_bots_own_mentions() -> None:
     assert for_slack(f"<@U1{MARK}> asked <@U2> in <#C1{MARK}>") == "<@U1> asked &lt;@U2&gt; in <#C1>"
     assert for_slack("a &amp; b", 5) == "a "  # never cut inside an entity
     assert for_slack(f"ab <@U1{MARK}>", 6) == "ab "  # nor inside a mention
+    assert cut("a &amp; b", 5) == "a "  # the cut that for_slack makes, for any text
+    assert cut("x" * 80, 75, more="…") == "x" * 74 + "…"  # within the limit, marked
+    assert cut("short", 75, more="…") == "short"
+    assert cut("a < b and a " + "x" * 80, 75) == ("a < b and a " + "x" * 80)[:75]  # a lone `<` is no mention
     assert plain(f"by <@U1{MARK}>: &lt;x&gt;") == "by @U1: <x>"  # the console shows the same words plainly
 
 

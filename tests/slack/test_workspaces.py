@@ -12,8 +12,8 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import Bot, FileInstallationStore, Installation
 
+from bot.slack.access import SlackAccess
 from bot.slack.client import slack_client
-from bot.slack.outbox import SlackAccess
 from bot.slack.workspaces import SINGLE, InstalledTokens, Workspaces, key_of_payload, workspace_key
 from tests.fakes.slack import BOT_TOKEN, FakeSlack
 

@@ -12,13 +12,14 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import AccessPolicy
 from bot.accounts import AccountChooser
 from bot.errors import SettingsError, UserError
 from bot.i18n import _, speaking
-from bot.markup import for_slack
+from bot.markup import cut, for_slack
 from bot.servicewatch.accounts import validate
 from bot.servicewatch.errors import ServiceWatchError
 from bot.slack.accounts_home import ADD_ACTION, CALLBACK_ID, REMOVE_ACTION, account_modal, accounts_blocks, read_account
@@ -63,7 +64,7 @@ class AccountsPart:
     def __init__(self, chooser: AccountChooser, admins: WorkspaceAdmins, command: str) -> None:
         self.chooser, self.admins, self.command = chooser, admins, command
 
-    async def blocks(self, client: AsyncWebClient, workspace: str, user_id: str) -> list[dict[str, Any]]:
+    async def blocks(self, client: AsyncWebClient, workspace: str, user_id: str) -> list[Block]:
         """The part for `user_id`'s App Home: empty unless they are an admin."""
         if not await self.admins.is_admin(client, workspace, user_id):
             return []
@@ -98,7 +99,7 @@ class AccountsAdmin:
             await self._refuse(client, user_id)
             return
         with speaking(await self.people.language(user_id)):
-            await client.views_open(trigger_id=body["trigger_id"], view=account_modal())
+            await client.views_open(trigger_id=body["trigger_id"], view=account_modal().to_dict())
 
     async def on_submit(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
@@ -118,13 +119,13 @@ class AccountsAdmin:
                 account = dataclasses.replace(account, endpoint=self.chooser.endpoint)
             problem = await self._check(account)
             if problem is not None:
-                await ack(response_action="errors", errors={"secret_key": problem[:ERROR_LIMIT]})
+                await ack(response_action="errors", errors={"secret_key": cut(problem, ERROR_LIMIT)})
                 return
             try:
                 await self.chooser.store.add(workspace, account, added_by=user_id)
             except (UserError, SettingsError) as exc:  # a taken name; no SECRETS_KEYS (the message names it)
                 field = "secret_key" if isinstance(exc, SealError) else "name"
-                await ack(response_action="errors", errors={field: str(exc)[:ERROR_LIMIT]})
+                await ack(response_action="errors", errors={field: cut(str(exc), ERROR_LIMIT)})
                 return
         self.chooser.registry.evict(workspace, account.name)
         await ack()

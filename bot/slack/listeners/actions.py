@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.access import AccessPolicy
@@ -24,7 +25,6 @@ from bot.store import SavedCharts
 from bot.store.events import EventLedger
 
 log = logging.getLogger(__name__)
-MAX_HOME_BLOCKS = 100  # Slack's limit for a Home tab
 
 
 class HomeTab:
@@ -38,7 +38,7 @@ class HomeTab:
         people: People,
         work: BackgroundWork,
         key_of: Callable[[dict[str, Any]], str],
-        accounts_part: Callable[[AsyncWebClient, str, str], Awaitable[list[dict[str, Any]]]] | None = None,
+        accounts_part: Callable[[AsyncWebClient, str, str], Awaitable[list[Block]]] | None = None,
     ) -> None:
         self.schedules, self.policy, self.saved, self.ledger, self.command = schedules, policy, saved, ledger, command
         self.people, self.work = people, work
@@ -60,11 +60,9 @@ class HomeTab:
             return
         schedules = await handler.schedules.owned_by(user_id)
         saved = await self.saved.owned_by(user_id)
-        view = home_view(schedules, saved, handler, self.command)
-        if self.accounts_part is not None:
-            extra = await self.accounts_part(client, workspace, user_id)
-            view["blocks"] = view["blocks"][: MAX_HOME_BLOCKS - len(extra)] + extra
-        await client.views_publish(user_id=user_id, view=view)
+        accounts = await self.accounts_part(client, workspace, user_id) if self.accounts_part is not None else []
+        view = home_view(schedules, saved, handler, self.command, below=accounts)
+        await client.views_publish(user_id=user_id, view=view.to_dict())
 
     async def on_button(
         self,

@@ -42,8 +42,8 @@ class ShortcutListener:
         try:  # a shortcut works on any message one can see, also in channels one is not in
             await self.policy.check_post(shortcut["user"]["id"], None, channel_id, key_of_payload(shortcut))
         except UserError as refusal:
-            await client.views_open(trigger_id=shortcut["trigger_id"], view=notice_modal(str(refusal)))
+            await client.views_open(trigger_id=shortcut["trigger_id"], view=notice_modal(str(refusal)).to_dict())
             return
         saved = await self.saved.in_channel(channel_id)
         view = chart_modal(saved, channel_id=channel_id, thread_ts=thread_ts, default_window=self.default_window)
-        await client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+        await client.views_open(trigger_id=shortcut["trigger_id"], view=view.to_dict())

@@ -23,6 +23,7 @@ from bot.slack.modal import (
     SCHEDULE_CALLBACK_ID,
     chart_words,
     metric_options,
+    refusal,
     save_words,
     schedule_words,
 )
@@ -64,7 +65,7 @@ class ModalListeners:
             try:
                 parse_chart(text, command=self.command)
             except ChartUsageError as exc:
-                await ack(response_action="errors", errors={"window": str(exc).splitlines()[0][:150]})
+                await ack(response_action="errors", errors={"window": refusal(exc)})
                 return
         await ack()
         self.requests.work.spawn(self._submitted(text, body, view, client, signature_of(request)), name="a form")
@@ -115,4 +116,4 @@ class ModalListeners:
         # Slack drops an answer after 3 s: never wait on a cold or failing catalog past TYPE_AHEAD_WAIT.
         catalog = await charts.catalog_within(TYPE_AHEAD_WAIT)
         references = [m.reference for m in catalog.metrics] if catalog is not None else []
-        await ack(options=metric_options(references, body.get("value") or ""))
+        await ack(options=[found.to_dict() for found in metric_options(references, body.get("value") or "")])
