@@ -17,12 +17,15 @@ from bot.language.tokens import quote_word
 from bot.markup import cut, marked, slack_escape
 from bot.servicewatch.errors import ServiceWatchError
 from bot.servicewatch.models import AlertDetail
-from bot.slack.limits import SECTION_TEXT  # a heading is an incident message's first section
 from bot.store.alerts import Change, Dropped, Incident, firing
 
 LEVEL_MARKS = {"HIGH": "🔴", "MIDDLE": "🩷", "LOW": "🟣"}  # the ServiceWatch guide's colours: red, pink, purple
 WINDOWS_BEFORE = 6  # evaluation windows of history a firing's chart shows
 SHORTEST_BEFORE = 3600
+
+# The most an announcement's text says, on every surface: one section of a Slack message holds 3,000 characters
+# (`bot.slack.limits.SECTION_TEXT`; the Slack side cuts to it again after escaping), a screenful on the console.
+HEADING_MOST = 3000
 
 
 def window_before(detail: AlertDetail) -> int:
@@ -133,7 +136,7 @@ def fired_text(detail: AlertDetail, change: Change, *, value: str, resource: str
     lines = [head, _("{condition} · now {value}").format(condition=condition, value=value)]
     if change.late:
         lines.append(_("_Seen late: ServiceWatch could not be asked for a while._"))
-    return cut("\n".join(lines), SECTION_TEXT)
+    return cut("\n".join(lines), HEADING_MOST)
 
 
 def resolved_text(detail: AlertDetail, change: Change, incident: Incident, chart: RenderedChart) -> str:
@@ -149,7 +152,7 @@ def resolved_text(detail: AlertDetail, change: Change, incident: Incident, chart
         )
     if change.late:
         head += "\n" + _("_Seen late: ServiceWatch could not be asked for a while._")
-    return cut(head, SECTION_TEXT)
+    return cut(head, HEADING_MOST)
 
 
 def silent_text(detail: AlertDetail, change: Change, *, resource: str, in_incident: bool) -> str:
@@ -167,7 +170,7 @@ def silent_text(detail: AlertDetail, change: Change, *, resource: str, in_incide
     text = text.format(**names)
     if in_incident:
         text += " " + _("The incident stays open until the alert reports again: it has not cleared.")
-    return cut(text, SECTION_TEXT)
+    return cut(text, HEADING_MOST)
 
 
 def back_text(detail: AlertDetail, *, resource: str) -> str:
