@@ -78,11 +78,16 @@ class Verdict:
     why: str = ""
 
 
+# libyaml's safe loader reads the corpora about ten times faster than the pure-Python one (every test worker loads
+# them at collection); both build only plain values.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load(folder: Path = CORPUS) -> list[Phrase]:
     """Every phrase of every corpus file in `folder`, in file order."""
     phrases: list[Phrase] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         zone = data["timezone"]
         now = datetime.fromisoformat(str(data["now"])).replace(tzinfo=ZoneInfo(zone))
         for index, item in enumerate(data["phrases"], start=1):

@@ -107,7 +107,7 @@ class FaultPlan:
         self.faults.append(fault)
 
     def clear(self) -> None:
-        """No more faults nor latency; the requests held by `timeout` faults are answered now."""
+        """No more faults nor latency; the requests held by the latency or by `timeout` faults are answered now."""
         self.faults.clear()
         self.latency = 0.0
         self._released.set()

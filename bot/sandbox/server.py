@@ -231,7 +231,7 @@ class Sandbox:
             self.calls[path] += 1
             self.languages[request.headers.get("Accept-Language", "")] += 1
             if self.plan.latency:
-                await asyncio.sleep(self.plan.latency)
+                await self.plan.hold(self.plan.latency)  # cleared with the plan, like a `timeout` fault
             fault = self.plan.take(path)
             if fault is not None:
                 faulty = await self._serve_fault(request, fault)

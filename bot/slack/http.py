@@ -260,6 +260,9 @@ async def serve(
         shutdown_timeout=5.0,
         keepalive_timeout=limits.idle,
         auto_decompress=False,
+        # aiohttp reads an unfinished body for 10 s after the answer by default; a body cut off by the 408 would
+        # hold its connection that long, so the client gets one second to read its answer, then the socket closes.
+        lingering_time=1.0,
     )
     busy = BusyConnections()
     app.middlewares.append(busy.middleware)  # before setup, which freezes the app
