@@ -299,7 +299,7 @@ async def test_healthz_and_metrics(stack: BotStack) -> None:
 async def test_the_type_ahead_answers_in_time_while_the_catalog_hangs(stack: BotStack) -> None:
     """Slack drops an options answer after 3 s: with ListMetricInfos hanging and no catalog held yet, the answer
     comes anyway (empty) instead of waiting for it; once a catalog is held it answers from that, however old."""
-    # Held longer than the type-ahead waits (2.5 s), then answered: the order is the timers', not the machine's.
+    # Held longer than the type-ahead waits (1.5 s), then answered: the order is the timers', not the machine's.
     stack.sandbox.plan.add(SandboxFault(kind="timeout", delay=3.5, times=1, path=METRICS_PATH))
     suggestion = metric_suggestion("lag", {"id": "V1", "type": "modal", "callback_id": "chart_modal", "blocks": []})
     body = urlencode({"payload": json.dumps(suggestion)})

@@ -13,7 +13,7 @@ from bot.charts.service import RenderedChart
 from bot.router import Destination
 from bot.slack.access import SlackAccess
 from bot.slack.client import UPLOAD_METHODS, slack_client
-from bot.slack.pacers import pacers_for, shared_pacers
+from bot.slack.pacers import Pacers, pacers_for, shared_pacers
 from bot.slack.workspaces import SINGLE, Workspaces
 from bot.store import Database
 from bot.store.pace import SharedPace
@@ -29,9 +29,9 @@ def chart(name: str) -> RenderedChart:
     return RenderedChart(PNG, f"{name}.png", name, name, name, (), plan=None)  # type: ignore[arg-type]
 
 
-def replica_of(fake: FakeSlack, database: Database, tmp_path: Path) -> Workspaces:
-    """One replica's workspaces, made as `create_slack_app` makes them."""
-    pacers = pacers_for(settings_for(fake, tmp_path, slack_uploads_per_minute=R), database)
+def replica_of(fake: FakeSlack, database: Database, tmp_path: Path, *, pacers: Pacers | None = None) -> Workspaces:
+    """One replica's workspaces, made as `create_slack_app` makes them (with `pacers` when given)."""
+    pacers = pacers or pacers_for(settings_for(fake, tmp_path, slack_uploads_per_minute=R), database)
     pacer = pacers.of(SINGLE)
     client = slack_client(BOT_TOKEN, fake.api_url, pacer=pacer)
     return Workspaces(
@@ -82,21 +82,45 @@ def record_turns(replica: Workspaces, events: list[tuple[str, bool]]) -> None:
     pacer.wait = logged  # type: ignore[method-assign]
 
 
+class LogicalClock:
+    """The shared bucket's clock, moved by the test: a token comes back only when the test says so, however fast
+    or slow the machine is."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 async def test_peoples_charts_on_one_replica_go_before_the_others_scheduled_posts(
-    fake_slack: FakeSlack, replicas: list[Workspaces]
+    fake_slack: FakeSlack, postgresql: Database, replica: Database, tmp_path: Path
 ) -> None:
-    posting, asking = replicas
+    fake_slack.rate_limits = {}  # the limit is the bucket's here: its clock moves only when the test moves it
+    clock = LogicalClock()
+    posting, asking = (
+        replica_of(fake_slack, db, tmp_path, pacers=shared_pacers(SharedPace(db, per_minute=R, burst=2, clock=clock)))
+        for db in (postgresql, replica)
+    )
     events: list[tuple[str, bool]] = []
-    for replica in replicas:
-        record_turns(replica, events)
+    for one in (posting, asking):
+        record_turns(one, events)
+    token = 60 / R * 1.001  # the clock's seconds for one token to come back (and a hair, for the floats' sake)
+
     storm = [asyncio.create_task(post(posting, "C0OPS", f"scheduled-{k}", scheduled=True)) for k in range(8)]
-    await fake_slack.wait_for(lambda: len(fake_slack.posts) >= 2, within=10)
-    for n in range(3):  # one after the other, as people click
-        await post(asking, "C0INC", f"person-{n}", scheduled=False)
+    await fake_slack.wait_for(lambda: len(fake_slack.posts) >= 1, within=10)  # it took one of two: one is left
+    await post(asking, "C0INC", "person-0", scheduled=False)  # and someone finds it
+    for n in (1, 2):  # the bucket is empty now: each person waits for the next token, which is theirs
+        person = asyncio.create_task(post(asking, "C0INC", f"person-{n}", scheduled=False))
+        await fake_slack.wait_for(lambda asks=n + 1: events.count(("ask", False)) == asks, within=10)
+        clock.now += token
+        await asyncio.wait_for(person, 10)
+    while not all(task.done() for task in storm):  # then the storm, a post each time two tokens are back
+        clock.now += 2 * token
+        await asyncio.sleep(0.05)
     await asyncio.gather(*storm)
     assert len(fake_slack.posts) == 11
-    # While someone waits for a turn, no scheduled post is given one: each finds the token the scheduled posts leave.
-    # (Which upload *finishes* first depends on how fast the machine is, and is not asked.)
+    # While someone waits for a turn, no scheduled post is given one: the token a scheduled post leaves is theirs.
     asked = [k for k, event in enumerate(events) if event == ("ask", False)]
     given = [k for k, event in enumerate(events) if event == ("given", False)]
     assert len(asked) == len(given) == 3

@@ -3,6 +3,7 @@ Schedule… forms of a posted chart: submitted, each runs the line it stands for
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -30,7 +31,10 @@ from bot.slack.modal import (
 from bot.slack.requests import SlackRequests, first_delivery, signature_of
 from bot.store.events import EventLedger
 
-TYPE_AHEAD_WAIT = 2.5  # seconds the metric type-ahead may wait on a catalog it does not hold yet
+# Seconds the metric type-ahead may take, from its start, when it does not hold a catalog yet. Slack drops an answer
+# after 3 s, and Bolt answers 404 itself when the listener has not acked 3 s (its ack_timeout) after the app took the
+# request: half of that is left for a busy machine's delays.
+TYPE_AHEAD_WAIT = 1.5
 # Each form's callback_id → what reads its answers into a line of the chat language (or errors by block).
 FORM_WORDS: dict[str, Callable[[dict[str, dict[str, Any]]], tuple[str, dict[str, str]]]] = {
     SAVE_CALLBACK_ID: save_words,
@@ -106,6 +110,8 @@ class ModalListeners:
 
     async def on_metric_options(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         # The metrics of the account the form's channel draws with (none offered when no account applies there).
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + TYPE_AHEAD_WAIT  # the account's lookup counts too
         where = json.loads((body.get("view") or {}).get("private_metadata") or "{}")
         workspace = self.requests.workspaces.key_of(body)
         try:
@@ -113,7 +119,7 @@ class ModalListeners:
         except UserError:
             await ack(options=[])
             return
-        # Slack drops an answer after 3 s: never wait on a cold or failing catalog past TYPE_AHEAD_WAIT.
-        catalog = await charts.catalog_within(TYPE_AHEAD_WAIT)
+        # Slack drops an answer after 3 s: never wait on a cold or failing catalog past the deadline.
+        catalog = await charts.catalog_within(max(0.0, deadline - loop.time()))
         references = [m.reference for m in catalog.metrics] if catalog is not None else []
         await ack(options=[found.to_dict() for found in metric_options(references, body.get("value") or "")])
