@@ -52,6 +52,7 @@ class RenderedChart:
     plan: ChartPlan
     fallback: bool = False
     view: ChartView | None = None  # what its buttons steer (None: a chart without buttons)
+    series: tuple[MetricDataSeries, ...] = ()  # the numbers it was drawn from, a series a line (none: unavailable)
 
 
 class ChartService:
@@ -170,6 +171,7 @@ class ChartService:
             plan=plan,
             fallback=bool(fallback_reason),
             view=view,
+            series=tuple(series or ()),
         )
 
     async def _compared(self, plan: ChartPlan, asked_by: str, view: ChartView | None) -> RenderedChart:

@@ -58,14 +58,18 @@ class SeriesSummary:
         )
 
 
+def line_labels(plan: ChartPlan) -> tuple[str, ...]:
+    """How the numbers name each line: its resource when the chart has one metric, else its full name."""
+    one_metric = len({line.metric.name for line in plan.lines}) == 1
+    return tuple(line.resource if one_metric else line.display_name for line in plan.lines)
+
+
 def summarize(plan: ChartPlan, series: Sequence[MetricDataSeries]) -> tuple[SeriesSummary, ...]:
     """One summary per chart line, matched to ListMetricData's series by position."""
     summaries = []
-    one_metric = len({line.metric.name for line in plan.lines}) == 1
-    for index, line in enumerate(plan.lines):
+    for index, (line, label) in enumerate(zip(plan.lines, line_labels(plan), strict=True)):
         points = list(series[index].values) if index < len(series) else []
         values = [v for _, v in points]
-        label = line.resource if one_metric else line.display_name
         if not values:
             summaries.append(SeriesSummary(label, line.metric.unit, 0))
             continue

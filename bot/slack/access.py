@@ -54,11 +54,22 @@ class SlackAccess:
         file_wait: float = 10.0,
     ) -> None:
         self.lost: str | None = None
+        self.native_charts = True  # False once this workspace's Slack refused a chart drawn by its clients
         self.file_wait = file_wait  # seconds an upload may take to be processed before it is shown another way
         self.pacer = pacer
         self._confirm = confirm
         self._confirm_within = confirm_within
         self._confirming: asyncio.Task[None] | None = None
+
+    def refuse_native(self) -> None:
+        """This workspace's Slack refused a message for its native chart blocks, and took it without them: send it
+        none from now on (until the bot restarts and tries again)."""
+        if self.native_charts:
+            log.warning(
+                "Slack refused the chart drawn by its clients (data_visualization, table) in this workspace; "
+                "sending charts as images alone"
+            )
+        self.native_charts = False
 
     @property
     def problem(self) -> str | None:

@@ -64,9 +64,9 @@ def header(text: str) -> HeaderBlock:
     return HeaderBlock(text=plain(text, HEADER_TEXT))
 
 
-def context(text: str) -> ContextBlock:
+def context(text: str, *, block_id: str | None = None) -> ContextBlock:
     """A line of small mrkdwn `text`."""
-    return ContextBlock(elements=[mrkdwn(text)])
+    return ContextBlock(elements=[mrkdwn(text)], block_id=block_id)
 
 
 def button(

@@ -31,6 +31,7 @@ from bot.i18n import _
 from bot.markup import cut
 from bot.slack.blocks import button, context, option, parsed, plain, section
 from bot.slack.limits import ALT_TEXT, IMAGE_TITLE
+from bot.slack.native_chart import native_blocks
 
 ACTION_PREFIX = "chart_"
 REFRESH = "chart_refresh"
@@ -54,18 +55,22 @@ def chart_blocks(
     above: Sequence[Block] = (),
     below: Sequence[Block] = (),
 ) -> list[Block]:
-    """The message of a posted chart: its comment line, the image, who changed it last (`changed_by`: their
-    mention, after a click), and its controls (none when the chart has no view, or its view is too long to carry).
+    """The message of a posted chart: its comment line, the chart drawn by Slack's clients (bot/slack/native_chart.py),
+    the ServiceWatch image, the numbers table, who changed it last (`changed_by`: their mention, after a click), and
+    its controls (none when the chart has no view, or its view is too long to carry).
     `above` and `below` are the message's own blocks around the chart (an alert's heading, its follow button):
     their block_ids start with KEEP, so a redraw keeps them (`kept_blocks`)."""
+    drawn = native_blocks(chart)
     blocks: list[Block] = [
         *above,
         section(chart.comment),
+        *(block for block in drawn if block.type != "table"),
         ImageBlock(
             slack_file=SlackFile(id=file_id),
             alt_text=cut(chart.alt_text, ALT_TEXT) or cut(chart.title, ALT_TEXT),
             title=plain(chart.title, IMAGE_TITLE),
         ),
+        *(block for block in drawn if block.type == "table"),
     ]
     view = chart.view
     if view is not None and changed_by:

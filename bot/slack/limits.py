@@ -34,3 +34,15 @@ CONFIRM_BUTTON = 30  # confirmation dialog: confirm and deny, "Maximum length fo
 # Views (views.open, views.publish).
 VIEW_TITLE = 24  # a modal's title, submit and close: "Maximum length for this field is 24 characters" (views/modal)
 BLOCKS_PER_VIEW = 100  # a modal or the Home tab: "Maximum of 100 blocks" (views)
+
+# Charts drawn by Slack's clients (blocks/data-visualization-block; what the page leaves unsaid, as third parties
+# found it through `invalid_blocks`: 20 points a series, names and labels of 20 characters, 2 charts a message).
+NATIVE_TITLE = 50  # "A short label displayed above the chart. Maximum 50 characters."
+NATIVE_LINES = 6  # a line chart's series: "Min 1, max 6."
+NATIVE_POINTS = 20  # a series' data points [third party]; one for each of the axis's categories
+NATIVE_LABEL = 20  # a series' name, a point's label, an axis category [third party]
+NATIVE_AXIS_LABEL = 50  # axis_config's x_label and y_label [third party]
+NATIVE_CHARTS_PER_MESSAGE = 2  # [third party]
+# Tables (blocks/table-block): "Maximum 100 rows. Each row object is an array with a max of 20 table cells."
+TABLE_ROWS = 100
+TABLE_CELLS = 20

@@ -18,6 +18,7 @@ from bot.router import Destination
 from bot.slack.blocks import context, sent
 from bot.slack.chart_message import chart_blocks
 from bot.slack.limits import MESSAGE_TEXT
+from bot.slack.native_chart import NATIVE, without_native
 from bot.slack.question import question_blocks
 
 
@@ -28,9 +29,18 @@ class Message:
     text: str
     blocks: Sequence[Block] | None = None
 
-    def sent(self) -> dict[str, Any]:
-        """`text` and `blocks` as chat.postMessage, chat.update, chat.postEphemeral and a response_url take them."""
-        return {"text": self.text, "blocks": None if self.blocks is None else sent(self.blocks)}
+    def sent(self, *, native: bool = True) -> dict[str, Any]:
+        """`text` and `blocks` as chat.postMessage, chat.update, chat.postEphemeral and a response_url take them;
+        without the chart drawn by Slack's clients and its table when `native` is False (bot/slack/native_chart.py)."""
+        if self.blocks is None:
+            return {"text": self.text, "blocks": None}
+        blocks = sent(self.blocks)
+        return {"text": self.text, "blocks": blocks if native else without_native(blocks)}
+
+    @property
+    def has_native(self) -> bool:
+        """Whether the message holds blocks that a workspace's Slack may refuse (a native chart, a table)."""
+        return any(str(block.block_id or "").startswith(NATIVE) for block in self.blocks or ())
 
 
 def words(text: str, limit: int | None = None) -> Message:

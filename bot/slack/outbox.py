@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any, TypeVar
 
 from aiohttp import ClientError
@@ -131,7 +132,7 @@ class SlackOutbox:
         """Show `chart` (its file processed) in place of the chart message `ts`, saying who changed it, with the
         message's own blocks `above` and `below` it (and `text` for notifications: else the chart's comment)."""
         shown = messages.chart_message(chart, file_id, changed_by=changed_by, above=above, below=below, text=text)
-        await self._call(self._client.chat_update, channel=channel_id, ts=ts, **shown.sent())
+        await self._call(partial(self._send, self._client.chat_update, shown), channel=channel_id, ts=ts)
 
     async def post_chart_message(
         self,
@@ -167,11 +168,10 @@ class SlackOutbox:
         """The chart (its file processed) in a message only the asker sees, without controls."""
         shown = messages.private_chart(chart, file_id)
         await self._call(
-            self._client.chat_postEphemeral,
+            partial(self._send, self._client.chat_postEphemeral, shown),
             channel=destination.channel_id,
             user=asker.user_id,
             thread_ts=destination.thread_ts,
-            **shown.sent(),
         )
 
     async def send_directly(self, user_id: str, chart: RenderedChart) -> None:
@@ -182,9 +182,26 @@ class SlackOutbox:
         await self.post_file(Destination(str(opened.get("channel") or user_id)), replace(chart, comment=""))
 
     async def _post(self, destination: Destination, message: Message, **options: Any) -> Any:
-        return await self._client.chat_postMessage(
-            channel=destination.channel_id, thread_ts=destination.thread_ts, **message.sent(), **options
+        return await self._send(
+            self._client.chat_postMessage,
+            message,
+            channel=destination.channel_id,
+            thread_ts=destination.thread_ts,
+            **options,
         )
+
+    async def _send(self, method: Callable[..., Awaitable[Any]], message: Message, **arguments: Any) -> Any:
+        """`method` with `message`. A chart drawn by Slack's clients that Slack refuses (`invalid_blocks`: an older
+        Slack, a workspace without it) is left out and the message sent again: the chart is never lost for it."""
+        native = message.has_native and self.access.native_charts
+        try:
+            return await method(**arguments, **message.sent(native=native))
+        except SlackApiError as exc:
+            if not native or slack_error(exc) != "invalid_blocks":
+                raise
+        answer = await method(**arguments, **message.sent(native=False))
+        self.access.refuse_native()
+        return answer
 
     async def _joining(self, destination: Destination, send: Callable[[], Awaitable[T]]) -> T:
         """`send`; on not_in_channel join a public channel and send once more. Slack's refusals become UserErrors

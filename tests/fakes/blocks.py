@@ -1,6 +1,15 @@
 """Block Kit as Slack checks it in chat.postMessage and chat.update, for the block kinds the bot uses: section,
 context, image, actions (button, static_select, overflow) and divider, with the limits Slack's block reference
-gives (docs.slack.dev/reference/block-kit/…). Any other kind is refused: this fake does not model it.
+gives (docs.slack.dev/reference/block-kit/…); and in messages only, the chart Slack's clients draw
+(`data_visualization`: blocks/data-visualization-block) and the `table` (blocks/table-block). Any other kind is
+refused: this fake does not model it. A Slack without the newer two (an older or restricted workspace) is played with
+`native=False`: they are unknown kinds there, as any other.
+
+The chart's rules are its reference's (title ≤ 50, 1–6 series, chart types) and, where the page says nothing, what
+third parties found through `invalid_blocks` (a series' name, a point's label and each category ≤ 20 characters;
+1–20 points a series, one finite number for each category, in order; series names unique; axis labels ≤ 50; at most
+2 charts a message). A table: 1–100 rows of 1–20 `raw_text` cells (text of 1 character or more), column_settings of
+at most 20 `{align: left|center|right, is_wrapped: bool}`; one table a message.
 
 Each problem is worded as Slack words the `errors` of an `invalid_blocks` answer, `<what> [json-pointer:<where>]`
 (as quoted in python-slack-sdk#1658 and #1782); the docs quote no wording, so only the pointer and, where an issue
@@ -8,6 +17,7 @@ quotes Slack, the words (`invalid slack file`, the file ID pattern) are Slack's 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +42,15 @@ FIELDS: dict[str, set[str]] = {
     "option": {"text", "value", "description", "url"},
     "image element": {"type", "image_url", "slack_file", "alt_text"},
     "slack_file": {"id", "url"},
+    "data_visualization": {"type", "block_id", "title", "chart"},
+    "series chart": {"type", "series", "axis_config"},
+    "pie chart": {"type", "segments"},
+    "data series": {"name", "data"},
+    "data point": {"label", "value"},
+    "axis_config": {"categories", "x_label", "y_label"},
+    "table": {"type", "block_id", "rows", "column_settings"},
+    "raw_text": {"type", "text"},
+    "column setting": {"align", "is_wrapped"},
     # Views (views.publish, views.open): the Home tab and modals, with their header and input blocks.
     "header": {"type", "block_id", "text"},
     "input": {"type", "block_id", "label", "element", "hint", "optional", "dispatch_action"},
@@ -51,6 +70,11 @@ FIELDS: dict[str, set[str]] = {
 MAX_VIEW_BLOCKS = 100  # "Maximum of 100 blocks" in a modal or the Home tab
 INPUT_ELEMENTS = ("plain_text_input", "static_select", "external_select")
 INTERACTIVE = ("button", "static_select", "overflow")
+MESSAGE_KINDS = ("section", "context", "image", "actions", "divider")
+NATIVE_KINDS = ("data_visualization", "table")
+SERIES_CHARTS = ("line", "area", "bar")
+NATIVE_TITLE, NATIVE_SERIES, NATIVE_POINTS, NATIVE_LABEL, NATIVE_AXIS = 50, 6, 20, 20, 50
+NATIVE_PER_MESSAGE, TABLES_PER_MESSAGE, TABLE_ROWS, TABLE_CELLS = 2, 1, 100, 20
 
 # Says what is wrong with a slack_file object ({"id": …} or {"url": …}), or None when the poster may show it.
 SlackFileCheck = Callable[[dict[str, Any]], "str | None"]
@@ -85,20 +109,26 @@ def view_problems(view: Any) -> list[str]:
     return check.found
 
 
-def problems(blocks: list[Any], slack_file: SlackFileCheck) -> list[str]:
-    """What Slack would refuse in `blocks`, each as `<what> [json-pointer:<where>]`; none when they are valid."""
-    check = _Check(slack_file)
+def problems(blocks: list[Any], slack_file: SlackFileCheck, *, native: bool = True) -> list[str]:
+    """What Slack would refuse in `blocks`, each as `<what> [json-pointer:<where>]`; none when they are valid.
+    `native` False: a Slack that does not know the chart and table blocks."""
+    check = _Check(slack_file, native=native)
     if len(blocks) > MAX_BLOCKS:
         check.problem(f"no more than {MAX_BLOCKS} items allowed", "/blocks")
     for n, block in enumerate(blocks):
         check.block(block, f"/blocks/{n}")
+    kinds = [block.get("type") if isinstance(block, dict) else None for block in blocks]
+    for kind, most in (("data_visualization", NATIVE_PER_MESSAGE), ("table", TABLES_PER_MESSAGE)):
+        if native and kinds.count(kind) > most:
+            check.problem(f"no more than {most} {kind} blocks allowed in a message", "/blocks")
     return check.found
 
 
 class _Check:
-    def __init__(self, slack_file: SlackFileCheck) -> None:
+    def __init__(self, slack_file: SlackFileCheck, *, native: bool = False) -> None:
         self.found: list[str] = []
         self._slack_file = slack_file
+        self._native = native  # the chart and table blocks are known (messages only)
 
     def problem(self, what: str, at: str) -> None:
         self.found.append(f"{what} [json-pointer:{at}]")
@@ -149,7 +179,7 @@ class _Check:
 
     def block(self, block: Any, at: str, *, in_view: bool = False) -> None:
         kind = block.get("type") if isinstance(block, dict) else None
-        kinds = ("section", "context", "image", "actions", "divider") + (("header", "input") if in_view else ())
+        kinds = MESSAGE_KINDS + (("header", "input") if in_view else NATIVE_KINDS if self._native else ())
         if kind not in kinds:
             self.problem(f"unsupported type: {kind}", f"{at}/type")
             return
@@ -179,6 +209,88 @@ class _Check:
                 self.text(block["text"], f"{at}/text", 150, plain=True)
         elif kind == "input":
             self.input(block, at)
+        elif kind == "data_visualization":
+            self.chart_block(block, at)
+        elif kind == "table":
+            self.table(block, at)
+
+    def number(self, value: Any, at: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.problem("must be a number", at)
+
+    def chart_block(self, block: dict[str, Any], at: str) -> None:
+        """A data_visualization block: its title and one chart (pie segments, or series along categories)."""
+        for name in ("title", "chart"):
+            if name not in block:
+                self.problem(f"missing required field: {name}", at)
+        if "title" in block:
+            self.string(block["title"], f"{at}/title", NATIVE_TITLE)
+        chart = block.get("chart")
+        kind = chart.get("type") if isinstance(chart, dict) else None
+        if chart is None:
+            return
+        if kind == "pie":
+            if self.fields(chart, f"{at}/chart", "pie chart", ("segments",)):
+                for n, segment in enumerate(self.items(chart["segments"], f"{at}/chart/segments", NATIVE_SERIES)):
+                    if self.fields(segment, f"{at}/chart/segments/{n}", "data point", ("label", "value")):
+                        self.string(segment["label"], f"{at}/chart/segments/{n}/label", NATIVE_LABEL)
+                        self.number(segment["value"], f"{at}/chart/segments/{n}/value")
+                        if isinstance(segment["value"], int | float) and segment["value"] <= 0:
+                            self.problem("must be greater than 0", f"{at}/chart/segments/{n}/value")
+            return
+        if kind not in SERIES_CHARTS:
+            self.problem("must be a valid enum value", f"{at}/chart/type")
+            return
+        if not self.fields(chart, f"{at}/chart", "series chart", ("series", "axis_config")):
+            return
+        axis = chart["axis_config"]
+        categories: list[Any] = []
+        if self.fields(axis, f"{at}/chart/axis_config", "axis_config", ("categories",)):
+            categories = self.items(axis["categories"], f"{at}/chart/axis_config/categories", NATIVE_POINTS)
+            for n, category in enumerate(categories):
+                self.string(category, f"{at}/chart/axis_config/categories/{n}", NATIVE_LABEL)
+            for name in ("x_label", "y_label"):
+                if name in axis:
+                    self.string(axis[name], f"{at}/chart/axis_config/{name}", NATIVE_AXIS)
+        names: list[Any] = []
+        for n, series in enumerate(self.items(chart["series"], f"{at}/chart/series", NATIVE_SERIES)):
+            where = f"{at}/chart/series/{n}"
+            if not self.fields(series, where, "data series", ("name", "data")):
+                continue
+            self.string(series["name"], f"{where}/name", NATIVE_LABEL)
+            if series["name"] in names:
+                self.problem("series names must be unique", f"{where}/name")
+            names.append(series["name"])
+            points = self.items(series["data"], f"{where}/data", NATIVE_POINTS)
+            labels = []
+            for m, point in enumerate(points):
+                if self.fields(point, f"{where}/data/{m}", "data point", ("label", "value")):
+                    self.string(point["label"], f"{where}/data/{m}/label", NATIVE_LABEL)
+                    self.number(point["value"], f"{where}/data/{m}/value")
+                    labels.append(point["label"])
+            if categories and labels != categories:
+                self.problem("must have one data point for each category, in order", f"{where}/data")
+
+    def table(self, block: dict[str, Any], at: str) -> None:
+        """A table block: rows of raw_text cells, and how its columns are aligned and wrapped."""
+        if "rows" not in block:
+            self.problem("missing required field: rows", at)
+            return
+        for n, row in enumerate(self.items(block["rows"], f"{at}/rows", TABLE_ROWS)):
+            for m, cell in enumerate(self.items(row, f"{at}/rows/{n}", TABLE_CELLS)):
+                kind = cell.get("type") if isinstance(cell, dict) else None
+                if kind != "raw_text":
+                    self.problem(f"unsupported type: {kind}", f"{at}/rows/{n}/{m}/type")
+                elif self.fields(cell, f"{at}/rows/{n}/{m}", "raw_text", ("text",)):
+                    self.string(cell["text"], f"{at}/rows/{n}/{m}/text", 10000)
+        for n, setting in enumerate(self.items(block.get("column_settings", []), f"{at}/column_settings", 20, 0)):
+            if setting is None:
+                continue
+            if self.fields(setting, f"{at}/column_settings/{n}", "column setting"):
+                if setting.get("align", "left") not in ("left", "center", "right"):
+                    self.problem("must be a valid enum value", f"{at}/column_settings/{n}/align")
+                if not isinstance(setting.get("is_wrapped", False), bool):
+                    self.problem("must be a boolean", f"{at}/column_settings/{n}/is_wrapped")
 
     def input(self, block: dict[str, Any], at: str) -> None:
         """An input block: a plain_text label, a hint, and one input element."""

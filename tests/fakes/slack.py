@@ -27,6 +27,8 @@ Messages and files:
   JSON string (not an array: `invalid_blocks_format`) and are checked as Slack checks them (tests/fakes/blocks.py:
   the kinds the bot uses, 50 blocks, Slack's lengths); a malformed block is `invalid_blocks` with Slack's `errors`
   and `response_metadata.messages` (`[ERROR] … [json-pointer:/blocks/…]`); a block without a `block_id` gets one;
+  the chart Slack's clients draw and the table are known blocks unless `fake.native_blocks` is False (a Slack
+  without them: `unsupported type`);
 - chat.update (channel + ts) edits a message the bot posted: an unknown ts is `message_not_found`, someone else's
   message (`fake.message_from`) `cant_update_message`; new `blocks` replace the old ones, and `text` without
   `blocks` drops them (chat.update's reference); the earlier versions are kept in `Message.edits`;
@@ -279,6 +281,7 @@ class FakeSlack:
         self.messages: dict[str, dict[str, Message]] = {}  # channel → ts → message
         self.files: dict[str, File] = {}  # completed uploads by ID
         self.file_ready_after = 0.0  # seconds after its upload completes until Slack has processed a file
+        self.native_blocks = True  # False: a Slack that knows no data_visualization or table block (invalid_blocks)
         self.clock_offset = 0.0  # added to time.monotonic(): `advance()`
         self._last_ts = 0  # microseconds of the last message ts handed out
         self._sockets: list[web.WebSocketResponse] = []
@@ -812,7 +815,7 @@ class FakeSlack:
                 raise SlackError("invalid_blocks_format") from None
         if not isinstance(blocks, list):
             raise SlackError("invalid_blocks_format")
-        found = block_kit.problems(blocks, self._slack_file_problem)
+        found = block_kit.problems(blocks, self._slack_file_problem, native=self.native_blocks)
         if found:
             raise SlackError(
                 "invalid_blocks", errors=found, response_metadata={"messages": [f"[ERROR] {p}" for p in found]}

@@ -59,7 +59,7 @@ async def test_fire_clear_and_flap_make_one_incident_message(watching: BotStack)
     (message,) = top_messages(stack)
     assert heading(message).startswith("🔴 *High* · *web-01 CPU high* is ALERT on web-01")
     kinds = [block["type"] for block in message.blocks]
-    assert kinds[:3] == ["section", "section", "image"]  # the heading, then the chart
+    assert kinds[:5] == ["section", "section", "data_visualization", "context", "image"]  # the heading, the chart
     follow = message.blocks[-1]["elements"][0]
     assert follow["action_id"] == "alert_follow"
     assert follow["value"].startswith('follow "Virtual Server:CPU Usage/Core[Basic]"')

@@ -35,6 +35,20 @@ async def chart_message(stack: BotStack, text: str = f"{CPU} last 3h", *, channe
     return stack.fake.message(post.channel, post.ts)
 
 
+def block(message: Message, kind: str, block_id: str | None = None) -> dict[str, Any]:
+    """The message's first block of `kind` (with `block_id` when given)."""
+    return next(b for b in message.blocks if b["type"] == kind and block_id in (None, b.get("block_id")))
+
+
+def image_file(message: Message) -> str:
+    return str(block(message, "image")["slack_file"]["id"])
+
+
+def change_note(message: Message) -> dict[str, Any]:
+    """The line under a redrawn chart that says what changed and who changed it."""
+    return next(b for b in message.blocks if b["type"] == "context" and not b["block_id"].startswith("native_"))
+
+
 def view_in(message: Message) -> ChartView:
     """The view the message's ↻ button carries."""
     for block in message.blocks:
@@ -71,15 +85,15 @@ async def edited(stack: BotStack, message: Message, times: int = 1) -> None:
 async def test_a_chart_comes_as_a_message_with_its_controls(stack: BotStack) -> None:
     message = await chart_message(stack)
     kinds = [block["type"] for block in message.blocks]
-    assert kinds == ["section", "image", "actions", "actions"]
-    image = message.blocks[1]
-    assert image["slack_file"]["id"] == stack.fake.posts[0].file_id
-    assert stack.fake.files[image["slack_file"]["id"]].channels == []  # the file is shown only by the message
-    labels = [element["text"]["text"] for element in message.blocks[2]["elements"]]
+    # the words, the chart Slack draws and how, the ServiceWatch image, the numbers, the controls
+    assert kinds == ["section", "data_visualization", "context", "image", "table", "actions", "actions"]
+    assert image_file(message) == stack.fake.posts[0].file_id
+    assert stack.fake.files[image_file(message)].channels == []  # the file is shown only by the message
+    labels = [element["text"]["text"] for element in block(message, "actions", WHEN)["elements"]]
     assert labels == ["↻ Refresh", "1h", "6h", "24h", "7d", "◀ Earlier"]  # no later ▶: it ends now
-    how = [element["action_id"] for element in message.blocks[3]["elements"]]
+    how = [element["action_id"] for element in block(message, "actions", "chart_how")["elements"]]
     assert how == ["chart_stat", "chart_compare", "chart_save", "chart_schedule", "chart_private"]
-    stats = [option["value"] for option in message.blocks[3]["elements"][0]["options"]]
+    stats = [option["value"] for option in block(message, "actions", "chart_how")["elements"][0]["options"]]
     assert "stat:AVG" in stats
     assert "stat:MAX" in stats
     view = view_in(message)
@@ -109,7 +123,7 @@ async def test_each_control_redraws_the_chart_in_place(
     stack: BotStack, action: str, value: str | None, span: int, stat: str, ends_now: bool
 ) -> None:
     message = await chart_message(stack)
-    before, before_file = view_in(message), message.blocks[1]["slack_file"]["id"]
+    before, before_file = view_in(message), image_file(message)
     images = stack.sandbox.calls[IMAGE_PATH]
     await click(stack, message, action, value)
     if action == "chart_refresh":  # the same request within one period: nothing is drawn again
@@ -121,10 +135,9 @@ async def test_each_control_redraws_the_chart_in_place(
     after = view_in(message)
     assert (after.span, after.stat, after.end is None) == (span, stat, ends_now)
     assert (after.chart, after.by) == (before.chart, before.by)  # the asker's request stays what it was
-    assert message.blocks[1]["slack_file"]["id"] != before_file  # a new image
+    assert image_file(message) != before_file  # a new image
     assert "· asked by <@U0KIM>" in message.blocks[0]["text"]["text"]  # the asker's request stays visible
-    context = message.blocks[2]
-    assert context["type"] == "context"
+    context = change_note(message)
     assert context["elements"][0]["text"].endswith(" — changed by <@U0LEE>")
     assert context["elements"][0]["text"].startswith(after.change())
     assert stack.sandbox.calls[IMAGE_PATH] == images + 1  # one image call per redraw
@@ -138,7 +151,7 @@ async def test_earlier_then_later_comes_back_to_now(stack: BotStack) -> None:
     await edited(stack, message)
     earlier = view_in(message)
     assert earlier.end is not None
-    labels = [element["text"]["text"] for element in message.blocks[3]["elements"]]
+    labels = [element["text"]["text"] for element in block(message, "actions", WHEN)["elements"]]
     assert labels[-1] == "Later ▶"
     await click(stack, message, "chart_later")
     await edited(stack, message, 2)
@@ -299,7 +312,8 @@ async def test_just_for_me_shows_the_redraw_to_the_clicker_only(stack: BotStack)
     (call,) = stack.fake.calls_to("chat.postEphemeral")
     assert call.params["user"] == "U0LEE"
     blocks = json.loads(call.params["blocks"]) if isinstance(call.params["blocks"], str) else call.params["blocks"]
-    assert [block["type"] for block in blocks] == ["section", "image", "context"]  # no controls on a private chart
+    kinds = [block["type"] for block in blocks]
+    assert kinds == ["section", "data_visualization", "context", "image", "table", "context"]  # and no controls
     assert "last 6h" in call.params["text"]
     assert message.edits == []
     assert len(stack.fake.posts) == 1
@@ -339,20 +353,20 @@ async def test_compare_is_drawn_by_the_bot_in_place(stack: BotStack) -> None:
     await edited(stack, message)
     assert view_in(message).compare
     assert stack.sandbox.calls[IMAGE_PATH] == images  # ServiceWatch cannot shift time: drawn from the numbers
-    assert "compared with yesterday and a week ago" in message.blocks[2]["elements"][0]["text"]
-    compare = next(e for e in message.blocks[4]["elements"] if e["action_id"] == "chart_compare")
+    assert "compared with yesterday and a week ago" in change_note(message)["elements"][0]["text"]
+    compare = next(e for e in block(message, "actions", "chart_how")["elements"] if e["action_id"] == "chart_compare")
     assert compare["text"]["text"] == "Hide comparison"
 
 
 async def test_a_redraw_speaks_the_clickers_language(stack: BotStack) -> None:
     stack.fake.user("U0LEE", locale="ko-KR")
     message = await chart_message(stack)
-    assert message.blocks[2]["elements"][0]["text"]["text"] == "↻ Refresh"  # the asker's English
+    assert block(message, "actions", WHEN)["elements"][0]["text"]["text"] == "↻ Refresh"  # the asker's English
     await click(stack, message, "chart_6h")
     await edited(stack, message)
-    labels = [element["text"]["text"] for element in message.blocks[3]["elements"]]
+    labels = [element["text"]["text"] for element in block(message, "actions", WHEN)["elements"]]
     assert labels[0] == "↻ 새로 고침"
-    assert message.blocks[2]["elements"][0]["text"].endswith("<@U0LEE> 님이 바꿈")
+    assert change_note(message)["elements"][0]["text"].endswith("<@U0LEE> 님이 바꿈")
     assert "지난 6h" in message.blocks[0]["text"]["text"]
 
 
