@@ -33,6 +33,18 @@ def token_refused(error: str) -> str:
     return _("Slack refused the bot's token ({error}); an admin must reinstall the app.").format(error=error)
 
 
+class UnsharedFileRefused(Exception):
+    """Slack refused a message whose image block shows a processed file shared into no channel ("invalid slack
+    file"): reports differ on whether Slack allows it, so the outbox shares the image in the message's thread."""
+
+
+def refuses_unshared_file(exc: SlackApiError) -> bool:
+    """Whether an `invalid_blocks` answer is about a slack_file (the bot only shows files it has seen processed)."""
+    data = exc.response.data
+    errors = data.get("errors", []) if isinstance(data, dict) else []
+    return any("invalid slack file" in str(error) for error in errors)
+
+
 class SlackAccessLost(UserError):
     """Slack no longer accepts the bot's token: nothing more is sent until the bot is restarted with a good one."""
 
@@ -55,6 +67,7 @@ class SlackAccess:
     ) -> None:
         self.lost: str | None = None
         self.native_charts = True  # False once this workspace's Slack refused a chart drawn by its clients
+        self.unshared_files = True  # False once it refused a message showing a file shared into no channel
         self.file_wait = file_wait  # seconds an upload may take to be processed before it is shown another way
         self.pacer = pacer
         self._confirm = confirm
@@ -70,6 +83,16 @@ class SlackAccess:
                 "sending charts as images alone"
             )
         self.native_charts = False
+
+    def refuse_unshared_files(self) -> None:
+        """This workspace's Slack refused a message showing a processed file shared into no channel: share images
+        as uploads from now on (until the bot restarts and tries again)."""
+        if self.unshared_files:
+            log.warning(
+                "Slack refused a message showing an unshared chart file in this workspace; sharing chart images as "
+                "uploads in the chart's thread"
+            )
+        self.unshared_files = False
 
     @property
     def problem(self) -> str | None:

@@ -49,7 +49,7 @@ def _button(action: str, label: str, value: str, *, primary: bool = False) -> Bu
 
 def chart_blocks(
     chart: RenderedChart,
-    file_id: str,
+    file_id: str | None,
     *,
     changed_by: str = "",
     above: Sequence[Block] = (),
@@ -65,13 +65,16 @@ def chart_blocks(
         *above,
         section(chart.comment),
         *(block for block in drawn if block.type != "table"),
-        ImageBlock(
-            slack_file=SlackFile(id=file_id),
-            alt_text=cut(chart.alt_text, ALT_TEXT) or cut(chart.title, ALT_TEXT),
-            title=plain(chart.title, IMAGE_TITLE),
-        ),
-        *(block for block in drawn if block.type == "table"),
     ]
+    if file_id is not None:  # None: the message before its image joins it, or one that cannot show it
+        blocks.append(
+            ImageBlock(
+                slack_file=SlackFile(id=file_id),
+                alt_text=cut(chart.alt_text, ALT_TEXT) or cut(chart.title, ALT_TEXT),
+                title=plain(chart.title, IMAGE_TITLE),
+            )
+        )
+    blocks += [block for block in drawn if block.type == "table"]
     view = chart.view
     if view is not None and changed_by:
         blocks.append(context(_("{change} — changed by {who}").format(change=view.change(), who=changed_by)))

@@ -50,15 +50,15 @@ def words(text: str, limit: int | None = None) -> Message:
 
 def chart_message(
     chart: RenderedChart,
-    file_id: str,
+    file_id: str | None,
     *,
     changed_by: str = "",
     above: Sequence[Block] = (),
     below: Sequence[Block] = (),
     text: str = "",
 ) -> Message:
-    """A processed chart with its controls (`chart_blocks`), between the message's own blocks `above` and `below`;
-    `text` for notifications, else the chart's comment."""
+    """A chart with its controls (`chart_blocks`; its image when `file_id`, a processed upload, is given), between
+    the message's own blocks `above` and `below`; `text` for notifications, else the chart's comment."""
     blocks = chart_blocks(chart, file_id, changed_by=changed_by, above=above, below=below)
     return Message(for_slack(text or chart.comment, MESSAGE_TEXT), blocks)
 

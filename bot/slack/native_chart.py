@@ -55,6 +55,12 @@ class DataVisualizationBlock(Block):
         return 0 < len(self.title) <= NATIVE_TITLE
 
 
+def drawn_at_once(chart: RenderedChart) -> bool:
+    """Whether Slack's clients can draw this chart (it has numbers in its window): its message can come before its
+    image."""
+    return any(block.type == DataVisualizationBlock.type for block in native_blocks(chart))
+
+
 def native_blocks(chart: RenderedChart) -> list[Block]:
     """The chart drawn by Slack's client and the line that says how (none when the chart has no numbers: a chart
     compared with earlier days, or one whose numbers were unavailable), then the numbers table."""

@@ -5,6 +5,7 @@ What a message holds is made in bot/slack/messages.py; charts are uploaded by bo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -24,9 +25,10 @@ from bot.i18n import _
 from bot.language.answers import Pick
 from bot.router import Destination, Turn
 from bot.slack import messages
-from bot.slack.access import SlackAccess, refusal, slack_error
+from bot.slack.access import SlackAccess, UnsharedFileRefused, refusal, refuses_unshared_file, slack_error
 from bot.slack.limits import MESSAGE_TEXT
 from bot.slack.messages import Message
+from bot.slack.native_chart import drawn_at_once
 from bot.slack.turns import UploadTurns
 from bot.slack.uploads import Uploads
 
@@ -69,23 +71,28 @@ class SlackOutbox:
 
     async def post_chart(self, destination: Destination, chart: RenderedChart, turn: Turn | None = None) -> str:
         """Post the chart once (in `turn` when given); on not_in_channel join a public channel and try once more.
-        Returns the file id.
+        Returns the file id ("" when the message stands without its image).
 
-        A chart with a view (`bot.charts.steering`) becomes a message with its controls: uploaded unshared, shown
-        by an image block once Slack has processed the file, so a click can replace it in place (`replace_chart`).
-        When Slack has not processed it within `file_wait`, it is shared as a plain upload instead (without
-        controls): the chart is never held back for its buttons."""
+        A chart with a view (`bot.charts.steering`) becomes a message with its controls. When it has numbers, the
+        message comes at once with the chart Slack's clients draw, and the ServiceWatch image joins it once Slack has
+        processed the upload (`_numbers_first`). Without numbers, the image is uploaded unshared and the message shows
+        it once processed; when Slack has not processed it within `file_wait` (or refuses an unshared file in a
+        message), it is shared as a plain upload instead, without controls: never held back for its buttons."""
         self.access.check()
         try:
             if chart.view is not None:
+                if self.access.native_charts and drawn_at_once(chart):
+                    _ts, file_id = await self._numbers_first(destination, chart, turn, unfurl_links=False)
+                    return file_id or ""
                 file_id = await self.upload_unshared(chart, turn)
-                if await self.processed(file_id):
+                if self.access.unshared_files and await self.processed(file_id):
                     shown = messages.chart_message(chart, file_id)
-                    await self._joining(destination, lambda: self._post(destination, shown, unfurl_links=False))
-                    return file_id
-                log.info(
-                    "chart %s was not processed within %.0f s; shared as a plain upload", file_id, self.access.file_wait
-                )
+                    with contextlib.suppress(UnsharedFileRefused):
+                        await self._joining(destination, lambda: self._post(destination, shown, unfurl_links=False))
+                        return file_id
+                else:
+                    log.info("chart %s not shown in a message within %.0f s", file_id, self.access.file_wait)
+                await self.delete(file_id)
             return await self.post_file(destination, chart, turn)
         except (ClientError, OSError) as exc:
             # Slack may have posted before the connection broke; a second upload could double it, so ask instead.
@@ -96,6 +103,35 @@ class SlackOutbox:
                     "doesn't within a minute, ask again."
                 )
             ) from exc
+
+    async def _numbers_first(
+        self,
+        destination: Destination,
+        chart: RenderedChart,
+        turn: Turn | None = None,
+        *,
+        above: Sequence[Block] = (),
+        below: Sequence[Block] = (),
+        text: str = "",
+        **options: Any,
+    ) -> tuple[str, str | None]:
+        """The chart's message at once, with the chart Slack's clients draw, its numbers and its controls; then the
+        image, uploaded and shown in it once processed (else shared in the message's thread). (ts, file id or None).
+        A refusal of the image (the upload, the update) is raised as any refusal is: the message stays, with its
+        numbers."""
+        first = messages.chart_message(chart, None, above=above, below=below, text=text)
+        posted = await self._joining(destination, lambda: self._post(destination, first, **options))
+        ts, channel = str(posted.get("ts") or ""), str(posted.get("channel") or destination.channel_id)
+        thread = Destination(channel, destination.thread_ts or ts, destination.workspace)
+        file_id = await self.upload_unshared(chart, turn)
+        if await self.processed(file_id):
+            shown = await self.replace_chart(
+                channel, ts, chart, file_id, above=above, below=below, text=text, thread_ts=thread.thread_ts
+            )
+            return ts, file_id if shown else None
+        await self.delete(file_id)
+        await self.post_file(thread, chart)
+        return ts, None
 
     async def post_file(self, destination: Destination, chart: RenderedChart, turn: Turn | None = None) -> str:
         """The chart as a plain file share (no controls), joining a public channel when needed."""
@@ -128,11 +164,24 @@ class SlackOutbox:
         above: Sequence[Block] = (),
         below: Sequence[Block] = (),
         text: str = "",
-    ) -> None:
+        thread_ts: str | None = None,
+    ) -> bool:
         """Show `chart` (its file processed) in place of the chart message `ts`, saying who changed it, with the
-        message's own blocks `above` and `below` it (and `text` for notifications: else the chart's comment)."""
-        shown = messages.chart_message(chart, file_id, changed_by=changed_by, above=above, below=below, text=text)
-        await self._call(partial(self._send, self._client.chat_update, shown), channel=channel_id, ts=ts)
+        message's own blocks `above` and `below` it (and `text` for notifications: else the chart's comment).
+        Where Slack does not let a message show an unshared file, the message is updated without the image and the
+        image is shared in its thread (`thread_ts`, else its own): False then."""
+        if self.access.unshared_files:
+            shown = messages.chart_message(chart, file_id, changed_by=changed_by, above=above, below=below, text=text)
+            try:
+                await self._call(partial(self._send, self._client.chat_update, shown), channel=channel_id, ts=ts)
+                return True
+            except UnsharedFileRefused:
+                pass
+        without = messages.chart_message(chart, None, changed_by=changed_by, above=above, below=below, text=text)
+        await self._call(partial(self._send, self._client.chat_update, without), channel=channel_id, ts=ts)
+        await self.delete(file_id)
+        await self.post_file(Destination(channel_id, thread_ts or ts), chart)
+        return False
 
     async def post_chart_message(
         self,
@@ -144,35 +193,52 @@ class SlackOutbox:
         below: Sequence[Block] = (),
     ) -> tuple[str, str | None]:
         """A message whose own blocks (`above`, `below`; `text` for notifications) come with the chart and its
-        controls; (its ts, the chart's file id). When Slack has not processed the chart within `file_wait`, the
-        message comes without it and the chart follows in its thread as a plain upload (file id None)."""
+        controls; (its ts, the chart's file id). A chart with numbers comes at once and its image joins it
+        (`_numbers_first`). Otherwise, when Slack has not processed the chart within `file_wait` (or refuses an
+        unshared file in a message), the message comes without it and the chart follows in its thread as a plain
+        upload (file id None)."""
         self.access.check()
+        if self.access.native_charts and drawn_at_once(chart):
+            return await self._numbers_first(destination, chart, above=above, below=below, text=text)
         uploaded = await self.upload_unshared(chart)
-        file_id: str | None = uploaded if await self.processed(uploaded) else None
-        if file_id is not None:
-            shown = messages.chart_message(chart, file_id, above=above, below=below, text=text)
-        else:
-            shown = messages.without_chart(text, above, below)
-        posted = await self._joining(destination, lambda: self._post(destination, shown))
+        if self.access.unshared_files and await self.processed(uploaded):
+            shown = messages.chart_message(chart, uploaded, above=above, below=below, text=text)
+            with contextlib.suppress(UnsharedFileRefused):
+                posted = await self._joining(destination, lambda: self._post(destination, shown))
+                return str(posted.get("ts") or ""), uploaded
+        await self.delete(uploaded)
+        posted = await self._joining(
+            destination, lambda: self._post(destination, messages.without_chart(text, above, below))
+        )
         ts = str(posted.get("ts") or "")
-        if file_id is None:
-            await self.post_file(Destination(destination.channel_id, destination.thread_ts or ts), chart)
-        return ts, file_id
+        await self.post_file(Destination(destination.channel_id, destination.thread_ts or ts), chart)
+        return ts, None
 
     async def show_file(self, destination: Destination, chart: RenderedChart, file_id: str) -> None:
         """A message showing an already processed chart file `file_id` again (no controls), e.g. in a thread."""
         shown = messages.chart_again(chart, file_id)
-        await self._joining(destination, lambda: self._post(destination, shown))
+        if self.access.unshared_files:
+            with contextlib.suppress(UnsharedFileRefused):
+                await self._joining(destination, lambda: self._post(destination, shown))
+                return
+        await self.post_file(destination, chart)
 
-    async def show_privately(self, asker: Asker, destination: Destination, chart: RenderedChart, file_id: str) -> None:
-        """The chart (its file processed) in a message only the asker sees, without controls."""
+    async def show_privately(self, asker: Asker, destination: Destination, chart: RenderedChart, file_id: str) -> bool:
+        """The chart (its file processed) in a message only the asker sees, without controls; False when Slack does
+        not let a message show an unshared file (the caller shows it another way)."""
+        if not self.access.unshared_files:
+            return False
         shown = messages.private_chart(chart, file_id)
-        await self._call(
-            partial(self._send, self._client.chat_postEphemeral, shown),
-            channel=destination.channel_id,
-            user=asker.user_id,
-            thread_ts=destination.thread_ts,
-        )
+        try:
+            await self._call(
+                partial(self._send, self._client.chat_postEphemeral, shown),
+                channel=destination.channel_id,
+                user=asker.user_id,
+                thread_ts=destination.thread_ts,
+            )
+        except UnsharedFileRefused:
+            return False
+        return True
 
     async def send_directly(self, user_id: str, chart: RenderedChart) -> None:
         """The chart as a file in the bot's direct messages with `user_id` (the bot opens the conversation)."""
@@ -197,11 +263,21 @@ class SlackOutbox:
         try:
             return await method(**arguments, **message.sent(native=native))
         except SlackApiError as exc:
+            if slack_error(exc) == "invalid_blocks" and refuses_unshared_file(exc):
+                self.access.refuse_unshared_files()
+                raise UnsharedFileRefused() from exc
             if not native or slack_error(exc) != "invalid_blocks":
                 raise
         answer = await method(**arguments, **message.sent(native=False))
         self.access.refuse_native()
         return answer
+
+    async def delete(self, file_id: str) -> None:
+        """Delete an upload the bot made and never showed (nobody saw it); a failure is only logged."""
+        try:
+            await self._client.files_delete(file=file_id)
+        except (SlackApiError, ClientError, OSError) as exc:
+            log.info("could not delete the unshown upload %s (%s)", file_id, exc)
 
     async def _joining(self, destination: Destination, send: Callable[[], Awaitable[T]]) -> T:
         """`send`; on not_in_channel join a public channel and send once more. Slack's refusals become UserErrors

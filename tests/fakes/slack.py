@@ -38,13 +38,17 @@ Messages and files:
   `fake.advance(seconds)` moves the clock, so no test sleeps). An image block's `slack_file` (`{"id": F…}`, or
   `{"url": …}` with the file's `url_private` or `permalink`) is `invalid_blocks` (`invalid slack file`) until the
   file is processed, and for a file that is unknown or not a png/jpg/gif;
+- whether an image block may show a processed file shared into no channel is unsettled in Slack's tracker, so
+  `fake.unshared_in_blocks` plays both: True (accepted), False (`invalid_blocks`, `invalid slack file`);
+  files.delete (files:write) deletes a file of the bot's (`fake.deleted`);
 - files.info (files:read) shows a file as Slack does; until it is processed `mimetype`, `filetype` and
   `pretty_type` are empty and it has no `original_w`/`original_h`/`thumb_*` (the docs name no readiness field;
   python-slack-sdk#1575 shows a fresh upload's empty `mimetype`, and the file object's reference a processed
   image's `original_w` and `thumb_*`: a bot may wait on either, they appear together here).
 
 `fake.posts` are the charts people see: uploads shared into a channel, and messages whose image block shows an
-uploaded file (their `ts` set)."""
+uploaded file (their `ts` set), from the moment it does (chat.postMessage, or the chat.update by which an image
+joins a message that came first with the chart Slack's clients draw)."""
 
 from __future__ import annotations
 
@@ -89,6 +93,7 @@ SCOPES = {
     "chat.postEphemeral": "chat:write",
     "chat.update": "chat:write",
     "files.info": "files:read",
+    "files.delete": "files:write",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
@@ -282,6 +287,10 @@ class FakeSlack:
         self.files: dict[str, File] = {}  # completed uploads by ID
         self.file_ready_after = 0.0  # seconds after its upload completes until Slack has processed a file
         self.native_blocks = True  # False: a Slack that knows no data_visualization or table block (invalid_blocks)
+        # Whether an image block may show a processed file shared into no channel: reports differ (python-slack-sdk
+        # #1251, java-slack-sdk#1349 refuse it as "invalid slack file"; others post fine), so the fake plays both.
+        self.unshared_in_blocks = True
+        self.deleted: list[str] = []  # the files the bot deleted (files.delete)
         self.clock_offset = 0.0  # added to time.monotonic(): `advance()`
         self._last_ts = 0  # microseconds of the last message ts handed out
         self._sockets: list[web.WebSocketResponse] = []
@@ -598,6 +607,13 @@ class FakeSlack:
             )
         return {"ok": True, "files": [{"id": item["id"], "title": item.get("title")} for item in files]}
 
+    def _files_delete(self, params: dict[str, Any]) -> dict[str, Any]:
+        """files.delete (files:write): the bot deletes a file of its own; `file_not_found` for one that is not."""
+        if self.files.pop(params.get("file", ""), None) is None:
+            raise SlackError("file_not_found")
+        self.deleted.append(params["file"])
+        return {"ok": True}
+
     def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
         file = self.files.get(params.get("file", ""))
         if file is None:
@@ -753,6 +769,17 @@ class FakeSlack:
         self._note_images(message)
         return {"ok": True, "channel": channel_id, "ts": message.ts, "message": message.shown()}
 
+    def chart_messages(self) -> list[Message]:
+        """The bot's messages that show a chart: the ServiceWatch image, or the chart Slack's clients draw (a
+        message that came first with its numbers counts from then, whether or not its image joined it)."""
+        kinds = ("image", "data_visualization")
+        return [
+            message
+            for channel in self.messages.values()
+            for message in channel.values()
+            if message.user == BOT_USER and any(block["type"] in kinds for block in message.blocks)
+        ]
+
     def _note_images(self, message: Message) -> None:
         """A message's image blocks that show uploaded files are charts people see, as a shared upload is."""
         for block in message.blocks:
@@ -791,7 +818,14 @@ class FakeSlack:
         # chat.update's reference: blocks left out are kept only when text is left out too; text left out is kept
         message.text = params.get("text") or message.text
         message.blocks = blocks if blocks is not None else []
+        self._note_joined(message)
         return {"ok": True, "channel": channel_id, "ts": message.ts, "text": message.text, "message": message.shown()}
+
+    def _note_joined(self, message: Message) -> None:
+        """An image that joins a chart message posted without one (it came first with the chart Slack's clients
+        draw) makes it a chart people see; a redraw of one already seen is not another."""
+        if not any(post.ts == message.ts and post.channel == message.channel for post in self.posts):
+            self._note_images(message)
 
     def _new_ts(self) -> str:
         """A message ts as Slack's ("1503435956.000247"): the time, unique and increasing."""
@@ -829,6 +863,8 @@ class FakeSlack:
         #1797), so that is the answer until then too (python-slack-sdk#1521: it works about a second later)."""
         file = self._file_of(ref)
         if file is None or not file.image_type or not self.processed(file):
+            return "invalid slack file"
+        if not file.channels and not self.unshared_in_blocks:
             return "invalid slack file"
         return None
 

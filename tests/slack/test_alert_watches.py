@@ -43,6 +43,31 @@ def heading(message: Message) -> str:
     return str(message.blocks[0]["text"]["text"])
 
 
+@pytest.mark.parametrize("unshared", [True, False], ids=["unshared-files-shown", "unshared-files-refused"])
+async def test_an_incident_is_seen_whatever_slack_decides_about_unshared_files(
+    watching: BotStack, unshared: bool
+) -> None:
+    """The incident message comes with its heading, the chart Slack draws and the follow button; the image joins it,
+    or (a Slack that will not show an unshared file) is shared in its thread; the recovery chart is seen too."""
+    stack = watching
+    stack.fake.unshared_in_blocks = unshared
+    await watch(stack)
+    web01 = await alert_id(stack, "web-01 CPU high")
+    stack.sandbox.set_alert_state(web01, "ALERT")
+    await poll(stack)
+    (message,) = top_messages(stack)
+    assert heading(message).startswith("🔴 *High* · *web-01 CPU high* is ALERT")
+    assert any(block["type"] == "data_visualization" for block in message.blocks)
+    assert message.blocks[-1]["elements"][0]["action_id"] == "alert_follow"
+    in_thread = [post for post in stack.fake.posts if post.thread_ts == message.ts]
+    assert len(in_thread) == (0 if unshared else 1)
+    stack.sandbox.set_alert_state(web01, "NORMAL")
+    await poll(stack)
+    assert heading(message).startswith("✅ *web-01 CPU high* resolved after ")
+    in_thread = [post for post in stack.fake.posts if post.thread_ts == message.ts]
+    assert len(in_thread) == (1 if unshared else 3)  # the recovery chart (and, refused, the new image of the message)
+
+
 async def test_fire_clear_and_flap_make_one_incident_message(watching: BotStack) -> None:
     stack = watching
     answer = await watch(stack)
@@ -57,6 +82,7 @@ async def test_fire_clear_and_flap_make_one_incident_message(watching: BotStack)
     await poll(stack)  # seen again: nothing more
     assert len(top_messages(stack)) == 1
     (message,) = top_messages(stack)
+    message.edits.clear()  # its image joining the message that came first with its numbers
     assert heading(message).startswith("🔴 *High* · *web-01 CPU high* is ALERT on web-01")
     kinds = [block["type"] for block in message.blocks]
     assert kinds[:5] == ["section", "section", "data_visualization", "context", "image"]  # the heading, the chart

@@ -3,6 +3,7 @@ data_visualization and table blocks by their documented limits and, as a Slack w
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from bot.slack.blocks import sent
 from bot.slack.native_chart import native_blocks
 from tests.charts.test_plan import CATALOG
 from tests.fakes.blocks import problems
-from tests.fakes.slack import Message
+from tests.fakes.slack import FakeSlack, Message
 from tests.slack.test_chart_buttons import click, edited
 from tests.stacks import BotStack
 
@@ -33,7 +34,9 @@ async def posted_chart(stack: BotStack, text: str) -> Message:
     await stack.post_command(text)
     await stack.fake.wait_for(lambda: stack.fake.posts)
     post = stack.fake.posts[-1]
-    return stack.fake.message(post.channel, post.ts)
+    message = stack.fake.message(post.channel, post.ts)
+    message.edits.clear()  # its image joining it
+    return message
 
 
 async def test_a_chart_message_carries_the_chart_slack_draws_and_its_numbers(stack: BotStack) -> None:
@@ -117,3 +120,101 @@ def test_what_the_native_blocks_hold_is_what_slack_takes(text: str) -> None:
 def test_a_chart_without_numbers_has_no_native_blocks() -> None:
     chart = _rendered(f"{CPU} web-01 last 3h", [])
     assert native_blocks(chart) == []
+
+
+def unshown_files(fake: FakeSlack) -> set[str]:
+    """The bot's uploads nobody ever saw: shared into no channel, shown by no message (nor by an earlier version of
+    one, nor by a message only one person saw)."""
+    versions = [
+        blocks for message in fake.chart_messages() for blocks in (message.blocks, *(b for _t, b in message.edits))
+    ]
+    for call in fake.calls_to("chat.postEphemeral"):
+        blocks = call.params.get("blocks") or "[]"
+        versions.append(json.loads(blocks) if isinstance(blocks, str) else blocks)
+    shown = {
+        block["slack_file"]["id"]
+        for blocks in versions
+        for block in blocks
+        if block["type"] == "image" and "id" in block.get("slack_file", {})
+    }
+    return {file_id for file_id, file in fake.files.items() if not file.channels and file_id not in shown}
+
+
+@pytest.mark.parametrize("unshared", [True, False], ids=["unshared-files-shown", "unshared-files-refused"])
+async def test_a_chart_every_member_can_see_whatever_slack_decides(stack: BotStack, unshared: bool) -> None:
+    """A processed file shared into no channel may be shown by an image block, or refused: either way the message
+    comes once with the chart Slack draws, its numbers and its controls, and the image is seen: in the message, or
+    shared in its thread. No upload is left behind unseen."""
+    stack.fake.unshared_in_blocks = unshared
+    await stack.post_command(f"{CPU} web-01 last 3h")
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    await stack.work.drain(10)
+    (message,) = stack.fake.chart_messages()
+    assert of_kind(message, "data_visualization")
+    assert len(of_kind(message, "actions")) == 2  # the controls stay
+    (post,) = stack.fake.posts
+    if unshared:
+        assert (post.ts, post.thread_ts) == (message.ts, None)  # the image joined the message
+    else:
+        assert of_kind(message, "image") == []
+        assert (post.channel, post.thread_ts) == (message.channel, message.ts)  # shared in its thread
+        assert len(stack.fake.deleted) == 1  # the unshared copy
+    assert unshown_files(stack.fake) == set()
+
+
+@pytest.mark.parametrize("unshared", [True, False], ids=["unshared-files-shown", "unshared-files-refused"])
+async def test_a_redraw_is_seen_whatever_slack_decides(stack: BotStack, unshared: bool) -> None:
+    message = await posted_chart(stack, f"{CPU} web-01 last 3h")
+    stack.fake.unshared_in_blocks = unshared
+    await click(stack, message, "chart_6h")
+    await edited(stack, message)
+    await stack.work.drain(10)
+    assert of_kind(message, "data_visualization")  # the redraw's numbers, at once
+    threaded = [post for post in stack.fake.posts if post.thread_ts == message.ts]
+    if unshared:
+        assert threaded == []
+        assert of_kind(message, "image")
+    else:
+        assert len(threaded) == 1  # the redraw's image, in the chart's thread; the message shows its numbers
+        assert of_kind(message, "image") == []
+    assert unshown_files(stack.fake) == set()
+
+
+async def test_a_file_slack_is_slow_to_process_follows_in_the_thread(stack: BotStack) -> None:
+    stack.fake.file_ready_after = 3600
+    await stack.post_command(f"{CPU} web-01 last 3h")
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    await stack.work.drain(10)
+    (message,) = stack.fake.chart_messages()
+    assert of_kind(message, "data_visualization")  # the chart was there at once
+    (post,) = stack.fake.posts
+    assert post.thread_ts == message.ts
+    assert unshown_files(stack.fake) == set()
+
+
+async def test_a_slack_without_native_blocks_or_unshared_files_gets_a_plain_upload(stack: BotStack) -> None:
+    stack.fake.native_blocks = False
+    stack.fake.unshared_in_blocks = False
+    await stack.post_command(f"{CPU} web-01 last 3h")  # the first chart finds out both (its image in its thread)
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    await stack.post_command(f"{CPU} web-02 last 3h")
+    await stack.fake.wait_for(lambda: len(stack.fake.posts) == 2)
+    await stack.work.drain(10)
+    first, second = stack.fake.posts
+    assert first.thread_ts is not None
+    assert (second.ts, second.thread_ts) == ("", None)  # then shared into the channel as an ordinary upload
+    assert unshown_files(stack.fake) == set()
+    assert stack.fake.responses == []  # nothing to apologise for: the charts are there
+
+
+@pytest.mark.parametrize("unshared", [True, False], ids=["unshared-files-shown", "unshared-files-refused"])
+async def test_just_for_me_whatever_slack_decides(stack: BotStack, unshared: bool) -> None:
+    message = await posted_chart(stack, f"{CPU} web-01 last 3h")
+    stack.fake.unshared_in_blocks = unshared
+    await click(stack, message, "chart_private", "6h")
+    if unshared:
+        await stack.fake.wait_for(lambda: stack.fake.calls_to("chat.postEphemeral"))
+    else:  # an ephemeral message cannot show it: the chart goes to the clicker's direct messages
+        await stack.fake.wait_for(lambda: any(post.channel.startswith("D") for post in stack.fake.posts))
+    await stack.work.drain(10)
+    assert unshown_files(stack.fake) == set()

@@ -192,7 +192,14 @@ class ChartButtons:
             elif ready:
                 above, below = kept_blocks(click.message)  # an alert's heading, its follow button: kept
                 await outbox.replace_chart(
-                    click.channel_id, click.message_ts, chart, file_id, asker.mention, above=above, below=below
+                    click.channel_id,
+                    click.message_ts,
+                    chart,
+                    file_id,
+                    asker.mention,
+                    above=above,
+                    below=below,
+                    thread_ts=click.thread_ts,
                 )
             else:
                 await outbox.post_file(
@@ -206,9 +213,9 @@ class ChartButtons:
 
     async def _show_privately(self, outbox: SlackOutbox, asker: Asker, here: Destination, chart: RenderedChart) -> None:
         file_id = await outbox.upload_unshared(chart)
-        if await outbox.processed(file_id):
-            await outbox.show_privately(asker, here, chart, file_id)
+        if await outbox.processed(file_id) and await outbox.show_privately(asker, here, chart, file_id):
             return
+        await outbox.delete(file_id)
         await outbox.send_directly(asker.user_id, chart)
         await outbox.tell(asker, here, _("Slack was still processing your chart, so it was sent to you directly."))
 
