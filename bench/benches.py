@@ -175,6 +175,76 @@ async def ack(knobs: Knobs) -> list[Figure]:
     ]
 
 
+async def _messages_in(slack_url: str, channel: str) -> list[dict[str, Any]]:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{slack_url}/_fake/messages", params={"channel": channel}) as response,
+    ):
+        return list((await response.json())["messages"])
+
+
+def _first_with(message: dict[str, Any], kind: str) -> float | None:
+    """When the message first showed a block of `kind`: as posted, or at the edit that brought it."""
+    times = [message["posted_at"], *message["edited_at"]]
+    return next((at for at, kinds in zip(times, message["kinds"], strict=False) if kind in kinds), None)
+
+
+async def pixels(knobs: Knobs) -> list[Figure]:
+    """50 different /chart commands at once, ServiceWatch answering in 300 ms: how soon each asker sees a chart (the
+    one Slack draws, in the first message) and its ServiceWatch image (joining that message)."""
+    count, latency = knobs.scaled(50, 10), 0.3
+    servicewatch, slack, bot = await _bot_with(knobs, "pixels", latency=latency)
+    with processes.running(bot, slack, servicewatch):
+        await fire_commands(bot.url, slack.url, 1, users=1, channel="C0WARM")  # the first request warms caches
+        await wait_for_posts(slack.url, 1, within=30)
+        await _reset(slack.url)
+        started = time.time()
+        await fire_commands(bot.url, slack.url, count, users=20, channel="C0INCIDENT")
+        uploads_floor = count / knobs.uploads_per_minute * 60
+        await wait_for_posts(
+            slack.url, count, within=2 * count * latency / knobs.concurrency + uploads_floor * 1.5 + 60
+        )
+        messages = [m for m in await _messages_in(slack.url, "C0INCIDENT") if m["thread_ts"] is None]
+        _profile_stop(knobs, bot)
+    native = [at - started for m in messages if (at := _first_with(m, "data_visualization")) is not None]
+    images = [at - started for m in messages if (at := _first_with(m, "image")) is not None]
+    # Both ServiceWatch calls of a chart (numbers and image) are made before its message, C at a time.
+    floor = math.ceil(2 * count / knobs.concurrency) * latency
+    p99 = _percentile(native, 99) if native else math.inf
+    figures = [
+        Figure(
+            "pixels",
+            "charts drawn by Slack at once",
+            f"{len(native)}/{count}",
+            f"{count}/{count}",
+            "",
+            len(native) == count,
+        ),
+        Figure("pixels", "first pixels p50", _ms(statistics.median(native)) if native else "–", "", "", None),
+        Figure(
+            "pixels",
+            "first pixels p99",
+            _ms(p99) if native else "–",
+            f"≤ floor + 300 ms = {_ms(floor + 0.3)}",
+            f"floor {_ms(floor)} = ⌈2N/C⌉ × {latency:g} s",
+            p99 <= floor + 0.3,
+        ),
+    ]
+    if images:
+        figures += [
+            Figure("pixels", "image shown p50", _ms(statistics.median(images)), "", "", None),
+            Figure(
+                "pixels",
+                "image shown p99",
+                _ms(_percentile(images, 99)),
+                "",
+                f"+ N uploads at R: {uploads_floor:.1f} s",
+                None,
+            ),
+        ]
+    return figures
+
+
 def _soon(after: float) -> datetime:
     """The whole second `after` seconds from now: time for the bot to start and load its schedules."""
     return (datetime.now(UTC) + timedelta(seconds=after)).replace(microsecond=0)
@@ -1030,6 +1100,7 @@ async def alerts(knobs: Knobs) -> list[Figure]:
 
 BENCHES: dict[str, Callable[[Knobs], Awaitable[list[Figure]]]] = {
     "ack": ack,
+    "pixels": pixels,
     "storm": storm,
     "coalesce": coalesce,
     "scale": scale,

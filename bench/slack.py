@@ -108,7 +108,7 @@ class BenchSlack(FakeSlack):
 
     async def _messages(self, request: web.Request) -> web.StreamResponse:
         """`?channel=C…`: its messages, oldest first: `ts`, `thread_ts`, `text`, `posted_at` (time.time() when posted,
-        from the ts), `edits` and `edited_at`."""
+        from the ts), `edits`, `edited_at`, and `kinds` (its blocks' types as posted, then after each edit)."""
         channel = request.query.get("channel", "")
         found = sorted(self.messages.get(channel, {}).values(), key=lambda m: float(m.ts))
         return web.json_response(
@@ -121,6 +121,8 @@ class BenchSlack(FakeSlack):
                         "posted_at": float(m.ts),
                         "edits": len(m.edits),
                         "edited_at": self.edited_at.get((channel, m.ts), []),
+                        # the block kinds of the message as first posted, and of each edit after it
+                        "kinds": [[b["type"] for b in blocks] for _text, blocks in [*m.edits, (m.text, m.blocks)]],
                     }
                     for m in found
                 ]

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.charts.alerts import NO_DATA_MARK, SILENT, UNKNOWN_MARK, condition_text, level_label, state_kind
-from bot.charts.service import ChartService, RenderedChart
+from bot.charts.alerts import (
+    NO_DATA_MARK,
+    SILENT,
+    UNKNOWN_MARK,
+    condition_text,
+    level_label,
+    state_kind,
+    threshold_lines,
+)
+from bot.charts.service import ChartService, RenderedChart, Threshold
 from bot.charts.summary import format_value
 from bot.durations import format_duration
 from bot.i18n import _, date_time
@@ -76,8 +84,15 @@ async def alert_chart(charts: ChartService, detail: AlertDetail, *, span: int, t
     """The alert's metric over `span` seconds ending now, titled with the alert (steerable as any chart)."""
     # The title is part of the line, so a chart steered from its buttons keeps it.
     line = f"{chart_line(detail, span=span)} title {quote_word(alert_title(detail)[:TITLE_LIMIT])}"
+    marks = threshold_lines(
+        detail.operator, detail.threshold, detail.lower_bound, detail.upper_bound, detail.metric_unit
+    )
     return await charts.render(
-        parse_chart(line), timezone=timezone, asked_by=_("alert “{name}”").format(name=detail.name), steered_as=line
+        parse_chart(line),
+        timezone=timezone,
+        asked_by=_("alert “{name}”").format(name=detail.name),
+        steered_as=line,
+        thresholds=tuple(Threshold(label, value) for label, value in marks),
     )
 
 

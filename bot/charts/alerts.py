@@ -131,6 +131,22 @@ def condition_text(
     )
 
 
+def threshold_lines(
+    operator: str, threshold: float | None, lower: float | None, upper: float | None, unit: str
+) -> tuple[tuple[str, float], ...]:
+    """The flat lines a chart of the alert draws, (label, value): the threshold (`> 80%`), or a range's two bounds
+    (`lower 80%`, `upper 90%`); none for an operator the bot cannot place on the chart."""
+    name = operator.strip().upper()
+    if name in OUTSIDE_OPERATORS + INSIDE_OPERATORS and lower is not None and upper is not None:
+        return (
+            (_("lower {value}").format(value=amount(lower, unit)), lower),
+            (_("upper {value}").format(value=amount(upper, unit)), upper),
+        )
+    if name in OPERATOR_SIGNS and threshold is not None:
+        return ((f"{OPERATOR_SIGNS[name]} {amount(threshold, unit)}", threshold),)
+    return ()
+
+
 def _comparison(operator: str, threshold: float | None, lower: float | None, upper: float | None, unit: str) -> str:
     name = operator.strip().upper()
     if name in OUTSIDE_OPERATORS + INSIDE_OPERATORS and lower is not None and upper is not None:

@@ -58,6 +58,7 @@ class Downsampled:
     how: str  # `max of each 10 min`
     unit_label: str  # the y axis: `Percent (%)`, `Bytes (MiB)`
     notes: tuple[str, ...] = ()
+    divisor: float = 1.0  # the values are the metric's divided by this (the multiple `unit_label` names)
 
 
 def bucket_seconds(period: int, span: float, most: int) -> int:
@@ -117,7 +118,8 @@ def downsample(
     suffix = scale.suffix.strip()
     label = axis_label(unit)
     unit_label = label if not suffix or suffix in label else f"{label} ({suffix})"
-    return Downsampled(starts, lines, timedelta(seconds=bucket), _how(plan.stat, bucket), unit_label, tuple(notes))
+    how = _how(plan.stat, bucket)
+    return Downsampled(starts, lines, timedelta(seconds=bucket), how, unit_label, tuple(notes), scale.divisor)
 
 
 def _bridged(values: dict[int, float], slots: Sequence[int]) -> list[float]:

@@ -37,6 +37,15 @@ from bot.servicewatch.images import ChartImage
 from bot.servicewatch.models import AlertDetail, MetricDataSeries
 
 log = logging.getLogger(__name__)
+THRESHOLD_COLOUR = "#e0301e"  # an alert's threshold across the bot's own drawing
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A flat line drawn across a chart: an alert's threshold (`> 80%`) or one of its range's bounds."""
+
+    label: str
+    value: float
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class RenderedChart:
     fallback: bool = False
     view: ChartView | None = None  # what its buttons steer (None: a chart without buttons)
     series: tuple[MetricDataSeries, ...] = ()  # the numbers it was drawn from, a series a line (none: unavailable)
+    thresholds: tuple[Threshold, ...] = ()  # flat lines across it (an alert's threshold)
 
 
 class ChartService:
@@ -102,11 +112,13 @@ class ChartService:
         title: str | None = None,
         steered_as: str | None = None,
         compare: bool = False,
+        thresholds: tuple[Threshold, ...] = (),
     ) -> RenderedChart:
         """The chart for `spec`: ServiceWatch's image, or one drawn here from the numbers when the image call
         fails on ServiceWatch's side; NoDataError when the window holds nothing; UserError for what people can fix.
         With `steered_as` (the chart as typed) it carries the view its buttons steer; `compare` draws it here from
-        the numbers, beside the same window yesterday and a week ago."""
+        the numbers, beside the same window yesterday and a week ago. `thresholds` are drawn across it (an alert's),
+        by the bot's own drawing and by Slack's clients; ServiceWatch's image has no way to show them."""
         now = now or self._clock()
         plan = await self.plan(spec, timezone=timezone, now=now, title=title)
         view = (
@@ -144,7 +156,7 @@ class ChartService:
                 raise _user_facing(image_error) from image_error
             fallback_reason = _("ServiceWatch's chart image failed ({error}).").format(error=_short(image_error))
             log.warning("image call failed (%s); drawing the chart from ListMetricData", _short(image_error))
-            png = await asyncio.to_thread(_draw_locally, plan, series)
+            png = await asyncio.to_thread(_draw_locally, plan, series, thresholds)
         else:
             png = image.data
         if data_error is not None:
@@ -172,6 +184,7 @@ class ChartService:
             fallback=bool(fallback_reason),
             view=view,
             series=tuple(series or ()),
+            thresholds=thresholds,
         )
 
     async def _compared(self, plan: ChartPlan, asked_by: str, view: ChartView | None) -> RenderedChart:
@@ -202,10 +215,19 @@ async def _stop_waiting(task: asyncio.Task[ChartImage]) -> None:
         task.exception()  # retrieved, so an image call that failed after no data was found is not logged as lost
 
 
-def _draw_locally(plan: ChartPlan, series: tuple[MetricDataSeries, ...]) -> bytes:
+def _draw_locally(
+    plan: ChartPlan, series: tuple[MetricDataSeries, ...], thresholds: tuple[Threshold, ...] = ()
+) -> bytes:
     lines = [
         PlotSeries(label=line.display_name, points=series[i].values if i < len(series) else (), color=line.color)
         for i, line in enumerate(plan.lines)
+    ]
+    start, end = int(plan.start.timestamp()), int(plan.end.timestamp())
+    lines += [
+        PlotSeries(
+            label=mark.label, points=((start, mark.value), (end, mark.value)), color=THRESHOLD_COLOUR, faint=True
+        )
+        for mark in thresholds
     ]
     return draw_plan(plan, lines, _("Drawn by the bot from ListMetricData (ServiceWatch's image was unavailable)"))
 

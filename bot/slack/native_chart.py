@@ -15,8 +15,9 @@ from typing import Any
 from slack_sdk.models.basic_objects import JsonValidator
 from slack_sdk.models.blocks import Block, RawTextObject, TableBlock, TableBlockColumnSettings
 
+from bot.charts.alerts import amount
 from bot.charts.downsample import Downsampled, downsample, time_labels
-from bot.charts.service import RenderedChart
+from bot.charts.service import RenderedChart, Threshold
 from bot.charts.summary import format_value
 from bot.i18n import _
 from bot.markup import cut
@@ -65,26 +66,30 @@ def native_blocks(chart: RenderedChart) -> list[Block]:
     """The chart drawn by Slack's client and the line that says how (none when the chart has no numbers: a chart
     compared with earlier days, or one whose numbers were unavailable), then the numbers table."""
     blocks: list[Block] = []
+    thresholds = chart.thresholds[: NATIVE_LINES - 1]
     sampled = (
-        downsample(chart.plan, chart.series, most_points=NATIVE_POINTS, most_lines=NATIVE_LINES)
+        downsample(chart.plan, chart.series, most_points=NATIVE_POINTS, most_lines=NATIVE_LINES - len(thresholds))
         if chart.series
         else None
     )
     if sampled is not None:
-        blocks += [line_chart(chart.title, sampled), context(_how(sampled), block_id=f"{NATIVE}how")]
+        blocks += [line_chart(chart.title, sampled, thresholds), context(_how(sampled), block_id=f"{NATIVE}how")]
     table = numbers_table(chart)
     if table is not None:
         blocks.append(table)
     return blocks
 
 
-def line_chart(title: str, sampled: Downsampled) -> DataVisualizationBlock:
-    """A line chart of `sampled`: one series a line, a point a bucket, the buckets' times on the x axis."""
+def line_chart(title: str, sampled: Downsampled, thresholds: Sequence[Threshold] = ()) -> DataVisualizationBlock:
+    """A line chart of `sampled`: one series a line, a point a bucket, the buckets' times on the x axis; each of
+    `thresholds` a flat series across it."""
     categories = time_labels(sampled.starts, sampled.bucket, most=NATIVE_LABEL)
-    names = _distinct([line.label for line in sampled.lines], NATIVE_LABEL)
+    values = [line.values for line in sampled.lines]
+    values += [(mark.value / sampled.divisor,) * len(categories) for mark in thresholds]
+    names = _distinct([line.label for line in sampled.lines] + [mark.label for mark in thresholds], NATIVE_LABEL)
     series = [
-        {"name": name, "data": [{"label": at, "value": v} for at, v in zip(categories, line.values, strict=True)]}
-        for name, line in zip(names, sampled.lines, strict=True)
+        {"name": name, "data": [{"label": at, "value": v} for at, v in zip(categories, line, strict=True)]}
+        for name, line in zip(names, values, strict=True)
     ]
     axis = {
         "categories": list(categories),
@@ -99,15 +104,22 @@ def line_chart(title: str, sampled: Downsampled) -> DataVisualizationBlock:
 
 
 def numbers_table(chart: RenderedChart) -> TableBlock | None:
-    """Each line's min, avg, max and last in the metric's unit (no table when the chart has no numbers)."""
+    """Each line's min, avg, max and last in the metric's unit, and an alert's threshold (no table when the chart has
+    no numbers)."""
     shown = [summary for summary in chart.summaries if summary.points]
     if not shown:
         return None
     heading = [_("Line"), _("min"), _("avg"), _("max"), _("last")][:TABLE_CELLS]
     rows = [[_cell(text) for text in heading]]
-    for summary in shown[: TABLE_ROWS - 1]:
+    marks = chart.thresholds[: TABLE_ROWS - 1]
+    for summary in shown[: TABLE_ROWS - 1 - len(marks)]:
         values = (summary.minimum, summary.average, summary.maximum, summary.last)
         rows.append([_cell(summary.label), *(_cell(format_value(v, summary.unit)) for v in values)])
+    unit = shown[0].unit
+    rows += [
+        [_cell(_("alert {threshold}").format(threshold=mark.label))] + [_cell(amount(mark.value, unit))] * 4
+        for mark in marks
+    ]
     columns = [TableBlockColumnSettings(is_wrapped=True)]
     columns += [TableBlockColumnSettings(align="right") for _heading in heading[1:]]
     return TableBlock(rows=rows, column_settings=columns, block_id=f"{NATIVE}numbers")

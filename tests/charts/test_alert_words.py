@@ -17,6 +17,7 @@ from bot.charts.alerts import (
     level_label,
     level_rank,
     matches,
+    threshold_lines,
 )
 from bot.errors import UserError
 from bot.i18n import ENGLISH, KOREAN, speaking
@@ -400,3 +401,24 @@ def test_the_listing_in_korean() -> None:
         assert "· 높음 ·" in text
         assert "• 정상 · 낮음 · *Disk*" in text
         assert alerts_text([], ("x",)).startswith("“x”에 맞는 알림이 없어요.")
+
+
+@pytest.mark.parametrize(
+    ("operator", "threshold", "lower", "upper", "unit", "lines"),
+    [
+        ("GREATER_THAN", 80.0, None, None, "PERCENT", (("> 80%", 80.0),)),
+        ("LTE", 200.0, None, None, "MILLISECOND", (("≤ 200 ms", 200.0),)),
+        ("RANGE", None, 80.0, 90.0, "PERCENT", (("lower 80%", 80.0), ("upper 90%", 90.0))),
+        ("SOMETHING_NEW", 5.0, None, None, "COUNT", ()),  # an operator the bot cannot place: no line
+        ("GREATER_THAN", None, None, None, "PERCENT", ()),
+    ],
+)
+def test_the_lines_an_alerts_chart_draws(
+    operator: str,
+    threshold: float | None,
+    lower: float | None,
+    upper: float | None,
+    unit: str,
+    lines: tuple[tuple[str, float], ...],
+) -> None:
+    assert threshold_lines(operator, threshold, lower, upper, unit) == lines

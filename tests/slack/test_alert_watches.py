@@ -57,7 +57,12 @@ async def test_an_incident_is_seen_whatever_slack_decides_about_unshared_files(
     await poll(stack)
     (message,) = top_messages(stack)
     assert heading(message).startswith("🔴 *High* · *web-01 CPU high* is ALERT")
-    assert any(block["type"] == "data_visualization" for block in message.blocks)
+    (chart,) = [block for block in message.blocks if block["type"] == "data_visualization"]
+    threshold = chart["chart"]["series"][-1]  # the line crossed, flat across the chart
+    assert threshold["name"] == "> 80%"
+    assert {point["value"] for point in threshold["data"]} == {80.0}
+    (table,) = [block for block in message.blocks if block["type"] == "table"]
+    assert [cell["text"] for cell in table["rows"][-1]] == ["alert > 80%", "80%", "80%", "80%", "80%"]
     assert message.blocks[-1]["elements"][0]["action_id"] == "alert_follow"
     in_thread = [post for post in stack.fake.posts if post.thread_ts == message.ts]
     assert len(in_thread) == (0 if unshared else 1)

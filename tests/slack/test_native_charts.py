@@ -3,6 +3,7 @@ data_visualization and table blocks by their documented limits and, as a Slack w
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.charts.plan import ChartDefaults, plan_chart
-from bot.charts.service import RenderedChart
+from bot.charts.service import RenderedChart, Threshold
 from bot.charts.summary import summarize
 from bot.language.parse import parse_chart
 from bot.servicewatch.models import MetricDataSeries
@@ -218,3 +219,16 @@ async def test_just_for_me_whatever_slack_decides(stack: BotStack, unshared: boo
         await stack.fake.wait_for(lambda: any(post.channel.startswith("D") for post in stack.fake.posts))
     await stack.work.drain(10)
     assert unshown_files(stack.fake) == set()
+
+
+def test_an_alerts_threshold_is_a_flat_line_and_a_row_of_the_numbers() -> None:
+    text = f"{CPU} web-01 last 3h"
+    chart = _rendered(text, [MetricDataSeries(values=_every_minute(text, 50.0))])
+    marks = (Threshold("lower 80%", 80.0), Threshold("upper 90%", 90.0))
+    blocks = sent(native_blocks(dataclasses.replace(chart, thresholds=marks)))
+    assert problems(blocks, lambda ref: None) == []
+    series = blocks[0]["chart"]["series"]
+    assert [s["name"] for s in series] == ["web-01", "lower 80%", "upper 90%"]
+    assert {p["value"] for p in series[2]["data"]} == {90.0}
+    rows = [[cell["text"] for cell in row] for row in blocks[-1]["rows"]]
+    assert rows[-2:] == [["alert lower 80%", *["80%"] * 4], ["alert upper 90%", *["90%"] * 4]]
