@@ -419,6 +419,7 @@ async def slack_bot(services: Services, work: BackgroundWork) -> SlackBot:
         ),
         orphan_age=orphan_age,
         workspaces=workspaces,
+        incidents=parts.incidents,
     )
     slack = SlackApp(connection, listeners)
     schedules = planned.service

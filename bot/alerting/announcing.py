@@ -5,7 +5,8 @@ States: `ALERT` fires (an incident: one message, its thread); `NORMAL` clears an
 nobody is pinged. No data is told in the channel only to a watch that asked (`watch alerts … nodata`), and so is its
 data coming back. While an incident is open, a change to no data (or an unknown state) is a note in its thread: the
 incident stays open (its message keeps saying it fired), since no recovery was seen; a firing after it is a note
-there too, and a `NORMAL` after it clears it."""
+there too, and a `NORMAL` after it clears it. A channel that muted an alert (*Mute here*) is not told of its firings
+until the mute ends; a clear of an incident already open still edits its message."""
 
 from __future__ import annotations
 
@@ -52,7 +53,9 @@ class IncidentAnnouncer:
         incident = await self.incidents.incident(change.channel_id, change.alert_id)
         kind = state_kind(change.to_state)
         with speaking(self.language):
-            if kind == FIRING:
+            if kind == FIRING and incident is not None and incident.muted(change.seen_at):
+                await self.incidents.done(change)  # muted here for a while: seen, not said
+            elif kind == FIRING:
                 await self._fired(charts, change, detail, incident)
             elif kind != QUIET:
                 await self._silent(charts, change, detail, incident)

@@ -41,6 +41,8 @@ from bot.store.alerts import AlertIncidents, Change, Dropped, Incident
 
 log = logging.getLogger(__name__)
 FOLLOW_ACTION = "alert_follow"
+MUTE_ACTION = "alert_mute"  # value `1h:<alert id>`: bot/slack/listeners/alert_mutes.py
+MUTES = {"1h": timedelta(hours=1), "1d": timedelta(days=1)}
 
 
 class SlackAlertAnnouncer(IncidentAnnouncer):
@@ -118,7 +120,7 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
                     chart,
                     file_id,
                     above=heading,
-                    below=follow(chart),
+                    below=follow(chart, change.alert_id),
                     text=text,
                 )
                 await self.outbox.say(thread, reopened_text(self.quiet, text))
@@ -129,7 +131,7 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         if not await self.incidents.posting(change.id):
             return
         ts, _file = await self.outbox.post_chart_message(
-            Destination(change.channel_id), chart, text=text, above=heading, below=follow(chart)
+            Destination(change.channel_id), chart, text=text, above=heading, below=follow(chart, change.alert_id)
         )
         await self.incidents.done(change, message_ts=ts, fired_at=change.seen_at)
         log.info("alert %s fired in %s", change.alert_id, change.channel_id)
@@ -149,7 +151,13 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         thread = Destination(change.channel_id, incident.message_ts)
         if await self.outbox.processed(file_id):
             await self.outbox.replace_chart(
-                change.channel_id, incident.message_ts, chart, file_id, above=heading, below=follow(chart), text=text
+                change.channel_id,
+                incident.message_ts,
+                chart,
+                file_id,
+                above=heading,
+                below=follow(chart, change.alert_id),
+                text=text,
             )
             await self.outbox.show_file(thread, replace(chart, comment=text), file_id)
         else:
@@ -162,17 +170,15 @@ def heading_blocks(text: str) -> list[Block]:
     return [section(text, block_id=f"{KEEP}alert_head")]
 
 
-def follow(chart: RenderedChart) -> list[Block]:
-    """The incident's follow button: `follow` of the chart, every period, in this message's thread (the value is
-    the line it runs, checked as a typed line is)."""
+def follow(chart: RenderedChart, alert_id: str = "") -> list[Block]:
+    """The incident's buttons: follow (`follow` of the chart, every period, in this message's thread: the value is
+    the line it runs, checked as a typed line is), and mute the alert here for an hour or a day."""
+    elements = []
     line = chart.view.chart if chart.view is not None else ""
-    if not line:
-        return []
-    line = f"follow {line} every {format_duration(max(300, chart.plan.period))}"
-    if len(line) > BUTTON_VALUE:
-        return []
-    return [
-        ActionsBlock(
-            block_id=f"{KEEP}alert_follow", elements=[button(_("Follow in the thread"), FOLLOW_ACTION, value=line)]
-        )
-    ]
+    line = f"follow {line} every {format_duration(max(300, chart.plan.period))}" if line else ""
+    if line and len(line) <= BUTTON_VALUE:
+        elements.append(button(_("Follow in the thread"), FOLLOW_ACTION, value=line))
+    if alert_id:
+        labels = {"1h": _("Mute here 1h"), "1d": _("Mute here 1d")}
+        elements += [button(labels[span], f"{MUTE_ACTION}_{span}", value=f"{span}:{alert_id}") for span in MUTES]
+    return [ActionsBlock(block_id=f"{KEEP}alert_follow", elements=elements)] if elements else []

@@ -87,6 +87,11 @@ class Incident:
     message_ts: str | None
     fired_at: datetime | None
     cleared_at: datetime | None
+    muted_until: datetime | None = None  # the channel muted the alert's firings until then
+
+    def muted(self, at: datetime) -> bool:
+        """Whether the channel has muted the alert's firings at `at`."""
+        return self.muted_until is not None and at < self.muted_until
 
 
 @dataclass(frozen=True)
@@ -441,7 +446,19 @@ class AlertIncidents:
                 row.message_ts,
                 as_utc(row.fired_at) if row.fired_at else None,
                 as_utc(row.cleared_at) if row.cleared_at else None,
+                as_utc(row.muted_until) if row.muted_until else None,
             )
+
+    async def mute(self, channel_id: str, alert_id: str, until: datetime) -> bool:
+        """Mute the alert's firings in the channel until `until` (the watch stays); False when the channel has never
+        been told of the alert (nothing to mute there)."""
+        async with self._sessions.begin() as session:
+            moved = await session.execute(
+                update(INCIDENTS)
+                .where(INCIDENTS.c.channel_id == channel_id, INCIDENTS.c.alert_id == alert_id)
+                .values(muted_until=until)
+            )
+            return bool(_count(moved))
 
 
 async def _refuse_past_cap(session: AsyncSession, channel_id: str, most: int) -> None:

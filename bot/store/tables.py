@@ -172,6 +172,7 @@ class AlertIncidentRow(Base):
     fired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cleared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    muted_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # firings not announced until
 
 
 class AlertChangeRow(Base):

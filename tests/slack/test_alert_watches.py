@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -16,6 +17,7 @@ from bot.slack.alerts import SlackAlertAnnouncer
 from bot.slack.outbox import SlackOutbox
 from bot.wiring import access_policy, alert_parts, alerting
 from tests.fakes.slack import FakeSlack, Message
+from tests.slack_payloads import block_action
 from tests.stacks import BotStack, settings_for, start_stack
 
 
@@ -235,3 +237,51 @@ async def test_the_caps_of_a_channel_are_its_settings(capped: BotStack) -> None:
     assert answers[2].startswith("Saved `web-cpu` for this channel")
     assert answers[3].startswith("This channel has 1 saved charts, the most it keeps (SAVED_CHART_MAX_PER_CHANNEL)")
     assert answers[4] == "There is no page 2: this list has 1 page; `/chart saved page 1` shows it."
+
+
+async def test_mute_here_stops_the_channels_announcements_of_that_alert_for_a_while(watching: BotStack) -> None:
+    stack = watching
+    await watch(stack)
+    web01 = await alert_id(stack, "web-01 CPU high")
+    stack.sandbox.set_alert_state(web01, "ALERT")
+    await poll(stack)
+    (message,) = top_messages(stack)
+    payload = block_action(
+        message.shown(), "alert_mute_1h", user="U0LEE", channel="C0OPS", response_url=stack.fake.response_url()
+    )
+    response = await stack.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    await stack.fake.wait_for(
+        lambda: any("muted this alert here until" in m.text for m in stack.fake.messages["C0OPS"].values())
+    )
+    said = next(m for m in stack.fake.messages["C0OPS"].values() if "muted this alert here" in m.text)
+    assert said.thread_ts == message.ts  # in the incident's thread
+    assert said.text.startswith("<@U0LEE> muted this alert here until ")
+
+    stack.sandbox.set_alert_state(web01, "NORMAL")  # a clear of the open incident still edits its message
+    await poll(stack)
+    assert heading(message).startswith("✅ *web-01 CPU high* resolved after ")
+    stack.sandbox.set_alert_state(web01, "ALERT")  # muted: a firing is not announced here
+    await poll(stack)
+    assert len(top_messages(stack)) == 1
+    assert heading(message).startswith("✅")
+
+
+async def test_a_mute_value_edited_by_hand_does_nothing(watching: BotStack) -> None:
+    stack = watching
+    await watch(stack)
+    stack.sandbox.set_alert_state(await alert_id(stack, "web-01 CPU high"), "ALERT")
+    await poll(stack)
+    (message,) = top_messages(stack)
+    shown = message.shown()
+    for block in shown["blocks"]:
+        for element in block.get("elements", []):
+            if element.get("action_id") == "alert_mute_1d":
+                element["value"] = "1y:something"
+    payload = block_action(
+        shown, "alert_mute_1d", user="U0LEE", channel="C0OPS", response_url=stack.fake.response_url()
+    )
+    told = len(stack.fake.responses)
+    await stack.post_signed(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    await stack.fake.wait_for(lambda: len(stack.fake.responses) > told)
+    assert "cannot read" in stack.fake.responses[-1]["text"]

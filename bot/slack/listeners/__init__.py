@@ -14,6 +14,7 @@ from bot.router import BackgroundWork, Router
 from bot.scheduling.actions import ScheduleActions
 from bot.slack.listeners.accounts import AccountsAdmin, AccountsPart, WorkspaceAdmins
 from bot.slack.listeners.actions import HomeTab
+from bot.slack.listeners.alert_mutes import AlertMutes
 from bot.slack.listeners.chart_buttons import ChartButtons
 from bot.slack.listeners.commands import CommandListener, Read
 from bot.slack.listeners.events import EventListeners
@@ -24,6 +25,7 @@ from bot.slack.people import People
 from bot.slack.requests import SlackRequests
 from bot.slack.workspaces import Workspaces
 from bot.store import SavedCharts
+from bot.store.alerts import AlertIncidents
 from bot.store.clicks import ChartClicks
 from bot.store.events import EventLedger
 from bot.store.pending import PendingRequests
@@ -54,6 +56,7 @@ class SlackListeners:
         pending: PendingRequests | None = None,
         orphan_age: timedelta = timedelta(minutes=2),
         workspaces: Workspaces,
+        incidents: AlertIncidents | None = None,
     ) -> None:
         self.requests = SlackRequests(
             router=router,
@@ -87,6 +90,7 @@ class SlackListeners:
         self.modal = ModalListeners(self.requests, maker, ledger, command)
         self.chart_buttons = ChartButtons(self.requests, maker, policy, ledger, clicks, command)
         self.picks = PickButtons(self.requests, ledger)
+        self.mutes = AlertMutes(self.requests, policy, ledger, incidents) if incidents is not None else None
         self.accounts: AccountsAdmin | None = None
         if accounts is not None:
             self.accounts = AccountsAdmin(accounts, admins, people, workspaces, self.home.publish, command)
@@ -96,6 +100,8 @@ class SlackListeners:
             kind.register(app)
         if self.accounts is not None:
             self.accounts.register(app)
+        if self.mutes is not None:
+            self.mutes.register(app)
 
     # What HTTP mode's fast path for commands and the process's sweeper use.
 
