@@ -150,7 +150,7 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         file_id = await self.outbox.upload_unshared(chart)
         thread = Destination(change.channel_id, incident.message_ts)
         if await self.outbox.processed(file_id):
-            await self.outbox.replace_chart(
+            shown = await self.outbox.replace_chart(
                 change.channel_id,
                 incident.message_ts,
                 chart,
@@ -159,7 +159,8 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
                 below=follow(chart, change.alert_id),
                 text=text,
             )
-            await self.outbox.show_file(thread, replace(chart, comment=text), file_id)
+            if shown:  # else Slack would not show it in the message, and it went to the thread already
+                await self.outbox.show_file(thread, replace(chart, comment=text), file_id)
         else:
             await self.outbox.post_file(thread, replace(chart, comment=text))
         await self.incidents.done(change, cleared=True)

@@ -69,6 +69,11 @@ class SlackOutbox:
         before they are marked posting, so one stopped while waiting is taken over, not reported as maybe-posted)."""
         return await self._turns.take()
 
+    def shows_at_once(self, chart: RenderedChart) -> bool:
+        """Whether `post_chart` posts the chart's message before its upload (the chart Slack draws, its numbers and
+        its controls), so the message waits for no upload turn; only its image does."""
+        return chart.view is not None and self.access.native_charts and drawn_at_once(chart)
+
     async def post_chart(self, destination: Destination, chart: RenderedChart, turn: Turn | None = None) -> str:
         """Post the chart once (in `turn` when given); on not_in_channel join a public channel and try once more.
         Returns the file id ("" when the message stands without its image).
@@ -81,7 +86,7 @@ class SlackOutbox:
         self.access.check()
         try:
             if chart.view is not None:
-                if self.access.native_charts and drawn_at_once(chart):
+                if self.shows_at_once(chart):
                     _ts, file_id = await self._numbers_first(destination, chart, turn, unfurl_links=False)
                     return file_id or ""
                 file_id = await self.upload_unshared(chart, turn)

@@ -42,6 +42,10 @@ class TrackedOutbox:
         self._inner, self._pending, self._id = inner, pending, request_id
 
     async def post_chart(self, destination: Destination, chart: RenderedChart) -> str:
+        if self._inner.shows_at_once(chart):  # its message needs no upload: only its image waits for a turn
+            if not await self._pending.posting(self._id):
+                raise Superseded(f"request {self._id}")
+            return await self._inner.post_chart(destination, chart)
         turn = await self._inner.turn()  # Slack's upload limit: waiting here, the request can be finished elsewhere
         if not await self._pending.posting(self._id):
             raise Superseded(f"request {self._id}")

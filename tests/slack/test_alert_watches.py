@@ -72,7 +72,7 @@ async def test_an_incident_is_seen_whatever_slack_decides_about_unshared_files(
     await poll(stack)
     assert heading(message).startswith("✅ *web-01 CPU high* resolved after ")
     in_thread = [post for post in stack.fake.posts if post.thread_ts == message.ts]
-    assert len(in_thread) == (1 if unshared else 3)  # the recovery chart (and, refused, the new image of the message)
+    assert len(in_thread) == (1 if unshared else 2)  # the recovery chart, once (refused: beside the firing's image)
 
 
 async def test_fire_clear_and_flap_make_one_incident_message(watching: BotStack) -> None:

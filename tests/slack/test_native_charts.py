@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from tests.charts.test_plan import CATALOG
 from tests.fakes.blocks import problems
 from tests.fakes.slack import FakeSlack, Message
 from tests.slack.test_chart_buttons import click, edited
-from tests.stacks import BotStack
+from tests.stacks import BotStack, settings_for, start_stack
 
 CPU = '"Virtual Server:CPU Usage/Core[Basic]"'
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
@@ -181,16 +182,17 @@ async def test_a_redraw_is_seen_whatever_slack_decides(stack: BotStack, unshared
     assert unshown_files(stack.fake) == set()
 
 
-async def test_a_file_slack_is_slow_to_process_follows_in_the_thread(stack: BotStack) -> None:
-    stack.fake.file_ready_after = 3600
-    await stack.post_command(f"{CPU} web-01 last 3h")
-    await stack.fake.wait_for(lambda: stack.fake.posts)
-    await stack.work.drain(10)
-    (message,) = stack.fake.chart_messages()
-    assert of_kind(message, "data_visualization")  # the chart was there at once
-    (post,) = stack.fake.posts
-    assert post.thread_ts == message.ts
-    assert unshown_files(stack.fake) == set()
+async def test_a_file_slack_is_slow_to_process_follows_in_the_thread(fake_slack: FakeSlack, tmp_path: Path) -> None:
+    async for stack in start_stack(fake_slack, settings_for(fake_slack, tmp_path, slack_file_wait="1s")):
+        fake_slack.file_ready_after = 3600
+        await stack.post_command(f"{CPU} web-01 last 3h")
+        await fake_slack.wait_for(lambda: fake_slack.posts)
+        await stack.work.drain(10)
+        (message,) = stack.fake.chart_messages()
+        assert of_kind(message, "data_visualization")  # the chart was there at once
+        (post,) = stack.fake.posts
+        assert post.thread_ts == message.ts
+        assert unshown_files(stack.fake) == set()
 
 
 async def test_a_slack_without_native_blocks_or_unshared_files_gets_a_plain_upload(stack: BotStack) -> None:
