@@ -237,8 +237,9 @@ def _part_at(tokens: list[Token], i: int) -> tuple[Window, int] | None:
     if low in DAY_PARTS:
         back, part = DAY_PARTS[low]
         return _part(part, Clock(MIDNIGHT, back), _words(tokens, i, 1)), 1
-    if low == "last" and following in _NIGHT:
-        return _part(following or "", Clock(MIDNIGHT, 1), _words(tokens, i, 2)), 2
+    if low == "last" and following in _NIGHT:  # `last night`; `last overnight`, `last tonight`: the night before
+        part = following if following in PARTS_OF_DAY else "night"
+        return _part(part or "night", Clock(MIDNIGHT, 1), _words(tokens, i, 2)), 2
     if low in ("last", "지난") and following is not None and (following in WEEKDAYS or following in WEEKDAY_SHORT):
         weekday = OnWeekday(WEEKDAYS.get(following, WEEKDAY_SHORT.get(following, 0)), before_today=True)
         return Window(weekday, After(weekday, 86400), _words(tokens, i, 2)), 2

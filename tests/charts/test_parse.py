@@ -568,6 +568,17 @@ def test_many_lines_give_a_request_or_the_user_error(pytestconfig: pytest.Config
         read += FUZZ_CHUNK
 
 
+@pytest.mark.parametrize("text", ["lag last tonight", "lag LAAT TAINGHT", "lag last overnight", "lag last 밤"])
+def test_last_before_any_word_for_night_is_the_night_before(text: str) -> None:
+    """Found by the fuzzing in CI: `last` before a night word that names no part of a day (`tonight`, `overnight`,
+    or a typo read as one) raised KeyError."""
+    night = parse_chart("lag last night").window
+    window = parse_chart(text).window
+    assert night is not None
+    assert window is not None
+    assert (window.start, window.end) == (night.start, night.end)
+
+
 def test_a_broken_link_is_a_user_error() -> None:
     """Found by the property test above: urllib refuses `https://[…` with a ValueError of its own."""
     with pytest.raises(ChartUsageError, match="`thread` needs a message link"):
