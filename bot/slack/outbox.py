@@ -74,9 +74,17 @@ class SlackOutbox:
         its controls), so the message waits for no upload turn; only its image does."""
         return chart.view is not None and self.access.native_charts and drawn_at_once(chart)
 
-    async def post_chart(self, destination: Destination, chart: RenderedChart, turn: Turn | None = None) -> str:
+    async def post_chart(
+        self,
+        destination: Destination,
+        chart: RenderedChart,
+        turn: Turn | None = None,
+        *,
+        delivered: Callable[[], Awaitable[None]] | None = None,
+    ) -> str:
         """Post the chart once (in `turn` when given); on not_in_channel join a public channel and try once more.
-        Returns the file id ("" when the message stands without its image).
+        Returns the file id ("" when the message stands without its image). `delivered` is awaited once the chart's
+        message is in Slack, before its image joins it (a request is then answered, whatever happens to the image).
 
         A chart with a view (`bot.charts.steering`) becomes a message with its controls. When it has numbers, the
         message comes at once with the chart Slack's clients draw, and the ServiceWatch image joins it once Slack has
@@ -87,7 +95,9 @@ class SlackOutbox:
         try:
             if chart.view is not None:
                 if self.shows_at_once(chart):
-                    _ts, file_id = await self._numbers_first(destination, chart, turn, unfurl_links=False)
+                    _ts, file_id = await self._numbers_first(
+                        destination, chart, turn, delivered=delivered, unfurl_links=False
+                    )
                     return file_id or ""
                 file_id = await self.upload_unshared(chart, turn)
                 if self.access.unshared_files and await self.processed(file_id):
@@ -118,6 +128,7 @@ class SlackOutbox:
         above: Sequence[Block] = (),
         below: Sequence[Block] = (),
         text: str = "",
+        delivered: Callable[[], Awaitable[None]] | None = None,
         **options: Any,
     ) -> tuple[str, str | None]:
         """The chart's message at once, with the chart Slack's clients draw, its numbers and its controls; then the
@@ -126,6 +137,8 @@ class SlackOutbox:
         numbers."""
         first = messages.chart_message(chart, None, above=above, below=below, text=text)
         posted = await self._joining(destination, lambda: self._post(destination, first, **options))
+        if delivered is not None:
+            await delivered()
         ts, channel = str(posted.get("ts") or ""), str(posted.get("channel") or destination.channel_id)
         thread = Destination(channel, destination.thread_ts or ts, destination.workspace)
         file_id = await self.upload_unshared(chart, turn)

@@ -45,7 +45,8 @@ class TrackedOutbox:
         if self._inner.shows_at_once(chart):  # its message needs no upload: only its image waits for a turn
             if not await self._pending.posting(self._id):
                 raise Superseded(f"request {self._id}")
-            return await self._inner.post_chart(destination, chart)
+            # answered once its message is in Slack: a stop while the image joins it leaves nothing to retell
+            return await self._inner.post_chart(destination, chart, delivered=lambda: self._pending.done(self._id))
         turn = await self._inner.turn()  # Slack's upload limit: waiting here, the request can be finished elsewhere
         if not await self._pending.posting(self._id):
             raise Superseded(f"request {self._id}")

@@ -142,6 +142,7 @@ async def test_each_control_redraws_the_chart_in_place(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(240)  # it may wait up to two minutes for the hour to pass
 async def test_refresh_within_one_period_draws_nothing_again(stack: BotStack) -> None:
     """The same request within one period is the same chart. Its window is aligned to the period, so the chart is
     asked for an hourly period and never within two minutes of the hour: the request cannot change under the test,
