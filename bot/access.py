@@ -66,6 +66,16 @@ class AccessPolicy:
             "That message link is from {host}, not this workspace ({workspace}); copy the link of a message here."
         ).format(host=host, workspace=self.workspace_host)
 
+    async def sees_charts_of(self, channel_id: str, user_id: str, workspace: str = "") -> bool:
+        """Whether `user_id` may see the numbers of charts posted in `channel_id` (a chart link's flexpane): the bot
+        answers there and, on a platform that knows membership, they are a member. Raises UserError when the
+        platform cannot say right now."""
+        if self.refusal(channel_id) is not None:
+            return False
+        if self.membership is None:
+            return True
+        return await self.membership.refusal(channel_id, user_id, workspace) is None
+
     async def check_post(self, user_id: str, asked_from: str | None, channel_id: str, workspace: str = "") -> None:
         """Raise UserError unless the bot may post into `channel_id` for `user_id`, who typed in `asked_from`
         (None when asked from outside a channel: a shortcut, App Home): the channel must be allowed, and any channel

@@ -10,6 +10,7 @@ from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -99,6 +100,9 @@ class Settings(BaseSettings):
     bot_http_idle_timeout: Duration = duration("15s")
     bot_http_body_timeout: Duration = duration("10s")
     bot_http_max_connections: int = Field(default=1000, ge=1, le=100000)
+    # Where people's browsers and Slack reach the bot (https://charts.example.com): chart links are made on it and
+    # unfurl as Work Objects (docs/chart-links.md). Unset: SLACK_REDIRECT_URI's origin, else no chart links.
+    bot_public_url: str | None = None
 
     scp_access_key: SecretStr | None = None
     scp_secret_key: SecretStr | None = None
@@ -155,6 +159,7 @@ class Settings(BaseSettings):
     retention_handled_events: Duration = duration("1d")
     retention_schedule_runs: Duration = duration("3d")
     retention_pending_requests: Duration = duration("1d")
+    retention_chart_links: Duration = duration("90d")  # a chart link (and its unfurl) works this long after its post
     retention_interval: Duration = duration("10m")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -184,6 +189,20 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bot_public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/")
+            if not value:
+                return None
+            parsed = urlparse(value)
+            if parsed.scheme not in ("https", "http") or not parsed.hostname or parsed.path or parsed.query:
+                raise ValueError(
+                    f"{value!r} is not a site's address; write its origin, e.g. https://charts.example.com"
+                )
+        return value
 
     @field_validator("servicewatch_endpoint", mode="before")
     @classmethod
@@ -336,6 +355,17 @@ class Settings(BaseSettings):
         if self.retention_pending_requests <= self.request_orphan_age:
             problems.append("RETENTION_PENDING_REQUESTS must be longer than REQUEST_ORPHAN_AGE")
         return problems
+
+    @property
+    def public_url(self) -> str | None:
+        """The origin chart links are made on: BOT_PUBLIC_URL, else SLACK_REDIRECT_URI's; None: no chart links."""
+        if self.bot_public_url is not None:
+            return self.bot_public_url
+        if self.slack_redirect_uri is not None:
+            parsed = urlparse(self.slack_redirect_uri)
+            if parsed.scheme in ("https", "http") and parsed.hostname:
+                return f"{parsed.scheme}://{parsed.netloc}"
+        return None
 
     @property
     def uses_sandbox(self) -> bool:

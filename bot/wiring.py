@@ -43,12 +43,15 @@ from bot.servicewatch.models import SizeLimits
 from bot.servicewatch.reading import MB
 from bot.slack.alerts import SlackAlertAnnouncer
 from bot.slack.app import SlackApp, SlackConnection, connect_slack, request_sealer
+from bot.slack.link_pages import ChartLinkPages
+from bot.slack.links import ChartLinks
 from bot.slack.listeners import SlackListeners
 from bot.slack.people import People
 from bot.slack.running import SlackBot
 from bot.store import Database, SavedCharts
 from bot.store.accounts import ScpAccounts
 from bot.store.alerts import AlertIncidents, AlertWatches
+from bot.store.chart_links import ChartLinkStore
 from bot.store.clicks import ChartClicks
 from bot.store.effects import RequestEffects
 from bot.store.events import EventLedger
@@ -383,10 +386,18 @@ def console_bot(services: Services, out: TextIO, charts_dir: Path) -> ConsoleBot
 # Slack ---------------------------------------------------------------------------------------------------------
 
 
+def chart_links(services: Services) -> ChartLinks | None:
+    """Links for posted charts on the bot's public URL (BOT_PUBLIC_URL, or SLACK_REDIRECT_URI's origin); None when
+    it has none."""
+    public_url = services.settings.public_url
+    return None if public_url is None else ChartLinks(ChartLinkStore(services.database), public_url)
+
+
 async def slack_bot(services: Services, work: BackgroundWork) -> SlackBot:
     """The bot on Slack, in the mode the settings call for; `await bot.slack.close()` after `bot.stop()`."""
     settings = services.settings
-    connection = await connect_slack(settings, services.database)
+    links = chart_links(services)
+    connection = await connect_slack(settings, services.database, links)
     workspaces = connection.workspaces
     people = People(connection.client, clients=workspaces.client, language=settings.workspace_language)
     policy = access_policy(settings, connection.membership, connection.workspace_url)
@@ -420,6 +431,7 @@ async def slack_bot(services: Services, work: BackgroundWork) -> SlackBot:
         orphan_age=orphan_age,
         workspaces=workspaces,
         incidents=parts.incidents,
+        links=links,
     )
     slack = SlackApp(connection, listeners)
     schedules = planned.service
@@ -442,4 +454,7 @@ async def slack_bot(services: Services, work: BackgroundWork) -> SlackBot:
         metrics=services.metrics,
         work=work,
         actions=actions,
+        chart_pages=None
+        if links is None
+        else ChartLinkPages(links, workspaces, kept_days=settings.retention_chart_links.days),
     )

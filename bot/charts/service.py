@@ -63,6 +63,7 @@ class RenderedChart:
     view: ChartView | None = None  # what its buttons steer (None: a chart without buttons)
     series: tuple[MetricDataSeries, ...] = ()  # the numbers it was drawn from, a series a line (none: unavailable)
     thresholds: tuple[Threshold, ...] = ()  # flat lines across it (an alert's threshold)
+    link: str = ""  # its link on the bot's own host, once its post has one (bot/slack/links.py)
 
 
 class ChartService:

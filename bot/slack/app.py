@@ -24,6 +24,7 @@ from bot.slack.install import (
     ignore_uninstalled,
     oauth_settings,
 )
+from bot.slack.links import ChartLinks
 from bot.slack.listeners import SlackListeners
 from bot.slack.membership import SlackMembership
 from bot.slack.pacers import pacers_for
@@ -95,18 +96,19 @@ class SlackApp:
         await self.connection.close()
 
 
-async def connect_slack(settings: Settings, database: Database) -> SlackConnection:
+async def connect_slack(settings: Settings, database: Database, links: ChartLinks | None = None) -> SlackConnection:
     """Slack for one workspace (SLACK_BOT_TOKEN; Socket Mode or HTTP mode), or for the installable app (OAuth, HTTP
-    mode: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), each workspace's token from the installation store."""
+    mode: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), each workspace's token from the installation store. With `links`,
+    every chart posted gets its link."""
     # One connection pool for every call (slack_sdk otherwise opens a session and a connection per call).
     session = aiohttp.ClientSession()
     if settings.installable:
-        return _installable_app(settings, session, database)
-    return await _single_workspace_app(settings, session, database)
+        return _installable_app(settings, session, database, links)
+    return await _single_workspace_app(settings, session, database, links)
 
 
 async def _single_workspace_app(
-    settings: Settings, session: aiohttp.ClientSession, database: Database
+    settings: Settings, session: aiohttp.ClientSession, database: Database, links: ChartLinks | None
 ) -> SlackConnection:
     """Checks the token once (auth.test) before taking any request, so a burst of first requests never each ask
     Slack who the bot is."""
@@ -161,6 +163,7 @@ async def _single_workspace_app(
         bot_name=str(auth.get("user") or "ServiceWatch"),
         home=(client, access),
         pacers=pacers,
+        links=links,
     )
     bot_name = str(auth.get("user") or "ServiceWatch")
     return SlackConnection(
@@ -175,7 +178,9 @@ async def _single_workspace_app(
     )
 
 
-def _installable_app(settings: Settings, session: aiohttp.ClientSession, database: Database) -> SlackConnection:
+def _installable_app(
+    settings: Settings, session: aiohttp.ClientSession, database: Database, links: ChartLinks | None
+) -> SlackConnection:
     """The app anyone installs: no token to check at start; each request's and each post's token comes from the
     installation store (rotated before it lapses), and the app's removal from a workspace is heard."""
     assert settings.slack_client_id is not None
@@ -209,6 +214,7 @@ def _installable_app(settings: Settings, session: aiohttp.ClientSession, databas
         file_wait=settings.slack_file_wait.total_seconds(),
         tokens=tokens,
         pacers=pacers,
+        links=links,
     )
     installs = Installs(installations, tokens, workspaces, Schedules(database))
     installs.listen()

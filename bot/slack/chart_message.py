@@ -11,7 +11,9 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ContextBlock,
     ImageBlock,
+    MarkdownTextObject,
     Option,
     StaticSelectElement,
 )
@@ -28,7 +30,7 @@ from bot.charts.steering import (
     encode_view,
 )
 from bot.i18n import _
-from bot.markup import cut
+from bot.markup import cut, slack_escape
 from bot.slack.blocks import button, context, option, parsed, plain, section
 from bot.slack.limits import ALT_TEXT, IMAGE_TITLE
 from bot.slack.native_chart import native_blocks
@@ -41,6 +43,7 @@ SAVE = "chart_save"
 SCHEDULE = "chart_schedule"
 PRIVATE_CONTROLS = ("refresh", *PRESETS, "earlier", "compare")
 KEEP = "keep_"  # block ids of a chart message's own blocks, kept when the chart is redrawn
+LINK_BLOCK = f"{KEEP}link"  # the chart's link (bot/slack/links.py): the message's own, so a redraw keeps it
 
 
 def _button(action: str, label: str, value: str, *, primary: bool = False) -> ButtonElement:
@@ -81,7 +84,15 @@ def chart_blocks(
     value = encode_view(view) if view is not None else None
     if view is not None and value is not None:
         blocks += controls(view, value, chart.plan.lines[0].metric.recommended_stats)
+    if chart.link:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=link_markup(chart.link))], block_id=LINK_BLOCK))
     return [*blocks, *below]
+
+
+def link_markup(link: str) -> str:
+    """The chart's link as mrkdwn (`<https://…/charts/…|🔗 Link to this chart>`): paste it anywhere in Slack."""
+    label = _("🔗 Link to this chart: paste it anywhere in Slack")
+    return f"<{link}|{slack_escape(label)}>"
 
 
 def kept_blocks(message: dict[str, Any] | None) -> tuple[list[Block], list[Block]]:

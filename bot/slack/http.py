@@ -1,6 +1,7 @@
-"""HTTP mode: Slack posts to `/slack/events`; `/healthz` (liveness), `/readyz` (readiness) and Prometheus `/metrics`
-beside it. Slash commands take a short way: verified, parsed and acknowledged here, before anything else happens
-(Bolt's runner waits for the acknowledgement by polling every 10 ms, which a burst of commands turns into a queue)."""
+"""HTTP mode: Slack posts to `/slack/events`; `/healthz` (liveness), `/readyz` (readiness), Prometheus `/metrics` and
+chart links (`/charts/<token>`) beside it. Slash commands take a short way: verified, parsed and acknowledged here,
+before anything else happens (Bolt's runner waits for the acknowledgement by polling every 10 ms, which a burst of
+commands turns into a queue)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from bot.language.spec import Request
 from bot.metrics import Metrics
 from bot.slack.connections import DEFAULT_LIMITS, BusyConnections, CappedSite, ConnectionLimits
 from bot.slack.edge import FORM, malformed, signed, text_of
+from bot.slack.link_pages import ROUTE as CHART_ROUTE
+from bot.slack.link_pages import ChartLinkPages
 from bot.slack.requests import first_delivery, replied
 from bot.store.events import EventLedger
 
@@ -101,6 +104,7 @@ def web_app(
     commands: SlackListeners | None = None,
     client: AsyncWebClient | None = None,
     limits: ConnectionLimits = DEFAULT_LIMITS,
+    chart_pages: ChartLinkPages | None = None,
 ) -> web.Application:
     """The aiohttp application of HTTP mode. Every request's signature and age are verified; a request whose
     valid signature was already seen (a replay inside Slack's five minutes) is refused. With `commands` and
@@ -243,6 +247,8 @@ def web_app(
     if readiness is not None:
         app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", prometheus)
+    if chart_pages is not None:  # chart links opened in a browser lead to the chart's message in Slack
+        app.router.add_get(CHART_ROUTE, chart_pages.open)
     return app
 
 

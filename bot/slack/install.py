@@ -48,6 +48,8 @@ DEFAULT_SCOPES = (
     "groups:read",
     "im:read",
     "mpim:read",
+    "links:read",
+    "links:write",
 )
 UNINSTALLED = "the app was uninstalled from this workspace"  # marks the schedules an uninstall paused
 

@@ -16,7 +16,7 @@ from bot.language.answers import Pick
 from bot.markup import for_slack
 from bot.router import Destination
 from bot.slack.blocks import context, sent
-from bot.slack.chart_message import chart_blocks
+from bot.slack.chart_message import chart_blocks, link_markup
 from bot.slack.limits import MESSAGE_TEXT
 from bot.slack.native_chart import NATIVE, without_native
 from bot.slack.question import question_blocks
@@ -86,5 +86,6 @@ def question(text: str, choices: Sequence[Pick], asked: str, destination: Destin
 
 
 def upload_comment(chart: RenderedChart) -> str:
-    """The words above a chart shared as a plain upload."""
-    return for_slack(chart.comment)
+    """The words above a chart shared as a plain upload (and its link, when it has one)."""
+    comment = for_slack(chart.comment)
+    return f"{comment}\n{link_markup(chart.link)}" if chart.link else comment

@@ -27,6 +27,7 @@ from bot.router import Destination, Turn
 from bot.slack import messages
 from bot.slack.access import SlackAccess, UnsharedFileRefused, refusal, refuses_unshared_file, slack_error
 from bot.slack.limits import MESSAGE_TEXT
+from bot.slack.links import ChartLinks
 from bot.slack.messages import Message
 from bot.slack.native_chart import drawn_at_once
 from bot.slack.turns import UploadTurns
@@ -52,8 +53,11 @@ class SlackOutbox:
         respond: AsyncRespond | None = None,
         access: SlackAccess | None = None,
         scheduled: bool = False,
+        links: ChartLinks | None = None,
     ):
         self._client = client
+        self._links = links
+        self.posted: list[tuple[str, str]] = []  # (channel, ts) of each chart message it posted, in order
         self._bot_name = bot_name
         self._respond = respond
         self.access = access or SlackAccess(confirm=client.auth_test)
@@ -90,8 +94,10 @@ class SlackOutbox:
         message comes at once with the chart Slack's clients draw, and the ServiceWatch image joins it once Slack has
         processed the upload (`_numbers_first`). Without numbers, the image is uploaded unshared and the message shows
         it once processed; when Slack has not processed it within `file_wait` (or refuses an unshared file in a
-        message), it is shared as a plain upload instead, without controls: never held back for its buttons."""
+        message), it is shared as a plain upload instead, without controls: never held back for its buttons.
+        With chart links (bot/slack/links.py), the chart gets its link first and the message carries it."""
         self.access.check()
+        chart = await self._linked(destination, chart)
         try:
             if chart.view is not None:
                 if self.shows_at_once(chart):
@@ -103,7 +109,10 @@ class SlackOutbox:
                 if self.access.unshared_files and await self.processed(file_id):
                     shown = messages.chart_message(chart, file_id)
                     with contextlib.suppress(UnsharedFileRefused):
-                        await self._joining(destination, lambda: self._post(destination, shown, unfurl_links=False))
+                        posted = await self._joining(
+                            destination, lambda: self._post(destination, shown, unfurl_links=False)
+                        )
+                        await self._posted(chart, posted, destination, file_id)
                         return file_id
                 else:
                     log.info("chart %s not shown in a message within %.0f s", file_id, self.access.file_wait)
@@ -139,6 +148,7 @@ class SlackOutbox:
         posted = await self._joining(destination, lambda: self._post(destination, first, **options))
         if delivered is not None:
             await delivered()
+        await self._posted(chart, posted, destination)
         ts, channel = str(posted.get("ts") or ""), str(posted.get("channel") or destination.channel_id)
         thread = Destination(channel, destination.thread_ts or ts, destination.workspace)
         file_id = await self.upload_unshared(chart, turn)
@@ -148,7 +158,7 @@ class SlackOutbox:
             )
             return ts, file_id if shown else None
         await self.delete(file_id)
-        await self.post_file(thread, chart)
+        await self._shared_beside(channel, ts, chart, thread)
         return ts, None
 
     async def post_file(self, destination: Destination, chart: RenderedChart, turn: Turn | None = None) -> str:
@@ -192,14 +202,38 @@ class SlackOutbox:
             shown = messages.chart_message(chart, file_id, changed_by=changed_by, above=above, below=below, text=text)
             try:
                 await self._call(partial(self._send, self._client.chat_update, shown), channel=channel_id, ts=ts)
-                return True
             except UnsharedFileRefused:
                 pass
+            else:
+                if self._links is not None:
+                    await self._links.drawn(channel_id, ts, chart, file_id)
+                return True
         without = messages.chart_message(chart, None, changed_by=changed_by, above=above, below=below, text=text)
         await self._call(partial(self._send, self._client.chat_update, without), channel=channel_id, ts=ts)
         await self.delete(file_id)
-        await self.post_file(Destination(channel_id, thread_ts or ts), chart)
+        await self._shared_beside(channel_id, ts, chart, Destination(channel_id, thread_ts or ts))
         return False
+
+    async def _shared_beside(self, channel_id: str, ts: str, chart: RenderedChart, thread: Destination) -> None:
+        """The image of the chart message `ts` shared in `thread` as a plain upload; the message's link shows it."""
+        shared = await self.post_file(thread, replace(chart, link=""))
+        if self._links is not None:
+            await self._links.drawn(channel_id, ts, chart, shared or None)
+
+    async def _linked(self, destination: Destination, chart: RenderedChart) -> RenderedChart:
+        """`chart` with its own link, when the bot makes chart links and it has none yet."""
+        if self._links is None or chart.link:
+            return chart
+        return await self._links.mint(chart, destination)
+
+    async def _posted(
+        self, chart: RenderedChart, posted: Any, destination: Destination, file_id: str | None = None
+    ) -> None:
+        """The chart's message is in Slack (its answer `posted`): noted, and the chart's link points at it."""
+        channel, ts = str(posted.get("channel") or destination.channel_id), str(posted.get("ts") or "")
+        self.posted.append((channel, ts))
+        if self._links is not None and chart.link:
+            await self._links.posted(chart, channel, ts, file_id)
 
     async def post_chart_message(
         self,
@@ -216,6 +250,7 @@ class SlackOutbox:
         unshared file in a message), the message comes without it and the chart follows in its thread as a plain
         upload (file id None)."""
         self.access.check()
+        chart = await self._linked(destination, chart)
         if self.access.native_charts and drawn_at_once(chart):
             return await self._numbers_first(destination, chart, above=above, below=below, text=text)
         uploaded = await self.upload_unshared(chart)
@@ -223,11 +258,13 @@ class SlackOutbox:
             shown = messages.chart_message(chart, uploaded, above=above, below=below, text=text)
             with contextlib.suppress(UnsharedFileRefused):
                 posted = await self._joining(destination, lambda: self._post(destination, shown))
+                await self._posted(chart, posted, destination, uploaded)
                 return str(posted.get("ts") or ""), uploaded
         await self.delete(uploaded)
         posted = await self._joining(
             destination, lambda: self._post(destination, messages.without_chart(text, above, below))
         )
+        await self._posted(chart, posted, destination)
         ts = str(posted.get("ts") or "")
         await self.post_file(Destination(destination.channel_id, destination.thread_ts or ts), chart)
         return ts, None

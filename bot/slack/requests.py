@@ -88,7 +88,7 @@ class SlackRequests:
     ) -> SlackOutbox:
         """How a request of `workspace` is answered: with `client` (the request's, carrying the workspace's token) and
         the workspace's pace and access state."""
-        return SlackOutbox(client, bot_name=self.bot_name, respond=respond, access=self.workspaces.access(workspace))
+        return self.workspaces.outbox(workspace, client=client, respond=respond)
 
     async def asker(
         self,

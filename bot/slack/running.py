@@ -20,6 +20,7 @@ from bot.scheduling.service import ScheduleService
 from bot.slack.app import SlackApp
 from bot.slack.connections import ConnectionLimits, descriptor_budget
 from bot.slack.http import serve, web_app
+from bot.slack.link_pages import ChartLinkPages
 from bot.store.retention import Pruner
 
 
@@ -38,8 +39,10 @@ class SlackBot:
         metrics: Metrics,
         work: BackgroundWork,
         actions: ChatActions,
+        chart_pages: ChartLinkPages | None = None,
     ) -> None:
         self.settings, self.slack, self.work = settings, slack, work
+        self.chart_pages = chart_pages  # HTTP mode's /charts/<token>: a chart link opened in a browser
         self.actions = actions  # the chat language it answers (what tools and tests run a line through directly)
         self.schedules, self.alerts, self.pruner = schedules, alerts, pruner
         self.readiness, self.metrics = readiness, metrics
@@ -85,6 +88,7 @@ class SlackBot:
             client=self.slack.client,
             signing_secret=secret.get_secret_value() if secret else None,
             limits=limits,
+            chart_pages=self.chart_pages,
         )
         self._runner, self.url = await serve(app, self.settings.bot_http_host, self.settings.bot_http_port, limits)
 

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import ClientSession
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
@@ -23,6 +24,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.slack.access import SlackAccess
 from bot.slack.client import retry_handlers
+from bot.slack.links import ChartLinks
 from bot.slack.outbox import SlackOutbox
 from bot.slack.pacers import Pacers, local_pacers
 from bot.workspace_keys import SINGLE, workspace_key
@@ -78,8 +80,10 @@ class Workspaces:
         home: tuple[AsyncWebClient, SlackAccess] | None = None,
         tokens: TokenLookup | None = None,
         pacers: Pacers | None = None,
+        links: ChartLinks | None = None,
     ) -> None:
         self._api_url, self._session = api_url, session
+        self.links = links  # each chart posted gets its link (bot/slack/links.py); None: no chart links
         self._file_wait = file_wait
         self._pacers = pacers if pacers is not None else local_pacers(uploads_per_minute)
         self.bot_name = bot_name
@@ -107,10 +111,19 @@ class Workspaces:
     def access(self, key: str) -> SlackAccess:
         return self._workspace(key)[1]
 
-    def outbox(self, key: str, *, scheduled: bool = False) -> SlackOutbox:
-        """A poster for `key` (scheduled runs, alert announcements)."""
-        client, access = self._workspace(key)
-        return SlackOutbox(client, bot_name=self.bot_name, access=access, scheduled=scheduled)
+    def outbox(
+        self,
+        key: str,
+        *,
+        scheduled: bool = False,
+        client: AsyncWebClient | None = None,
+        respond: AsyncRespond | None = None,
+    ) -> SlackOutbox:
+        """A poster for `key` (scheduled runs, alert announcements; a request's, with its `client` and `respond`)."""
+        own, access = self._workspace(key)
+        return SlackOutbox(
+            client or own, bot_name=self.bot_name, respond=respond, access=access, scheduled=scheduled, links=self.links
+        )
 
     def forget(self, key: str) -> None:
         """An uninstalled workspace: its access state starts afresh if it is installed again."""

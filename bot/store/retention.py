@@ -37,6 +37,8 @@ RETAINED: tuple[tuple[str, str, str], ...] = (
     ("chart_clicks", "clicked_at", "retention_handled_events"),
     # An alert's announced changes: only pending, claimed and posting ones (done_at NULL) are the exactly-once fence.
     ("alert_changes", "done_at", "retention_schedule_runs"),
+    # A chart's link stops unfurling (and its page says so) once its row goes.
+    ("chart_links", "posted_at", "retention_chart_links"),
 )
 BATCH = 1000  # rows per statement
 PAUSE = 0.05  # seconds between batches: the requests' own writes go in between

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Double, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, DateTime, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -127,6 +127,22 @@ class ChartClickRow(Base):
     message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
     latest: Mapped[int] = mapped_column(Integer, nullable=False)
     clicked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+
+
+class ChartLinkRow(Base):
+    """A posted chart's link on the bot's own host (`/charts/<token>`): where the chart was posted, in which workspace,
+    and what it showed (its facts, JSON: title, window, metric, numbers), for its unfurl and its flexpane."""
+
+    __tablename__ = "chart_links"
+    __table_args__ = (Index("ix_chart_links_message", "channel_id", "message_ts"),)
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workspace: Mapped[str] = mapped_column(String(32), nullable=False)
+    channel_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    file_id: Mapped[str | None] = mapped_column(String(32))
+    facts: Mapped[str] = mapped_column(Text, nullable=False)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
 
 
 class AlertWatchRow(Base):

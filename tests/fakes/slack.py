@@ -72,6 +72,8 @@ from aiohttp import WSMsgType, web
 
 from tests.fakes import blocks as block_kit
 from tests.fakes.slack_oauth import SlackInstalls, Team
+from tests.fakes.work_objects import Unfurls, WorkObjectMethods, manifest_bot_events, manifest_unfurl_domains
+from tests.fakes.workflows import Steps, WorkflowMethods, manifest_functions
 
 BOT_USER = "UBOT0001"
 APP_TOKEN = "xapp-1-test"
@@ -98,6 +100,7 @@ SCOPES = {
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
     "conversations.join": "channels:join",
+    "chat.unfurl": "links:write",
 }
 
 
@@ -267,7 +270,7 @@ class Ephemeral:
         return {"type": "message", "text": self.text, "ts": self.ts, "blocks": self.blocks}
 
 
-class FakeSlack:
+class FakeSlack(WorkObjectMethods, WorkflowMethods):
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.posts: list[Post] = []
@@ -301,6 +304,9 @@ class FakeSlack:
         team = Team(TEAM, "Acme", BOT_USER, BOT_ID, "acme")
         self.installs = SlackInstalls(self, team=team, token=BOT_TOKEN, app_id=APP_ID)
         self.calling_team = TEAM  # the team of the call being answered (its token's)
+        # Link unfurls and Work Objects (tests/fakes/work_objects.py): the app's unfurl domains and events, its manifest's
+        self.unfurl_state = Unfurls(manifest_unfurl_domains(MANIFEST), manifest_bot_events(MANIFEST))
+        self.steps = Steps(manifest_functions(MANIFEST))  # Workflow Builder's custom steps (tests/fakes/workflows.py)
 
     # Life cycle -----------------------------------------------------------------------------------------------
 
@@ -383,6 +389,14 @@ class FakeSlack:
         for channel_id, name in CHANNELS.items():
             self.channel(channel_id, name, members=PEOPLE)
         return self
+
+    def error(self, code: str, **extra: Any) -> SlackError:
+        """A method's refusal, as Slack words it (for the methods modelled in other modules)."""
+        return SlackError(code, **extra)
+
+    def events_to(self, url: str, signing_secret: str) -> None:
+        """The app's Request URL and signing secret: where events (link_shared, …) are sent, signed."""
+        self.installs.events_url, self.installs.signing_secret = url, signing_secret
 
     def message_from(self, user: str, channel: str, text: str) -> Message:
         """A message someone (not the bot) posted in `channel`: one the bot may not edit."""
@@ -768,6 +782,19 @@ class FakeSlack:
         self._keep(message)
         self._note_images(message)
         return {"ok": True, "channel": channel_id, "ts": message.ts, "message": message.shown()}
+
+    def _chat_getPermalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._visible(params.get("channel", ""))
+        ts = str(params.get("message_ts") or "")
+        if ts not in self.messages.get(channel.id, {}):
+            raise SlackError("message_not_found")
+        domain = self.installs.teams[channel.team].domain
+        return {"ok": True, "channel": channel.id, "permalink": self.permalink(channel.id, ts, domain)}
+
+    @staticmethod
+    def permalink(channel: str, ts: str, domain: str = "acme") -> str:
+        """A message's permalink as Slack makes them (`https://acme.slack.com/archives/C…/p<ts without its dot>`)."""
+        return f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
     def chart_messages(self) -> list[Message]:
         """The bot's messages that show a chart: the ServiceWatch image, or the chart Slack's clients draw (a

@@ -7,7 +7,9 @@ rotated tokens are refreshed; no token is in the database file."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +31,7 @@ from bot.store.installations import SlackInstallations
 from bot.store.schedules import NewSchedule, Schedule, Schedules
 from bot.store.sealing import Sealer, new_key
 from tests.fakes.slack import FakeSlack, SlackError, manifest_scopes
+from tests.fakes.work_objects import manifest_unfurl_domains
 from tests.slack_payloads import slash_command
 from tests.stacks import SECRET, BotStack, sandbox_knowing, settings_for, start_stack
 from tests.store.test_accounts import _file_bytes
@@ -394,3 +397,30 @@ async def test_a_workspace_held_by_its_pace_never_holds_up_another(few_places: B
     for task in held:
         task.cancel()
     await asyncio.gather(*held, return_exceptions=True)
+
+
+@pytest.fixture
+async def linked(fake_slack: FakeSlack, tmp_path: Path, scp: Sandbox) -> AsyncIterator[BotStack]:
+    """The two workspaces with chart links on the bot's host."""
+    settings = oauth_settings(fake_slack, tmp_path, scp, bot_public_url="https://bot.example.com")
+    fake_slack.unfurl_state.domains = manifest_unfurl_domains(MANIFEST)
+    async for running in two_workspaces(fake_slack, settings):
+        yield running
+
+
+async def test_a_chart_link_unfurls_in_its_own_workspace_and_shows_nothing_in_another(linked: BotStack) -> None:
+    await install(linked, ALPHA)
+    await install(linked, BETA)
+    await add_account(linked, ALPHA, ALPHA_KEY, ALPHA_SECRET)
+    await chart(linked, ALPHA, "C0ALPHA")
+    (message,) = linked.fake.chart_messages()
+    (url,) = re.findall(r"<(https://bot\.example\.com/charts/[^|>]+)\|", json.dumps(message.blocks))
+    elsewhere = await linked.fake.paste("U0KIM", "C0BETA", url)
+    here = await linked.fake.paste("U0KIM", "C0ALPHA", f"see {url}")
+    assert elsewhere is not None
+    assert here is not None
+    state = linked.fake.unfurl_state
+    await linked.fake.wait_for(lambda: state.unfurled("C0ALPHA", here.ts), within=30)
+    assert state.unfurled("C0BETA", elsewhere.ts) == []  # another workspace's paste: nothing
+    (call,) = linked.fake.calls_to("chat.unfurl")
+    assert linked.fake.installs.team_of(call.headers["Authorization"][7:]) == ALPHA

@@ -264,6 +264,7 @@ def test_every_retained_table_names_a_table_a_column_and_a_setting() -> None:
         Rule("request_effects", "done_at", DAY),
         Rule("chart_clicks", "clicked_at", DAY),
         Rule("alert_changes", "done_at", 3 * DAY),
+        Rule("chart_links", "posted_at", 90 * DAY),
     ]
 
 

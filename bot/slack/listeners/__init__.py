@@ -12,6 +12,7 @@ from bot.accounts import AccountChooser
 from bot.charts.maker import ChartMaker
 from bot.router import BackgroundWork, Router
 from bot.scheduling.actions import ScheduleActions
+from bot.slack.links import ChartLinks
 from bot.slack.listeners.accounts import AccountsAdmin, AccountsPart, WorkspaceAdmins
 from bot.slack.listeners.actions import HomeTab
 from bot.slack.listeners.alert_mutes import AlertMutes
@@ -20,7 +21,9 @@ from bot.slack.listeners.commands import CommandListener, Read
 from bot.slack.listeners.events import EventListeners
 from bot.slack.listeners.picks import PickButtons
 from bot.slack.listeners.shortcuts import ShortcutListener
+from bot.slack.listeners.unfurls import UnfurlListeners
 from bot.slack.listeners.views import TYPE_AHEAD_WAIT, ModalListeners
+from bot.slack.listeners.workflow_step import ChartStep
 from bot.slack.people import People
 from bot.slack.requests import SlackRequests
 from bot.slack.workspaces import Workspaces
@@ -57,6 +60,7 @@ class SlackListeners:
         orphan_age: timedelta = timedelta(minutes=2),
         workspaces: Workspaces,
         incidents: AlertIncidents | None = None,
+        links: ChartLinks | None = None,
     ) -> None:
         self.requests = SlackRequests(
             router=router,
@@ -91,17 +95,31 @@ class SlackListeners:
         self.chart_buttons = ChartButtons(self.requests, maker, policy, ledger, clicks, command)
         self.picks = PickButtons(self.requests, ledger)
         self.mutes = AlertMutes(self.requests, policy, ledger, incidents) if incidents is not None else None
+        self.step = ChartStep(self.requests, self.commands)
+        self.unfurls = UnfurlListeners(links, policy, workspaces, people, work) if links is not None else None
         self.accounts: AccountsAdmin | None = None
         if accounts is not None:
             self.accounts = AccountsAdmin(accounts, admins, people, workspaces, self.home.publish, command)
 
     def register(self, app: AsyncApp) -> None:
-        for kind in (self.commands, self.events, self.shortcuts, self.modal, self.home, self.chart_buttons, self.picks):
+        kinds = (
+            self.commands,
+            self.events,
+            self.shortcuts,
+            self.modal,
+            self.home,
+            self.chart_buttons,
+            self.picks,
+            self.step,
+        )
+        for kind in kinds:
             kind.register(app)
         if self.accounts is not None:
             self.accounts.register(app)
         if self.mutes is not None:
             self.mutes.register(app)
+        if self.unfurls is not None:
+            self.unfurls.register(app)
 
     # What HTTP mode's fast path for commands and the process's sweeper use.
 
