@@ -234,7 +234,7 @@ class ChatActions:
             body = encode_body(plan.request.wire_json()).decode()
             summary = _("{title} · {window} · nothing was sent").format(title=plan.title, window=plan.window_text)
             return DryRunReply(body=body, summary=summary)
-        return ChartReply(await self.maker.draw(ready, order), thread)
+        return ChartReply(await self.maker.draw(ready, order, early=True), thread)  # its message needs only numbers
 
     async def _save(self, request: SaveRequest, asker: Asker, now: datetime | None) -> str:
         charts = await self.maker.charts_in(asker.workspace, asker.channel_id, request.spec.account)

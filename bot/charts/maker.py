@@ -123,8 +123,10 @@ class ChartMaker:
         """The chart of the order, ready to post (`NoDataError` when its window holds nothing)."""
         return await self.draw(await self.expand(order), order)
 
-    async def draw(self, ready: Expanded, order: ChartOrder) -> RenderedChart:
-        """The chart of an order already expanded (a caller that checked the expansion first, e.g. a thread link)."""
+    async def draw(self, ready: Expanded, order: ChartOrder, *, early: bool = False) -> RenderedChart:
+        """The chart of an order already expanded (a caller that checked the expansion first, e.g. a thread link).
+        With `early` (someone waits for it) it comes as soon as its numbers do, its image may still be on its way
+        (`await chart.finished()` for it); scheduled runs wait for the whole chart, so a run posts or fails whole."""
         return await ready.charts.render(
             ready.spec,
             timezone=ready.timezone,
@@ -133,6 +135,7 @@ class ChartMaker:
             title=ready.title,
             steered_as=order.typed,
             compare=ready.spec.compare,
+            early=early,
         )
 
     async def redraw(self, view: ChartView, workspace: str, channel_id: str) -> RenderedChart:

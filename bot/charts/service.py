@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bot.charts.compare import draw_compared, draw_plan
@@ -48,9 +48,40 @@ class Threshold:
     value: float
 
 
+class ImageLater:
+    """A chart's ServiceWatch image still on its way when its numbers came (`render(early=True)`): its message can be
+    posted with the numbers first. Finishing waits for the image; if the call fails, the bot draws the chart itself
+    from the numbers it has, and says so in the chart's words (a refusal of the request itself is raised, as a
+    render raises it)."""
+
+    def __init__(
+        self,
+        task: asyncio.Task[ChartImage],
+        series: tuple[MetricDataSeries, ...],
+        asked_by: str,
+        thresholds: tuple[Threshold, ...],
+    ) -> None:
+        self._task, self._series, self._asked_by, self._thresholds = task, series, asked_by, thresholds
+        task.add_done_callback(_retrieved)
+
+    async def finish(self, chart: RenderedChart) -> RenderedChart:
+        try:
+            image = await self._task
+        except ServiceWatchError as exc:
+            if not _is_server_side(exc):  # the request's or the keys' fault: said, as before (the message stays)
+                raise _user_facing(exc) from exc
+            reason = _("ServiceWatch's chart image failed ({error}).").format(error=_short(exc))
+            log.warning("image call failed (%s) after the numbers came; drawing the chart from them", _short(exc))
+            png = await asyncio.to_thread(_draw_locally, chart.plan, self._series, self._thresholds)
+            comment = comment_line(chart.plan, asked_by=self._asked_by, fallback_reason=reason)
+            return replace(chart, image=png, comment=comment, fallback=True, later=None)
+        return replace(chart, image=image.data, later=None)
+
+
 @dataclass(frozen=True)
 class RenderedChart:
-    """A chart ready to post: what to upload and the words that go with it."""
+    """A chart ready to post: what to upload and the words that go with it. One drawn with `early` may still wait
+    for its image (`later`): `await chart.finished()` before its image is used."""
 
     image: bytes
     filename: str
@@ -64,6 +95,11 @@ class RenderedChart:
     series: tuple[MetricDataSeries, ...] = ()  # the numbers it was drawn from, a series a line (none: unavailable)
     thresholds: tuple[Threshold, ...] = ()  # flat lines across it (an alert's threshold)
     link: str = ""  # its link on the bot's own host, once its post has one (bot/slack/links.py)
+    later: ImageLater | None = field(default=None, compare=False, repr=False)  # its image, still on its way
+
+    async def finished(self) -> RenderedChart:
+        """This chart with its image (itself when it has it already)."""
+        return self if self.later is None else await self.later.finish(self)
 
 
 class ChartService:
@@ -114,9 +150,11 @@ class ChartService:
         steered_as: str | None = None,
         compare: bool = False,
         thresholds: tuple[Threshold, ...] = (),
+        early: bool = False,
     ) -> RenderedChart:
         """The chart for `spec`: ServiceWatch's image, or one drawn here from the numbers when the image call
         fails on ServiceWatch's side; NoDataError when the window holds nothing; UserError for what people can fix.
+        With `early`, a chart whose numbers come before its image is returned at once, its image to follow (`later`).
         With `steered_as` (the chart as typed) it carries the view its buttons steer; `compare` draws it here from
         the numbers, beside the same window yesterday and a week ago. `thresholds` are drawn across it (an alert's),
         by the bot's own drawing and by Slack's clients; ServiceWatch's image has no way to show them."""
@@ -130,6 +168,7 @@ class ChartService:
         started = time.monotonic()
         ttl = plan.period  # the same ask within one period is the same chart
         image_task = asyncio.create_task(self._sw.image(plan.request, ttl=ttl))
+        handed_over = False  # the image task is the early chart's to finish
         try:
             try:
                 series = await self._sw.data(plan.data_request, ttl=ttl)
@@ -140,6 +179,10 @@ class ChartService:
                 data_error = None
             if series is not None and not any(s.values for s in series):
                 raise no_data(plan)
+            if early and series is not None and not image_task.done():
+                later = ImageLater(image_task, tuple(series), asked_by, thresholds)
+                handed_over = True
+                return self._numbers_only(plan, tuple(series), asked_by, view, thresholds, later)
             try:
                 image: ChartImage | None = await image_task
                 image_error: ServiceWatchError | None = None
@@ -148,7 +191,8 @@ class ChartService:
         finally:
             # Leaving without the image (no data, or this render cancelled: a shutdown, a superseded request): stop
             # waiting for it, which stops the image call unless an identical request still waits on it.
-            await _stop_waiting(image_task)
+            if not handed_over:
+                await _stop_waiting(image_task)
         summaries = summarize(plan, series or ())
         fallback_reason = ""
         if image is None:
@@ -188,6 +232,31 @@ class ChartService:
             thresholds=thresholds,
         )
 
+    def _numbers_only(
+        self,
+        plan: ChartPlan,
+        series: tuple[MetricDataSeries, ...],
+        asked_by: str,
+        view: ChartView | None,
+        thresholds: tuple[Threshold, ...],
+        later: ImageLater,
+    ) -> RenderedChart:
+        """The chart as its numbers make it, its image to follow."""
+        summaries = summarize(plan, series)
+        return RenderedChart(
+            image=b"",
+            filename=file_name(plan),
+            title=plan.title,
+            comment=comment_line(plan, asked_by=asked_by),
+            alt_text=alt_text(plan, summaries),
+            summaries=summaries,
+            plan=plan,
+            view=view,
+            series=series,
+            thresholds=thresholds,
+            later=later,
+        )
+
     async def _compared(self, plan: ChartPlan, asked_by: str, view: ChartView | None) -> RenderedChart:
         """The chart drawn here from ListMetricData beside the same window yesterday and a week ago (ServiceWatch's
         image call cannot shift time)."""
@@ -214,6 +283,12 @@ async def _stop_waiting(task: asyncio.Task[ChartImage]) -> None:
         await asyncio.wait([task])
     if not task.cancelled():
         task.exception()  # retrieved, so an image call that failed after no data was found is not logged as lost
+
+
+def _retrieved(task: asyncio.Task[ChartImage]) -> None:
+    """How an image call ended is read, so one nobody waited for (its request failed first) is not logged as lost."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _draw_locally(

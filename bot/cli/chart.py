@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -144,6 +145,8 @@ async def chart(settings: Settings, argv: Sequence[str]) -> int:
         asker = Asker(user_id="cli", channel_id=CONSOLE_CHANNEL, mention="", timezone=zone, is_admin=True)
         try:
             reply = await chat_actions(services, access_policy(settings)).handle(text, asker, now=now)
+            if isinstance(reply, ChartReply):  # its image, while the services that fetch it are open
+                reply = dataclasses.replace(reply, chart=await reply.chart.finished())
         except Exception as exc:
             message, _reference = error_text(exc)
             print(unmarked(message), file=sys.stderr)

@@ -54,6 +54,7 @@ class ConsoleOutbox:
     async def show(self, destination: Destination, chart: RenderedChart, *, changed_by: str = "") -> str:
         """Write the chart's PNG and print its path, words, what changed (after a numbered choice, by
         `changed_by`) and its controls as numbered choices; the last chart with choices is the one numbers click."""
+        chart = await chart.finished()
         self._charts_dir.mkdir(parents=True, exist_ok=True)
         path = self._charts_dir / chart.filename
         path.write_bytes(chart.image)

@@ -12,6 +12,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.servicewatch.client import ServiceWatchClient
 from bot.servicewatch.images import ChartImage
+from bot.servicewatch.limit import IMAGES, NUMBERS, PriorityLimit
 from bot.servicewatch.models import ImageRequest, MetricDataRequest, MetricDataSeries
 
 T = TypeVar("T")
@@ -95,7 +96,7 @@ class CoalescingServiceWatch:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
-        self._limit = asyncio.Semaphore(max_concurrency)
+        self._limit = PriorityLimit(max_concurrency)  # the numbers before the images (bot/servicewatch/limit.py)
         self._images: SingleFlight[ChartImage] = SingleFlight(max_entries=max_entries, clock=clock)
         self._data: SingleFlight[tuple[MetricDataSeries, ...]] = SingleFlight(max_entries=max_entries, clock=clock)
 
@@ -103,7 +104,7 @@ class CoalescingServiceWatch:
         """DownloadMetricDataImage, shared with identical requests in flight or answered within `ttl` seconds."""
 
         async def call() -> ChartImage:
-            async with self._limit:
+            async with self._limit.slot(IMAGES):
                 return await self.client.download_metric_data_image(request)
 
         return await self._images.run(canonical_key("image", request.wire_json()), ttl, call)
@@ -112,7 +113,7 @@ class CoalescingServiceWatch:
         """ListMetricData, shared the same way."""
 
         async def call() -> tuple[MetricDataSeries, ...]:
-            async with self._limit:
+            async with self._limit.slot(NUMBERS):
                 return await self.client.list_metric_data(request)
 
         return await self._data.run(canonical_key("data", request.wire_json()), ttl, call)

@@ -91,10 +91,11 @@ class SlackOutbox:
         message is in Slack, before its image joins it (a request is then answered, whatever happens to the image).
 
         A chart with a view (`bot.charts.steering`) becomes a message with its controls. When it has numbers, the
-        message comes at once with the chart Slack's clients draw, and the ServiceWatch image joins it once Slack has
-        processed the upload (`_numbers_first`). Without numbers, the image is uploaded unshared and the message shows
-        it once processed; when Slack has not processed it within `file_wait` (or refuses an unshared file in a
-        message), it is shared as a plain upload instead, without controls: never held back for its buttons.
+        message comes at once with the chart Slack's clients draw (even before its image is in: `chart.later`), and
+        the ServiceWatch image joins it once Slack has processed the upload (`_numbers_first`). Without numbers, the
+        image is uploaded unshared and the message shows it once processed; when Slack has not processed it within
+        `file_wait` (or refuses an unshared file in a message), it is shared as a plain upload instead, without
+        controls: never held back for its buttons.
         With chart links (bot/slack/links.py), the chart gets its link first and the message carries it."""
         self.access.check()
         chart = await self._linked(destination, chart)
@@ -105,6 +106,7 @@ class SlackOutbox:
                         destination, chart, turn, delivered=delivered, unfurl_links=False
                     )
                     return file_id or ""
+                chart = await chart.finished()
                 file_id = await self.upload_unshared(chart, turn)
                 if self.access.unshared_files and await self.processed(file_id):
                     shown = messages.chart_message(chart, file_id)
@@ -117,7 +119,7 @@ class SlackOutbox:
                 else:
                     log.info("chart %s not shown in a message within %.0f s", file_id, self.access.file_wait)
                 await self.delete(file_id)
-            return await self.post_file(destination, chart, turn)
+            return await self.post_file(destination, await chart.finished(), turn)
         except (ClientError, OSError) as exc:
             # Slack may have posted before the connection broke; a second upload could double it, so ask instead.
             log.warning("upload to %s broke off (%s); not retried", destination.channel_id, type(exc).__name__)
@@ -151,6 +153,7 @@ class SlackOutbox:
         await self._posted(chart, posted, destination)
         ts, channel = str(posted.get("ts") or ""), str(posted.get("channel") or destination.channel_id)
         thread = Destination(channel, destination.thread_ts or ts, destination.workspace)
+        chart = await chart.finished()  # its image, when it was still on its way as the message went
         file_id = await self.upload_unshared(chart, turn)
         if await self.processed(file_id):
             shown = await self.replace_chart(
@@ -253,6 +256,7 @@ class SlackOutbox:
         chart = await self._linked(destination, chart)
         if self.access.native_charts and drawn_at_once(chart):
             return await self._numbers_first(destination, chart, above=above, below=below, text=text)
+        chart = await chart.finished()
         uploaded = await self.upload_unshared(chart)
         if self.access.unshared_files and await self.processed(uploaded):
             shown = messages.chart_message(chart, uploaded, above=above, below=below, text=text)

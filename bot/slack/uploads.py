@@ -31,6 +31,7 @@ class Uploads:
 
     async def shared(self, destination: Destination, chart: RenderedChart, comment: str, turn: Turn | None) -> str:
         """The chart as a file shared in `destination`, `comment` above it; its file id."""
+        chart = await chart.finished()
         await self._turns.use(turn)
         response = await self._client.files_upload_v2(
             channel=destination.channel_id,
@@ -46,6 +47,7 @@ class Uploads:
     async def unshared(self, chart: RenderedChart, turn: Turn | None) -> str:
         """The chart's image uploaded into no channel; its file id. A broken connection is tried once more: nobody
         sees an unshared file, so trying again cannot double a post."""
+        chart = await chart.finished()
         await self._turns.use(turn)
         try:
             response = await self._unshared(chart)

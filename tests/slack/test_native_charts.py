@@ -234,3 +234,57 @@ def test_an_alerts_threshold_is_a_flat_line_and_a_row_of_the_numbers() -> None:
     assert {p["value"] for p in series[2]["data"]} == {90.0}
     rows = [[cell["text"] for cell in row] for row in blocks[-1]["rows"]]
     assert rows[-2:] == [["alert lower 80%", *["80%"] * 4], ["alert upper 90%", *["90%"] * 4]]
+
+
+async def test_the_message_comes_with_the_numbers_while_the_image_is_still_on_its_way(stack: BotStack) -> None:
+    from bot.sandbox import Fault as SandboxFault
+    from bot.servicewatch.client import IMAGE_PATH
+
+    stack.sandbox.plan.add(SandboxFault(kind="timeout", delay=600, times=1, path=IMAGE_PATH))  # held until cleared
+    await stack.post_command(f"{CPU} web-01 last 3h")
+    await stack.fake.wait_for(lambda: stack.fake.chart_messages())
+    (message,) = stack.fake.chart_messages()
+    assert of_kind(message, "data_visualization")
+    assert of_kind(message, "table")
+    assert not of_kind(message, "image")  # the image call is still held by ServiceWatch
+    assert stack.fake.count("files.getUploadURLExternal") == 0
+    stack.sandbox.plan.clear()  # ServiceWatch answers the image
+    await stack.fake.wait_for(lambda: stack.fake.posts)
+    (image,) = of_kind(stack.fake.message(message.channel, message.ts), "image")  # it joined the same message
+    assert image["slack_file"]["id"] == stack.fake.posts[-1].file_id
+
+
+async def test_an_image_that_fails_is_drawn_by_the_bot_in_the_same_message(stack: BotStack) -> None:
+    from bot.sandbox import Fault as SandboxFault
+    from bot.servicewatch.client import IMAGE_PATH
+
+    # The image fails, before or after the numbers come (either order ends the same: one message, its image drawn by
+    # the bot from the numbers; the order itself is the test below's).
+    stack.sandbox.plan.add(SandboxFault(kind="status", status=503, times=0, path=IMAGE_PATH))
+    await stack.post_command(f"{CPU} web-01 last 3h")
+    await stack.fake.wait_for(lambda: stack.fake.posts, within=60)
+    (message,) = stack.fake.chart_messages()
+    assert of_kind(message, "image")
+    assert of_kind(message, "data_visualization")
+    assert "Drawn by the bot from the numbers: ServiceWatch's chart image failed" in message.blocks[0]["text"]["text"]
+
+
+async def test_an_image_failing_after_its_numbers_is_drawn_from_them() -> None:
+    import asyncio
+
+    from bot.charts.service import ImageLater
+    from bot.servicewatch.errors import APIStatusError
+
+    text = f"{CPU} web-01 last 3h"
+    chart = _rendered(text, [MetricDataSeries(values=_every_minute(text, 42.0))])
+
+    async def image_call() -> Any:
+        raise APIStatusError(status_code=503, detail="busy")
+
+    later = ImageLater(asyncio.create_task(image_call()), chart.series, "<@U0KIM>", ())
+    early = dataclasses.replace(chart, image=b"", later=later)
+    done = await early.finished()
+    assert done.later is None
+    assert done.fallback
+    assert done.image.startswith(b"\x89PNG")
+    assert "Drawn by the bot from the numbers: ServiceWatch's chart image failed (503" in done.comment
