@@ -19,9 +19,10 @@ CPU = '"Virtual Server:CPU Usage/Core[Basic]" resource=web-01'
 WAIT = 30.0
 
 
-@pytest.fixture
-async def workflows(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
-    """The bot in HTTP mode; kim and lee are in #ops, boss is not."""
+@pytest.fixture(params=[True, False], ids=["unshared-accepted", "unshared-refused"])
+async def workflows(request: pytest.FixtureRequest, fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[BotStack]:
+    """The bot in HTTP mode; kim and lee are in #ops, boss is not; under both of Slack's ways with unshared files."""
+    fake_slack.unshared_in_blocks = request.param
     fake_slack.user("U0KIM")
     fake_slack.user("U0LEE", locale="ko-KR")
     fake_slack.user("U0BOSS")
@@ -48,6 +49,9 @@ async def test_the_step_posts_the_chart_and_outputs_its_messages_link(workflows:
     assert run.outputs == {"message_link": FakeSlack.permalink("C0OPS", message.ts)}
     tokens = {call.headers["Authorization"][7:] for call in workflows.fake.calls_to("chat.postMessage")}
     assert tokens == {run.token}  # the run's own token, as Bolt attaches it to a step's client
+    await workflows.fake.wait_for(lambda: workflows.fake.posts, within=WAIT)  # its image: in it, or in its thread
+    image = workflows.fake.posts[-1]
+    assert message.ts in (image.ts, image.thread_ts)
 
 
 async def test_the_step_reads_korean_as_a_typed_line_does(workflows: BotStack) -> None:
