@@ -238,6 +238,7 @@ def test_chart_dry_run_prints_only_the_exact_body(run_here: Callable[..., Ran], 
     assert body["title"] == "[Sandbox data] CPU Usage/Core[Basic] · web-01 · last 3h (Nov 27 09:00–12:00 KST) · AVG"
 
 
+@pytest.mark.slow
 def test_chart_out_writes_the_png_and_prints_the_words(tmp_path: Path) -> None:
     out = tmp_path / "web.png"
     result = run_bot(

@@ -53,6 +53,7 @@ def test_the_console_draws_a_real_png(tmp_path: Path) -> None:
     assert "Only /chart is a command here" in out
 
 
+@pytest.mark.slow
 def test_the_console_ends_at_end_of_input(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot"],

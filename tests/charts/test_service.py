@@ -241,6 +241,7 @@ LEE = Asker(user_id="U2", channel_id="C1", mention="<@U2>", timezone="Europe/Ber
 SLACK_SECTION, SLACK_MESSAGE = 3000, 40_000  # a section's text, a message's text
 
 
+@pytest.mark.slow
 async def test_a_thousand_saved_charts_are_listed_in_pages_within_slacks_limits(
     actions: ChatActions, database: Database
 ) -> None:

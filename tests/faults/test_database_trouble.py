@@ -115,6 +115,7 @@ def test_the_asker_is_told_in_words() -> None:
     assert reference in text
 
 
+@pytest.mark.slow
 async def test_a_database_file_deleted_under_the_bot(stack: BotStack, tmp_path: Path) -> None:
     assert (await stack.http.get(f"{stack.url}/readyz")).status_code == 200
     await asyncio.to_thread(_delete, tmp_path)
