@@ -19,7 +19,8 @@ RUN /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check --find-
 
 FROM ${PYTHON_IMAGE}
 # No compiler, cache, test extra or source tree here: the environment alone, owned by root, run by `bot`.
-RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/bot --create-home --shell /usr/sbin/nologin bot
+RUN groupadd --system --gid 10001 bot \
+    && useradd --system --uid 10001 --gid bot --home-dir /var/lib/bot --create-home --shell /usr/sbin/nologin bot
 COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \

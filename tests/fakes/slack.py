@@ -310,7 +310,9 @@ class FakeSlack(WorkObjectMethods, WorkflowMethods):
 
     # Life cycle -----------------------------------------------------------------------------------------------
 
-    async def start(self, extra_routes: Any = None) -> str:
+    async def start(self, extra_routes: Any = None, *, host: str = "127.0.0.1", reached_as: str = "") -> str:
+        """Listen on `host` (an ephemeral port); its URL names `reached_as` instead when given (a container reaches
+        it as `host.docker.internal`: its response_urls and upload URLs say so)."""
         app = web.Application(client_max_size=50 * 1024 * 1024)
         if extra_routes is not None:
             extra_routes(app)
@@ -322,10 +324,10 @@ class FakeSlack(WorkObjectMethods, WorkflowMethods):
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, host, 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"http://{reached_as or '127.0.0.1'}:{port}"
         return self.url
 
     async def stop(self) -> None:
