@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import __version__
 from bot.cli.check import describe_settings
@@ -17,6 +20,7 @@ from bot.console.terminal import run_console
 from bot.errors import UserError
 from bot.router import BackgroundWork, cancel_and_wait
 from bot.slack.running import SlackBot
+from bot.store.db import cannot_migrate
 from bot.wiring import ConsoleBot, console_bot, open_services, slack_bot
 
 log = logging.getLogger(__name__)
@@ -41,7 +45,11 @@ def stop_signals() -> Iterator[asyncio.Event]:
 async def run(settings: Settings) -> int:
     """Run until a signal (or, for the console, `quit`); work under way is finished before exiting."""
     try:
-        async with open_services(settings) as services:
+        async with contextlib.AsyncExitStack() as opened:
+            try:
+                services = await opened.enter_async_context(open_services(settings))
+            except (SQLAlchemyError, OSError) as exc:  # the database cannot be opened or migrated: said, no traceback
+                raise UserError(cannot_migrate(settings.database_url, exc)) from exc
             banner = [f"ServiceWatch charts {__version__}", *describe_settings(settings, services)]
             mode = settings.resolved_mode
             if mode is BotMode.CONSOLE:

@@ -173,11 +173,12 @@ async def open_services(settings: Settings, *, migrate: bool = True) -> AsyncIte
     else:
         base_url = settings.servicewatch_url
     client = servicewatch_client(settings, base_url)
-    # Connections kept open for every run under way (2 × C, the runner's `at_once`) and a few requests beside:
-    # beyond the pool, each is opened and closed for one step (SQLAlchemy's default keeps 5).
-    database = Database(settings.database_url, pool_size=2 * settings.servicewatch_max_concurrency + 8)
+    database: Database | None = None
     accounts: AccountChooser | None = None
     try:
+        # Connections kept open for every run under way (2 × C, the runner's `at_once`) and a few requests beside:
+        # beyond the pool, each is opened and closed for one step (SQLAlchemy's default keeps 5).
+        database = Database(settings.database_url, pool_size=2 * settings.servicewatch_max_concurrency + 8)
         if migrate:
             await database.migrate()
             async with database.sessions() as session:  # secrets no key opens stop the bot here, naming the setting
@@ -191,7 +192,8 @@ async def open_services(settings: Settings, *, migrate: bool = True) -> AsyncIte
         if accounts is not None:
             await accounts.registry.aclose()
         await client.aclose()
-        await database.dispose()
+        if database is not None:
+            await database.dispose()
         if sandbox is not None:
             await sandbox.stop()
 

@@ -121,3 +121,19 @@ def test_a_refused_token_stops_the_bot_with_a_clear_message(tmp_path: Path) -> N
     assert result.returncode == 1
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in result.stderr
     assert "xoxb-wrong" not in result.stderr + result.stdout
+
+
+async def test_a_database_that_cannot_be_opened_is_said_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.config import load_settings
+    from bot.run import run
+
+    (tmp_path / "a-file").write_text("")  # a folder that cannot be made (as one a container may not write to)
+    unusable = tmp_path / "a-file" / "bot.db"
+    settings = load_settings(_env_file=None, database_url=f"sqlite+aiosqlite:///{unusable}", bot_mode="console")
+    assert await run(settings) == 1
+    said = capsys.readouterr().err
+    assert said.startswith("Could not migrate sqlite+aiosqlite:///")
+    assert "Check DATABASE_URL and that the server runs." in said
+    assert "Traceback" not in said

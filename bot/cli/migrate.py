@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from bot.i18n import _
 from bot.store import Database
+from bot.store.db import cannot_migrate
 
 
 async def migrate(settings: Settings) -> int:
@@ -16,12 +17,7 @@ async def migrate(settings: Settings) -> int:
     try:
         await database.migrate()
     except (SQLAlchemyError, OSError) as exc:
-        print(
-            _("Could not migrate {url}: {error}. Check DATABASE_URL and that the server runs.").format(
-                url=database.safe_url, error=exc
-            ),
-            file=sys.stderr,
-        )
+        print(cannot_migrate(settings.database_url, exc), file=sys.stderr)
         return 1
     finally:
         await database.dispose()

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.i18n import _
 from bot.store.trouble import DatabaseTrouble, SqliteFile, trouble_of
 
 log = logging.getLogger(__name__)
@@ -142,6 +143,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def cannot_migrate(url: str, error: Exception) -> str:
+    """What to do when the database at `url` cannot be brought up to date (its password hidden)."""
+    shown = make_url(url).render_as_string(hide_password=True)
+    return _("Could not migrate {url}: {error}. Check DATABASE_URL and that the server runs.").format(
+        url=shown, error=error
+    )
 
 
 async def migrate(url: str) -> None:

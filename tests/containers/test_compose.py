@@ -2,7 +2,8 @@
 reachable: tests/containers/standins.py) and compose.yaml's stack started on this machine, PostgreSQL and two
 replicas. Through a published port a signed `/chart` reaches the fake Slack as a chart; a schedule made through one
 replica posts each run exactly once while that replica's container is killed and started again; `down` and `up`
-keep the schedules (the volume); the bot runs as its own user; no secret is in the image's history."""
+keep the schedules (the volume); the bot runs as its own user; no secret is in the image's history; the `try`
+profile answers a chart on the console with no account."""
 
 from __future__ import annotations
 
@@ -60,10 +61,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def run(*command: str, check: bool = True) -> str:
+async def run(*command: str, check: bool = True, stdin: str | None = None) -> str:
     """A command in a thread (the fake Slack keeps answering the containers meanwhile); its output. Each ends
     within 15 minutes."""
-    done = await asyncio.to_thread(subprocess.run, list(command), capture_output=True, text=True, timeout=900)
+    done = await asyncio.to_thread(
+        subprocess.run, list(command), input=stdin, capture_output=True, text=True, timeout=900
+    )
     if check and done.returncode != 0:
         raise AssertionError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return done.stdout + done.stderr
@@ -232,6 +235,11 @@ async def test_the_compose_stack_charts_schedules_exactly_once_and_keeps_its_sch
     history = await run("docker", "history", "--no-trunc", IMAGE)
     for secret in (SIGNING, DB_PASSWORD, BOT_TOKEN):
         assert secret not in history
+    tried = await run(
+        *stack.compose, "-p", stack.project, "-f", str(stack.folder / "compose.yaml"), "--profile", "try",
+        "run", "--rm", "-T", "try", stdin="/chart lag last 1h\nquit\n",
+    )  # fmt: skip
+    assert "chart: charts/servicewatch-replication-lag-" in tried  # the console on the sandbox, no account
     listing = await run("docker", "run", "--rm", "--entrypoint", "sh", IMAGE, "-c", "ls -a / /opt /var/lib/bot")
     assert ".env" not in listing
     assert ".git" not in listing
