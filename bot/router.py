@@ -138,7 +138,7 @@ class Router:
             if reply.thread is not None:
                 target = Destination(reply.thread.channel_id, reply.thread.thread_ts)
             await outbox.post_chart(target, reply.chart)
-            self.metrics.charts.labels("bot" if reply.chart.fallback else "servicewatch").inc()
+            self.metrics.charts.labels("bot" if reply.chart.drawn_by_bot else "servicewatch").inc()
             self.metrics.chart_seconds.observe(time.monotonic() - started)
 
 

@@ -62,6 +62,7 @@ class ImageLater:
         thresholds: tuple[Threshold, ...],
     ) -> None:
         self._task, self._series, self._asked_by, self._thresholds = task, series, asked_by, thresholds
+        self.fell_back = False  # True once finishing had the bot draw the chart (ServiceWatch's image failed)
         task.add_done_callback(_retrieved)
 
     async def finish(self, chart: RenderedChart) -> RenderedChart:
@@ -73,6 +74,7 @@ class ImageLater:
             reason = _("ServiceWatch's chart image failed ({error}).").format(error=_short(exc))
             log.warning("image call failed (%s) after the numbers came; drawing the chart from them", _short(exc))
             png = await asyncio.to_thread(_draw_locally, chart.plan, self._series, self._thresholds)
+            self.fell_back = True
             comment = comment_line(chart.plan, asked_by=self._asked_by, fallback_reason=reason)
             return replace(chart, image=png, comment=comment, fallback=True, later=None)
         return replace(chart, image=image.data, later=None)
@@ -100,6 +102,12 @@ class RenderedChart:
     async def finished(self) -> RenderedChart:
         """This chart with its image (itself when it has it already)."""
         return self if self.later is None else await self.later.finish(self)
+
+    @property
+    def drawn_by_bot(self) -> bool:
+        """Whether the bot drew it (ServiceWatch's image failed), as far as is known now: an early chart's image is
+        known once it was finished."""
+        return self.fallback or (self.later is not None and self.later.fell_back)
 
 
 class ChartService:

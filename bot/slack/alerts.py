@@ -7,7 +7,7 @@ What the messages say is bot/alerting/messages.py's (the console says the same).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from datetime import timedelta
@@ -111,21 +111,8 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         if reopens(change, incident, self.quiet) and incident is not None and incident.message_ts is not None:
             if not await self.incidents.posting(change.id):
                 return
-            file_id = await self.outbox.upload_unshared(chart)
-            thread = Destination(change.channel_id, incident.message_ts)
-            if await self.outbox.processed(file_id):
-                await self.outbox.replace_chart(
-                    change.channel_id,
-                    incident.message_ts,
-                    chart,
-                    file_id,
-                    above=heading,
-                    below=follow(chart, change.alert_id),
-                    text=text,
-                )
-                await self.outbox.say(thread, reopened_text(self.quiet, text))
-            else:
-                await self.outbox.post_file(thread, chart)
+            await self._redraw(change, incident.message_ts, chart, heading, text)
+            await self.outbox.say(Destination(change.channel_id, incident.message_ts), reopened_text(self.quiet, text))
             await self.incidents.done(change, message_ts=incident.message_ts, fired_at=change.seen_at)
             return
         if not await self.incidents.posting(change.id):
@@ -147,23 +134,29 @@ class SlackAlertAnnouncer(IncidentAnnouncer):
         heading = heading_blocks(text)
         if not await self.incidents.posting(change.id):
             return
+        shown = await self._redraw(change, incident.message_ts, chart, heading, text)
+        if shown is not None:  # else it went to the thread already, as a plain upload
+            thread = Destination(change.channel_id, incident.message_ts)
+            await self.outbox.show_file(thread, replace(chart, comment=text), shown)
+        await self.incidents.done(change, cleared=True)
+
+    async def _redraw(
+        self, change: Change, message_ts: str, chart: RenderedChart, heading: Sequence[Block], text: str
+    ) -> str | None:
+        """The incident's message `message_ts` redrawn with `chart` under `heading`: the file id when its image is in
+        the message; else (Slack has not processed it, or will not show an unshared file) the message is edited
+        without the image, which goes into its thread (None)."""
+        below = follow(chart, change.alert_id)
         file_id = await self.outbox.upload_unshared(chart)
-        thread = Destination(change.channel_id, incident.message_ts)
         if await self.outbox.processed(file_id):
             shown = await self.outbox.replace_chart(
-                change.channel_id,
-                incident.message_ts,
-                chart,
-                file_id,
-                above=heading,
-                below=follow(chart, change.alert_id),
-                text=text,
+                change.channel_id, message_ts, chart, file_id, above=heading, below=below, text=text
             )
-            if shown:  # else Slack would not show it in the message, and it went to the thread already
-                await self.outbox.show_file(thread, replace(chart, comment=text), file_id)
-        else:
-            await self.outbox.post_file(thread, replace(chart, comment=text))
-        await self.incidents.done(change, cleared=True)
+            return file_id if shown else None
+        await self.outbox.retitle(change.channel_id, message_ts, chart, above=heading, below=below, text=text)
+        await self.outbox.delete(file_id)
+        await self.outbox.post_file(Destination(change.channel_id, message_ts), replace(chart, comment=text))
+        return None
 
 
 def heading_blocks(text: str) -> list[Block]:

@@ -211,11 +211,26 @@ class SlackOutbox:
                 if self._links is not None:
                     await self._links.drawn(channel_id, ts, chart, file_id)
                 return True
-        without = messages.chart_message(chart, None, changed_by=changed_by, above=above, below=below, text=text)
-        await self._call(partial(self._send, self._client.chat_update, without), channel=channel_id, ts=ts)
+        await self.retitle(channel_id, ts, chart, changed_by=changed_by, above=above, below=below, text=text)
         await self.delete(file_id)
         await self._shared_beside(channel_id, ts, chart, Destination(channel_id, thread_ts or ts))
         return False
+
+    async def retitle(
+        self,
+        channel_id: str,
+        ts: str,
+        chart: RenderedChart,
+        *,
+        changed_by: str = "",
+        above: Sequence[Block] = (),
+        below: Sequence[Block] = (),
+        text: str = "",
+    ) -> None:
+        """The chart message `ts` edited to `chart`'s words, numbers and controls, without its image (one it cannot
+        show: the caller shares that in the thread)."""
+        without = messages.chart_message(chart, None, changed_by=changed_by, above=above, below=below, text=text)
+        await self._call(partial(self._send, self._client.chat_update, without), channel=channel_id, ts=ts)
 
     async def _shared_beside(self, channel_id: str, ts: str, chart: RenderedChart, thread: Destination) -> None:
         """The image of the chart message `ts` shared in `thread` as a plain upload; the message's link shows it."""

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from tests.fakes.slack import Message
+from tests.fakes.slack import FakeSlack, Message
 from tests.slack.test_alert_watches import alert_id, heading, poll, top_messages, watch
-from tests.stacks import BotStack
+from tests.stacks import BotStack, settings_for, start_stack
 
 NAME = "web-01 CPU high"
 FIRED = "🔴 *High* · *web-01 CPU high* is ALERT on web-01"
@@ -123,3 +124,28 @@ async def test_the_listing_shows_no_data_and_unknown_states_as_they_are(watching
     assert "firing" not in listing.splitlines()[0]  # neither is firing
     assert "⚪ no data · High · *web-01 CPU high*" in listing
     assert "❔ ALARM · " in listing
+
+
+async def test_a_clear_whose_chart_slack_has_not_processed_still_says_resolved_in_the_message(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    settings = settings_for(
+        fake_slack, tmp_path, alert_poll_interval="1h", servicewatch_max_retries=0, slack_file_wait="1s"
+    )
+    async for stack in start_stack(fake_slack, settings):
+        await watch(stack)
+        web01 = await alert_id(stack, NAME)
+        await poll(stack)
+        stack.sandbox.set_alert_state(web01, "ALERT")
+        await poll(stack)
+        (fired,) = top_messages(stack)
+        assert heading(fired).startswith(FIRED)
+        fake_slack.file_ready_after = 10**6  # Slack never gets the recovery chart processed in time
+        stack.sandbox.set_alert_state(web01, "NORMAL")
+        await poll(stack)
+        (message,) = top_messages(stack)
+        assert heading(message).startswith("✅ *web-01 CPU high* resolved after ")  # the heading says so anyway
+        assert not [b for b in message.blocks if b["type"] == "image"]
+        in_thread = [p for p in fake_slack.posts if p.thread_ts == message.ts]
+        assert in_thread  # the recovery chart as a plain upload in the incident's thread
+        assert in_thread[-1].comment.startswith("✅")

@@ -267,6 +267,10 @@ async def test_an_image_that_fails_is_drawn_by_the_bot_in_the_same_message(stack
     assert of_kind(message, "image")
     assert of_kind(message, "data_visualization")
     assert "Drawn by the bot from the numbers: ServiceWatch's chart image failed" in message.blocks[0]["text"]["text"]
+    registry = stack.services.metrics.registry
+    await stack.fake.wait_for(
+        lambda: registry.get_sample_value("servicewatch_bot_charts_posted_total", {"drawn_by": "bot"}) == 1
+    )  # counted as drawn by the bot, though its message came before its image failed
 
 
 async def test_an_image_failing_after_its_numbers_is_drawn_from_them() -> None:
