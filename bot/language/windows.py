@@ -213,7 +213,7 @@ def _month_day_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
         raise UserError(
             _("“{words}” is not a date: there is no such day.").format(words=_words(tokens, i, used))
         ) from None
-    if len(year) == 4 and year.isdigit():
+    if len(year) == 4 and year.isascii() and year.isdigit():  # `²` is a digit to isdigit(), not to int()
         try:
             return OnDate(date(int(year), month, day)), used + 1
         except ValueError:
@@ -359,7 +359,7 @@ def _hour_at(tokens: list[Token], i: int) -> tuple[Point, int] | None:
     if found is not None:
         return found
     word = _low(tokens, i)
-    if word is not None and word.isdigit() and int(word) <= 24:
+    if word is not None and word.isascii() and word.isdigit() and int(word) <= 24:
         return Clock(time(int(word) % 24)), 1
     return None
 

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 FOLLOW_ACTION = "alert_follow"
 MUTE_ACTION = "alert_mute"  # value `1h:<alert id>`: bot/slack/listeners/alert_mutes.py
 MUTES = {"1h": timedelta(hours=1), "1d": timedelta(days=1)}
+UNMUTE = "off"  # `off:<alert id>`: the channel hears the alert's firings again
 
 
 class SlackAlertAnnouncer(IncidentAnnouncer):
@@ -166,7 +167,7 @@ def heading_blocks(text: str) -> list[Block]:
 
 def follow(chart: RenderedChart, alert_id: str = "") -> list[Block]:
     """The incident's buttons: follow (`follow` of the chart, every period, in this message's thread: the value is
-    the line it runs, checked as a typed line is), and mute the alert here for an hour or a day."""
+    the line it runs, checked as a typed line is), mute the alert here for an hour or a day, and unmute it."""
     elements = []
     line = chart.view.chart if chart.view is not None else ""
     line = f"follow {line} every {format_duration(max(300, chart.plan.period))}" if line else ""
@@ -175,4 +176,5 @@ def follow(chart: RenderedChart, alert_id: str = "") -> list[Block]:
     if alert_id:
         labels = {"1h": _("Mute here 1h"), "1d": _("Mute here 1d")}
         elements += [button(labels[span], f"{MUTE_ACTION}_{span}", value=f"{span}:{alert_id}") for span in MUTES]
+        elements.append(button(_("Unmute"), f"{MUTE_ACTION}_{UNMUTE}", value=f"{UNMUTE}:{alert_id}"))
     return [ActionsBlock(block_id=f"{KEEP}alert_follow", elements=elements)] if elements else []

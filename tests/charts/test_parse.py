@@ -579,6 +579,14 @@ def test_last_before_any_word_for_night_is_the_night_before(text: str) -> None:
     assert (window.start, window.end) == (night.start, night.end)
 
 
+@pytest.mark.parametrize(
+    "text", ["lag 0시~¹", "lag since ¹", "lag between ² and 3", "lag on ²⁰²⁶-11-27", "lag 11/27/²⁰²⁶"]
+)
+def test_digits_int_cannot_read_are_a_user_error_or_words(text: str) -> None:
+    """Found by the fuzzing in CI: `0시~¹` raised ValueError (`¹` is a digit to isdigit(), not to int())."""
+    read_line(text)
+
+
 def test_a_broken_link_is_a_user_error() -> None:
     """Found by the property test above: urllib refuses `https://[…` with a ValueError of its own."""
     with pytest.raises(ChartUsageError, match="`thread` needs a message link"):

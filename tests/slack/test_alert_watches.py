@@ -266,6 +266,23 @@ async def test_mute_here_stops_the_channels_announcements_of_that_alert_for_a_wh
     assert len(top_messages(stack)) == 1
     assert heading(message).startswith("✅")
 
+    stack.sandbox.set_alert_state(web01, "NORMAL")
+    await poll(stack)
+    unmute = block_action(
+        stack.fake.message("C0OPS", message.ts).shown(),
+        "alert_mute_off",
+        user="U0LEE",
+        channel="C0OPS",
+        response_url=stack.fake.response_url(),
+    )
+    await stack.post_signed(urlencode({"payload": json.dumps(unmute)}), "application/x-www-form-urlencoded")
+    await stack.fake.wait_for(
+        lambda: any("unmuted this alert here" in m.text for m in stack.fake.messages["C0OPS"].values())
+    )
+    stack.sandbox.set_alert_state(web01, "ALERT")  # unmuted: the firing is announced again
+    await poll(stack)
+    assert any(heading(m).startswith("🔴") for m in top_messages(stack) if m.blocks)
+
 
 async def test_a_mute_value_edited_by_hand_does_nothing(watching: BotStack) -> None:
     stack = watching
