@@ -8,6 +8,10 @@ FROM ${PYTHON_IMAGE} AS build
 # `--build-arg PIP_NO_INDEX=1` with wheels/ in the context: a build that reaches no package index.
 ARG PIP_NO_INDEX
 WORKDIR /src
+# binutils' strip, for this stage only: the extension modules lose their debugging symbols (about 55 MB). Without a
+# package mirror the build goes on unstripped.
+RUN (apt-get update -q && apt-get install -y -q --no-install-recommends binutils && rm -rf /var/lib/apt/lists/*) \
+    || echo "no package mirror: the extension modules are left unstripped"
 RUN python3 -m venv /opt/venv
 # The context is what .dockerignore lets through: pyproject.toml, README.md, bot/ and, when present, wheels/ (the
 # dependencies fetched beforehand, for a build that reaches no package index).
@@ -15,6 +19,7 @@ COPY . ./
 RUN /opt/venv/bin/pip install --no-cache-dir --disable-pip-version-check --find-links ./wheels . \
     && /opt/venv/bin/python -m pip uninstall --yes --quiet pip setuptools wheel \
     && /opt/venv/bin/python /src/deploy/image/prune.py /opt/venv \
+    && if command -v strip >/dev/null; then find /opt/venv -name '*.so' -type f -not -path '*.libs/*' -exec strip --strip-unneeded {} +; fi \
     && /opt/venv/bin/python -m compileall -q -j 0 /opt/venv/lib
 
 FROM ${PYTHON_IMAGE}

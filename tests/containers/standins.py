@@ -78,8 +78,14 @@ TRIMMED = ("var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc", "usr/
 
 
 def _finish(standin: StandIn, root: Path) -> None:
-    """What the official image has beyond Debian's packages: Python's names in /usr/local/bin, PostgreSQL's
-    entrypoint."""
+    """What the official image is beyond Debian's packages: no apt lists, caches, docs, man pages or translations
+    (Debian's slim images leave them out), Python's names in /usr/local/bin, PostgreSQL's entrypoint."""
+    for part in TRIMMED:
+        for item in (root / part).glob("*"):
+            shutil.rmtree(item) if item.is_dir() and not item.is_symlink() else item.unlink()
+    for item in (root / "usr" / "share" / "locale").glob("*"):
+        if item.is_dir():  # the translations; locale.alias stays, as in Debian's slim images
+            shutil.rmtree(item)
     if standin is PYTHON:
         for name in ("python", "python3"):
             link = root / "usr" / "local" / "bin" / name
@@ -114,9 +120,6 @@ def _build(standin: StandIn, cache: Path) -> str:
             include = ",".join(standin.packages)
             debootstrap = ["debootstrap", "--variant=minbase", f"--include={include}", RELEASE, str(root), MIRROR]
             subprocess.run(debootstrap, check=True, capture_output=True)
-            for part in TRIMMED:
-                for item in (root / part).glob("*"):
-                    shutil.rmtree(item) if item.is_dir() and not item.is_symlink() else item.unlink()
             (root / DONE).touch()
         _finish(standin, root)
         tar = subprocess.Popen(["tar", "-C", str(root), f"--exclude=./{DONE}", "-c", "."], stdout=subprocess.PIPE)
