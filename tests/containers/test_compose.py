@@ -2,8 +2,9 @@
 reachable: tests/containers/standins.py) and compose.yaml's stack started on this machine, PostgreSQL and two
 replicas. Through a published port a signed `/chart` reaches the fake Slack as a chart; a schedule made through one
 replica posts each run exactly once while that replica's container is killed and started again; `down` and `up`
-keep the schedules (the volume); the bot runs as its own user; no secret is in the image's history; the `try`
-profile answers a chart on the console with no account."""
+keep the schedules (the volume); SIGTERM drains a replica (behind compose's init) and the bare image (Python as PID 1)
+to a clean exit; the bot runs as its own user; no secret is in the image's history; the `try` profile answers a
+chart on the console with no account."""
 
 from __future__ import annotations
 
@@ -230,6 +231,8 @@ async def test_the_compose_stack_charts_schedules_exactly_once_and_keeps_its_sch
     schedules = await stack.psql("SELECT id, paused FROM schedules")
     assert schedules == [["1", "f"]]  # kept across down and up, and still running
 
+    await run("docker", "stop", "-t", "30", stack.container("bot-b"))  # SIGTERM: the replica drains and exits
+    assert (await run("docker", "inspect", "-f", "{{.State.ExitCode}}", stack.container("bot-b"))).strip() == "0"
     uid = await run("docker", "exec", stack.container("bot-a"), "id", "-u")
     assert uid.strip() == "10001"
     history = await run("docker", "history", "--no-trunc", IMAGE)
@@ -240,6 +243,17 @@ async def test_the_compose_stack_charts_schedules_exactly_once_and_keeps_its_sch
         "run", "--rm", "-T", "try", stdin="/chart lag last 1h\nquit\n",
     )  # fmt: skip
     assert "chart: charts/servicewatch-replication-lag-" in tried  # the console on the sandbox, no account
+    # Python as PID 1, no init: SIGTERM reaches it and it exits cleanly (137 would be the SIGKILL after the timeout).
+    alone = (await run("docker", "run", "-d", IMAGE, "sandbox")).strip().splitlines()[-1]
+    try:
+        for _ in range(120):
+            if "Ctrl-C stops it" in await run("docker", "logs", alone):
+                break
+            await asyncio.sleep(0.5)
+        await run("docker", "stop", "-t", "30", alone)
+        assert (await run("docker", "inspect", "-f", "{{.State.ExitCode}}", alone)).strip() == "0"
+    finally:
+        await run("docker", "rm", "-f", alone, check=False)
     listing = await run("docker", "run", "--rm", "--entrypoint", "sh", IMAGE, "-c", "ls -a / /opt /var/lib/bot")
     assert ".env" not in listing
     assert ".git" not in listing
