@@ -69,6 +69,14 @@ def _check_ids(value: list[str], pattern: re.Pattern[str], what: str) -> list[st
     return value
 
 
+def _trimmed_url(value: Any) -> Any:
+    """A URL setting without spaces or a trailing slash; None when it is empty."""
+    if isinstance(value, str):
+        value = value.strip().rstrip("/")
+        return value or None
+    return value
+
+
 def _check_prefix(value: SecretStr | None, prefix: str, name: str) -> SecretStr | None:
     if value is not None and not value.get_secret_value().startswith(prefix):
         # Never echo the token itself: name the setting and the expected prefix only.
@@ -193,10 +201,8 @@ class Settings(BaseSettings):
     @field_validator("bot_public_url", mode="before")
     @classmethod
     def _public_url(cls, value: Any) -> Any:
+        value = _trimmed_url(value)
         if isinstance(value, str):
-            value = value.strip().rstrip("/")
-            if not value:
-                return None
             parsed = urlparse(value)
             if parsed.scheme not in ("https", "http") or not parsed.hostname or parsed.path or parsed.query:
                 raise ValueError(
@@ -207,14 +213,11 @@ class Settings(BaseSettings):
     @field_validator("servicewatch_endpoint", mode="before")
     @classmethod
     def _endpoint(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip().rstrip("/")
-            if not value:
-                return None
-            if not value.startswith(("https://", "http://")):
-                raise ValueError(
-                    f"{value!r} is not a URL; write the full base, e.g. https://servicewatch.kr-west1.e.samsungsdscloud.com"
-                )
+        value = _trimmed_url(value)
+        if isinstance(value, str) and not value.startswith(("https://", "http://")):
+            raise ValueError(
+                f"{value!r} is not a URL; write the full base, e.g. https://servicewatch.kr-west1.e.samsungsdscloud.com"
+            )
         return value
 
     @field_validator("servicewatch_api_version")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import ClientError
@@ -52,6 +53,17 @@ class StepOutbox(SlackOutbox):
         )
 
 
+@dataclass(frozen=True)
+class StepRun:
+    """One run of the step, as Bolt hands it over: the event's body, its inputs, and how to end it."""
+
+    body: dict[str, Any]
+    inputs: dict[str, Any]
+    complete: AsyncComplete
+    fail: AsyncFail
+    client: AsyncWebClient
+
+
 class ChartStep:
     def __init__(self, requests: SlackRequests, commands: CommandListener) -> None:
         self.requests, self.commands = requests, commands
@@ -68,16 +80,10 @@ class ChartStep:
         client: AsyncWebClient,
     ) -> None:
         # Acknowledged by Bolt; the chart is drawn as the process's own work (a shutdown waits for it).
-        self.requests.work.spawn(self._run(body, inputs, complete, fail, client), name="a workflow step")
+        self.requests.work.spawn(self._run(StepRun(body, inputs, complete, fail, client)), name="a workflow step")
 
-    async def _run(
-        self,
-        body: dict[str, Any],
-        inputs: dict[str, Any],
-        complete: AsyncComplete,
-        fail: AsyncFail,
-        client: AsyncWebClient,
-    ) -> None:
+    async def _run(self, step: StepRun) -> None:
+        body, inputs, complete, fail, client = step.body, step.inputs, step.complete, step.fail, step.client
         user = str(inputs.get("user_id") or "")
         channel = str(inputs.get("channel_id") or "")
         words = " ".join(str(inputs.get(name) or "").strip() for name in ("chart", "window")).strip()
